@@ -1,0 +1,54 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import Vapor
+import WanggeStore
+
+extension HTTPResponseStatus: HTTPStatusLike {}
+
+/// Builds the whole app on `app`: the one place where configuration turns into databases, middleware and routes.
+/// `wangge` and the tests both call it, so tests run exactly the app that ships.
+public func configure(_ app: Application, config: AppConfig, clock: any WallClock = SystemClock()) throws {
+    app.wangge = try WanggeServices(config: config, clock: clock)
+    app.logger.logLevel = config.logLevel
+    _ = MetricsBackend.registry
+
+    switch config.database {
+    case .sqlite(let path):
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
+    case .sqliteInMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)
+    case .postgres(let url, _, _):
+        var pg = try SQLPostgresConfiguration(url: url)
+        pg.searchPath = nil
+        app.databases.use(.postgres(configuration: pg, sqlLogLevel: .trace), as: .psql)
+    }
+    app.migrations.add(WanggeMigrations.all)
+    app.passwords.use(.bcrypt(cost: config.bcryptCost))
+
+    let encoder = JSONEncoder()
+    encoder.keyEncodingStrategy = .convertToSnakeCase
+    encoder.dateEncodingStrategy = .iso8601
+    encoder.outputFormatting = [.withoutEscapingSlashes]
+    let decoder = JSONDecoder()
+    decoder.keyDecodingStrategy = .convertFromSnakeCase
+    decoder.dateDecodingStrategy = .iso8601
+    ContentConfiguration.global.use(encoder: encoder, for: .json)
+    ContentConfiguration.global.use(decoder: decoder, for: .json)
+
+    app.http.server.configuration.hostname = config.host
+    app.http.server.configuration.port = config.port
+    app.http.server.configuration.responseCompression = .enabled
+    app.routes.defaultMaxBodySize = "1mb"
+
+    app.middleware = Middlewares()
+    app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
+    app.middleware.use(ErrorRendering())
+    if let resources = Bundle.module.resourcePath {
+        app.middleware.use(FileMiddleware(publicDirectory: resources + "/Public/", defaultFile: nil))
+    }
+    app.middleware.use(LangCookie())
+    app.middleware.use(StaffAuthentication())
+    routes(app)
+}

@@ -1,0 +1,21 @@
+import Vapor
+
+func routes(_ app: Application) {
+    app.get("healthz", use: HealthController.health)
+    app.get("metrics", use: HealthController.metrics)
+
+    let api = app.grouped("api", "v1")
+    api.post("auth", "token", use: AuthAPI.token)
+    api.get("areas", use: AreasAPI.list)
+    api.get("areas", ":code", "team", use: AreasAPI.team)
+    api.get("locate", use: LocateAPI.locate)
+    api.get("categories", use: CategoriesAPI.list)
+    api.get("calendar", use: CalendarAPI.show)
+    api.on(.PUT, "calendar", ":year", body: .collect(maxSize: "1mb"), use: CalendarAPI.put)
+
+    app.get { req in req.redirect(to: req.staff == nil ? "/login" : "/areas") }
+    app.get("login", use: SessionPages.loginForm)
+    app.post("login", use: SessionPages.login)
+    app.post("logout", use: SessionPages.logout)
+    app.get("areas", use: AreasPage.show)
+}

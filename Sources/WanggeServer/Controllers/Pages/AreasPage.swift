@@ -1,0 +1,27 @@
+import Vapor
+import WanggeCore
+import WanggeStore
+
+enum AreasPage {
+    /// `GET /areas`: the jurisdiction page for the signed-in user's scope.
+    static func show(_ req: Request) async throws -> Response {
+        if let redirect = try SessionPages.requireStaff(req) { return redirect }
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        let lang = Lang.of(req)
+        var focus = req.query[String.self, at: "focus"]
+        if let f = focus, !(j[f]?.level == .grid && staff.scope.covers(f, in: j)) { focus = nil }
+        let team = try await OrganisationQueries.team(ofGrids: focus.map { [$0] } ?? [], on: req.db)
+        let svg = await req.wangge.maps.svg(j, version: try await req.wangge.jurisdictions.current(on: req.db, now: req.now).version,
+                                            scope: staff.scope.areaCode, title: lang.t(.map))
+        guard let model = AreasPageModel.build(j, scope: staff.scope.areaCode, mapSVG: svg, focus: focus, focusTeam: team,
+                                               maskPhones: AreasAPI.shouldMaskPhones(staff))
+        else { throw APIError.notFound("your scope \(staff.scope.areaCode) is not in the jurisdiction") }
+        var ctx = SessionPages.context(req)
+        if staff.role == .admin {
+            let missing = CalendarAPI.missingYears(try await CalendarQueries.schedules(on: req.db), now: req.now)
+            if !missing.isEmpty { ctx.warnings.append(lang.t(.scheduleMissing) + missing.map(String.init).joined(separator: ", ")) }
+        }
+        return SessionPages.html(AreasView.render(model, ctx))
+    }
+}

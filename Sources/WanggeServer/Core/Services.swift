@@ -1,0 +1,83 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// The jurisdiction as loaded from the database, with anything derived from it that pages reuse.
+public struct JurisdictionSnapshot: Sendable {
+    public let version: String
+    public let jurisdiction: Jurisdiction
+}
+
+/// Holds the in-memory jurisdiction. Another process (`wangge import areas`) or app server may change the tree,
+/// so the stored fingerprint is checked at most every few seconds and the tree reloaded when it moved.
+actor JurisdictionCache {
+    private var snapshot: JurisdictionSnapshot?
+    private var checkedAt: Date = .distantPast
+    private let recheck: TimeInterval
+
+    init(recheck: TimeInterval = 5) { self.recheck = recheck }
+
+    func current(on db: any Database, now: Date = Date()) async throws -> JurisdictionSnapshot {
+        if let snapshot, now.timeIntervalSince(checkedAt) < recheck { return snapshot }
+        let version = try await AreaQueries.version(on: db)
+        checkedAt = now
+        if let snapshot, snapshot.version == version { return snapshot }
+        let fresh = JurisdictionSnapshot(version: version, jurisdiction: Jurisdiction(areas: try await AreaQueries.all(on: db)))
+        snapshot = fresh
+        return fresh
+    }
+
+    func invalidate() { snapshot = nil; checkedAt = .distantPast }
+}
+
+/// Everything a request handler needs besides the request: configuration, clock and caches.
+public final class WanggeServices: Sendable {
+    public let config: AppConfig
+    public let clock: any WallClock
+    let jurisdictions = JurisdictionCache()
+    let maps = MapCache()
+    /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
+    let decoyHash: String
+
+    init(config: AppConfig, clock: any WallClock) throws {
+        self.config = config
+        self.clock = clock
+        decoyHash = try Bcrypt.hash(TokenSecret.generate(), cost: config.bcryptCost)
+    }
+}
+
+extension Application {
+    private struct ServicesKey: StorageKey { typealias Value = WanggeServices }
+
+    public var wangge: WanggeServices {
+        get {
+            guard let s = storage[ServicesKey.self] else { fatalError("configure(_:config:) has not run") }
+            return s
+        }
+        set { storage[ServicesKey.self] = newValue }
+    }
+}
+
+extension Request {
+    var wangge: WanggeServices { application.wangge }
+    var now: Date { application.wangge.clock.now() }
+
+    func jurisdiction() async throws -> Jurisdiction {
+        try await application.wangge.jurisdictions.current(on: db, now: now).jurisdiction
+    }
+}
+
+/// Rendered jurisdiction maps by tree version and scope: drawing ~1,000 grids is work worth doing once.
+actor MapCache {
+    private var entries: [String: String] = [:]
+
+    func svg(_ j: Jurisdiction, version: String, scope: String, title: String) -> String {
+        let key = "\(version)|\(scope)|\(title)"
+        if let hit = entries[key] { return hit }
+        if entries.count > 64 { entries.removeAll() }
+        let svg = JurisdictionMap.svg(j, scope: scope, title: title)
+        entries[key] = svg
+        return svg
+    }
+}

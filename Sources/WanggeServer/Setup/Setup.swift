@@ -1,0 +1,89 @@
+import Fluent
+import Foundation
+import SQLKit
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// What the command line does, as functions the tests call directly.
+public enum Setup {
+    /// Checks that the database answers; the error says which database and what to do.
+    public static func checkDatabase(_ app: Application) async throws {
+        do {
+            guard let sql = app.db as? any SQLDatabase else { return }
+            try await sql.raw("SELECT 1").run()
+        } catch {
+            switch app.wangge.config.database {
+            case let .postgres(_, host, port):
+                throw SetupError("PostgreSQL at \(host):\(port) does not answer (\(String(describing: error).prefix(200))). Is the server running, and are DATABASE_URL's user, password and database right?")
+            case .sqlite(let path):
+                throw SetupError("the SQLite file \(path) cannot be opened (\(error)). Is DATA_DIR writable?")
+            case .sqliteInMemory:
+                throw SetupError("the in-memory database cannot be opened: \(error)")
+            }
+        }
+    }
+
+    /// Builds or updates the schema, then loads the reference data a new database needs (the category
+    /// catalogue and the bundled holiday schedules). Safe to run again.
+    public static func migrate(_ app: Application) async throws {
+        try await checkDatabase(app)
+        try await app.autoMigrate()
+        try await CategoryQueries.seedIfEmpty(try CoreResources.defaultCatalogue(), on: app.db)
+        try await CalendarQueries.seedMissing(try CoreResources.bundledHolidaySchedules(), source: "bundled cn-holidays.json", on: app.db)
+    }
+
+    /// Generates the demo county into an empty database; returns its accounts, or nil when the database already has
+    /// a jurisdiction (a second `wangge demo` reuses it).
+    public static func loadDemo(_ app: Application, seed: UInt64 = 0) async throws -> [DemoAccount]? {
+        guard try await AreaQueries.count(on: app.db) == 0 else { return nil }
+        let county = DemoCounty.generate(seed: seed)
+        let hash = try await app.password.async.hash(app.wangge.config.demoPassword)
+        try await DemoSeed.load(county, passwordHash: hash, on: app.db)
+        await app.wangge.jurisdictions.invalidate()
+        return county.accounts
+    }
+
+    /// Imports a GeoJSON FeatureCollection of areas. Every problem is reported and nothing is written if there is one.
+    @discardableResult
+    public static func importAreas(_ app: Application, geojson: Data) async throws -> [Area] {
+        let existing = try await AreaQueries.all(on: app.db)
+        let areas = try AreaImport.parse(geojson, existing: existing)
+        try await app.db.transaction { db in try await AreaQueries.insert(areas, on: db) }
+        await app.wangge.jurisdictions.invalidate()
+        return areas
+    }
+
+    /// Creates a staff account after checking it against the jurisdiction and the departments.
+    @discardableResult
+    public static func createUser(_ app: Application, username: String, password: String, role: Role, areaCode: String,
+                                  departmentCode: String?, displayName: String?) async throws -> StaffAccount {
+        let j = Jurisdiction(areas: try await AreaQueries.all(on: app.db))
+        let department = try await departmentCode.asyncMap { try await OrganisationQueries.department(code: $0, on: app.db) } ?? nil
+        try AccountRules.validate(username: username, password: password, role: role, areaCode: areaCode,
+                                  department: department, departmentCode: departmentCode, in: j)
+        let hash = try await app.password.async.hash(password)
+        return try await AccountQueries.create(username: username, displayName: displayName ?? username, passwordHash: hash,
+                                               role: role, areaCode: areaCode, departmentCode: departmentCode, on: app.db)
+    }
+
+    /// Adds or replaces one year's holiday schedule from a JSON file ({"off": [...], "work": [...]}).
+    public static func importCalendarYear(_ app: Application, year: Int, json: Data, source: String) async throws {
+        let schedule = try HolidaySchedules.decodeYear(from: json, year: year)
+        try await CalendarQueries.put(year: year, schedule: schedule, source: source, on: app.db)
+    }
+}
+
+public struct SetupError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ d: String) { description = d }
+}
+
+extension Optional {
+    func asyncMap<T>(_ f: (Wrapped) async throws -> T) async rethrows -> T? {
+        switch self {
+        case .some(let w): try await f(w)
+        case .none: nil
+        }
+    }
+}

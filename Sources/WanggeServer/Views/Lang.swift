@@ -1,0 +1,30 @@
+import Vapor
+
+/// The UI language: Chinese by default, English by `?lang=en` or the switch (remembered in a cookie).
+enum Lang: String, Sendable {
+    case zh, en
+
+    static let cookieName = "lang"
+
+    static func of(_ req: Request) -> Lang {
+        if let q = req.query[String.self, at: "lang"], let l = Lang(rawValue: q) { return l }
+        if let c = req.cookies[cookieName]?.string, let l = Lang(rawValue: c) { return l }
+        return .zh
+    }
+
+    var htmlCode: String { self == .zh ? "zh-CN" : "en" }
+    var other: Lang { self == .zh ? .en : .zh }
+
+    func t(_ key: Text) -> String { self == .zh ? key.zh : key.en }
+}
+
+/// Remembers an explicit `?lang=` choice for later pages.
+struct LangCookie: AsyncMiddleware {
+    func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+        let response = try await next.respond(to: req)
+        if let q = req.query[String.self, at: "lang"], let l = Lang(rawValue: q) {
+            response.cookies[Lang.cookieName] = HTTPCookies.Value(string: l.rawValue, maxAge: 365 * 24 * 3600, path: "/", isHTTPOnly: true, sameSite: .lax)
+        }
+        return response
+    }
+}

@@ -1,0 +1,68 @@
+import WanggeCore
+
+/// What every page's frame needs to know.
+struct PageContext: Sendable {
+    var lang: Lang
+    var staff: StaffAccount?
+    /// The path of the page, for the language switch link.
+    var path: String
+    var warnings: [String] = []
+
+    static let mock = PageContext(lang: .zh, staff: nil, path: "/areas")
+}
+
+/// The one page frame: header with navigation, language switch and account, then the page's own content.
+enum Layout {
+    static func page(_ title: String, _ ctx: PageContext, bodyClass: String = "", _ content: HTML) -> String {
+        let l = ctx.lang
+        let account: HTML = ctx.staff.map { s in
+            """
+            <span class="who" title="\(s.role.nameZH) / \(s.role.nameEN)">\(s.displayName) · \(l == .zh ? s.role.nameZH : s.role.nameEN)</span>
+            <form method="post" action="/logout" class="inline"><button type="submit" class="link">\(l.t(.signOut))</button></form>
+            """
+        } ?? "<a href=\"/login\">\(l.t(.signIn))</a>"
+        let warnings: HTML = ctx.warnings.map { w in "<p class=\"warning\" role=\"status\">\(w)</p>" }.joined()
+        let page: HTML = """
+        <!doctype html>
+        <html lang="\(l.htmlCode)">
+        <head>
+        <meta charset="utf-8">
+        <meta name="viewport" content="width=device-width, initial-scale=1">
+        <title>\(title) · \(l.t(.appName))</title>
+        <link rel="stylesheet" href="/static/app.css">
+        </head>
+        <body class="\(bodyClass)">
+        <a class="skip" href="#main">\(l.t(.skipToContent))</a>
+        <header class="top">
+          <a class="brand" href="/areas"><span class="mark" aria-hidden="true">网</span>\(l.t(.appName))</a>
+          <nav aria-label="main"><a href="/areas"\(HTML(raw: ctx.path.hasPrefix("/areas") ? " aria-current=\"page\"" : ""))>\(l.t(.areas))</a></nav>
+          <div class="account">\(account)
+            <a class="lang" href="\(ctx.path)\(HTML(raw: ctx.path.contains("?") ? "&amp;" : "?"))lang=\(l.other.rawValue)" lang="\(l.other.htmlCode)">\(l.t(.switchLanguage))</a>
+          </div>
+        </header>
+        \(warnings)
+        <main id="main">
+        \(content)
+        </main>
+        <script src="/static/app.js" defer></script>
+        </body>
+        </html>
+        """
+        return page.description
+    }
+}
+
+enum ErrorPage {
+    static func render(status: any HTTPStatusLike, message: String, lang: Lang) -> String {
+        Layout.page(lang.t(.errorTitle), PageContext(lang: lang, staff: nil, path: "/"), """
+        <section class="card narrow">
+        <h1>\(Int(status.code)) · \(lang.t(.errorTitle))</h1>
+        <p>\(message)</p>
+        <p><a href="/areas">\(lang.t(.backHome))</a></p>
+        </section>
+        """)
+    }
+}
+
+/// The bit of an HTTP status a page shows; keeps views free of Vapor.
+protocol HTTPStatusLike { var code: UInt { get } }

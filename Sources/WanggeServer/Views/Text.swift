@@ -1,0 +1,36 @@
+/// The string table: every UI text in Chinese and English, side by side so neither falls behind.
+struct Text: Sendable {
+    let zh: String
+    let en: String
+
+    static let appName = Text(zh: "网格", en: "Wangge")
+    static let appTitle = Text(zh: "网格化服务管理平台", en: "Grid service and governance platform")
+    static let areas = Text(zh: "区域", en: "Areas")
+    static let jurisdiction = Text(zh: "辖区", en: "Jurisdiction")
+    static let signIn = Text(zh: "登录", en: "Sign in")
+    static let signOut = Text(zh: "退出", en: "Sign out")
+    static let username = Text(zh: "用户名", en: "User name")
+    static let password = Text(zh: "密码", en: "Password")
+    static let switchLanguage = Text(zh: "English", en: "中文")
+    static let myScope = Text(zh: "我的范围", en: "My scope")
+    static let map = Text(zh: "网格地图", en: "Grid map")
+    static let mapCaption = Text(zh: "各网格按乡镇着色，加粗描边为您的管辖范围。", en: "Grids coloured by township; your scope is outlined.")
+    static let tree = Text(zh: "区域树", en: "Area tree")
+    static let team = Text(zh: "网格团队", en: "Grid team")
+    static let population = Text(zh: "人口", en: "Population")
+    static let households = Text(zh: "户数", en: "Households")
+    static let grids = Text(zh: "网格", en: "grids")
+    static let villages = Text(zh: "村/社区", en: "villages")
+    static let townships = Text(zh: "乡镇/街道", en: "townships")
+    static let showTeam = Text(zh: "查看团队", en: "Show team")
+    static let loading = Text(zh: "加载中…", en: "Loading…")
+    static let noTeam = Text(zh: "暂无团队成员", en: "No team members")
+    static let errorTitle = Text(zh: "出错了", en: "Something went wrong")
+    static let backHome = Text(zh: "返回首页", en: "Back to the start")
+    static let signInFailed = Text(zh: "用户名或密码错误", en: "User name or password is wrong")
+    static let scheduleMissing = Text(zh: "缺少以下年份的法定节假日安排，这些年份暂按周末计算：", en: "Holiday schedule missing for these years; only weekends count as days off:")
+    static let skipToContent = Text(zh: "跳到正文", en: "Skip to content")
+    static let legend = Text(zh: "图例", en: "Legend")
+    static let filterTree = Text(zh: "筛选区域", en: "Filter areas")
+    static let filterPlaceholder = Text(zh: "输入名称或编码", en: "Name or code")
+}

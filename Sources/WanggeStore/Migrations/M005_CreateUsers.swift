@@ -1,0 +1,21 @@
+import Fluent
+
+struct M005_CreateUsers: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("users")
+            .id()
+            .field("username", .string, .required)
+            .field("display_name", .string, .required)
+            .field("password_hash", .string, .required)
+            .field("role", .string, .required)
+            .field("area_code", .string, .required)
+            .field("department_code", .string)
+            .field("created_at", .datetime)
+            .unique(on: "username")
+            .create()
+    }
+
+    func revert(on db: any Database) async throws {
+        try await db.schema("users").delete()
+    }
+}

@@ -1,0 +1,24 @@
+import Fluent
+import SQLKit
+
+/// Every migration, in the order it must run. Landed migrations are never edited; changes get a new file.
+public enum WanggeMigrations {
+    public static let all: [any Migration] = [
+        M001_CreateAreas(),
+        M002_CreateDepartments(),
+        M003_CreateCategories(),
+        M004_CreateGridTeamMembers(),
+        M005_CreateUsers(),
+        M006_CreateUserTokens(),
+        M007_CreateSignInThrottles(),
+        M008_CreateCalendarYears(),
+    ]
+}
+
+extension Database {
+    /// A plain index; the same SQL works on SQLite and PostgreSQL.
+    func sqlIndex(_ name: String, on table: String, column: String) async throws {
+        guard let sql = self as? any SQLDatabase else { return }
+        try await sql.create(index: name).on(table).column(column).run()
+    }
+}

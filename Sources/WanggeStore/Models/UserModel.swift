@@ -1,0 +1,27 @@
+import Fluent
+import Foundation
+import WanggeCore
+
+final class UserModel: Model, @unchecked Sendable {
+    static let schema = "users"
+
+    @ID(key: .id) var id: UUID?
+    @Field(key: "username") var username: String
+    @Field(key: "display_name") var displayName: String
+    @Field(key: "password_hash") var passwordHash: String
+    @Field(key: "role") var role: String
+    @Field(key: "area_code") var areaCode: String
+    @OptionalField(key: "department_code") var departmentCode: String?
+    @Timestamp(key: "created_at", on: .create) var createdAt: Date?
+
+    init() {}
+
+    init(username: String, displayName: String, passwordHash: String, role: Role, areaCode: String, departmentCode: String?) {
+        self.username = username
+        self.displayName = displayName
+        self.passwordHash = passwordHash
+        self.role = role.rawValue
+        self.areaCode = areaCode
+        self.departmentCode = departmentCode
+    }
+}

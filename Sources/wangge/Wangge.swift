@@ -1,0 +1,188 @@
+import ArgumentParser
+import Foundation
+import Logging
+import class Vapor.Application
+import WanggeCore
+import WanggeServer
+
+@main
+struct Wangge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wangge",
+        abstract: "网格 Wangge: grid-based community service and governance platform.",
+        discussion: "Every subcommand reads DATABASE_URL (unset: SQLite file under DATA_DIR, default ./data), HOST, PORT, LOG_LEVEL.",
+        subcommands: [Serve.self, Demo.self, Migrate.self, Import.self, User.self, CalendarCommand.self, Bench.self]
+    )
+}
+
+/// Reads the configuration, sets up logging and opens an app; prints what to fix and exits when that fails.
+func withApp<T>(_ body: (Application, AppConfig) async throws -> T) async throws -> T {
+    let config: AppConfig
+    do { config = try AppConfig.fromEnvironment() } catch {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        throw ExitCode(78)
+    }
+    bootstrapLogging(config.logLevel)
+    let app = try await AppFactory.make(config)
+    do {
+        let result = try await body(app, config)
+        try await app.asyncShutdown()
+        return result
+    } catch {
+        try? await app.asyncShutdown()
+        if error is ExitCode { throw error }
+        FileHandle.standardError.write(Data("wangge: \(error)\n".utf8))
+        throw ExitCode.failure
+    }
+}
+
+nonisolated(unsafe) private var loggingReady = false
+func bootstrapLogging(_ level: Logger.Level) {
+    guard !loggingReady else { return }
+    loggingReady = true
+    LoggingSystem.bootstrap { label in
+        var handler = StreamLogHandler.standardError(label: label)
+        handler.logLevel = level
+        return handler
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Build or update the schema, then serve on HOST:PORT.")
+    func run() async throws {
+        try await withApp { app, config in
+            try await Setup.migrate(app)
+            app.logger.notice("serving", metadata: ["url": "http://\(config.host):\(config.port)"])
+            try await app.execute()
+        }
+    }
+}
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Migrate, generate the demo county into an empty database, then serve.")
+    @Option(help: "Seed of the generated county.") var seed: UInt64 = 0
+    @Flag(help: "Prepare the database and exit without serving.") var noServe = false
+
+    func run() async throws {
+        try await withApp { app, config in
+            try await Setup.migrate(app)
+            let t0 = Date()
+            if let accounts = try await Setup.loadDemo(app, seed: seed) {
+                print("Generated the demo county in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s.")
+                print("Demo accounts (password: \(config.demoPassword == "wangge-demo" ? "wangge-demo" : "$WANGGE_DEMO_PASSWORD")):")
+                for a in accounts { print("  \(a.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.areaCode) \(a.departmentCode ?? "")") }
+            } else {
+                print("The database already holds a jurisdiction; reusing it. Demo accounts: admin, leader, operator, handler, mediator, gridleader, gridworker.")
+            }
+            guard !noServe else { return }
+            print("Open http://\(config.host):\(config.port)/login")
+            try await app.execute()
+        }
+    }
+}
+
+struct Migrate: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Build or update the schema and load reference data.")
+    func run() async throws {
+        try await withApp { app, _ in
+            try await Setup.migrate(app)
+            print("The schema is up to date.")
+        }
+    }
+}
+
+struct Import: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Import data.", subcommands: [Areas.self])
+
+    struct Areas: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import a GeoJSON FeatureCollection of areas (properties code, name, level, parent_code; Polygon or MultiPolygon).")
+        @Argument(help: "The .geojson file.") var file: String
+
+        func run() async throws {
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: file)) } catch {
+                FileHandle.standardError.write(Data("wangge: cannot read \(file): \(error.localizedDescription)\n".utf8))
+                throw ExitCode.failure
+            }
+            try await withApp { app, _ in
+                try await Setup.migrate(app)
+                do {
+                    let areas = try await Setup.importAreas(app, geojson: data)
+                    let counts = Dictionary(grouping: areas, by: \.level).mapValues(\.count)
+                    print("Imported \(areas.count) areas: " + AreaLevel.allCases.compactMap { l in counts[l].map { "\($0) \(l.rawValue)" } }.joined(separator: ", "))
+                } catch let failure as AreaImportFailure {
+                    FileHandle.standardError.write(Data("Nothing was imported. \(failure.issues.count) problem(s):\n\(failure)\n".utf8))
+                    throw ExitCode.failure
+                }
+            }
+        }
+    }
+}
+
+struct User: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage staff accounts.", subcommands: [Create.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a staff account with a role and an area scope.")
+        @Option var username: String
+        @Option var password: String
+        @Option(help: "One of \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
+        @Option(help: "The code of the area the account may see (its subtree).") var area: String
+        @Option(help: "The code of the account's department (required for handlers).") var department: String?
+        @Option(help: "The name shown in pages.") var name: String?
+
+        func run() async throws {
+            guard let r = Role(rawValue: role) else {
+                throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            try await withApp { app, _ in
+                try await Setup.migrate(app)
+                let account = try await Setup.createUser(app, username: username, password: password, role: r, areaCode: area,
+                                                         departmentCode: department, displayName: name)
+                print("Created \(account.username) (\(account.role.rawValue)) with scope \(account.scope.areaCode)")
+            }
+        }
+    }
+}
+
+struct CalendarCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "calendar", abstract: "Working calendar.", subcommands: [AddYear.self])
+
+    struct AddYear: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "add-year", abstract: "Add or replace one year's official holiday schedule ({\"off\": [...], \"work\": [...]}).")
+        @Option var year: Int
+        @Argument var file: String
+
+        func run() async throws {
+            let data = try Data(contentsOf: URL(fileURLWithPath: file))
+            try await withApp { app, _ in
+                try await Setup.migrate(app)
+                try await Setup.importCalendarYear(app, year: year, json: data, source: file)
+                print("The \(year) schedule is stored.")
+            }
+        }
+    }
+}
+
+struct Bench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures and ratios.", subcommands: [Locate.self])
+
+    struct Locate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Points per second for locate on the demo county, against a scan of every grid.")
+        @Option var points = 200_000
+        @Option var seed: UInt64 = 0
+
+        func run() async throws {
+            let county = DemoCounty.generate(seed: seed)
+            let j = Jurisdiction(areas: county.areas)
+            _ = LocateBench.run(j, points: 1_000)  // warm up
+            let r = LocateBench.run(j, points: points)
+            print("locate: \(j.areas.count) areas, \(r.points) random points in the county's bounding box, \(r.inside) inside")
+            print(String(format: "  spatial index: %.0f points/s", r.indexedPerSecond))
+            print(String(format: "  scan of every grid (reference, %d points): %.0f points/s", r.scanned, r.scanPerSecond))
+            print(String(format: "  ratio index/scan: %.1fx; answers agree on %d of %d", r.indexedPerSecond / r.scanPerSecond, r.agreed, r.scanned))
+        }
+    }
+}

@@ -1,0 +1,34 @@
+import XCTest
+@testable import WanggeServer
+
+final class ConfigTests: XCTestCase {
+    func testEveryBadSettingIsNamedAtOnce() {
+        XCTAssertThrowsError(try AppConfig.fromEnvironment(["DATABASE_URL": "mysql://x", "PORT": "eighty", "LOG_LEVEL": "loud"])) { error in
+            let text = "\(error)"
+            XCTAssertTrue(text.contains("DATABASE_URL"))
+            XCTAssertTrue(text.contains("PORT"))
+            XCTAssertTrue(text.contains("LOG_LEVEL"))
+        }
+    }
+
+    func testDefaultsAndPostgres() throws {
+        let plain = try AppConfig.fromEnvironment([:])
+        XCTAssertEqual(plain.database, .sqlite(path: "./data/wangge.sqlite"))
+        XCTAssertEqual(plain.port, 8080)
+        XCTAssertEqual(plain.demoPassword, "wangge-demo")
+        let pg = try AppConfig.fromEnvironment(["DATABASE_URL": "postgres://u:p@db.internal:6543/w", "DATA_DIR": "/srv/w"])
+        XCTAssertEqual(pg.database, .postgres(url: "postgres://u:p@db.internal:6543/w", host: "db.internal", port: 6543))
+    }
+
+    func testAnUnreachablePostgresSaysWhichHostAndPort() async throws {
+        let config = AppConfig(database: .postgres(url: "postgres://u:p@127.0.0.1:1/none", host: "127.0.0.1", port: 1), logLevel: .critical, bcryptCost: 4)
+        let app = try await AppFactory.make(config, environment: .testing)
+        do {
+            try await Setup.checkDatabase(app)
+            XCTFail("expected a failure")
+        } catch {
+            XCTAssertTrue("\(error)".contains("PostgreSQL at 127.0.0.1:1 does not answer"), "\(error)")
+        }
+        try await app.asyncShutdown()
+    }
+}

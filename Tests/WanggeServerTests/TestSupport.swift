@@ -1,0 +1,105 @@
+import Foundation
+import NIOConcurrencyHelpers
+import Vapor
+import XCTVapor
+import XCTest
+import WanggeCore
+@testable import WanggeServer
+
+/// A clock the tests move by hand.
+final class TestClock: WallClock, @unchecked Sendable {
+    private let lock = NIOLock()
+    private var current: Date
+    init(_ start: Date = Date(timeIntervalSince1970: 1_795_400_000)) { current = start }  // 2026-11-23
+    func now() -> Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+}
+
+/// The database the server tests use: PostgreSQL when DATABASE_URL is set (scripts/test.sh's second pass),
+/// otherwise a fresh in-memory SQLite database per test.
+func testConfig() -> AppConfig {
+    let database: AppConfig.Database
+    if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty,
+       case .postgres = (try? AppConfig.fromEnvironment(["DATABASE_URL": url]))?.database {
+        database = (try! AppConfig.fromEnvironment(["DATABASE_URL": url])).database
+    } else {
+        database = .sqliteInMemory
+    }
+    return AppConfig(database: database, logLevel: .warning, demoPassword: "demo-password", tokenLifetime: 3600, bcryptCost: 4)
+}
+
+/// Runs `body` with a migrated app on an empty database and always shuts it down.
+func withApp(clock: TestClock = TestClock(), _ body: (Application, TestClock) async throws -> Void) async throws {
+    let app = try await AppFactory.make(testConfig(), clock: clock, environment: .testing)
+    do {
+        try await app.autoRevert()
+        try await Setup.migrate(app)
+        try await body(app, clock)
+    } catch {
+        try? await app.asyncShutdown()
+        throw error
+    }
+    try await app.asyncShutdown()
+}
+
+/// Two townships with a village and two grids each: small enough to import in every test.
+enum SmallCounty {
+    static func rect(_ x0: Double, _ y0: Double, _ x1: Double, _ y1: Double) -> [[Double]] {
+        [[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]]
+    }
+
+    static func feature(_ code: String, _ name: String, _ level: String, _ parent: String?, _ ring: [[Double]]) -> [String: Any] {
+        var props: [String: Any] = ["code": code, "name": name, "level": level, "population": 100, "households": 40]
+        if let parent { props["parent_code"] = parent }
+        return ["type": "Feature", "properties": props, "geometry": ["type": "Polygon", "coordinates": [ring]]]
+    }
+
+    static var geojson: Data {
+        let features: [[String: Any]] = [
+            feature("3301", "测试县", "county", nil, rect(120, 30, 120.4, 30.2)),
+            feature("3301001", "东镇", "township", "3301", rect(120, 30, 120.2, 30.2)),
+            feature("3301002", "西镇", "township", "3301", rect(120.2, 30, 120.4, 30.2)),
+            feature("3301001001", "东村", "village", "3301001", rect(120, 30, 120.2, 30.2)),
+            feature("3301002001", "西村", "village", "3301002", rect(120.2, 30, 120.4, 30.2)),
+            feature("3301001001001", "东村第一网格", "grid", "3301001001", rect(120, 30, 120.1, 30.2)),
+            feature("3301001001002", "东村第二网格", "grid", "3301001001", rect(120.1, 30, 120.2, 30.2)),
+            feature("3301002001001", "西村第一网格", "grid", "3301002001", rect(120.2, 30, 120.3, 30.2)),
+            feature("3301002001002", "西村第二网格", "grid", "3301002001", rect(120.3, 30, 120.4, 30.2)),
+        ]
+        return try! JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features])
+    }
+
+    /// Imports the county and makes one account per scope used in the tests (password "password1").
+    static func load(_ app: Application) async throws {
+        try await Setup.importAreas(app, geojson: geojson)
+        try await Setup.createUser(app, username: "countyop", password: "password1", role: .operator, areaCode: "3301", departmentCode: nil, displayName: "县受理员")
+        try await Setup.createUser(app, username: "eastop", password: "password1", role: .operator, areaCode: "3301001", departmentCode: nil, displayName: "东镇受理员")
+        try await Setup.createUser(app, username: "westworker", password: "password1", role: .gridWorker, areaCode: "3301002001001", departmentCode: nil, displayName: "西网格员")
+    }
+}
+
+extension Application {
+    /// Signs in through the API and returns the bearer token.
+    func token(_ username: String, _ password: String = "password1") async throws -> String {
+        var token = ""
+        try await self.test(.POST, "/api/v1/auth/token", beforeRequest: { req async throws in
+            try req.content.encode(["username": username, "password": password], as: .json)
+        }, afterResponse: { res async throws in
+            XCTAssertEqual(res.status, .ok, res.body.string)
+            token = try res.content.decode(TokenBody.self).token
+        })
+        return token
+    }
+}
+
+struct TokenBody: Decodable { var token: String; var expiresAt: String }
+struct ErrorBody: Decodable {
+    struct Detail: Decodable { var code: String; var message: String; var field: String? }
+    var error: Detail
+}
+
+import WanggeStore
+
+enum WanggeStoreProbe {
+    static func areaCount(_ app: Application) async throws -> Int { try await AreaQueries.count(on: app.db) }
+}

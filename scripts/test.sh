@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# The whole test suite: once on SQLite, then once on PostgreSQL (a throwaway server on loopback).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+swift build --build-tests
+
+echo "== tests on SQLite"
+env -u DATABASE_URL swift test --skip-build
+
+echo "== tests on PostgreSQL"
+# shellcheck source=scripts/postgres-test-server.sh
+source scripts/postgres-test-server.sh
+swift test --skip-build --skip WanggeCoreTests
