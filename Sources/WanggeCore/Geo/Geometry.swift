@@ -46,9 +46,20 @@ public struct BoundingBox: Hashable, Sendable {
 }
 
 /// A closed ring: the first point is repeated as the last, as GeoJSON requires.
+///
+/// Rings with many edges carry their edges bucketed by latitude band, so a point test looks only at the edges
+/// near the point's latitude instead of every edge: county and township outlines have thousands.
 public struct Ring: Hashable, Sendable {
-    public var points: [GeoPoint]
-    public init(_ points: [GeoPoint]) { self.points = points }
+    public let points: [GeoPoint]
+    private let bands: EdgeBands?
+
+    public init(_ points: [GeoPoint]) {
+        self.points = points
+        bands = points.count > 48 ? EdgeBands(points) : nil
+    }
+
+    public static func == (a: Ring, b: Ring) -> Bool { a.points == b.points }
+    public func hash(into h: inout Hasher) { h.combine(points) }
 
     /// Twice the signed area in squared degrees (positive when counter-clockwise).
     public var signedDoubleArea: Double {
@@ -62,13 +73,23 @@ public struct Ring: Hashable, Sendable {
 
     public var area: Double { abs(signedDoubleArea) / 2 }
 
+    /// Calls `body` with the index of every edge that may reach latitude band [lat - margin, lat + margin].
+    @inline(__always)
+    private func forEdges(near lat: Double, margin: Double, _ body: (Int) -> Void) {
+        if let bands {
+            bands.forEdges(near: lat, margin: margin, body)
+        } else {
+            for i in 0..<(points.count - 1) { body(i) }
+        }
+    }
+
     /// Crossing-number test with a half-open rule on latitude. Each edge is evaluated with its endpoints in a
     /// canonical order, so two polygons that share an edge compute the very same crossing and a point on the shared
     /// edge falls in exactly one of them.
     func crossingContains(_ p: GeoPoint) -> Bool {
         var inside = false
         let pts = points
-        for i in 0..<(pts.count - 1) {
+        forEdges(near: p.lat, margin: 0) { i in
             var a = pts[i], b = pts[i + 1]
             if (a.lat > b.lat) || (a.lat == b.lat && a.lon > b.lon) { swap(&a, &b) }
             if (a.lat > p.lat) != (b.lat > p.lat) {
@@ -81,10 +102,12 @@ public struct Ring: Hashable, Sendable {
 
     /// Whether the point lies on an edge (within `tolerance` degrees, about a millimetre by default).
     func touches(_ p: GeoPoint, tolerance: Double = 1e-8) -> Bool {
-        for i in 0..<(points.count - 1) {
-            if Self.distanceToSegment(p, points[i], points[i + 1]) <= tolerance { return true }
+        var hit = false
+        let pts = points
+        forEdges(near: p.lat, margin: tolerance) { i in
+            if !hit && Self.distanceToSegment(p, pts[i], pts[i + 1]) <= tolerance { hit = true }
         }
-        return false
+        return hit
     }
 
     static func distanceToSegment(_ p: GeoPoint, _ a: GeoPoint, _ b: GeoPoint) -> Double {
@@ -94,6 +117,44 @@ public struct Ring: Hashable, Sendable {
         t = Swift.max(0, Swift.min(1, t))
         let cx = a.lon + t * dx - p.lon, cy = a.lat + t * dy - p.lat
         return (cx * cx + cy * cy).squareRoot()
+    }
+}
+
+/// A ring's edges grouped by the latitude bands they span.
+struct EdgeBands: Sendable {
+    let minLat: Double
+    let bandHeight: Double
+    let edges: [[Int32]]
+
+    init(_ points: [GeoPoint]) {
+        let n = points.count - 1
+        var lo = points[0].lat, hi = points[0].lat
+        for p in points { lo = Swift.min(lo, p.lat); hi = Swift.max(hi, p.lat) }
+        let count = Swift.max(1, Int(Double(n).squareRoot()))
+        minLat = lo
+        bandHeight = Swift.max((hi - lo) / Double(count), 1e-12)
+        var buckets = [[Int32]](repeating: [], count: count)
+        for i in 0..<n {
+            let a = points[i].lat, b = points[i + 1].lat
+            let first = Swift.min(count - 1, Swift.max(0, Int((Swift.min(a, b) - lo) / bandHeight)))
+            let last = Swift.min(count - 1, Swift.max(0, Int((Swift.max(a, b) - lo) / bandHeight)))
+            for k in first...last { buckets[k].append(Int32(i)) }
+        }
+        edges = buckets
+    }
+
+    @inline(__always)
+    func forEdges(near lat: Double, margin: Double, _ body: (Int) -> Void) {
+        let first = Int(((lat - margin) - minLat) / bandHeight), last = Int(((lat + margin) - minLat) / bandHeight)
+        guard last >= 0, first < edges.count else { return }
+        let lo = Swift.max(0, first), hi = Swift.min(edges.count - 1, last)
+        if lo == hi {
+            for e in edges[lo] { body(Int(e)) }
+        } else {
+            // An edge spanning several bands is listed in each; visit it once.
+            var seen = Set<Int32>()
+            for k in lo...hi { for e in edges[k] where seen.insert(e).inserted { body(Int(e)) } }
+        }
     }
 }
 

@@ -37,7 +37,7 @@ enum AreasView {
         let root = m.scopeRoot
         let summary: HTML = """
         <p class="summary">\(l.t(.myScope))：<strong>\(root.area.name)</strong> <code>\(root.area.code)</code> · \
-        \(root.gridCount) \(l.t(.grids)) · \(l.t(.population)) \(root.area.population) · \(l.t(.households)) \(root.area.households)</p>
+        \(root.gridCount.grouped) \(l.t(.grids)) · \(l.t(.population)) \(root.area.population.grouped) · \(l.t(.households)) \(root.area.households.grouped)</p>
         """
         let content: HTML = """
         <h1>\(m.countyName) · \(l.t(.jurisdiction))</h1>
@@ -62,7 +62,7 @@ enum AreasView {
     private static func branch(_ n: AreasPageModel.Node, _ m: AreasPageModel, _ l: Lang, open: Bool) -> HTML {
         let a = n.area
         let levelName = l == .zh ? a.level.nameZH : a.level.nameEN
-        let figures: HTML = "<span class=\"fig\">\(a.level == .grid ? "" : "\(n.gridCount) \(l.t(.grids)) · ")\(l.t(.population)) \(a.population) · \(l.t(.households)) \(a.households)</span>"
+        let figures: HTML = "<span class=\"fig\">\(a.level == .grid ? "" : "\(n.gridCount.grouped) \(l.t(.grids)) · ")\(l.t(.population)) \(a.population.grouped) · \(l.t(.households)) \(a.households.grouped)</span>"
         if a.level == .grid {
             let focused = m.focus == a.code
             let team: HTML = focused ? teamList(m.focusTeam, l, mask: m.maskPhones) : ""

@@ -40,3 +40,16 @@ struct HTML: Sendable, CustomStringConvertible, ExpressibleByStringInterpolation
 extension Array where Element == HTML {
     func joined() -> HTML { HTML(raw: map(\.text).joined()) }
 }
+
+extension Int {
+    /// 300000 → "300,000", as both zh-CN and en write large numbers.
+    var grouped: String {
+        let digits = String(abs(self))
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return self < 0 ? "-" + out : out
+    }
+}

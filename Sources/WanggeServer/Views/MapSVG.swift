@@ -24,24 +24,69 @@ struct MapProjection: Sendable {
     func x(_ p: GeoPoint) -> Double { (p.lon - box.minLon) * kx }
     func y(_ p: GeoPoint) -> Double { (box.maxLat - p.lat) * ky }
 
-    /// Path data for a boundary, in whole view-box units; repeated points after rounding are dropped.
-    func path(_ shape: MultiPolygon) -> String {
+    /// Path data for a boundary in whole view-box units, relative commands, each ring simplified (Douglas–Peucker)
+    /// to within `tolerance` units: detail finer than a pixel costs bytes and shows nothing.
+    func path(_ shape: MultiPolygon, tolerance: Double = 0.9) -> String {
         var d = ""
         for polygon in shape.polygons {
             for ring in [polygon.outer] + polygon.holes {
+                let projected = ring.points.map { (x($0), y($0)) }
+                let kept = Self.simplify(projected, tolerance: tolerance)
                 var last: (Int, Int)? = nil
-                var first = true
-                for p in ring.points.dropLast() {
-                    let pt = (Int(x(p).rounded()), Int(y(p).rounded()))
-                    if let last, last == pt { continue }
-                    d += first ? "M\(pt.0) \(pt.1)" : "L\(pt.0) \(pt.1)"
-                    first = false
+                for (px, py) in kept.dropLast() {
+                    let pt = (Int(px.rounded()), Int(py.rounded()))
+                    if let l = last {
+                        if l == pt { continue }
+                        d += "l\(pt.0 - l.0)" + (pt.1 - l.1 < 0 ? "" : " ") + "\(pt.1 - l.1)"
+                    } else {
+                        d += "M\(pt.0) \(pt.1)"
+                    }
                     last = pt
                 }
-                d += "Z"
+                d += "z"
             }
         }
         return d
+    }
+
+    /// Douglas–Peucker on a closed ring (first point == last point); keeps at least a triangle.
+    static func simplify(_ pts: [(Double, Double)], tolerance: Double) -> [(Double, Double)] {
+        guard pts.count > 4 else { return pts }
+        // Split the ring at its first point and the point farthest from it, and simplify both halves as lines.
+        let a = pts[0]
+        var far = 1
+        var best = -1.0
+        for i in 1..<(pts.count - 1) {
+            let dx = pts[i].0 - a.0, dy = pts[i].1 - a.1
+            let d = dx * dx + dy * dy
+            if d > best { best = d; far = i }
+        }
+        var keep = [Bool](repeating: false, count: pts.count)
+        keep[0] = true; keep[far] = true; keep[pts.count - 1] = true
+        func run(_ lo: Int, _ hi: Int) {
+            var stack = [(lo, hi)]
+            while let (l, h) = stack.popLast() {
+                guard h > l + 1 else { continue }
+                let (x1, y1) = pts[l], (x2, y2) = pts[h]
+                let dx = x2 - x1, dy = y2 - y1
+                let len = max((dx * dx + dy * dy).squareRoot(), 1e-12)
+                var idx = -1
+                var maxD = 0.0
+                for i in (l + 1)..<h {
+                    let d = abs(dy * pts[i].0 - dx * pts[i].1 + x2 * y1 - y2 * x1) / len
+                    if d > maxD { maxD = d; idx = i }
+                }
+                if maxD > tolerance, idx > 0 {
+                    keep[idx] = true
+                    stack.append((l, idx))
+                    stack.append((idx, h))
+                }
+            }
+        }
+        run(0, far)
+        run(far, pts.count - 1)
+        let result = pts.indices.filter { keep[$0] }.map { pts[$0] }
+        return result.count >= 4 ? result : pts
     }
 }
 
