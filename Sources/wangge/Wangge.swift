@@ -36,6 +36,9 @@ func withApp<T>(_ body: (Application, AppConfig) async throws -> T) async throws
     }
 }
 
+/// Prints at once: stdout is block-buffered in a pipe, and the demo's accounts must show before the server's log.
+func say(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
+
 nonisolated(unsafe) private var loggingReady = false
 func bootstrapLogging(_ level: Logger.Level) {
     guard !loggingReady else { return }
@@ -68,14 +71,14 @@ struct Demo: AsyncParsableCommand {
             try await Setup.migrate(app)
             let t0 = Date()
             if let accounts = try await Setup.loadDemo(app, seed: seed) {
-                print("Generated the demo county in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s.")
-                print("Demo accounts (password: \(config.demoPassword == "wangge-demo" ? "wangge-demo" : "$WANGGE_DEMO_PASSWORD")):")
-                for a in accounts { print("  \(a.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.areaCode) \(a.departmentCode ?? "")") }
+                say("Generated the demo county in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s.")
+                say("Demo accounts (password: \(config.demoPassword == "wangge-demo" ? "wangge-demo" : "$WANGGE_DEMO_PASSWORD")):")
+                for a in accounts { say("  \(a.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.areaCode) \(a.departmentCode ?? "")") }
             } else {
-                print("The database already holds a jurisdiction; reusing it. Demo accounts: admin, leader, operator, handler, mediator, gridleader, gridworker.")
+                say("The database already holds a jurisdiction; reusing it. Demo accounts: admin, leader, operator, handler, mediator, gridleader, gridworker.")
             }
             guard !noServe else { return }
-            print("Open http://\(config.host):\(config.port)/login")
+            say("Open http://\(config.host):\(config.port)/login")
             try await app.execute()
         }
     }
@@ -86,7 +89,7 @@ struct Migrate: AsyncParsableCommand {
     func run() async throws {
         try await withApp { app, _ in
             try await Setup.migrate(app)
-            print("The schema is up to date.")
+            say("The schema is up to date.")
         }
     }
 }
@@ -110,7 +113,7 @@ struct Import: AsyncParsableCommand {
                 do {
                     let areas = try await Setup.importAreas(app, geojson: data)
                     let counts = Dictionary(grouping: areas, by: \.level).mapValues(\.count)
-                    print("Imported \(areas.count) areas: " + AreaLevel.allCases.compactMap { l in counts[l].map { "\($0) \(l.rawValue)" } }.joined(separator: ", "))
+                    say("Imported \(areas.count) areas: " + AreaLevel.allCases.compactMap { l in counts[l].map { "\($0) \(l.rawValue)" } }.joined(separator: ", "))
                 } catch let failure as AreaImportFailure {
                     FileHandle.standardError.write(Data("Nothing was imported. \(failure.issues.count) problem(s):\n\(failure)\n".utf8))
                     throw ExitCode.failure
@@ -140,7 +143,7 @@ struct User: AsyncParsableCommand {
                 try await Setup.migrate(app)
                 let account = try await Setup.createUser(app, username: username, password: password, role: r, areaCode: area,
                                                          departmentCode: department, displayName: name)
-                print("Created \(account.username) (\(account.role.rawValue)) with scope \(account.scope.areaCode)")
+                say("Created \(account.username) (\(account.role.rawValue)) with scope \(account.scope.areaCode)")
             }
         }
     }
@@ -160,7 +163,7 @@ struct CalendarCommand: AsyncParsableCommand {
             try await withApp { app, _ in
                 try await Setup.migrate(app)
                 try await Setup.importCalendarYear(app, year: year, json: data, source: file)
-                print("The \(year) schedule is stored.")
+                say("The \(year) schedule is stored.")
             }
         }
     }
@@ -179,10 +182,10 @@ struct Bench: AsyncParsableCommand {
             let j = Jurisdiction(areas: county.areas)
             _ = LocateBench.run(j, points: 1_000)  // warm up
             let r = LocateBench.run(j, points: points)
-            print("locate: \(j.areas.count) areas, \(r.points) random points in the county's bounding box, \(r.inside) inside")
-            print(String(format: "  spatial index: %.0f points/s", r.indexedPerSecond))
-            print(String(format: "  scan of every grid (reference, %d points): %.0f points/s", r.scanned, r.scanPerSecond))
-            print(String(format: "  ratio index/scan: %.1fx; answers agree on %d of %d", r.indexedPerSecond / r.scanPerSecond, r.agreed, r.scanned))
+            say("locate: \(j.areas.count) areas, \(r.points) random points in the county's bounding box, \(r.inside) inside")
+            say(String(format: "  spatial index: %.0f points/s", r.indexedPerSecond))
+            say(String(format: "  scan of every grid (reference, %d points): %.0f points/s", r.scanned, r.scanPerSecond))
+            say(String(format: "  ratio index/scan: %.1fx; answers agree on %d of %d", r.indexedPerSecond / r.scanPerSecond, r.agreed, r.scanned))
         }
     }
 }

@@ -1,4 +1,5 @@
 import XCTest
+import SQLKit
 @testable import WanggeServer
 
 final class ConfigTests: XCTestCase {
@@ -30,5 +31,16 @@ final class ConfigTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("PostgreSQL at 127.0.0.1:1 does not answer"), "\(error)")
         }
         try await app.asyncShutdown()
+    }
+}
+
+final class DatabaseChoiceTests: XCTestCase {
+    /// scripts/test.sh's second pass sets DATABASE_URL: the suite must then really run on PostgreSQL.
+    func testTheSuiteRunsOnTheDatabaseItWasGiven() async throws {
+        try await withApp { app, _ in
+            let expected: String = ProcessInfo.processInfo.environment["DATABASE_URL"].map { $0.isEmpty ? "sqlite" : "psql" } ?? "sqlite"
+            let dialect = try XCTUnwrap(app.db as? any SQLDatabase).dialect.name
+            XCTAssertEqual(dialect, expected == "psql" ? "postgresql" : "sqlite")
+        }
     }
 }
