@@ -5,6 +5,9 @@ cd "$(dirname "$0")/.."
 
 swift build --build-tests
 
+echo "== OpenAPI document"
+python3 scripts/check_openapi.py
+
 echo "== tests on SQLite"
 env -u DATABASE_URL swift test --skip-build
 
