@@ -15,6 +15,7 @@ struct DemoBoundaries {
     init(_ layout: DemoLayout) {
         let lattice = layout.lattice
         let (townshipOf, villageOf, gridOf) = (layout.townshipOf, layout.villageOf, layout.gridOf)
+        let neighbours = lattice.neighbours
         // Edges as flat (from, to) pairs of vertex ids, per region.
         var gridEdges = [[Int]](repeating: [], count: layout.gridSeeds.count)
         var villageEdges = [[Int]](repeating: [], count: layout.villageSeeds.count)
@@ -23,7 +24,7 @@ struct DemoBoundaries {
         for cell in 0..<lattice.cellCount where gridOf[cell] >= 0 {
             let g = Int(gridOf[cell])
             for side in 0..<6 {
-                let n = lattice.neighbour(cell, side: side)
+                let n = Int(neighbours[cell &* 6 &+ side])
                 if n >= 0 && gridOf[n] == gridOf[cell] { continue }
                 let from = lattice.corner(cell, side), to = lattice.corner(cell, side == 5 ? 0 : side + 1)
                 gridEdges[g].append(from)

@@ -20,7 +20,7 @@ struct DemoLattice {
     static let kmPerDegreeLat = 111.0
     /// The county's nominal extent (Anji: 119.23–119.88 E, 30.38–30.88 N) and the lattice's margin around it, in bricks.
     static let extent = BoundingBox(minLon: 119.23, minLat: 30.38, maxLon: 119.88, maxLat: 30.88)
-    static let margin = 4
+    static let margin = 6
     /// Largest vertex displacement, in lattice units on each axis (at most 0.28 of the spacing in any direction).
     /// Any two lattice edges that share no vertex are at least one unit apart, so after moving every vertex by less
     /// than 0.3 no two edges can touch or cross: every brick stays a simple hexagon and the tiling stays a tiling.
@@ -29,6 +29,8 @@ struct DemoLattice {
     let seed: UInt64
     let originLon: Double, originLat: Double
     let columns: Int, rows: Int
+    /// See `neighbourTable`.
+    let neighbours: [Int32]
 
     init(seed: UInt64) {
         self.seed = seed
@@ -37,6 +39,7 @@ struct DemoLattice {
         originLat = e.minLat - Double(Self.margin) * Self.unitLat
         columns = Int((e.width / (2 * Self.unitLon)).rounded(.up)) + 2 * Self.margin
         rows = Int((e.height / Self.unitLat).rounded(.up)) + 2 * Self.margin
+        neighbours = Self.neighbourTable(columns: columns, rows: rows)
     }
 
     var cellCount: Int { columns * rows }
@@ -49,20 +52,28 @@ struct DemoLattice {
         return c == 0 || r == 0 || c == columns - 1 || r == rows - 1
     }
 
-    /// The brick across side `side` (0...5), or -1 beyond the lattice.
-    func neighbour(_ cell: Int, side: Int) -> Int {
-        let c = cell % columns, r = cell / columns, o = r & 1
-        let (nc, nr): (Int, Int)
-        switch side {
-        case 0: (nc, nr) = (c - 1 + o, r - 1)
-        case 1: (nc, nr) = (c + o, r - 1)
-        case 2: (nc, nr) = (c + 1, r)
-        case 3: (nc, nr) = (c + o, r + 1)
-        case 4: (nc, nr) = (c - 1 + o, r + 1)
-        default: (nc, nr) = (c - 1, r)
+    /// Six entries per brick: the bricks across its sides 0...5 (`neighbours[cell * 6 + side]`), or -1 beyond the
+    /// lattice. Tabled once because region growth asks for them millions of times.
+    static func neighbourTable(columns: Int, rows: Int) -> [Int32] {
+        var table = [Int32](repeating: -1, count: columns * rows * 6)
+        table.withUnsafeMutableBufferPointer { table in
+            for r in 0..<rows {
+                let o = r & 1
+                for c in 0..<columns {
+                    let base = (r * columns + c) * 6
+                    func set(_ side: Int, _ nc: Int, _ nr: Int) {
+                        if nc >= 0 && nc < columns && nr >= 0 && nr < rows { table[base + side] = Int32(nr * columns + nc) }
+                    }
+                    set(0, c - 1 + o, r - 1)
+                    set(1, c + o, r - 1)
+                    set(2, c + 1, r)
+                    set(3, c + o, r + 1)
+                    set(4, c - 1 + o, r + 1)
+                    set(5, c - 1, r)
+                }
+            }
         }
-        guard nc >= 0, nc < columns, nr >= 0, nr < rows else { return -1 }
-        return nr * columns + nc
+        return table
     }
 
     /// The vertex at corner `k` (0...5) of a brick.
@@ -77,6 +88,14 @@ struct DemoLattice {
         case 4: return (r + 1) * vertexColumns + x0 + 1
         default: return (r + 1) * vertexColumns + x0
         }
+    }
+
+    /// The brick under a point (the nearest one at the lattice's edge).
+    func cell(containing p: GeoPoint) -> Int {
+        let r = Swift.min(rows - 1, Swift.max(0, Int(((p.lat - originLat) / Self.unitLat).rounded(.down))))
+        let x = (p.lon - originLon) / Self.unitLon - Double(r & 1)
+        let c = Swift.min(columns - 1, Swift.max(0, Int((x / 2).rounded(.down))))
+        return r * columns + c
     }
 
     /// The brick's centre in kilometres east and north of the origin.

@@ -1,5 +1,5 @@
 /// Where everything is: the county's bricks cut into townships, villages and grids, and a density field that makes
-/// the township seats smaller-gridded and more populous.
+/// the township seats finer-gridded and more populous.
 struct DemoLayout {
     /// 街道, 镇, 乡: subdistricts around the county seat, towns, and the remote (mountain) townships.
     enum TownshipKind { case subdistrict, town, township }
@@ -8,7 +8,7 @@ struct DemoLayout {
     static let subdistrictCount = 4, remoteTownshipCount = 3
 
     let lattice: DemoLattice
-    /// Per brick; each region is numbered in code order (region i gets code suffix i + 1 within its parent's range).
+    /// Per brick, the region at each level (-1 outside the county). Regions are numbered in code order.
     let townshipOf: [Int32], villageOf: [Int32], gridOf: [Int32]
     /// Per brick, 1 in the countryside rising towards the seats; 0 outside the county.
     let density: [Double]
@@ -25,98 +25,130 @@ struct DemoLayout {
             DemoTerrain.noise(on: lattice, meshKm: mesh, salt: salt + UInt64(k))
         }
         let inCounty = DemoOutline.mask(on: lattice, terrain: DemoTerrain.blend(hills, weights: [0.7, 0.3, 0]))
+        let countyOf: [Int32] = inCounty.map { $0 ? 0 : -1 }
         let countyCells = inCounty.indices.filter { inCounty[$0] }
 
+        // Townships: the seats first, then the density they give, then the townships grown from the seats.
         var rng = DemoRandom(seed: seed, stream: .townships)
-        let countyEdge = DemoPartition.distanceToEdge(inCounty.map { $0 ? 0 : -1 }, lattice: lattice)
-        let (townshipSeeds, townshipKinds) = Self.placeTownships(countyCells, edgeKm: countyEdge, lattice: lattice,
-                                                                 rng: &rng)
+        let (townshipSeeds, townshipKinds) = Self.placeTownships(
+            countyCells, edgeKm: DemoPartition.distanceToEdge(countyOf, lattice: lattice), lattice: lattice, rng: &rng)
         let density = Self.density(countyCells, seeds: townshipSeeds, kinds: townshipKinds, lattice: lattice)
-        func weight(_ cells: [Int]) -> Double {
-            cells.reduce(0) { sum, cell in
-                let d = density[cell]
-                return sum + d.squareRoot() * d.squareRoot().squareRoot()  // density^0.75
-            }
-        }
-        let townshipRates = townshipKinds.map { kind -> Double in
+        let townshipShares = townshipKinds.enumerated().map { t, kind -> Double in
             switch kind {
-            case .subdistrict: rng.uniform(0.28, 0.38)
-            case .town: rng.uniform(0.7, 1.0)
-            case .township: rng.uniform(0.55, 0.85)
+            case .subdistrict: t == 0 ? 0.5 : 0.6
+            case .town: 1.0
+            case .township: 1.3
             }
         }
         var growth = DemoRandom(seed: seed, stream: .townshipGrowth)
-        let townshipOf = DemoPartition.grow(seeds: townshipSeeds, rates: townshipRates,
-                                            parentOf: inCounty.map { $0 ? 0 : -1 },
-                                            passability: DemoTerrain.passability(DemoTerrain.blend(hills, weights: [0.6, 0.3, 0.1])),
-                                            lattice: lattice, rng: &growth)
+        let townshipOf = DemoPartition.grow(
+            seeds: townshipSeeds, rates: townshipSeeds.map { _ in rng.uniform(0.7, 1.0) },
+            targets: DemoPartition.targets(parentOfChild: townshipSeeds.map { _ in 0 }, parentSizes: [countyCells.count],
+                                           weights: townshipShares),
+            parentOf: countyOf, passability: DemoTerrain.passability(DemoTerrain.blend(hills, weights: [0.35, 0.45, 0.2])),
+            lattice: lattice, rng: &growth)
 
-        // Villages: as many per township as its (density-weighted) size calls for; the seat village comes first.
+        // Villages: as many per township as its density-weighted size calls for; the seat village first.
         let townshipCells = DemoPartition.members(of: townshipOf, regions: Self.townshipCount)
-        let villageCounts = DemoPartition.apportion(Self.villageCount, weights: townshipCells.map(weight),
+        let villageCounts = DemoPartition.apportion(Self.villageCount, weights: townshipCells.map { Self.weight($0, density) },
                                                     minimum: 5, caps: townshipCells.map { Swift.max(1, $0.count / 40) })
-        let townshipEdge = DemoPartition.distanceToEdge(townshipOf, lattice: lattice)
         rng = DemoRandom(seed: seed, stream: .villages)
-        var villageTownship: [Int] = [], villageSeeds: [Int] = [], villageIsCommunity: [Bool] = []
+        var villageTownship: [Int] = [], villageSeeds: [Int] = []
+        let townshipEdge = DemoPartition.distanceToEdge(townshipOf, lattice: lattice)
         for t in 0..<Self.townshipCount {
             let seat = townshipSeeds[t]
             let placed = DemoPartition.seeds(count: villageCounts[t], among: townshipCells[t], fixed: [seat],
                                              lattice: lattice, density: density, edgeKm: townshipEdge, rng: &rng)
-            let rest = placed.dropFirst().sorted { a, b in
+            villageTownship += Array(repeating: t, count: placed.count)
+            villageSeeds += [seat] + placed.dropFirst().sorted { a, b in
                 let (da, db) = (lattice.distanceKm(a, seat), lattice.distanceKm(b, seat))
                 return da != db ? da < db : a < b
             }
-            for (i, s) in ([seat] + rest).enumerated() {
-                villageTownship.append(t)
-                villageSeeds.append(s)
-                switch townshipKinds[t] {
-                case .subdistrict: villageIsCommunity.append(i == 0 || lattice.distanceKm(s, seat) <= 2.5 || density[s] >= 3)
-                case .town: villageIsCommunity.append(i == 0 || density[s] >= 3.5)
-                case .township: villageIsCommunity.append(false)
-                }
+        }
+        let villageIsCommunity = villageSeeds.indices.map { v in
+            let seat = townshipSeeds[villageTownship[v]], s = villageSeeds[v]
+            switch townshipKinds[villageTownship[v]] {
+            case .subdistrict: return s == seat || lattice.distanceKm(s, seat) <= 2.5 || density[s] >= 3
+            case .town: return s == seat || density[s] >= 3.5
+            case .township: return false
             }
         }
+        let seatVillages = Set(villageSeeds.indices.filter { villageSeeds[$0] == townshipSeeds[villageTownship[$0]] })
         growth = DemoRandom(seed: seed, stream: .villageGrowth)
-        let villageOf = DemoPartition.grow(seeds: villageSeeds, rates: Self.rates(villageSeeds, density, &rng),
-                                           parentOf: townshipOf,
-                                           passability: DemoTerrain.passability(DemoTerrain.blend(hills, weights: [0.3, 0.5, 0.2])),
-                                           lattice: lattice, rng: &growth)
+        let (villageOf, relaxedVillageSeeds) = Self.growRelaxed(
+            seeds: villageSeeds, parents: villageTownship, parentOf: townshipOf,
+            parentSizes: townshipCells.map(\.count), pinned: seatVillages.contains, reorder: { $0 },
+            density: density, passability: DemoTerrain.passability(DemoTerrain.blend(hills, weights: [0.3, 0.5, 0.2])),
+            lattice: lattice, rng: &growth)
 
-        // Grids: as many per village as its size calls for, numbered from the north-west.
+        // Grids: as many per village as its density-weighted size calls for, numbered from the north-west.
         let villageCells = DemoPartition.members(of: villageOf, regions: villageSeeds.count)
-        let gridCounts = DemoPartition.apportion(Self.gridCount, weights: villageCells.map(weight),
+        let gridCounts = DemoPartition.apportion(Self.gridCount, weights: villageCells.map { Self.weight($0, density) },
                                                  minimum: 2, caps: villageCells.map { Swift.max(1, $0.count / 12) })
-        let villageEdge = DemoPartition.distanceToEdge(villageOf, lattice: lattice)
         rng = DemoRandom(seed: seed, stream: .grids)
         var gridVillage: [Int] = [], gridSeeds: [Int] = []
+        let villageEdge = DemoPartition.distanceToEdge(villageOf, lattice: lattice)
         let columns = lattice.columns
+        func northWestFirst(_ a: Int, _ b: Int) -> Bool { a / columns != b / columns ? a / columns > b / columns : a < b }
         for v in villageSeeds.indices {
             let placed = DemoPartition.seeds(count: gridCounts[v], among: villageCells[v], fixed: [],
                                              lattice: lattice, density: density, edgeKm: villageEdge, rng: &rng)
-            for s in placed.sorted(by: { a, b in a / columns != b / columns ? a / columns > b / columns : a < b }) {
-                gridVillage.append(v)
-                gridSeeds.append(s)
-            }
+            gridVillage += Array(repeating: v, count: placed.count)
+            gridSeeds += placed.sorted(by: northWestFirst)
         }
         growth = DemoRandom(seed: seed, stream: .gridGrowth)
-        let gridOf = DemoPartition.grow(seeds: gridSeeds, rates: Self.rates(gridSeeds, density, &rng),
-                                        parentOf: villageOf,
-                                        passability: DemoTerrain.passability(DemoTerrain.blend(hills, weights: [0.1, 0.4, 0.5])),
-                                        lattice: lattice, rng: &growth)
+        let (gridOf, relaxedGridSeeds) = Self.growRelaxed(
+            seeds: gridSeeds, parents: gridVillage, parentOf: villageOf, parentSizes: villageCells.map(\.count),
+            pinned: { _ in false },
+            reorder: { seeds in  // renumber each village's grids from the north-west again
+                var result = seeds
+                var start = 0
+                while start < result.count {
+                    var end = start
+                    while end < result.count && gridVillage[end] == gridVillage[start] { end += 1 }
+                    result[start..<end].sort(by: northWestFirst)
+                    start = end
+                }
+                return result
+            },
+            density: density, passability: DemoTerrain.passability(DemoTerrain.blend(hills, weights: [0.1, 0.4, 0.5])),
+            lattice: lattice, rng: &growth)
+
         var gridWeights = [Double](repeating: 0, count: gridSeeds.count)
         for (cell, g) in gridOf.enumerated() where g >= 0 { gridWeights[Int(g)] += density[cell] }
 
         self.lattice = lattice
         (self.townshipOf, self.villageOf, self.gridOf, self.density) = (townshipOf, villageOf, gridOf, density)
         (self.townshipKinds, self.townshipSeeds) = (townshipKinds, townshipSeeds)
-        (self.villageTownship, self.villageSeeds, self.villageIsCommunity) = (villageTownship, villageSeeds, villageIsCommunity)
-        (self.gridVillage, self.gridSeeds, self.gridWeights) = (gridVillage, gridSeeds, gridWeights)
+        (self.villageTownship, self.villageSeeds, self.villageIsCommunity) = (villageTownship, relaxedVillageSeeds,
+                                                                              villageIsCommunity)
+        (self.gridVillage, self.gridSeeds, self.gridWeights) = (gridVillage, relaxedGridSeeds, gridWeights)
     }
 
-    /// Growth rates: a region's area goes with the square of its rate, so rate ∝ density^-0.375 makes the number of
-    /// regions per km² go with density^0.75.
-    private static func rates(_ seeds: [Int], _ density: [Double], _ rng: inout DemoRandom) -> [Double] {
-        seeds.map { Swift.min(1, Swift.max(0.12, rng.uniform(0.6, 1.0) / DemoPartition.densityFactor(density[$0]))) }
+    /// Σ density^0.75 over the bricks: how many children a region should get (dense places get more, smaller ones).
+    private static func weight(_ cells: [Int], _ density: [Double]) -> Double {
+        cells.reduce(0) { sum, cell in
+            let d = density[cell]
+            return sum + d.squareRoot() * d.squareRoot().squareRoot()
+        }
+    }
+
+    /// Grows children from their seeds, moves the seeds to their regions' centres (one Lloyd step), and grows again.
+    /// A child's target size is its parent's share by density^-0.75 at its seed.
+    private static func growRelaxed(seeds: [Int], parents: [Int], parentOf: [Int32], parentSizes: [Int],
+                                    pinned: (Int) -> Bool, reorder: ([Int]) -> [Int], density: [Double],
+                                    passability: [Double], lattice: DemoLattice,
+                                    rng: inout DemoRandom) -> (owner: [Int32], seeds: [Int]) {
+        func grow(_ seeds: [Int]) -> [Int32] {
+            let weights = seeds.map { 1 / (density[$0].squareRoot() * density[$0].squareRoot().squareRoot()) }
+            return DemoPartition.grow(
+                seeds: seeds, rates: seeds.map { _ in rng.uniform(0.7, 1.0) },
+                targets: DemoPartition.targets(parentOfChild: parents, parentSizes: parentSizes, weights: weights),
+                parentOf: parentOf, passability: passability, lattice: lattice, rng: &rng)
+        }
+        let first = grow(seeds)
+        let relaxed = reorder(DemoPartition.relax(seeds: seeds, owner: first, lattice: lattice, pinned: pinned))
+        return (grow(relaxed), relaxed)
     }
 
     /// The county seat near the middle with three more subdistricts 3–6.5 km around it, then eleven towns and
@@ -150,9 +182,8 @@ struct DemoLayout {
                 return da != db ? da < db : a < b
             }
         }
-        let others = byDistance(all[subdistrictCount...])
         let townCount = townshipCount - subdistrictCount - remoteTownshipCount
-        let seeds = [seat] + byDistance(subdistricts[1...]) + others
+        let seeds = [seat] + byDistance(subdistricts[1...]) + byDistance(all[subdistrictCount...])
         let kinds = Array(repeating: TownshipKind.subdistrict, count: subdistrictCount)
             + Array(repeating: .town, count: townCount) + Array(repeating: .township, count: remoteTownshipCount)
         return (seeds, kinds)

@@ -38,10 +38,13 @@ struct DemoPlaceNames {
 /// too many well-known people), and mobile numbers for the demo.
 struct DemoPeople {
     private static let surnames = Array("王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦方邹孟熊秦邱江尹薛段雷侯史陶黎贺顾郝龚邵钱严戴莫孔汤")
-    private static let givenCharacters = Array("伟芳敏静丽强磊军洋勇艳杰娟涛明秀霞平刚桂英华玉兰萍建国红文辉鹏宇浩凯婷雪琳晨欣佳思雨梓涵俊博志海林斌峰飞春慧丹燕亮宏波鑫颖倩嘉琪瑶欢松柏永祥福荣根生发水芬珍凤琴忠良美")
+    /// Given-name characters that read as a man's, a woman's, or either; a name draws from one side and the middle.
+    private static let men = Array("伟强磊军勇杰涛刚建国辉鹏浩凯俊博志海斌峰飞亮宏波鑫松柏祥福荣根忠良德超洪")
+    private static let women = Array("芳敏静丽艳娟秀霞桂英玉兰萍红婷雪琳欣佳思梓涵慧丹燕颖倩琪瑶芬珍凤琴美莉")
+    private static let either = Array("文明华春林晨平宇嘉雨晓新")
     /// Full names of well-known people that the characters above could spell.
-    private static let avoided: Set<String> = ["黄晓明", "陈建斌", "刘德华", "赵丽颖", "李宇春", "王俊凯", "张国荣", "黄海波",
-                                               "杨丽萍", "周海媚", "李国华", "王志文", "陈建国", "李秀明", "刘晓庆"]
+    private static let avoided: Set<String> = ["陈建斌", "刘德华", "赵丽颖", "王俊凯", "张国荣", "黄海波", "杨丽萍", "周海媚",
+                                               "李国华", "王志文", "陈建国", "刘晓庆", "陈晓明", "刘德凯", "孙红雷"]
     private static let mobilePrefixes = ["13", "15", "17", "18", "19"]
 
     private var rng: DemoRandom
@@ -49,8 +52,9 @@ struct DemoPeople {
     init(seed: UInt64) { rng = DemoRandom(seed: seed, stream: .people) }
 
     mutating func name() -> String {
+        let pool = rng.below(2) == 0 ? Self.men + Self.either : Self.women + Self.either
         while true {
-            let a = rng.pick(Self.givenCharacters), b = rng.pick(Self.givenCharacters)
+            let a = rng.pick(pool), b = rng.pick(pool)
             guard a != b else { continue }
             let name = String([rng.pick(Self.surnames), a, b])
             if !Self.avoided.contains(name) { return name }

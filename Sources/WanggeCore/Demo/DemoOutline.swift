@@ -26,7 +26,10 @@ enum DemoOutline {
                 let v = frame.centreV + frame.halfV * (2 * (p.lat - e.minLat) / e.height - 1)
                 let rho = (u * u + v * v).squareRoot()
                 let w = rho > 0 ? lookup(wobble, pseudoAngle(u, v)) : 0
-                level[cell] = rho / Swift.max(0.45, 1 + w) + 0.18 * (terrain[cell] - 0.5)
+                // The terrain is read where (u, v) lay in the first pass, so the stretch moves the coast with it.
+                let source = lattice.cell(containing: GeoPoint(lon: e.minLon + (u + 1) / 2 * e.width,
+                                                               lat: e.minLat + (v + 1) / 2 * e.height))
+                level[cell] = rho / Swift.max(0.45, 1 + w) + 0.18 * (terrain[source] - 0.5)
             }
             inside = threshold(level, count: wanted)
             keepLargestComponent(&inside, lattice: lattice)
@@ -97,6 +100,7 @@ enum DemoOutline {
 
     /// Drops every island but the largest (a thin neck of the blob can cut one off).
     static func keepLargestComponent(_ inside: inout [Bool], lattice: DemoLattice) {
+        let neighbours = lattice.neighbours
         var label = [Int32](repeating: -1, count: inside.count)
         var sizes: [Int] = []
         var queue: [Int] = []
@@ -110,7 +114,7 @@ enum DemoOutline {
                 let cell = queue[head]
                 head += 1
                 for side in 0..<6 {
-                    let n = lattice.neighbour(cell, side: side)
+                    let n = Int(neighbours[cell &* 6 &+ side])
                     if n >= 0 && inside[n] && label[n] < 0 {
                         label[n] = id
                         queue.append(n)
@@ -125,6 +129,7 @@ enum DemoOutline {
 
     /// Adds every outside brick that the outside of the lattice cannot reach.
     static func fillHoles(_ inside: inout [Bool], lattice: DemoLattice) {
+        let neighbours = lattice.neighbours
         var reached = [Bool](repeating: false, count: inside.count)
         var queue = [0]  // a corner brick is always outside
         reached[0] = true
@@ -133,7 +138,7 @@ enum DemoOutline {
             let cell = queue[head]
             head += 1
             for side in 0..<6 {
-                let n = lattice.neighbour(cell, side: side)
+                let n = Int(neighbours[cell &* 6 &+ side])
                 if n >= 0 && !inside[n] && !reached[n] {
                     reached[n] = true
                     queue.append(n)
