@@ -55,6 +55,7 @@ struct Serve: AsyncParsableCommand {
     func run() async throws {
         try await withApp { app, config in
             try await Setup.migrate(app)
+            ClockRunner.schedule(app)
             app.logger.notice("serving", metadata: ["url": "http://\(config.host):\(config.port)"])
             try await app.execute()
         }
@@ -78,6 +79,7 @@ struct Demo: AsyncParsableCommand {
                 say("The database already holds a jurisdiction; reusing it. Demo accounts: admin, leader, operator, handler, mediator, gridleader, gridworker.")
             }
             guard !noServe else { return }
+            ClockRunner.schedule(app)
             say("Open http://\(config.host):\(config.port)/login")
             try await app.execute()
         }
@@ -170,7 +172,7 @@ struct CalendarCommand: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures and ratios.", subcommands: [Locate.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures and ratios.", subcommands: [Locate.self, Intake.self])
 
     struct Locate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Points per second for locate on the demo county, against a scan of every grid.")
@@ -186,6 +188,20 @@ struct Bench: AsyncParsableCommand {
             say(String(format: "  spatial index: %.0f points/s", r.indexedPerSecond))
             say(String(format: "  scan of every grid (reference, %d points): %.0f points/s", r.scanned, r.scanPerSecond))
             say(String(format: "  ratio index/scan: %.1fx; answers agree on %d of %d", r.indexedPerSecond / r.scanPerSecond, r.agreed, r.scanned))
+        }
+    }
+
+    struct Intake: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Reports per second through the real server on loopback (fresh SQLite file), against /healthz in the same run.")
+        @Option var count = 4_000
+        @Option var clients = 16
+
+        func run() async throws {
+            bootstrapLogging(.error)
+            let r = try await IntakeBench.run(count: count, clients: clients) { say($0) }
+            say(String(format: "intake/healthz ratio: %.2f (%d of %d cases durable in the database)",
+                       r.intake.perSecond / r.trivial.perSecond, r.stored, count))
         }
     }
 }

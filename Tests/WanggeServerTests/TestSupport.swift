@@ -4,6 +4,7 @@ import Vapor
 import XCTVapor
 import XCTest
 import WanggeCore
+import WanggeStore
 @testable import WanggeServer
 
 /// A clock the tests move by hand.
@@ -25,7 +26,8 @@ func testConfig() -> AppConfig {
     } else {
         database = .sqliteInMemory
     }
-    return AppConfig(database: database, logLevel: .warning, demoPassword: "demo-password", tokenLifetime: 3600, bcryptCost: 4)
+    let dir = NSTemporaryDirectory() + "wangge-tests-\(UUID().uuidString)"
+    return AppConfig(database: database, dataDirectory: dir, logLevel: .warning, demoPassword: "demo-password", tokenLifetime: 3600, bcryptCost: 4)
 }
 
 /// Runs `body` with a migrated app on an empty database and always shuts it down.
@@ -69,12 +71,25 @@ enum SmallCounty {
         return try! JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features])
     }
 
+    static let departments: [Department] = [
+        Department(code: "3301-governance_centre", name: "县社会治理中心", kind: .governanceCentre, areaCode: "3301"),
+        Department(code: "3301-market_regulation", name: "县市场监督管理局", kind: .marketRegulation, areaCode: "3301"),
+        Department(code: "3301001-market_regulation", name: "东镇市场监管所", kind: .marketRegulation, areaCode: "3301001"),
+        Department(code: "3301002-market_regulation", name: "西镇市场监管所", kind: .marketRegulation, areaCode: "3301002"),
+        Department(code: "3301001-governance_centre", name: "东镇社会治理中心", kind: .governanceCentre, areaCode: "3301001"),
+        Department(code: "3301002-governance_centre", name: "西镇社会治理中心", kind: .governanceCentre, areaCode: "3301002"),
+    ]
+
     /// Imports the county and makes one account per scope used in the tests (password "password1").
     static func load(_ app: Application) async throws {
         try await Setup.importAreas(app, geojson: geojson)
+        try await OrganisationQueries.insert(departments, on: app.db)
         try await Setup.createUser(app, username: "countyop", password: "password1", role: .operator, areaCode: "3301", departmentCode: nil, displayName: "县受理员")
         try await Setup.createUser(app, username: "eastop", password: "password1", role: .operator, areaCode: "3301001", departmentCode: nil, displayName: "东镇受理员")
         try await Setup.createUser(app, username: "westworker", password: "password1", role: .gridWorker, areaCode: "3301002001001", departmentCode: nil, displayName: "西网格员")
+        try await Setup.createUser(app, username: "westop", password: "password1", role: .operator, areaCode: "3301002", departmentCode: nil, displayName: "西镇受理员")
+        try await Setup.createUser(app, username: "westmarket", password: "password1", role: .handler, areaCode: "3301002", departmentCode: "3301002-market_regulation", displayName: "西镇市场监管")
+        try await Setup.createUser(app, username: "eastmarket", password: "password1", role: .handler, areaCode: "3301001", departmentCode: "3301001-market_regulation", displayName: "东镇市场监管")
     }
 }
 
@@ -97,8 +112,6 @@ struct ErrorBody: Decodable {
     struct Detail: Decodable { var code: String; var message: String; var field: String? }
     var error: Detail
 }
-
-import WanggeStore
 
 enum WanggeStoreProbe {
     static func areaCount(_ app: Application) async throws -> Int { try await AreaQueries.count(on: app.db) }

@@ -93,3 +93,11 @@ public struct Location: Sendable, Equatable {
     public var smallest: Area? { chain.first }
     public func area(at level: AreaLevel) -> Area? { chain.first { $0.level == level } }
 }
+
+extension Jurisdiction {
+    /// Codes from the root down to `code`, each followed by "/" ("330599/330599001/"): the stored path that
+    /// subtree queries match with a prefix.
+    public func path(of code: String) -> String {
+        chain(from: code).reversed().map { $0.code + "/" }.joined()
+    }
+}

@@ -8,6 +8,8 @@ public struct APIError: AbortError, DebuggableError {
     public var message: String
     public var field: String?
     public var headers: HTTPHeaders = [:]
+    /// For a refused case action: what the caller may do now.
+    public var allowed: [String]? = nil
 
     public init(_ status: HTTPResponseStatus, _ code: String, _ message: String, field: String? = nil) {
         self.status = status

@@ -17,7 +17,7 @@ struct ErrorRendering: AsyncMiddleware {
             let response: Response
             if wantsJSON {
                 response = Response(status: api.status)
-                try response.content.encode(ErrorBody(error: .init(code: api.code, message: api.message, field: api.field)), as: .json)
+                try response.content.encode(ErrorBody(error: .init(code: api.code, message: api.message, field: api.field, allowedActions: api.allowed)), as: .json)
             } else {
                 let lang = Lang.of(req)
                 response = Response(status: api.status, body: .init(string: ErrorPage.render(status: api.status, message: api.message, lang: lang)))
@@ -29,7 +29,7 @@ struct ErrorRendering: AsyncMiddleware {
     }
 
     struct ErrorBody: Content {
-        struct Detail: Content { var code: String; var message: String; var field: String? }
+        struct Detail: Content { var code: String; var message: String; var field: String?; var allowedActions: [String]? }
         var error: Detail
     }
 

@@ -37,12 +37,15 @@ public final class WanggeServices: Sendable {
     public let clock: any WallClock
     let jurisdictions = JurisdictionCache()
     let maps = MapCache()
+    let reference = ReferenceCache()
+    let photos: PhotoStore
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
     let decoyHash: String
 
     init(config: AppConfig, clock: any WallClock) throws {
         self.config = config
         self.clock = clock
+        photos = PhotoStore(dataDirectory: config.dataDirectory)
         decoyHash = try Bcrypt.hash(TokenSecret.generate(), cost: config.bcryptCost)
     }
 }
@@ -79,5 +82,38 @@ actor MapCache {
         let svg = JurisdictionMap.svg(j, scope: scope, title: title)
         entries[key] = svg
         return svg
+    }
+}
+
+/// The catalogue, departments and working calendar: read on every report and action, changed rarely, so held for
+/// a few seconds at a time.
+actor ReferenceCache {
+    struct Data: Sendable {
+        let catalogue: CategoryCatalogue
+        let departments: [Department]
+        let departmentsByCode: [String: Department]
+        let calendar: WorkingCalendar
+    }
+
+    private var data: Data?
+    private var loadedAt = Date.distantPast
+
+    func current(on db: any Database, now: Date) async throws -> Data {
+        if let data, now.timeIntervalSince(loadedAt) < 10, now >= loadedAt { return data }
+        let departments = try await OrganisationQueries.departments(on: db)
+        let fresh = Data(catalogue: try await CategoryQueries.catalogue(on: db), departments: departments,
+                         departmentsByCode: Dictionary(departments.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
+                         calendar: WorkingCalendar(schedules: try await CalendarQueries.schedules(on: db)))
+        data = fresh
+        loadedAt = now
+        return fresh
+    }
+
+    func invalidate() { data = nil }
+}
+
+extension Request {
+    func reference() async throws -> ReferenceCache.Data {
+        try await application.wangge.reference.current(on: db, now: now)
     }
 }

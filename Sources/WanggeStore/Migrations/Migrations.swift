@@ -12,6 +12,11 @@ public enum WanggeMigrations {
         M006_CreateUserTokens(),
         M007_CreateSignInThrottles(),
         M008_CreateCalendarYears(),
+        M009_CreateCases(),
+        M010_CreateCaseActions(),
+        M011_CreatePhotos(),
+        M012_CreateIdempotencyKeys(),
+        M013_CreateSupervisions(),
     ]
 }
 

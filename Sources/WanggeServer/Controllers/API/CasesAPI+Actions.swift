@@ -1,0 +1,162 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+extension CasesAPI {
+    /// `POST /api/v1/cases/{id}/actions`: one step of the case loop, checked by the state machine, written in one
+    /// transaction. Refused → 409 with the actions allowed now; outside the caller's scope → 404.
+    static func act(_ req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let body = try req.content.decode(CaseActionRequestDTO.self)
+        guard let kind = CaseActionKind(rawValue: body.action), ![.report, .rate, .autoEscalate].contains(kind) else {
+            throw APIError.badRequest("unknown action \(body.action)", field: "action")
+        }
+        let c = try await visibleCase(req, staff: staff)
+        let ref = try await req.reference()
+        var command = CaseCommand(kind: kind, note: body.note?.trimmingCharacters(in: .whitespacesAndNewlines), attachmentIDs: body.attachments ?? [])
+        if let note = command.note, note.count > 2_000 { throw APIError.badRequest("note is at most 2,000 characters", field: "note") }
+        if let d = body.departmentCode {
+            guard let dept = ref.departmentsByCode[d] else { throw APIError.badRequest("no department \(d)", field: "department_code") }
+            command.department = dept
+        }
+        if let m = body.mergeInto {
+            var found = try await CaseQueries.find(code: m, on: req.db)
+            if found == nil, let id = UUID(uuidString: m) { found = try await CaseQueries.find(id: id, on: req.db) }
+            guard let target = found, target.id != c.id
+            else { throw APIError.badRequest("no other case \(m) to merge into", field: "merge_into") }
+            command.mergeTarget = MergeTarget(code: target.code, state: target.snapshot.state)
+        }
+        if let e = body.extension {
+            guard let d = WorkingDuration(e) else { throw APIError.badRequest("extension is like 8h or 2d", field: "extension") }
+            command.extensionDuration = d
+        }
+        for id in command.attachmentIDs where try await CaseQueries.photo(sha256: id, on: req.db) == nil {
+            throw APIError.badRequest("no uploaded photo \(id)", field: "attachments")
+        }
+        let transition: CaseTransition
+        do {
+            transition = try CaseStateMachine.apply(command, to: c.snapshot, actor: CaseActor(staff), at: req.now, calendar: ref.calendar)
+        } catch {
+            throw ruleError(error)
+        }
+        let updated: StoredCase
+        do {
+            updated = try await CaseQueries.append(transition, to: c, on: req.db)
+        } catch let conflict as CaseConflict {
+            throw APIError(.conflict, "conflict", conflict.description)
+        }
+        if kind == .supervise {
+            _ = try await CaseQueries.raiseSupervision(caseID: c.id, kind: command.supervisionReason?.rawValue ?? SupervisionReason.leader.rawValue,
+                                                        stageKey: "\(updated.snapshot.actionCount)", at: req.now, by: staff.username,
+                                                        areaPath: try await req.jurisdiction().path(of: c.snapshot.areaCode), note: command.note, on: req.db)
+        }
+        let response = Response(status: .ok)
+        try response.content.encode(try await detail(updated, staff: staff, on: req), as: .json)
+        return response
+    }
+
+    static func ruleError(_ error: CaseRuleError) -> APIError {
+        switch error {
+        case let .notAllowed(action, state, _, reason, allowed):
+            var e = APIError(.conflict, "action_not_allowed",
+                             "\(action.rawValue) is not possible on a \(state.rawValue) case: \(reason). Allowed now: \(allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", "))",
+                             field: "action")
+            e.allowed = allowed.map(\.rawValue)
+            return e
+        case let .notDue(action, reason):
+            return APIError(.conflict, "action_not_due", "\(action.rawValue): \(reason)", field: "action")
+        case let .missingField(_, field):
+            return APIError.badRequest("\(field) is required for this action", field: field)
+        case let .invalidField(_, field, reason):
+            return APIError.badRequest("\(field): \(reason)", field: field)
+        default:
+            return APIError.badRequest("\(error)", field: nil)
+        }
+    }
+}
+
+enum TrackingAPI {
+    /// `GET /api/v1/track/{code}`: the public view of a case by its tracking code.
+    static func show(_ req: Request) async throws -> TrackingDTO {
+        let c = try await tracked(req)
+        let ref = try await req.reference()
+        let lang = Lang.of(req)
+        let actions = try await CaseQueries.actions(caseID: c.id, on: req.db)
+        let publicKinds: Set<CaseActionKind> = [.report, .accept, .reject, .merge, .dispatch, .sign, .resolve, .selfResolve,
+                                                .verifyPass, .verifyFail, .close, .feedback, .rate, .suspend, .resume]
+        let s = c.snapshot
+        return TrackingDTO(
+            code: c.trackingCode, status: s.state.rawValue, statusName: lang == .zh ? s.state.nameZH : s.state.nameEN,
+            category: ref.catalogue[c.report.categoryCode].map { lang == .zh ? $0.name : $0.nameEN } ?? c.report.categoryCode,
+            reportedAt: c.reportedAt,
+            canRate: s.state == .closed && s.hasReporter && !s.ratedSinceClose,
+            rating: s.lastRating?.rawValue,
+            // Staff names, departments and internal notes stay inside; the resident sees the steps and the outcome.
+            timeline: actions.filter { publicKinds.contains($0.record.kind) }.map { a in
+                let showNote = [.reject, .resolve, .selfResolve, .feedback].contains(a.record.kind)
+                return TrackingDTO.Step(action: a.record.kind.rawValue, at: a.record.at, status: a.record.toState.rawValue,
+                                        note: showNote ? a.record.note : nil)
+            })
+    }
+
+    struct RatingBody: Content { var rating: String; var comment: String? }
+
+    /// `POST /api/v1/track/{code}/rating`: the reporter rates a closed case; 不满意 reopens it once.
+    static func rate(_ req: Request) async throws -> TrackingDTO {
+        let c = try await tracked(req)
+        let body = try req.content.decode(RatingBody.self)
+        guard let rating = Satisfaction(rawValue: body.rating) else {
+            throw APIError.badRequest("rating must be satisfied, basically_satisfied or unsatisfied", field: "rating")
+        }
+        if let comment = body.comment, comment.count > 500 { throw APIError.badRequest("comment is at most 500 characters", field: "comment") }
+        let ref = try await req.reference()
+        do {
+            let t = try CaseStateMachine.apply(.rate(rating, comment: body.comment), to: c.snapshot, actor: .reporter, at: req.now, calendar: ref.calendar)
+            _ = try await CaseQueries.append(t, to: c, on: req.db)
+        } catch let e as CaseRuleError {
+            throw CasesAPI.ruleError(e)
+        } catch let conflict as CaseConflict {
+            throw APIError(.conflict, "conflict", conflict.description)
+        }
+        return try await show(req)
+    }
+
+    static func tracked(_ req: Request) async throws -> StoredCase {
+        let code = try req.parameters.require("code").uppercased()
+        guard CaseCodes.isTrackingCode(code), let c = try await CaseQueries.find(trackingCode: code, on: req.db) else {
+            throw APIError(.notFound, "not_found", "no case has tracking code \(code)", field: "tracking_code")
+        }
+        return c
+    }
+}
+
+enum MeasuresAPI {
+    /// `GET /api/v1/measures?area=CODE&from=DATE&to=DATE`: DESIGN §5 rates with numerators and denominators.
+    static func show(_ req: Request) async throws -> MeasuresDTO {
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        let ref = try await req.reference()
+        let area = req.query[String.self, at: "area"].flatMap { $0.isEmpty ? nil : $0 } ?? staff.scope.areaCode
+        guard let a = j[area], staff.scope.covers(area, in: j) else { throw APIError(.notFound, "not_found", "no area \(area) in your scope", field: "area") }
+        guard let fromText = req.query[String.self, at: "from"], let from = try CasesAPI.day(req, "from", ref.calendar, end: false) else {
+            throw APIError.badRequest("from is required (YYYY-MM-DD)", field: "from")
+        }
+        guard let toText = req.query[String.self, at: "to"], let to = try CasesAPI.day(req, "to", ref.calendar, end: true) else {
+            throw APIError.badRequest("to is required (YYYY-MM-DD)", field: "to")
+        }
+        guard to > from else { throw APIError.badRequest("to must not be before from", field: "to") }
+        let period = DateInterval(start: from, end: to)
+        let histories = try await CaseQueries.histories(scopePath: j.path(of: area), period: period, on: req.db)
+        let report = Measures.compute(cases: histories, period: period, asOf: min(req.now, to), calendar: ref.calendar)
+        let lang = Lang.of(req)
+        var out: [String: MeasureDTO] = [:]
+        for kind in MeasureKind.allCases {
+            let m = report[kind]
+            out[kind.rawValue] = MeasureDTO(name: kind.nameZH, nameEn: kind.nameEN, numerator: m.numerator, denominator: m.denominator,
+                                            rate: m.rate.map { ($0 * 10_000).rounded() / 10_000 },
+                                            definition: lang == .zh ? kind.definitionZH : kind.definitionEN)
+        }
+        return MeasuresDTO(area: AreaRefDTO(code: a.code, name: a.name), from: fromText, to: toText, measures: out)
+    }
+}

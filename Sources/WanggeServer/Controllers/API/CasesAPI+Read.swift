@@ -1,0 +1,129 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+extension CasesAPI {
+    /// `GET /api/v1/cases?status=&area=&category=&source=&clock=&from=&to=&q=&page=&per=`: the queue, in scope.
+    static func list(_ req: Request) async throws -> CaseListDTO {
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        let ref = try await req.reference()
+        var filter = CaseFilter(scopePath: j.path(of: staff.scope.areaCode), departmentCode: staff.scope.departmentCode)
+        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+            filter.states = try s.split(separator: ",").map { raw in
+                guard let st = CaseState(rawValue: String(raw)) else {
+                    throw APIError.badRequest("status must be among \(CaseState.allCases.map(\.rawValue).joined(separator: ", "))", field: "status")
+                }
+                return st
+            }
+        }
+        if let a = req.query[String.self, at: "area"], !a.isEmpty {
+            guard j[a] != nil, staff.scope.covers(a, in: j) else { throw APIError(.notFound, "not_found", "no area \(a) in your scope", field: "area") }
+            filter.areaPath = j.path(of: a)
+        }
+        filter.categoryCode = req.query[String.self, at: "category"].flatMap { $0.isEmpty ? nil : $0 }
+        if let src = req.query[String.self, at: "source"], !src.isEmpty {
+            guard let s = CaseSource(rawValue: src) else { throw APIError.badRequest("unknown source \(src)", field: "source") }
+            filter.source = s
+        }
+        filter.reportedFrom = try day(req, "from", ref.calendar, end: false)
+        filter.reportedTo = try day(req, "to", ref.calendar, end: true)
+        filter.text = req.query[String.self, at: "q"]
+        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
+        let per = min(200, max(1, req.query[Int.self, at: "per"] ?? 50))
+        let now = req.now
+        var clockFilter: ClockColour? = nil
+        if let c = req.query[String.self, at: "clock"], !c.isEmpty {
+            guard let colour = ClockColour(rawValue: c) else { throw APIError.badRequest("clock must be red, yellow or green", field: "clock") }
+            clockFilter = colour
+        }
+        let cases: [StoredCase]
+        let total: Int
+        if let clockFilter {
+            // Colours depend on working time now, so they are computed, then paged here.
+            if filter.states.isEmpty { filter.states = CaseState.allCases.filter(\.isOpen) }
+            let all = try await CaseQueries.list(filter, page: 1, per: 100_000, on: req.db).cases
+                .filter { CaseClock.status(of: $0.snapshot, at: now, calendar: ref.calendar)?.colour == clockFilter }
+            total = all.count
+            cases = Array(all.dropFirst((page - 1) * per).prefix(per))
+        } else {
+            (cases, total) = try await CaseQueries.list(filter, page: page, per: per, on: req.db)
+        }
+        return CaseListDTO(cases: cases.map { summary($0, j, ref, now) }, page: page, per: per, total: total)
+    }
+
+    static func summary(_ c: StoredCase, _ j: Jurisdiction, _ ref: ReferenceCache.Data, _ now: Date) -> CaseSummaryDTO {
+        let s = c.snapshot
+        return CaseSummaryDTO(
+            id: c.id, code: c.code, status: s.state.rawValue, categoryCode: c.report.categoryCode, description: c.report.description,
+            area: AreaRefDTO(code: s.areaCode, name: j[s.areaCode]?.name ?? ""),
+            department: s.departmentCode.map { DepartmentRefDTO(id: $0, name: ref.departmentsByCode[$0]?.name ?? $0) },
+            source: c.report.source.rawValue, reportedAt: c.reportedAt, suspended: s.isSuspended,
+            clock: CaseClock.status(of: s, at: now, calendar: ref.calendar).map(ClockDTO.init))
+    }
+
+    /// A date query parameter (YYYY-MM-DD, a day in Asia/Shanghai; `to` is inclusive) or an ISO 8601 instant.
+    static func day(_ req: Request, _ name: String, _ calendar: WorkingCalendar, end: Bool) throws -> Date? {
+        guard let text = req.query[String.self, at: name], !text.isEmpty else { return nil }
+        if let d = CivilDate(text) {
+            var comps = DateComponents(year: d.year, month: d.month, day: d.day)
+            comps.timeZone = calendar.timeZone
+            var cal = Calendar(identifier: .gregorian)
+            cal.timeZone = calendar.timeZone
+            guard let start = cal.date(from: comps) else { throw APIError.badRequest("\(name) is not a date", field: name) }
+            return end ? start.addingTimeInterval(86_400) : start
+        }
+        if let instant = ISO8601DateFormatter().date(from: text) { return instant }
+        throw APIError.badRequest("\(name) must be a date (YYYY-MM-DD) or an ISO 8601 time", field: name)
+    }
+
+    /// The case by id or code, if the staff member may see it; otherwise 404 (never saying it exists).
+    static func visibleCase(_ req: Request, staff: StaffAccount) async throws -> StoredCase {
+        let key = try req.parameters.require("id")
+        var found: StoredCase? = nil
+        if let id = UUID(uuidString: key) { found = try await CaseQueries.find(id: id, on: req.db) }
+        if found == nil { found = try await CaseQueries.find(code: key, on: req.db) }
+        guard let c = found,
+              CasePermissions.isInScope(c.snapshot, of: CaseActor(staff).staff!)
+        else { throw APIError.notFound("no case \(key) in your scope") }
+        return c
+    }
+
+    /// `GET /api/v1/cases/{id}`: the case with its timeline and what the caller may do now.
+    static func show(_ req: Request) async throws -> CaseDetailDTO {
+        let staff = try req.requireStaff()
+        let c = try await visibleCase(req, staff: staff)
+        return try await detail(c, staff: staff, on: req)
+    }
+
+    static func detail(_ c: StoredCase, staff: StaffAccount, on req: Request) async throws -> CaseDetailDTO {
+        let j = try await req.jurisdiction()
+        let ref = try await req.reference()
+        let s = c.snapshot
+        let actions = try await CaseQueries.actions(caseID: c.id, on: req.db)
+        let mask = !(staff.role == .operator || staff.role == .admin)
+        return CaseDetailDTO(
+            id: c.id, code: c.code, trackingCode: c.trackingCode, status: s.state.rawValue,
+            category: ref.catalogue[c.report.categoryCode].map(CategoryDTO.init), description: c.report.description,
+            lat: c.report.lat, lon: c.report.lon, address: c.report.address,
+            area: AreaRefDTO(code: s.areaCode, name: j[s.areaCode]?.name ?? ""),
+            areas: s.intake.areas.map { AreaRefDTO(code: $0.code, name: j[$0.code]?.name ?? "") },
+            department: s.departmentCode.map { DepartmentRefDTO(id: $0, name: ref.departmentsByCode[$0]?.name ?? $0) },
+            centre: AreaRefDTO(code: s.centre.code, name: j[s.centre.code]?.name ?? ""),
+            source: c.report.source.rawValue,
+            reporter: c.report.hasReporter ? .init(name: c.report.reporterName.map { mask ? String($0.prefix(1)) + "**" : $0 },
+                                                   phone: c.report.reporterPhone.map { mask ? maskedPhone($0) : $0 }) : nil,
+            reportedAt: c.reportedAt, suspended: s.isSuspended, routingReason: s.intake.routingReason,
+            deadlines: DeadlinesDTO(s.deadlines), clock: CaseClock.status(of: s, at: req.now, calendar: ref.calendar).map(ClockDTO.init),
+            reworkCount: s.reworkCount,
+            allowedActions: CaseStateMachine.allowedActions(for: s, actor: CaseActor(staff)).map(\.rawValue),
+            timeline: actions.map { a in
+                CaseActionDTO(seq: a.seq, action: a.record.kind.rawValue, actor: a.record.actor.staff?.username,
+                              actorRole: a.record.actor.staff?.role.rawValue ?? a.record.actor.kind, at: a.record.at,
+                              fromState: a.record.fromState?.rawValue, toState: a.record.toState.rawValue,
+                              fromAssignee: a.record.fromAssignee?.rawValue, toAssignee: a.record.toAssignee.rawValue,
+                              note: a.record.note, attachments: a.record.attachmentIDs)
+            })
+    }
+}
