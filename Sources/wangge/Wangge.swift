@@ -66,12 +66,13 @@ struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Migrate, generate the demo county into an empty database, then serve.")
     @Option(help: "Seed of the generated county.") var seed: UInt64 = 0
     @Flag(help: "Prepare the database and exit without serving.") var noServe = false
+    @Flag(help: "Generate the county only, without the year of cases.") var noHistory = false
 
     func run() async throws {
         try await withApp { app, config in
             try await Setup.migrate(app)
             let t0 = Date()
-            if let accounts = try await Setup.loadDemo(app, seed: seed) {
+            if let accounts = try await Setup.loadDemo(app, seed: seed, history: !noHistory, progress: { say($0) }) {
                 say("Generated the demo county in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s.")
                 say("Demo accounts (password: \(config.demoPassword == "wangge-demo" ? "wangge-demo" : "$WANGGE_DEMO_PASSWORD")):")
                 for a in accounts { say("  \(a.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.areaCode) \(a.departmentCode ?? "")") }

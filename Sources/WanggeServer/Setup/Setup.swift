@@ -34,13 +34,28 @@ public enum Setup {
     }
 
     /// Generates the demo county into an empty database; returns its accounts, or nil when the database already has
-    /// a jurisdiction (a second `wangge demo` reuses it).
-    public static func loadDemo(_ app: Application, seed: UInt64 = 0) async throws -> [DemoAccount]? {
+    /// a jurisdiction (a second `wangge demo` reuses it). With `history`, also a year of cases ending now, produced
+    /// by driving the state machine through simulated time.
+    public static func loadDemo(_ app: Application, seed: UInt64 = 0, history: Bool = false, casesPerYear: Int = 36_000,
+                                progress: @escaping @Sendable (String) -> Void = { _ in }) async throws -> [DemoAccount]? {
         guard try await AreaQueries.count(on: app.db) == 0 else { return nil }
         let county = DemoCounty.generate(seed: seed)
         let hash = try await app.password.async.hash(app.wangge.config.demoPassword)
         try await DemoSeed.load(county, passwordHash: hash, on: app.db)
         await app.wangge.jurisdictions.invalidate()
+        if history {
+            let now = app.wangge.clock.now()
+            let ref = try await app.wangge.reference.current(on: app.db, now: now)
+            let j = Jurisdiction(areas: county.areas)
+            progress("Simulating a year of cases…")
+            let cases = DemoHistory.simulate(county: county, catalogue: ref.catalogue, calendar: ref.calendar, end: now, casesPerYear: casesPerYear, seed: seed) { done, total in
+                if done % 6_000 == 0 || done == total { progress("  simulated \(done) of \(total) cases") }
+            }
+            let paths = Dictionary(uniqueKeysWithValues: county.areas.map { ($0.code, j.path(of: $0.code)) })
+            try await CaseQueries.bulkInsert(cases, paths: paths, on: app.db) { done, total in
+                if done % 6_000 < 400 || done == total { progress("  stored \(done) of \(total) cases") }
+            }
+        }
         return county.accounts
     }
 

@@ -129,21 +129,7 @@ public enum CaseQueries {
     }
 
     static func insertAction(_ r: CaseActionRecord, seq: Int, caseID: UUID, on db: any Database) async throws {
-        let a = CaseActionModel()
-        a.caseID = caseID
-        a.seq = seq
-        a.kind = r.kind.rawValue
-        a.actor = r.actor.staff?.username
-        a.actorRole = r.actor.staff?.role.rawValue ?? r.actor.kind
-        a.at = r.at
-        a.fromState = r.fromState?.rawValue
-        a.toState = r.toState.rawValue
-        a.fromAssignee = r.fromAssignee?.rawValue
-        a.toAssignee = r.toAssignee.rawValue
-        a.note = r.note
-        a.attachments = try json(r.attachmentIDs)
-        a.record = try json(r)
-        try await a.create(on: db)
+        try await actionModel(r, seq: seq, caseID: caseID).create(on: db)
     }
 
     /// Appends one action and stores the new snapshot, in one transaction. The action's number is unique per case,

@@ -1,0 +1,228 @@
+import Foundation
+import Testing
+
+@testable import WanggeCore
+
+/// The demo county's simulated history, run small: 60 days at 2,000 cases a year for the structural checks, and 90
+/// days at 6,000 a year (about 1,500 cases) for the measures and the mix of outcomes.
+private enum History {
+    static let county = DemoCounty.generate()
+    static let catalogue = try! CoreResources.defaultCatalogue()
+    static let calendar = WorkingCalendar(schedules: try! CoreResources.bundledHolidaySchedules())
+    static let jurisdiction = Jurisdiction(areas: county.areas)
+    /// Monday 2026-11-23 00:00 in Shanghai.
+    static let end: Date = {
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = TimeZone(identifier: "Asia/Shanghai")!
+        return gregorian.date(from: DateComponents(year: 2026, month: 11, day: 23))!
+    }()
+
+    static func run(days: Int, perYear: Int, seed: UInt64) -> (cases: [SimulatedCase], problems: [String]) {
+        DemoHistory.run(county: county, catalogue: catalogue, calendar: calendar, end: end, days: days,
+                        casesPerYear: perYear, seed: seed, progress: nil)
+    }
+
+    static let small = run(days: 60, perYear: 2_000, seed: 7)
+    static let medium = run(days: 90, perYear: 6_000, seed: 0)
+
+    static func period(days: Int) -> DateInterval {
+        DateInterval(start: end.addingTimeInterval(-Double(days) * 86_400), end: end)
+    }
+}
+
+@Suite("Demo history")
+struct DemoHistoryTests {
+    @Test func theSameSeedGivesTheSameHistoryAndAnotherSeedAnother() {
+        let again = History.run(days: 60, perYear: 2_000, seed: 7).cases
+        #expect(again == History.small.cases)
+        let other = History.run(days: 60, perYear: 2_000, seed: 8).cases
+        #expect(other != History.small.cases)
+        #expect(other.map(\.trackingCode) != History.small.cases.map(\.trackingCode))
+    }
+
+    @Test func theStateMachineRefusedNothing() {
+        #expect(History.small.problems.isEmpty, "\(History.small.problems.prefix(5))")
+        #expect(History.medium.problems.isEmpty, "\(History.medium.problems.prefix(5))")
+    }
+
+    @Test func countsFollowTheYearlyRate() {
+        // 2,000 a year over 60 days ≈ 329; 6,000 a year over 90 days ≈ 1,479
+        #expect(History.small.cases.count == 329)
+        #expect(History.medium.cases.count == 1_479)
+    }
+
+    @Test func everySnapshotIsTheReplayOfItsRecords() throws {
+        for c in History.small.cases + History.medium.cases {
+            let replayed = try CaseSnapshot.replay(c.records)
+            #expect(replayed == c.snapshot, "\(c.code)")
+            #expect(c.records.first?.kind == .report)
+            #expect(c.records.dropFirst().allSatisfy { $0.kind != .report })
+            #expect(zip(c.records, c.records.dropFirst()).allSatisfy { $0.at <= $1.at }, "\(c.code) runs backwards")
+            #expect(c.snapshot.intake.code == c.code)
+        }
+    }
+
+    @Test func everythingHappensInThePeriod() {
+        let period = History.period(days: 90)
+        for c in History.medium.cases {
+            #expect(c.reportedAt >= period.start && c.reportedAt < period.end, "\(c.code)")
+            #expect(c.records.allSatisfy { $0.at < History.end }, "\(c.code) acts after the end")
+        }
+        let reported = History.medium.cases.map(\.reportedAt)
+        #expect(reported == reported.sorted())
+    }
+
+    @Test func codesAreUniqueAndWellFormed() {
+        let cases = History.medium.cases
+        #expect(Set(cases.map(\.code)).count == cases.count)
+        #expect(Set(cases.map(\.trackingCode)).count == cases.count)
+        var lastDay: CivilDate?
+        var expected = 0
+        for c in cases {
+            #expect(CaseCodes.isTrackingCode(c.trackingCode), "\(c.trackingCode)")
+            let day = History.calendar.civilDate(of: c.reportedAt)
+            expected = day == lastDay ? expected + 1 : 1
+            lastDay = day
+            #expect(c.code == CaseCodes.caseCode(prefix: "AL", day: day, sequence: expected))
+            #expect(c.code.wholeMatch(of: /AL-\d{8}-\d{6}/) != nil, "\(c.code)")
+        }
+    }
+
+    @Test func reportsAreValidAndLieInTheirGrid() throws {
+        for c in History.small.cases {
+            let again = try CaseIntakeRules.validate(c.report, catalogue: History.catalogue,
+                                                     jurisdiction: History.jurisdiction, photoCount: c.photoCount)
+            #expect(again.report == c.report)
+            let point = try #require(c.report.point)
+            let grid = c.snapshot.intake.areas[0]
+            #expect(grid.level == .grid)
+            #expect(History.jurisdiction.locate(point).smallest?.code == grid.code)
+            #expect(c.snapshot.intake.point == point)
+            #expect(c.snapshot.hasReporter == c.report.hasReporter)
+            if c.report.source == .gridWorker { #expect(!c.report.hasReporter) }
+            // routed as the intake would route it, over all the county's departments
+            let category = try #require(History.catalogue[c.report.categoryCode])
+            let routing = try CaseRouter.route(category: category, location: History.jurisdiction.locate(point),
+                                               departments: History.county.departments,
+                                               jurisdiction: History.jurisdiction)
+            #expect(c.snapshot.intake.routedDepartmentCode == routing.assigneeDepartment?.code)
+            #expect(c.snapshot.intake.centre.code == routing.operatorArea.code)
+            if let phone = c.report.reporterPhone { #expect(CaseIntakeRules.isPhoneNumber(phone)) }
+        }
+    }
+
+    @Test func theSourceMixIsLikeACountys() {
+        let cases = History.medium.cases
+        func share(_ source: CaseSource) -> Double {
+            Double(cases.filter { $0.report.source == source }.count) / Double(cases.count)
+        }
+        #expect((0.38...0.52).contains(share(.gridWorker)))
+        #expect((0.24...0.36).contains(share(.resident)))
+        #expect((0.15...0.25).contains(share(.hotline)))
+        #expect((0.02...0.08).contains(share(.import)))
+        let public_ = cases.filter { $0.report.source == .resident || $0.report.source == .hotline }
+        let named = Double(public_.filter(\.report.hasReporter).count) / Double(public_.count)
+        #expect((0.62...0.78).contains(named))
+        // city management is the biggest 大类
+        var majors: [String: Int] = [:]
+        for c in cases { majors[String(c.snapshot.intake.categoryCode.prefix(2)), default: 0] += 1 }
+        #expect(majors.max { $0.value < $1.value }?.key == "10")
+    }
+
+    @Test func theMeasuresLandInTheirBandsAndAreNotAllPerfect() throws {
+        let report = Measures.compute(cases: History.medium.cases.map(\.history), period: History.period(days: 90),
+                                      calendar: History.calendar)
+        let response = try #require(report[.instantResponse].rate)
+        let feedback = try #require(report[.timelyFeedback].rate)
+        let completion = try #require(report[.effectiveCompletion].rate)
+        let satisfaction = try #require(report[.satisfaction].rate)
+        let rework = try #require(report[.rework].rate)
+        #expect((0.97...1).contains(response), "response \(response)")
+        #expect((0.97...1).contains(feedback), "feedback \(feedback)")
+        #expect((0.97...1).contains(completion), "completion \(completion)")
+        #expect((0.95...1).contains(satisfaction), "satisfaction \(satisfaction)")
+        #expect((0.01...0.08).contains(rework), "rework \(rework)")
+        #expect([response, feedback, completion, satisfaction].contains { $0 < 1 })
+        #expect(report[.instantResponse].denominator > 1_000)
+        #expect(report[.satisfaction].denominator > 200)
+    }
+
+    @Test func everyKindOfOutcomeHappens() {
+        let cases = History.medium.cases
+        func count(_ test: (SimulatedCase) -> Bool) -> Int { cases.filter(test).count }
+        func with(_ kind: CaseActionKind) -> Int { count { $0.records.contains { $0.kind == kind } } }
+        #expect(count { $0.snapshot.state == .rejected } > 0)
+        #expect(count { $0.snapshot.state == .merged } > 0)
+        #expect(with(.return) > 0)
+        #expect(with(.transfer) > 0)
+        #expect(with(.escalate) > 0)
+        #expect(with(.approveExtension) > 0)
+        #expect(with(.suspend) > 0)
+        #expect(with(.resume) > 0)
+        #expect(with(.selfResolve) > 0)
+        #expect(with(.verifyFail) > 0)
+        #expect(with(.supervise) > 0)
+        #expect(count { $0.snapshot.reworkCount > 0 } > 0)
+        #expect(count { $0.records.contains { $0.reopenedByRating } } > 0)
+        #expect(count { $0.snapshot.lastRating == .unsatisfied } > 0)
+        #expect(count { $0.snapshot.state.isOpen } > 0)
+        #expect(count { $0.snapshot.state == .closed } > cases.count * 85 / 100)
+    }
+
+    @Test func recentCasesAreOpenAndOldOnesFinished() {
+        let cases = History.medium.cases
+        let recent = cases.filter { $0.reportedAt > History.end.addingTimeInterval(-3 * 86_400) }
+        let old = cases.filter { $0.reportedAt < History.end.addingTimeInterval(-30 * 86_400) }
+        let openStates = Set(recent.filter { $0.snapshot.state.isOpen }.map(\.snapshot.state))
+        #expect(openStates.count >= 3, "open states \(openStates)")
+        #expect(Double(recent.filter { $0.snapshot.state.isOpen }.count) > Double(recent.count) * 0.3)
+        // only the few long-overdue hard cases stay open after a month
+        #expect(Double(old.filter { $0.snapshot.state.isOpen }.count) < Double(old.count) * 0.03)
+    }
+
+    @Test func mergesPointAtAnOpenDuplicateNearbyAndEarlier() throws {
+        let cases = History.medium.cases
+        let byCode = Dictionary(uniqueKeysWithValues: cases.map { ($0.code, $0) })
+        for c in cases where c.snapshot.state == .merged {
+            let merge = try #require(c.records.last)
+            let targetCode = try #require(c.snapshot.mergedInto)
+            let target = try #require(byCode[targetCode])
+            #expect(target.reportedAt < c.reportedAt)
+            #expect(target.state(at: merge.at)?.isOpen == true)
+            let candidate = DuplicateCandidate(code: target.code, categoryCode: target.snapshot.intake.categoryCode,
+                                               point: target.snapshot.intake.point, reportedAt: target.reportedAt,
+                                               state: try #require(target.state(at: merge.at)))
+            let found = DuplicateFinder.likely(categoryCode: c.snapshot.intake.categoryCode, point: try #require(c.report.point),
+                                               at: c.reportedAt, open: [candidate])
+            #expect(found.map(\.code) == [target.code])
+        }
+    }
+
+    @Test func demoAccountsActAndOthersAreNamedByTheirPost() {
+        let staff = DemoHistory.staff(in: History.medium.cases)
+        let names = Set(staff.map(\.username))
+        #expect(names.count == staff.count)
+        #expect(names.contains("operator"))
+        #expect(staff.allSatisfy { s in
+            switch s.role {
+            case .handler: s.departmentCode != nil
+            case .operator, .gridWorker, .gridLeader, .leader: s.departmentCode == nil
+            default: false
+            }
+        })
+        #expect(staff.contains { $0.username.hasPrefix("h-") && $0.role == .handler })
+        #expect(staff.contains { $0.username.hasPrefix("gw-") && $0.role == .gridWorker })
+    }
+
+    @Test func progressIsReported() {
+        final class Calls: @unchecked Sendable { var values: [(Int, Int)] = [] }
+        let calls = Calls()
+        let cases = DemoHistory.simulate(county: History.county, catalogue: History.catalogue, calendar: History.calendar,
+                                         end: History.end, days: 30, casesPerYear: 30_000, seed: 3) {
+            calls.values.append(($0, $1))
+        }
+        #expect(cases.count == 2_466)
+        #expect(calls.values.map(\.0) == [1_000, 2_000, 2_466])
+        #expect(calls.values.allSatisfy { $0.1 == 2_466 })
+    }
+}
