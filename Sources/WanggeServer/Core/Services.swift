@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Vapor
 import WanggeCore
 import WanggeStore
@@ -38,6 +39,8 @@ public final class WanggeServices: Sendable {
     let jurisdictions = JurisdictionCache()
     let maps = MapCache()
     let reference = ReferenceCache()
+    /// SQLite takes one writer at a time: writers queue here instead of spinning on the file lock.
+    let writes: WriteGate
     let photos: PhotoStore
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
     let decoyHash: String
@@ -46,6 +49,10 @@ public final class WanggeServices: Sendable {
         self.config = config
         self.clock = clock
         photos = PhotoStore(dataDirectory: config.dataDirectory)
+        switch config.database {
+        case .postgres: writes = WriteGate(serial: false)
+        case .sqlite, .sqliteInMemory: writes = WriteGate(serial: true)
+        }
         decoyHash = try Bcrypt.hash(TokenSecret.generate(), cost: config.bcryptCost)
     }
 }
@@ -115,5 +122,39 @@ actor ReferenceCache {
 extension Request {
     func reference() async throws -> ReferenceCache.Data {
         try await application.wangge.reference.current(on: db, now: now)
+    }
+}
+
+/// Runs write transactions one at a time when the database is SQLite (a single-writer file), and freely otherwise.
+actor WriteGate {
+    private let serial: Bool
+    private var busy = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(serial: Bool) { self.serial = serial }
+
+    nonisolated func run<T: Sendable>(on db: any Database, _ body: @Sendable () async throws -> T) async throws -> T {
+        guard serial else { return try await body() }
+        await acquire()
+        do {
+            // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the server being
+            // killed (DESIGN §9), though not the machine losing power. Per connection, so set before each write.
+            if let sql = db as? any SQLDatabase { try await sql.raw("PRAGMA synchronous=NORMAL").run() }
+            let result = try await body()
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    private func acquire() async {
+        if !busy { busy = true; return }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    private func release() {
+        if waiters.isEmpty { busy = false } else { waiters.removeFirst().resume() }
     }
 }

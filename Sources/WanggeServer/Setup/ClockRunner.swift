@@ -21,7 +21,8 @@ public enum ClockRunner {
             var current = c
             for t in ClockJob.run(c.snapshot, now: now, calendar: ref.calendar, policy: policy) {
                 do {
-                    current = try await CaseQueries.append(t, to: current, on: app.db)
+                    let before = current, db = app.db
+                    current = try await app.wangge.writes.run(on: db) { try await CaseQueries.append(t, to: before, on: db) }
                 } catch is CaseConflict {
                     outcome.conflicts += 1  // someone acted on the case meanwhile; the next run looks again
                     break

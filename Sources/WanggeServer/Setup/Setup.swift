@@ -28,6 +28,10 @@ public enum Setup {
     /// catalogue and the bundled holiday schedules). Safe to run again.
     public static func migrate(_ app: Application) async throws {
         try await checkDatabase(app)
+        if case .sqlite = app.wangge.config.database, let sql = app.db as? any SQLDatabase {
+            // Write-ahead logging: readers never wait for the writer, and a commit is safe once in the log.
+            try await sql.raw("PRAGMA journal_mode=WAL").run()
+        }
         try await app.autoMigrate()
         try await CategoryQueries.seedIfEmpty(try CoreResources.defaultCatalogue(), on: app.db)
         try await CalendarQueries.seedMissing(try CoreResources.bundledHolidaySchedules(), source: "bundled cn-holidays.json", on: app.db)
@@ -49,7 +53,7 @@ public enum Setup {
             let j = Jurisdiction(areas: county.areas)
             progress("Simulating a year of cases…")
             let cases = DemoHistory.simulate(county: county, catalogue: ref.catalogue, calendar: ref.calendar, end: now, casesPerYear: casesPerYear, seed: seed) { done, total in
-                if done % 6_000 == 0 || done == total { progress("  simulated \(done) of \(total) cases") }
+                if done % 6_000 == 0 || (done == total && total % 6_000 != 0) { progress("  simulated \(done) of \(total) cases") }
             }
             let paths = Dictionary(uniqueKeysWithValues: county.areas.map { ($0.code, j.path(of: $0.code)) })
             try await CaseQueries.bulkInsert(cases, paths: paths, on: app.db) { done, total in

@@ -188,7 +188,9 @@ public enum CaseQueries {
 
     /// The next number for a case code with this prefix ("AL-20261123").
     public static func nextSequence(prefix: String, on db: any Database) async throws -> Int {
-        let latest = try await CaseModel.query(on: db).filter(\.$code, .custom("LIKE"), prefix + "-%").sort(\.$code, .descending).first()
+        // A range on the unique code index ("-" < "." in ASCII), not LIKE, which SQLite cannot serve from an index.
+        let latest = try await CaseModel.query(on: db).filter(\.$code > prefix + "-").filter(\.$code < prefix + ".")
+            .sort(\.$code, .descending).field(\.$id).field(\.$code).first()
         return (latest.flatMap { Int($0.code.split(separator: "-").last ?? "") } ?? 0) + 1
     }
 
@@ -217,11 +219,19 @@ public enum CaseQueries {
         return (try rows.map(stored), total)
     }
 
-    /// Open cases of a category reported since `since`, as duplicate candidates.
-    public static func duplicateCandidates(categoryCode: String, since: Date, on db: any Database) async throws -> [DuplicateCandidate] {
+    /// Open cases of a category reported since `since` within a box of `metres` around `point`, as duplicate
+    /// candidates. The box keeps the query small however many cases the category has.
+    public static func duplicateCandidates(categoryCode: String, near point: GeoPoint, metres: Double, since: Date,
+                                           on db: any Database) async throws -> [DuplicateCandidate] {
         let closed = [CaseState.rejected, .merged, .closed].map(\.rawValue)
+        let dLat = metres / 111_000 * 1.05
+        let dLon = dLat / max(0.2, cos(point.lat * .pi / 180))
         return try await CaseModel.query(on: db).filter(\.$categoryCode == categoryCode).filter(\.$reportedAt >= since)
-            .filter(\.$state !~ closed).all().map { m in
+            .filter(\.$lat >= point.lat - dLat).filter(\.$lat <= point.lat + dLat)
+            .filter(\.$lon >= point.lon - dLon).filter(\.$lon <= point.lon + dLon)
+            .filter(\.$state !~ closed)
+            .field(\.$id).field(\.$code).field(\.$categoryCode).field(\.$lat).field(\.$lon).field(\.$reportedAt).field(\.$state)
+            .all().map { m in
                 DuplicateCandidate(code: m.code, categoryCode: m.categoryCode,
                                    point: m.lat.flatMap { lat in m.lon.map { GeoPoint(lon: $0, lat: lat) } },
                                    reportedAt: m.reportedAt, state: CaseState(rawValue: m.state) ?? .reported)

@@ -42,7 +42,8 @@ extension CasesAPI {
         }
         let updated: StoredCase
         do {
-            updated = try await CaseQueries.append(transition, to: c, on: req.db)
+            let db = req.db
+            updated = try await req.wangge.writes.run(on: db) { try await CaseQueries.append(transition, to: c, on: db) }
         } catch let conflict as CaseConflict {
             throw APIError(.conflict, "conflict", conflict.description)
         }
@@ -113,7 +114,8 @@ enum TrackingAPI {
         let ref = try await req.reference()
         do {
             let t = try CaseStateMachine.apply(.rate(rating, comment: body.comment), to: c.snapshot, actor: .reporter, at: req.now, calendar: ref.calendar)
-            _ = try await CaseQueries.append(t, to: c, on: req.db)
+            let db = req.db
+            _ = try await req.wangge.writes.run(on: db) { try await CaseQueries.append(t, to: c, on: db) }
         } catch let e as CaseRuleError {
             throw CasesAPI.ruleError(e)
         } catch let conflict as CaseConflict {

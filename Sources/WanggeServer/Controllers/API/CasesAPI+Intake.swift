@@ -58,19 +58,27 @@ enum CasesAPI {
         let now = req.now
         let day = ref.calendar.civilDate(of: now)
         let prefix = "\(codePrefix)-" + String(format: "%04d%02d%02d", day.year, day.month, day.day)
-        var rng = SystemRandomNumberGenerator()
+        let point = checked.report.point, category = checked.category, location = checked.location
+        let checkedReport = checked.report, finalSource = source, photoIDs = attachmentIDs
+        let areaPath = j.path(of: location.chain.first!.code)
+        let db = req.db
         for attempt in 1...8 {
-            let sequence = try await CaseQueries.nextSequence(prefix: prefix, on: req.db) + (attempt - 1) * Int.random(in: 1...7, using: &rng)
-            let code = CaseCodes.caseCode(prefix: codePrefix, day: day, sequence: sequence)
-            guard let intake = CaseIntake(code: code, category: checked.category, location: checked.location, point: checked.report.point,
-                                          source: source, hasReporter: checked.report.hasReporter, routing: routing)
-            else { throw APIError.badRequest("the case cannot be placed", field: "lat") }
-            let transition = try CaseStateMachine.report(intake, actor: actor, at: now, attachmentIDs: attachmentIDs)
-            let new = NewCase(code: code, trackingCode: CaseCodes.trackingCode(using: &rng), report: checked.report,
-                              transition: transition, areaPath: j.path(of: intake.areas.first!.code),
-                              idempotencyKey: key, requestHash: key == nil ? nil : requestHash)
             do {
-                let stored = try await CaseQueries.create(new, on: req.db)
+                // The day's next number is read and used inside one write turn, so on SQLite (one writer at a time)
+                // two reports never compete for it; on PostgreSQL a collision retries with the next number.
+                let stored = try await req.wangge.writes.run(on: db) { () async throws -> StoredCase in
+                    var rng = SystemRandomNumberGenerator()
+                    let sequence = try await CaseQueries.nextSequence(prefix: prefix, on: db) + (attempt - 1) * Int.random(in: 1...7, using: &rng)
+                    let code = CaseCodes.caseCode(prefix: codePrefix, day: day, sequence: sequence)
+                    guard let intake = CaseIntake(code: code, category: category, location: location, point: point,
+                                                  source: finalSource, hasReporter: checkedReport.hasReporter, routing: routing)
+                    else { throw APIError.badRequest("the case cannot be placed", field: "lat") }
+                    let transition = try CaseStateMachine.report(intake, actor: actor, at: now, attachmentIDs: photoIDs)
+                    let new = NewCase(code: code, trackingCode: CaseCodes.trackingCode(using: &rng), report: checkedReport,
+                                      transition: transition, areaPath: areaPath,
+                                      idempotencyKey: key, requestHash: key == nil ? nil : requestHash)
+                    return try await CaseQueries.create(new, on: db)
+                }
                 let dup = try await duplicates(of: stored, on: req)
                 return try await created(stored, department: routing.assigneeDepartment, duplicates: dup, status: .created, on: req)
             } catch let e as any DatabaseError where e.isConstraintFailure {
@@ -97,7 +105,7 @@ enum CasesAPI {
 
     static func duplicates(of c: StoredCase, on req: Request) async throws -> [DuplicateMatch] {
         guard let point = c.report.point else { return [] }
-        let candidates = try await CaseQueries.duplicateCandidates(categoryCode: c.report.categoryCode,
+        let candidates = try await CaseQueries.duplicateCandidates(categoryCode: c.report.categoryCode, near: point, metres: 200,
                                                                     since: c.reportedAt.addingTimeInterval(-72 * 3600), on: req.db)
             .filter { $0.code != c.code }
         return DuplicateFinder.likely(categoryCode: c.report.categoryCode, point: point, at: c.reportedAt, open: candidates)
