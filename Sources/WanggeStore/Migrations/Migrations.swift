@@ -17,6 +17,7 @@ public enum WanggeMigrations {
         M011_CreatePhotos(),
         M012_CreateIdempotencyKeys(),
         M013_CreateSupervisions(),
+        M014_AddCaseLookupIndexes(),
     ]
 }
 
