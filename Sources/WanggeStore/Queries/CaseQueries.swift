@@ -81,39 +81,56 @@ public enum CaseQueries {
 
     static func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
 
-    /// Writes a new case, its first action and its idempotency key in one transaction.
+    /// Writes a new case, its first action and its idempotency key in one transaction. Plain SQL rows rather than
+    /// Fluent models: this is intake's hot path, and model reflection cost more than the database (measured).
     public static func create(_ new: NewCase, on db: any Database) async throws -> StoredCase {
         let id = UUID()
+        let s = new.transition.snapshot
+        let row = CaseRow(
+            id: id, code: new.code, tracking_code: new.trackingCode, category_code: new.report.categoryCode,
+            description: new.report.description, lat: new.report.lat, lon: new.report.lon, address: new.report.address,
+            area_code: s.areaCode, area_path: new.areaPath, source: new.report.source.rawValue,
+            reporter_name: new.report.reporterName, reporter_phone: new.report.reporterPhone, state: s.state.rawValue,
+            department_code: s.departmentCode, operator_area_code: s.centre.code, suspended: s.isSuspended,
+            next_deadline_at: s.nextDeadline, closure_due_at: s.deadlines.closure, snapshot: try json(s), version: 1,
+            reported_at: s.reportedAt, updated_at: s.lastActionAt)
+        let action = try actionRow(new.transition.record, seq: 1, caseID: id)
         try await db.transaction { db in
-            let m = CaseModel()
-            m.id = id
-            m.code = new.code
-            m.trackingCode = new.trackingCode
-            m.categoryCode = new.report.categoryCode
-            m.description = new.report.description
-            m.lat = new.report.lat
-            m.lon = new.report.lon
-            m.address = new.report.address
-            m.areaPath = new.areaPath
-            m.source = new.report.source.rawValue
-            m.reporterName = new.report.reporterName
-            m.reporterPhone = new.report.reporterPhone
-            m.version = 1
-            m.reportedAt = new.transition.snapshot.reportedAt
-            try fill(m, from: new.transition.snapshot)
-            try await m.create(on: db)
-            try await insertAction(new.transition.record, seq: 1, caseID: id, on: db)
+            guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+            try await sql.insert(into: CaseModel.schema).model(row).run()
+            try await sql.insert(into: CaseActionModel.schema).model(action).run()
             if let key = new.idempotencyKey, let hash = new.requestHash {
-                let k = IdempotencyKeyModel()
-                k.key = key
-                k.requestHash = hash
-                k.caseID = id
-                k.createdAt = new.transition.snapshot.reportedAt
-                try await k.create(on: db)
+                try await sql.insert(into: IdempotencyKeyModel.schema)
+                    .model(IdempotencyRow(id: UUID(), key: key, request_hash: hash, case_id: id, created_at: s.reportedAt)).run()
             }
         }
         return StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report,
-                          snapshot: new.transition.snapshot, version: 1, reportedAt: new.transition.snapshot.reportedAt)
+                          snapshot: s, version: 1, reportedAt: s.reportedAt)
+    }
+
+    struct CaseRow: Encodable {
+        var id: UUID, code: String, tracking_code: String, category_code: String, description: String
+        var lat: Double?, lon: Double?, address: String?, area_code: String, area_path: String, source: String
+        var reporter_name: String?, reporter_phone: String?, state: String, department_code: String?
+        var operator_area_code: String, suspended: Bool, next_deadline_at: Date?, closure_due_at: Date?
+        var snapshot: String, version: Int, reported_at: Date, updated_at: Date
+    }
+
+    struct ActionRow: Encodable {
+        var id: UUID, case_id: UUID, seq: Int, kind: String, actor: String?, actor_role: String?, at: Date
+        var from_state: String?, to_state: String, from_assignee: String?, to_assignee: String?, note: String?
+        var attachments: String, record: String
+    }
+
+    struct IdempotencyRow: Encodable {
+        var id: UUID, key: String, request_hash: String, case_id: UUID, created_at: Date
+    }
+
+    static func actionRow(_ r: CaseActionRecord, seq: Int, caseID: UUID) throws -> ActionRow {
+        ActionRow(id: UUID(), case_id: caseID, seq: seq, kind: r.kind.rawValue, actor: r.actor.staff?.username,
+                  actor_role: r.actor.staff?.role.rawValue ?? r.actor.kind, at: r.at, from_state: r.fromState?.rawValue,
+                  to_state: r.toState.rawValue, from_assignee: r.fromAssignee?.rawValue, to_assignee: r.toAssignee.rawValue,
+                  note: r.note, attachments: try json(r.attachmentIDs), record: try json(r))
     }
 
     static func fill(_ m: CaseModel, from s: CaseSnapshot) throws {
@@ -129,7 +146,8 @@ public enum CaseQueries {
     }
 
     static func insertAction(_ r: CaseActionRecord, seq: Int, caseID: UUID, on db: any Database) async throws {
-        try await actionModel(r, seq: seq, caseID: caseID).create(on: db)
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        try await sql.insert(into: CaseActionModel.schema).model(try actionRow(r, seq: seq, caseID: caseID)).run()
     }
 
     /// Appends one action and stores the new snapshot, in one transaction. The action's number is unique per case,
@@ -168,7 +186,10 @@ public enum CaseQueries {
 
     /// The case an idempotency key created, and the hash of the request that created it.
     public static func idempotent(key: String, on db: any Database) async throws -> (requestHash: String, caseID: UUID)? {
-        try await IdempotencyKeyModel.query(on: db).filter(\.$key == key).first().map { ($0.requestHash, $0.caseID) }
+        guard let sql = db as? any SQLDatabase else { return nil }
+        guard let row = try await sql.select().column("request_hash").column("case_id").from(IdempotencyKeyModel.schema)
+            .where("key", .equal, key).first() else { return nil }
+        return (try row.decode(column: "request_hash", as: String.self), try row.decode(column: "case_id", as: UUID.self))
     }
 
     static func stored(_ m: CaseModel) throws -> StoredCase {
@@ -188,10 +209,13 @@ public enum CaseQueries {
 
     /// The next number for a case code with this prefix ("AL-20261123").
     public static func nextSequence(prefix: String, on db: any Database) async throws -> Int {
+        guard let sql = db as? any SQLDatabase else { return 1 }
         // A range on the unique code index ("-" < "." in ASCII), not LIKE, which SQLite cannot serve from an index.
-        let latest = try await CaseModel.query(on: db).filter(\.$code > prefix + "-").filter(\.$code < prefix + ".")
-            .sort(\.$code, .descending).field(\.$id).field(\.$code).first()
-        return (latest.flatMap { Int($0.code.split(separator: "-").last ?? "") } ?? 0) + 1
+        let latest = try await sql.select().column("code").from(CaseModel.schema)
+            .where("code", .greaterThan, prefix + "-").where("code", .lessThan, prefix + ".")
+            .orderBy("code", .descending).limit(1).first()
+        let code = try latest?.decode(column: "code", as: String.self)
+        return (code.flatMap { Int($0.split(separator: "-").last ?? "") } ?? 0) + 1
     }
 
     /// A page of the queue, newest first, and how many match in all.
