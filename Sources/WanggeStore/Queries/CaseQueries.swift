@@ -247,19 +247,25 @@ public enum CaseQueries {
     /// candidates. The box keeps the query small however many cases the category has.
     public static func duplicateCandidates(categoryCode: String, near point: GeoPoint, metres: Double, since: Date,
                                            on db: any Database) async throws -> [DuplicateCandidate] {
-        let closed = [CaseState.rejected, .merged, .closed].map(\.rawValue)
+        guard let sql = db as? any SQLDatabase else { return [] }
         let dLat = metres / 111_000 * 1.05
         let dLon = dLat / max(0.2, cos(point.lat * .pi / 180))
-        return try await CaseModel.query(on: db).filter(\.$categoryCode == categoryCode).filter(\.$reportedAt >= since)
-            .filter(\.$lat >= point.lat - dLat).filter(\.$lat <= point.lat + dLat)
-            .filter(\.$lon >= point.lon - dLon).filter(\.$lon <= point.lon + dLon)
-            .filter(\.$state !~ closed)
-            .field(\.$id).field(\.$code).field(\.$categoryCode).field(\.$lat).field(\.$lon).field(\.$reportedAt).field(\.$state)
-            .all().map { m in
-                DuplicateCandidate(code: m.code, categoryCode: m.categoryCode,
-                                   point: m.lat.flatMap { lat in m.lon.map { GeoPoint(lon: $0, lat: lat) } },
-                                   reportedAt: m.reportedAt, state: CaseState(rawValue: m.state) ?? .reported)
-            }
+        let rows = try await sql.select().columns("code", "category_code", "lat", "lon", "reported_at", "state").from(CaseModel.schema)
+            .where("category_code", .equal, categoryCode)
+            .where("lat", .greaterThanOrEqual, point.lat - dLat).where("lat", .lessThanOrEqual, point.lat + dLat)
+            .where("lon", .greaterThanOrEqual, point.lon - dLon).where("lon", .lessThanOrEqual, point.lon + dLon)
+            .where("reported_at", .greaterThanOrEqual, since)
+            .where("state", .notIn, [CaseState.rejected, .merged, .closed].map(\.rawValue))
+            .all()
+        return try rows.map { r in
+            let lat = try r.decodeNil(column: "lat") ? nil : try r.decode(column: "lat", as: Double.self)
+            let lon = try r.decodeNil(column: "lon") ? nil : try r.decode(column: "lon", as: Double.self)
+            return DuplicateCandidate(code: try r.decode(column: "code", as: String.self),
+                                      categoryCode: try r.decode(column: "category_code", as: String.self),
+                                      point: lat.flatMap { la in lon.map { GeoPoint(lon: $0, lat: la) } },
+                                      reportedAt: try r.decode(column: "reported_at", as: Date.self),
+                                      state: CaseState(rawValue: try r.decode(column: "state", as: String.self)) ?? .reported)
+        }
     }
 
     /// Every case of a subtree that may have an event in the period, with its actions, for the measures.
