@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import WanggeCore
 
 extension CaseQueries {
@@ -8,56 +9,23 @@ extension CaseQueries {
     public static func bulkInsert(_ cases: [SimulatedCase], paths: [String: String], on db: any Database,
                                   progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws {
         try await db.transaction { db in
+            guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
             var written = 0
             for chunk in cases.chunked(by: 400) {
-                var caseRows: [CaseModel] = []
-                var actionRows: [CaseActionModel] = []
+                var caseRows: [CaseRow] = []
+                var actionRows: [ActionRow] = []
                 for c in chunk {
                     let id = UUID()
-                    let m = CaseModel()
-                    m.id = id
-                    m.code = c.code
-                    m.trackingCode = c.trackingCode
-                    m.categoryCode = c.report.categoryCode
-                    m.description = c.report.description
-                    m.lat = c.report.lat
-                    m.lon = c.report.lon
-                    m.address = c.report.address
-                    m.areaPath = paths[c.snapshot.areaCode] ?? ""
-                    m.source = c.report.source.rawValue
-                    m.reporterName = c.report.reporterName
-                    m.reporterPhone = c.report.reporterPhone
-                    m.version = c.records.count
-                    m.reportedAt = c.reportedAt
-                    try fill(m, from: c.snapshot)
-                    caseRows.append(m)
-                    for (i, r) in c.records.enumerated() {
-                        actionRows.append(try actionModel(r, seq: i + 1, caseID: id))
-                    }
+                    caseRows.append(try caseRow(id: id, code: c.code, trackingCode: c.trackingCode, report: c.report,
+                                                snapshot: c.snapshot, areaPath: paths[c.snapshot.areaCode] ?? "",
+                                                version: c.records.count))
+                    for (i, r) in c.records.enumerated() { actionRows.append(try actionRow(r, seq: i + 1, caseID: id)) }
                 }
-                try await caseRows.create(on: db)
-                for actions in actionRows.chunked(by: 800) { try await actions.create(on: db) }
+                try await sql.insert(into: CaseModel.schema).models(caseRows, nilEncodingStrategy: .asNil).run()
+                for actions in actionRows.chunked(by: 800) { try await sql.insert(into: CaseActionModel.schema).models(Array(actions), nilEncodingStrategy: .asNil).run() }
                 written += chunk.count
                 progress(written, cases.count)
             }
         }
-    }
-
-    static func actionModel(_ r: CaseActionRecord, seq: Int, caseID: UUID) throws -> CaseActionModel {
-        let a = CaseActionModel()
-        a.caseID = caseID
-        a.seq = seq
-        a.kind = r.kind.rawValue
-        a.actor = r.actor.staff?.username
-        a.actorRole = r.actor.staff?.role.rawValue ?? r.actor.kind
-        a.at = r.at
-        a.fromState = r.fromState?.rawValue
-        a.toState = r.toState.rawValue
-        a.fromAssignee = r.fromAssignee?.rawValue
-        a.toAssignee = r.toAssignee.rawValue
-        a.note = r.note
-        a.attachments = try json(r.attachmentIDs)
-        a.record = try json(r)
-        return a
     }
 }

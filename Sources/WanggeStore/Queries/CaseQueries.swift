@@ -86,14 +86,8 @@ public enum CaseQueries {
     public static func create(_ new: NewCase, on db: any Database) async throws -> StoredCase {
         let id = UUID()
         let s = new.transition.snapshot
-        let row = CaseRow(
-            id: id, code: new.code, tracking_code: new.trackingCode, category_code: new.report.categoryCode,
-            description: new.report.description, lat: new.report.lat, lon: new.report.lon, address: new.report.address,
-            area_code: s.areaCode, area_path: new.areaPath, source: new.report.source.rawValue,
-            reporter_name: new.report.reporterName, reporter_phone: new.report.reporterPhone, state: s.state.rawValue,
-            department_code: s.departmentCode, operator_area_code: s.centre.code, suspended: s.isSuspended,
-            next_deadline_at: s.nextDeadline, closure_due_at: s.deadlines.closure, snapshot: try json(s), version: 1,
-            reported_at: s.reportedAt, updated_at: s.lastActionAt)
+        let row = try caseRow(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report, snapshot: s,
+                              areaPath: new.areaPath, version: 1)
         let action = try actionRow(new.transition.record, seq: 1, caseID: id)
         try await db.transaction { db in
             guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
@@ -124,6 +118,17 @@ public enum CaseQueries {
 
     struct IdempotencyRow: Encodable {
         var id: UUID, key: String, request_hash: String, case_id: UUID, created_at: Date
+    }
+
+    static func caseRow(id: UUID, code: String, trackingCode: String, report: CaseReport, snapshot s: CaseSnapshot,
+                        areaPath: String, version: Int) throws -> CaseRow {
+        CaseRow(id: id, code: code, tracking_code: trackingCode, category_code: report.categoryCode,
+                description: report.description, lat: report.lat, lon: report.lon, address: report.address,
+                area_code: s.areaCode, area_path: areaPath, source: report.source.rawValue,
+                reporter_name: report.reporterName, reporter_phone: report.reporterPhone, state: s.state.rawValue,
+                department_code: s.departmentCode, operator_area_code: s.centre.code, suspended: s.isSuspended,
+                next_deadline_at: s.nextDeadline, closure_due_at: s.deadlines.closure, snapshot: try json(s),
+                version: version, reported_at: s.reportedAt, updated_at: s.lastActionAt)
     }
 
     static func actionRow(_ r: CaseActionRecord, seq: Int, caseID: UUID) throws -> ActionRow {
