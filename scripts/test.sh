@@ -14,4 +14,4 @@ env -u DATABASE_URL swift test --skip-build
 echo "== tests on PostgreSQL"
 # shellcheck source=scripts/postgres-test-server.sh
 source scripts/postgres-test-server.sh
-swift test --skip-build --skip WanggeCoreTests
+swift test --skip-build
