@@ -1,5 +1,6 @@
 import XCTest
 import SQLKit
+import WanggeCore
 @testable import WanggeServer
 
 final class ConfigTests: XCTestCase {
@@ -42,5 +43,13 @@ final class DatabaseChoiceTests: XCTestCase {
             let dialect = try XCTUnwrap(app.db as? any SQLDatabase).dialect.name
             XCTAssertEqual(dialect, expected == "psql" ? "postgresql" : "sqlite")
         }
+    }
+}
+
+final class ErrorMappingTests: XCTestCase {
+    func testATakenUserNameIsAConflictAndOtherAccountProblemsAreBadRequests() {
+        XCTAssertEqual(ErrorRendering.apiError(AccountError.usernameTaken("x")).status, .conflict)
+        XCTAssertEqual(ErrorRendering.apiError(AccountError.weakPassword).status, .badRequest)
+        XCTAssertEqual(ErrorRendering.apiError(AccountError.weakPassword).field, "password")
     }
 }

@@ -38,7 +38,8 @@ struct ErrorRendering: AsyncMiddleware {
         case let e as APIError:
             return e
         case let e as AccountError:
-            return APIError(e == .usernameTaken("") ? .conflict : .badRequest, "invalid_input", e.description, field: e.field)
+            if case .usernameTaken = e { return APIError(.conflict, "username_taken", e.description, field: e.field) }
+            return APIError(.badRequest, "invalid_input", e.description, field: e.field)
         case let e as DecodingError:
             return decodingError(e)
         case let e as any AbortError:
