@@ -1,13 +1,16 @@
 /// SplitMix64, the demo county's only source of chance. `SystemRandomNumberGenerator` cannot be seeded and the
 /// standard library's `random(in:using:)` algorithms may change between releases; this generator's output depends on
 /// the seed alone, so the same seed gives the same county on every machine.
-struct DemoRandom {
+public struct DemoRandom {
     private var state: UInt64
 
     /// Each stage of the generation draws from its own `stream`, so changing one stage leaves the others alone.
     init(seed: UInt64, stream: DemoStream) {
         state = Self.mix(seed ^ Self.mix(stream.rawValue &* 0x632B_E59B_D9B4_E019))
     }
+
+    /// A generator for one seed alone, for benchmarks that want the same points every run.
+    public init(seed: UInt64) { state = Self.mix(seed) }
 
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
@@ -22,7 +25,7 @@ struct DemoRandom {
     }
 
     /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    public mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
 
     mutating func uniform(_ low: Double, _ high: Double) -> Double { low + (high - low) * unit() }
 

@@ -16,7 +16,7 @@ public enum LocateBench {
         guard let box = j.root?.boundary?.bbox ?? j.areas.compactMap({ $0.boundary?.bbox }).first else {
             return Result(points: 0, indexedPerSecond: 0, scanPerSecond: 0, agreed: 0, scanned: 0, inside: 0)
         }
-        var rng = SplitMix(seed)
+        var rng = DemoRandom(seed: seed)
         let pts = (0..<count).map { _ in
             GeoPoint(lon: box.minLon + rng.unit() * box.width, lat: box.minLat + rng.unit() * box.height)
         }
@@ -44,18 +44,5 @@ public enum LocateBench {
         func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }
         return Result(points: count, indexedPerSecond: Double(count) / seconds(indexedTime),
                       scanPerSecond: Double(scanCount) / seconds(scanTime), agreed: agreed, scanned: scanCount, inside: inside)
-    }
-
-    struct SplitMix {
-        var state: UInt64
-        init(_ seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func unit() -> Double { Double(next() >> 11) / Double(1 << 53) }
     }
 }

@@ -9,8 +9,6 @@ struct MultipartParts {
         var data: [UInt8]
     }
 
-    enum Problem: Error { case malformed(String) }
-
     static func parse(body: ByteBuffer, boundary: String) throws -> [Part] {
         let bytes = Array(buffer: body)
         let delimiter = Array("--\(boundary)".utf8)

@@ -116,7 +116,6 @@ actor ReferenceCache {
         return fresh
     }
 
-    func invalidate() { data = nil }
 }
 
 extension Request {

@@ -41,15 +41,6 @@ public enum AreaQueries {
     public static func count(on db: any Database) async throws -> Int {
         try await AreaModel.query(on: db).count()
     }
-
-    /// Areas of the subtree rooted at `scope`, optionally of one level and with one parent.
-    public static func list(scope: String, level: AreaLevel?, parent: String?, on db: any Database) async throws -> [Area] {
-        guard let root = try await AreaModel.query(on: db).filter(\.$code == scope).first() else { return [] }
-        let q = AreaModel.query(on: db).filter(\.$path, .custom("LIKE"), root.path + "%")
-        if let level { q.filter(\.$level == level.rawValue) }
-        if let parent { q.filter(\.$parentCode == parent) }
-        return try await q.sort(\.$path).all().map { try $0.toArea() }
-    }
 }
 
 extension Array {
