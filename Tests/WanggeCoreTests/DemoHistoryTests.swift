@@ -129,6 +129,27 @@ struct DemoHistoryTests {
         #expect(majors.max { $0.value < $1.value }?.key == "10")
     }
 
+    /// The dashboard keeps each case's outcomes from its last action and counts them for any period and instant
+    /// after it: that must give exactly what `compute` gives from the actions.
+    @Test func outcomesKeptFromTheLastActionCountLikeCompute() {
+        let histories = History.medium.cases.map(\.history)
+        let kept = histories.map { Measures.outcomes(of: $0, upTo: .distantFuture, calendar: History.calendar) }
+        for days in [7, 30, 90] {
+            let period = History.period(days: days)
+            for asOf in [History.end, History.end.addingTimeInterval(3 * 86_400)] {
+                let expected = Measures.compute(cases: histories, period: period, asOf: asOf, calendar: History.calendar)
+                var counts = MeasureCounts()
+                for outcomes in kept {
+                    Measures.tally(outcomes, asOf: asOf, bucket: { period.contains($0) && $0 < period.end ? 0 : nil }) { _, k, ok in
+                        counts.count(k, ok)
+                    }
+                }
+                #expect(counts.measures == expected.measures, "\(days) days, as of \(asOf)")
+                #expect(counts[.instantResponse].denominator > 0)
+            }
+        }
+    }
+
     @Test func theMeasuresLandInTheirBandsAndAreNotAllPerfect() throws {
         let report = Measures.compute(cases: History.medium.cases.map(\.history), period: History.period(days: 90),
                                       calendar: History.calendar)

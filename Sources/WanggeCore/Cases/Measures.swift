@@ -22,39 +22,63 @@ public enum Measures {
     public static func compute(cases: [CaseHistory], period: DateInterval, asOf: Date? = nil,
                                calendar: WorkingCalendar) -> MeasureReport {
         let asOf = asOf ?? period.end
-        var tally: [MeasureKind: Measure] = [:]
-        for kind in MeasureKind.allCases { tally[kind] = Measure(numerator: 0, denominator: 0) }
-        func count(_ kind: MeasureKind, _ success: Bool) {
-            tally[kind]!.denominator += 1
-            if success { tally[kind]!.numerator += 1 }
-        }
-        func inPeriod(_ t: Date) -> Bool { t >= period.start && t < period.end }
-
+        var counts = MeasureCounts()
         for history in cases {
-            guard let facts = CaseFacts(history, asOf: asOf) else { continue }
-            for (success, decidedAt) in facts.signClocks(calendar: calendar) where inPeriod(decidedAt) {
-                count(.instantResponse, success)
-            }
-            if let timely = facts.feedback(closedIn: inPeriod, calendar: calendar) {
-                count(.timelyFeedback, timely)
-            }
-            if let deadline = facts.closureDeadline(calendar: calendar), inPeriod(deadline), deadline <= asOf,
-               facts.finalState != .rejected, facts.finalState != .merged {
-                let closed = facts.finalState == .closed
-                count(.effectiveCompletion, closed)
-                let lastClose = facts.actions.last { $0.kind == .close }
-                count(.onTimeClosure, closed && lastClose.map { $0.at <= deadline } == true)
-            }
-            if let firstResolve = facts.actions.first(where: { $0.kind == .resolve || $0.kind == .selfResolve }),
-               inPeriod(firstResolve.at) {
-                count(.rework, facts.actions.contains { $0.kind == .verifyFail || $0.reopenedByRating })
-            }
-            if let lastRating = facts.actions.last(where: { $0.kind == .rate && inPeriod($0.at) }),
-               case .rating(let rating, _)? = lastRating.detail {
-                count(.satisfaction, rating.countsAsSatisfied)
+            tally(outcomes(of: history, upTo: asOf, calendar: calendar), asOf: asOf,
+                  bucket: { $0 >= period.start && $0 < period.end ? 0 : nil }) { _, kind, success in counts.count(kind, success) }
+        }
+        return MeasureReport(period: period, asOf: asOf, measures: counts.measures)
+    }
+
+    /// Every countable result of one case, from its actions up to `upTo`. Which period a result counts in is left
+    /// to `tally`, so the results of a case can be kept (by the case's version) and counted for any period, area or
+    /// week without reading its actions again. Results computed with `upTo` at or after the case's last action are
+    /// the same for every later `asOf`: `knownFrom` says from when each one counts.
+    public static func outcomes(of history: CaseHistory, upTo: Date, calendar: WorkingCalendar) -> [MeasureOutcome] {
+        guard let facts = CaseFacts(history, asOf: upTo) else { return [] }
+        var out: [MeasureOutcome] = []
+        for clock in facts.signClocks(calendar: calendar) {
+            out.append(MeasureOutcome(.instantResponse, at: clock.at, success: clock.success, knownFrom: clock.knownFrom, strict: true))
+        }
+        out += facts.feedbackOutcomes(calendar: calendar)
+        if let deadline = facts.closureDeadline(calendar: calendar), facts.finalState != .rejected, facts.finalState != .merged {
+            let closed = facts.finalState == .closed
+            let lastClose = facts.actions.last { $0.kind == .close }
+            out.append(MeasureOutcome(.effectiveCompletion, at: deadline, success: closed, knownFrom: deadline, strict: false))
+            out.append(MeasureOutcome(.onTimeClosure, at: deadline, success: closed && lastClose.map { $0.at <= deadline } == true,
+                                      knownFrom: deadline, strict: false))
+        }
+        if let firstResolve = facts.actions.first(where: { $0.kind == .resolve || $0.kind == .selfResolve }) {
+            out.append(MeasureOutcome(.rework, at: firstResolve.at,
+                                      success: facts.actions.contains { $0.kind == .verifyFail || $0.reopenedByRating }))
+        }
+        for a in facts.actions where a.kind == .rate {
+            if case .rating(let rating, _)? = a.detail {
+                out.append(MeasureOutcome(.satisfaction, at: a.at, success: rating.countsAsSatisfied, lastInPeriodOnly: true))
             }
         }
-        return MeasureReport(period: period, asOf: asOf, measures: tally)
+        return out
+    }
+
+    /// Counts one case's outcomes: `bucket` names the period an instant falls in (nil: none of them), and `count`
+    /// receives (bucket, kind, success) for each result known at `asOf`. Feedback and satisfaction count once per
+    /// case and period, by the case's last such outcome in it, and not at all while that one is unknown.
+    public static func tally(_ outcomes: [MeasureOutcome], asOf: Date, bucket: (Date) -> Int?,
+                             _ count: (Int, MeasureKind, Bool) -> Void) {
+        var last: [(bucket: Int, outcome: MeasureOutcome)] = []
+        for o in outcomes {
+            guard let b = bucket(o.at) else { continue }
+            if o.lastInPeriodOnly {
+                if let i = last.firstIndex(where: { $0.bucket == b && $0.outcome.kind == o.kind }) {
+                    if o.at >= last[i].outcome.at { last[i].outcome = o }
+                } else {
+                    last.append((b, o))
+                }
+            } else if o.isKnown(asOf: asOf) {
+                count(b, o.kind, o.success)
+            }
+        }
+        for (b, o) in last where o.isKnown(asOf: asOf) { count(b, o.kind, o.success) }
     }
 
     /// The closure deadline as the measures compute it from the actions (it equals the state machine's).
@@ -90,40 +114,47 @@ struct CaseFacts {
         self.suspensions = suspensions
     }
 
-    /// Every dispatch's sign clock with a known result: (signed in time, when the result was known).
-    func signClocks(calendar: WorkingCalendar) -> [(Bool, Date)] {
+    /// Every dispatch's sign clock with a result: (signed in time, when it counts, and from when it is known;
+    /// nil: known already). An unsigned dispatch fails at its deadline once that has passed.
+    func signClocks(calendar: WorkingCalendar) -> [(success: Bool, at: Date, knownFrom: Date?)] {
         let limit = intake.limits.sign.workingSeconds(given: calendar.hours)
-        var result: [(Bool, Date)] = []
+        var result: [(success: Bool, at: Date, knownFrom: Date?)] = []
         for (i, dispatch) in actions.enumerated() where dispatch.kind == .dispatch || dispatch.kind == .transfer {
             let end = actions[(i + 1)...].first { $0.fromState == .dispatched && ($0.toState != .dispatched || $0.kind == .transfer) }
             let (seconds, pausedAt) = stretch(limit, from: dispatch.at, before: end?.at, calendar: calendar)
             let deadline = calendar.adding(workingSeconds: seconds, to: dispatch.at)
             if let end {
                 if end.kind == .sign {
-                    result.append(end.at <= deadline ? (true, end.at) : (false, deadline))
+                    result.append(end.at <= deadline ? (true, end.at, nil) : (false, deadline, nil))
                 } else if end.at > deadline {
-                    result.append((false, deadline))  // withdrawn unsigned within the limit: not counted
+                    result.append((false, deadline, nil))  // withdrawn unsigned within the limit: not counted
                 }
-            } else if deadline < (pausedAt ?? asOf) {
-                result.append((false, deadline))
+            } else if let pausedAt {
+                if deadline < pausedAt { result.append((false, deadline, nil)) }
+            } else if deadline < asOf {
+                result.append((false, deadline, deadline))
             }
         }
         return result
     }
 
-    /// Whether feedback followed this period's last closing within the limit; nil when the case has no reporter,
-    /// was not closed in the period, or the result is not known yet.
-    func feedback(closedIn inPeriod: (Date) -> Bool, calendar: WorkingCalendar) -> Bool? {
-        guard intake.hasReporter,
-              let closeIndex = actions.lastIndex(where: { $0.kind == .close && inPeriod($0.at) })
-        else { return nil }
-        let deadline = calendar.adding(Measures.feedbackLimit, to: actions[closeIndex].at)
-        let after = actions[(closeIndex + 1)...]
-        let nextClose = after.firstIndex { $0.kind == .close } ?? actions.endIndex
-        if let feedback = actions[(closeIndex + 1)..<nextClose].first(where: { $0.kind == .feedback }) {
-            return feedback.at <= deadline
+    /// For each closing of a case with a reporter: whether feedback followed within the limit and before the next
+    /// closing. Without feedback yet, it fails once the limit has passed, and is unknown until then.
+    func feedbackOutcomes(calendar: WorkingCalendar) -> [MeasureOutcome] {
+        guard intake.hasReporter else { return [] }
+        var out: [MeasureOutcome] = []
+        for closeIndex in actions.indices where actions[closeIndex].kind == .close {
+            let closedAt = actions[closeIndex].at
+            let deadline = calendar.adding(Measures.feedbackLimit, to: closedAt)
+            let nextClose = actions[(closeIndex + 1)...].firstIndex { $0.kind == .close } ?? actions.endIndex
+            if let feedback = actions[(closeIndex + 1)..<nextClose].first(where: { $0.kind == .feedback }) {
+                out.append(MeasureOutcome(.timelyFeedback, at: closedAt, success: feedback.at <= deadline, lastInPeriodOnly: true))
+            } else {
+                out.append(MeasureOutcome(.timelyFeedback, at: closedAt, success: false, knownFrom: deadline, strict: true,
+                                          lastInPeriodOnly: true))
+            }
         }
-        return deadline < asOf ? false : nil
+        return out
     }
 
     /// Acceptance (or, for a case resolved on the spot unaccepted, the report) + the closure clock's length +
@@ -162,5 +193,69 @@ extension CaseActionRecord {
     var reopenedByRating: Bool {
         if kind == .rate, case .rating(_, true)? = detail { return true }
         return false
+    }
+}
+
+/// One countable result of one case for one measure: it counts in the period holding `at`, once it is known.
+public struct MeasureOutcome: Hashable, Sendable {
+    public var kind: MeasureKind
+    public var at: Date
+    public var success: Bool
+    /// Unknown until `asOf` reaches this instant (passes it, when `strict`); nil: known as soon as it exists.
+    public var knownFrom: Date?
+    public var strict: Bool
+    /// Counts once per case and period: the last one of its kind in the period (feedback, satisfaction).
+    public var lastInPeriodOnly: Bool
+
+    public init(_ kind: MeasureKind, at: Date, success: Bool, knownFrom: Date? = nil, strict: Bool = false,
+                lastInPeriodOnly: Bool = false) {
+        self.kind = kind
+        self.at = at
+        self.success = success
+        self.knownFrom = knownFrom
+        self.strict = strict
+        self.lastInPeriodOnly = lastInPeriodOnly
+    }
+
+    public func isKnown(asOf: Date) -> Bool {
+        guard let k = knownFrom else { return true }
+        return strict ? k < asOf : k <= asOf
+    }
+}
+
+/// Numerators and denominators of every measure, counted one result at a time.
+public struct MeasureCounts: Hashable, Sendable {
+    private var numerators = [Int](repeating: 0, count: MeasureKind.allCases.count)
+    private var denominators = [Int](repeating: 0, count: MeasureKind.allCases.count)
+
+    public init() {}
+
+    public mutating func count(_ kind: MeasureKind, _ success: Bool) {
+        let i = kind.index
+        denominators[i] += 1
+        if success { numerators[i] += 1 }
+    }
+
+    public mutating func add(_ other: MeasureCounts) {
+        for i in numerators.indices { numerators[i] += other.numerators[i]; denominators[i] += other.denominators[i] }
+    }
+
+    public subscript(kind: MeasureKind) -> Measure { Measure(numerator: numerators[kind.index], denominator: denominators[kind.index]) }
+
+    public var measures: [MeasureKind: Measure] {
+        Dictionary(uniqueKeysWithValues: MeasureKind.allCases.map { ($0, self[$0]) })
+    }
+}
+
+extension MeasureKind {
+    public var index: Int {
+        switch self {
+        case .instantResponse: 0
+        case .timelyFeedback: 1
+        case .effectiveCompletion: 2
+        case .onTimeClosure: 3
+        case .rework: 4
+        case .satisfaction: 5
+        }
     }
 }
