@@ -150,6 +150,30 @@ struct DemoHistoryTests {
         }
     }
 
+    /// Counting by township or by week splits the county's figures without losing or doubling any; by week,
+    /// feedback and satisfaction count once per case per week, so only the other measures add up exactly.
+    @Test func breakdownsAddUpToTheWhole() {
+        let cases = History.medium.cases
+        let period = History.period(days: 28)
+        let whole = Measures.compute(cases: cases.map(\.history), period: period, calendar: History.calendar)
+        let kept = cases.map { ($0, Measures.outcomes(of: $0.history, upTo: .distantFuture, calendar: History.calendar)) }
+        let byTownship = MeasureBreakdown.byGroup(kept, outcomes: { $0.1 }, group: { c in
+            c.0.snapshot.intake.areas.first { $0.level == .township }?.code
+        }, period: period, asOf: period.end)
+        #expect(byTownship.count > 5)
+        var sum = MeasureCounts()
+        for c in byTownship.values { sum.add(c) }
+        #expect(sum.measures == whole.measures)
+        let weeks = (0..<4).map { DateInterval(start: period.start.addingTimeInterval(Double($0) * 7 * 86_400), duration: 7 * 86_400) }
+        let series = MeasureBreakdown.series(kept, outcomes: { $0.1 }, periods: weeks, asOf: period.end)
+        var weekly = MeasureCounts()
+        for w in series { weekly.add(w) }
+        for kind in [MeasureKind.instantResponse, .effectiveCompletion, .onTimeClosure, .rework] {
+            #expect(weekly[kind] == whole[kind], "\(kind)")
+        }
+        #expect(MeasureBreakdown.weeks(from: period.start, to: period.end, timeZone: History.calendar.timeZone).count == 4)
+    }
+
     @Test func theMeasuresLandInTheirBandsAndAreNotAllPerfect() throws {
         let report = Measures.compute(cases: History.medium.cases.map(\.history), period: History.period(days: 90),
                                       calendar: History.calendar)

@@ -42,6 +42,10 @@ public final class WanggeServices: Sendable {
     /// SQLite takes one writer at a time: writers queue here instead of spinning on the file lock.
     let writes: WriteGate
     let photos: PhotoStore
+    /// Live case events for the pages' server-sent event streams.
+    let events = EventHub()
+    /// Each case's measure outcomes, kept by version, for the dashboards.
+    let measureIndex = MeasureIndex()
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
     let decoyHash: String
 

@@ -47,6 +47,7 @@ extension CasesAPI {
         } catch let conflict as CaseConflict {
             throw APIError(.conflict, "conflict", conflict.description)
         }
+        req.publish(updated, kind: "changed", action: kind.rawValue)
         if kind == .supervise {
             _ = try await CaseQueries.raiseSupervision(caseID: c.id, kind: command.supervisionReason?.rawValue ?? SupervisionReason.leader.rawValue,
                                                         stageKey: "\(updated.snapshot.actionCount)", at: req.now, by: staff.username,
@@ -115,7 +116,8 @@ enum TrackingAPI {
         do {
             let t = try CaseStateMachine.apply(.rate(rating, comment: body.comment), to: c.snapshot, actor: .reporter, at: req.now, calendar: ref.calendar)
             let db = req.db
-            _ = try await req.wangge.writes.run(on: db) { try await CaseQueries.append(t, to: c, on: db) }
+            let updated = try await req.wangge.writes.run(on: db) { try await CaseQueries.append(t, to: c, on: db) }
+            req.publish(updated, kind: "changed", action: CaseActionKind.rate.rawValue)
         } catch let e as CaseRuleError {
             throw CasesAPI.ruleError(e)
         } catch let conflict as CaseConflict {

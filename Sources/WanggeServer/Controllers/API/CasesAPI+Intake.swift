@@ -120,6 +120,7 @@ enum CasesAPI {
             department: department.map { DepartmentRefDTO(id: $0.code, name: $0.name) },
             routingReason: c.snapshot.intake.routingReason, deadlines: DeadlinesDTO(c.snapshot.deadlines),
             likelyDuplicates: duplicates.map { DuplicateDTO(code: $0.code, distanceMetres: ($0.distanceMetres * 10).rounded() / 10) })
+        if status == .created { req.publish(c, kind: "created", action: CaseActionKind.report.rawValue) }
         let response = Response(status: status)
         try response.content.encode(dto, as: .json)
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(c.id)")

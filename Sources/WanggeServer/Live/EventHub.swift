@@ -1,0 +1,119 @@
+import Foundation
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// A case was reported or changed: what the live pages need to show it, nothing personal.
+struct CaseEvent: Codable, Sendable {
+    var kind: String  // "created" or "changed"
+    var id: UUID
+    var code: String
+    var state: String
+    var stateName: String
+    var stateNameEn: String
+    var action: String
+    var categoryCode: String
+    var areaCode: String
+    var lat: Double?
+    var lon: Double?
+    var at: Date
+    var clock: String?
+    /// For scope checks only; not sent.
+    var areas: [String]
+    var departmentCode: String?
+
+    init(_ c: StoredCase, kind: String, action: String, at: Date) {
+        self.kind = kind
+        id = c.id
+        code = c.code
+        state = c.snapshot.state.rawValue
+        stateName = c.snapshot.state.nameZH
+        stateNameEn = c.snapshot.state.nameEN
+        self.action = action
+        categoryCode = c.report.categoryCode
+        areaCode = c.snapshot.areaCode
+        lat = c.report.lat
+        lon = c.report.lon
+        self.at = at
+        areas = c.snapshot.intake.areas.map(\.code)
+        departmentCode = c.snapshot.departmentCode
+    }
+
+    /// The same rule as `CasePermissions.isInScope`.
+    func isVisible(to staff: StaffAccount) -> Bool {
+        areas.contains(staff.scope.areaCode) || (staff.scope.departmentCode != nil && departmentCode == staff.scope.departmentCode)
+    }
+}
+
+/// Passes case events to every open live page of this app server. Several app servers on PostgreSQL would each
+/// see only their own writes: DESIGN §8 says LISTEN/NOTIFY, which is not built yet (each page also re-reads on
+/// reconnect, so it never shows stale data for long).
+actor EventHub {
+    private var subscribers: [UUID: AsyncStream<CaseEvent>.Continuation] = [:]
+
+    func subscribe() -> (UUID, AsyncStream<CaseEvent>) {
+        let id = UUID()
+        let (stream, continuation) = AsyncStream<CaseEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        subscribers[id] = continuation
+        return (id, stream)
+    }
+
+    func unsubscribe(_ id: UUID) { subscribers.removeValue(forKey: id)?.finish() }
+
+    func publish(_ event: CaseEvent) { for c in subscribers.values { c.yield(event) } }
+
+    var count: Int { subscribers.count }
+}
+
+extension Request {
+    /// Tells live pages about a new or changed case (fire and forget: the write has already committed).
+    func publish(_ c: StoredCase, kind: String, action: String) {
+        let event = CaseEvent(c, kind: kind, action: action, at: now)
+        let hub = application.wangge.events
+        Task { await hub.publish(event) }
+    }
+}
+
+enum EventsAPI {
+    /// `GET /api/v1/events`: server-sent events of the cases in the caller's scope, one `case` event per change,
+    /// with a comment every 15 s so proxies keep the connection open.
+    static func stream(_ req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let hub = req.wangge.events
+        let (id, events) = await hub.subscribe()
+        let encoder = JSONEncoder()
+        encoder.keyEncodingStrategy = .convertToSnakeCase
+        encoder.dateEncodingStrategy = .iso8601
+        let response = Response(status: .ok)
+        response.headers.replaceOrAdd(name: .contentType, value: "text/event-stream; charset=utf-8")
+        response.headers.cacheControl = .init(noStore: true)
+        response.headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
+        response.body = .init(asyncStream: { writer in
+            defer { Task { await hub.unsubscribe(id) } }
+            let heartbeat = Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: .seconds(15))
+                    do { try await writer.writeBuffer(ByteBuffer(string: ": keep-alive\n\n")) } catch {
+                        await hub.unsubscribe(id)  // the page went away: end the event loop too
+                        return
+                    }
+                }
+            }
+            defer { heartbeat.cancel() }
+            do {
+                try await writer.writeBuffer(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
+                for await event in events where event.isVisible(to: staff) {
+                    var public_ = event
+                    public_.areas = []
+                    public_.departmentCode = nil
+                    let json = String(decoding: try encoder.encode(public_), as: UTF8.self)
+                    try await writer.writeBuffer(ByteBuffer(string: "event: case\ndata: \(json)\n\n"))
+                }
+                try await writer.write(.end)
+            } catch {
+                // The page went away; the stream ends.
+            }
+        })
+        return response
+    }
+}
