@@ -94,6 +94,15 @@ actor MapCache {
         entries[key] = svg
         return svg
     }
+
+    /// Any other drawing that depends only on what `key` names (include the tree's version in it).
+    func cached(_ key: String, _ draw: () -> String) -> String {
+        if let hit = entries[key] { return hit }
+        if entries.count > 64 { entries.removeAll() }
+        let svg = draw()
+        entries[key] = svg
+        return svg
+    }
 }
 
 /// The catalogue, departments and working calendar: read on every report and action, changed rarely, so held for

@@ -13,7 +13,8 @@ struct PageContext: Sendable {
 
 /// The one page frame: header with navigation, language switch and account, then the page's own content.
 enum Layout {
-    static func page(_ title: String, _ ctx: PageContext, bodyClass: String = "", _ content: HTML) -> String {
+    static func page(_ title: String, _ ctx: PageContext, bodyClass: String = "", scripts: [String] = [], head: HTML = "",
+                     _ content: HTML) -> String {
         let l = ctx.lang
         let account: HTML = ctx.staff.map { s in
             """
@@ -30,12 +31,13 @@ enum Layout {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title) · \(l.t(.appName))</title>
         <link rel="stylesheet" href="/static/app.css">
+        \(head)
         </head>
         <body class="\(bodyClass)">
         <a class="skip" href="#main">\(l.t(.skipToContent))</a>
         <header class="top">
-          <a class="brand" href="/areas"><span class="mark" aria-hidden="true">网</span>\(l.t(.appName))</a>
-          <nav aria-label="main"><a href="/areas"\(HTML(raw: ctx.path.hasPrefix("/areas") ? " aria-current=\"page\"" : ""))>\(l.t(.areas))</a></nav>
+          <a class="brand" href="/"><span class="mark" aria-hidden="true">网</span>\(l.t(.appName))</a>
+          <nav aria-label="main">\(navigation(ctx))</nav>
           <div class="account">\(account)
             <a class="lang" href="\(ctx.path)\(HTML(raw: ctx.path.contains("?") ? "&amp;" : "?"))lang=\(l.other.rawValue)" lang="\(l.other.htmlCode)">\(l.t(.switchLanguage))</a>
           </div>
@@ -45,10 +47,32 @@ enum Layout {
         \(content)
         </main>
         <script src="/static/app.js" defer></script>
+        \(scripts.map { HTML(raw: "<script src=\"/static/\($0)\" defer></script>") })
         </body>
         </html>
         """
         return page.description
+    }
+}
+
+extension Layout {
+    /// The pages a role works in, first the one it starts on.
+    static func pages(for role: Role?) -> [(path: String, text: Text)] {
+        switch role {
+        case nil: [("/report", .navReport), ("/track", .navTrack)]
+        case .gridWorker?, .gridLeader?: [("/worker", .navWorker), ("/workbench", .navWorkbench), ("/areas", .areas)]
+        case .handler?, .mediator?: [("/workbench", .navWorkbench), ("/areas", .areas)]
+        case .operator?: [("/workbench", .navWorkbench), ("/dashboard", .navDashboard), ("/screen", .navScreen), ("/areas", .areas)]
+        case .leader?: [("/dashboard", .navDashboard), ("/workbench", .navWorkbench), ("/screen", .navScreen), ("/areas", .areas)]
+        case .admin?: [("/workbench", .navWorkbench), ("/dashboard", .navDashboard), ("/screen", .navScreen), ("/areas", .areas)]
+        }
+    }
+
+    static func navigation(_ ctx: PageContext) -> HTML {
+        pages(for: ctx.staff?.role).map { p in
+            let current = ctx.path == p.path || ctx.path.hasPrefix(p.path + "/") || (p.path == "/workbench" && ctx.path.hasPrefix("/cases/"))
+            return "<a href=\"\(p.path)\"\(HTML(raw: current ? " aria-current=\"page\"" : ""))>\(ctx.lang.t(p.text))</a>"
+        }.joined()
     }
 }
 
@@ -58,7 +82,7 @@ enum ErrorPage {
         <section class="card narrow">
         <h1>\(Int(status.code)) · \(lang.t(.errorTitle))</h1>
         <p>\(message)</p>
-        <p><a href="/areas">\(lang.t(.backHome))</a></p>
+        <p><a href="/">\(lang.t(.backHome))</a></p>
         </section>
         """)
     }

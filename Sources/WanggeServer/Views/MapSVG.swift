@@ -102,7 +102,7 @@ enum JurisdictionMap {
         let townships = j.children(of: root.code).filter { $0.level == .township }
         var colour: [String: String] = [:]
         for (i, t) in townships.enumerated() { colour[t.code] = palette[i % palette.count] }
-        var out = "<svg class=\"map\" viewBox=\"0 0 \(Int(proj.width)) \(Int(proj.height))\" role=\"img\" aria-label=\"\(HTML.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
+        var out = "<svg class=\"map\" viewBox=\"0 0 \(Int(proj.width)) \(Int(proj.height))\" \(proj.dataAttributes) role=\"img\" aria-label=\"\(HTML.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
         out += "<g class=\"grids\">"
         for a in j.areas where a.level == .grid {
             guard let shape = a.boundary else { continue }
@@ -136,5 +136,42 @@ enum JurisdictionMap {
                          GeoPoint(lon: b.maxLon, lat: b.maxLat), GeoPoint(lon: b.minLon, lat: b.maxLat),
                          GeoPoint(lon: b.minLon, lat: b.minLat)])
         return MultiPolygon([Polygon(outer: ring)])
+    }
+}
+
+extension MapProjection {
+    /// For scripts that turn a tap on the map into a place: lon = minLon + x / kx, lat = maxLat − y / ky.
+    var dataAttributes: String {
+        "data-min-lon=\"\(box.minLon)\" data-max-lat=\"\(box.maxLat)\" data-kx=\"\(kxValue)\" data-ky=\"\(kyValue)\""
+    }
+    var kxValue: Double { x(GeoPoint(lon: box.minLon + 1, lat: box.maxLat)) }
+    var kyValue: Double { y(GeoPoint(lon: box.minLon, lat: box.maxLat - 1)) }
+}
+
+/// Small and mid-size maps: a set of areas framed on their own box, with optional fills, points and extras.
+enum AreaMap {
+    struct Options {
+        var width: Double = 600
+        var cssClass = "map"
+        var title: String
+        var fill: (Area) -> String = { _ in "#dbe4ee" }
+        var highlight: String? = nil
+        var tooltip: (Area) -> String = { $0.name }
+        var links: ((Area) -> String)? = nil
+    }
+
+    static func svg(_ areas: [Area], frame: BoundingBox, _ o: Options, overlay: (MapProjection) -> String = { _ in "" }) -> String {
+        let pad = max(frame.width, frame.height) * 0.03
+        let box = BoundingBox(minLon: frame.minLon - pad, minLat: frame.minLat - pad, maxLon: frame.maxLon + pad, maxLat: frame.maxLat + pad)
+        let proj = MapProjection(box: box, width: o.width)
+        var out = "<svg class=\"\(o.cssClass)\" viewBox=\"0 0 \(Int(proj.width)) \(Int(proj.height))\" role=\"img\" aria-label=\"\(HTML.escape(o.title))\" \(proj.dataAttributes) xmlns=\"http://www.w3.org/2000/svg\"><g class=\"areas\">"
+        for a in areas {
+            guard let shape = a.boundary else { continue }
+            let cls = a.code == o.highlight ? " class=\"hl\"" : ""
+            let path = "<path d=\"\(proj.path(shape))\" fill=\"\(o.fill(a))\" data-code=\"\(a.code)\"\(cls)><title>\(HTML.escape(o.tooltip(a)))</title></path>"
+            if let link = o.links?(a) { out += "<a href=\"\(HTML.escape(link))\">\(path)</a>" } else { out += path }
+        }
+        out += "</g>" + overlay(proj) + "</svg>"
+        return out
     }
 }

@@ -33,4 +33,10 @@ struct Text: Sendable {
     static let legend = Text(zh: "图例", en: "Legend")
     static let filterTree = Text(zh: "筛选区域", en: "Filter areas")
     static let filterPlaceholder = Text(zh: "输入名称或编码", en: "Name or code")
+    static let navReport = Text(zh: "我要反映", en: "Report a problem")
+    static let navTrack = Text(zh: "查询进度", en: "Follow a report")
+    static let navWorker = Text(zh: "网格员", en: "Grid work")
+    static let navWorkbench = Text(zh: "工作台", en: "Workbench")
+    static let navDashboard = Text(zh: "驾驶舱", en: "Dashboard")
+    static let navScreen = Text(zh: "大屏", en: "Big screen")
 }

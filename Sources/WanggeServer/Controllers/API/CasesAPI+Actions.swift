@@ -81,7 +81,10 @@ extension CasesAPI {
 enum TrackingAPI {
     /// `GET /api/v1/track/{code}`: the public view of a case by its tracking code.
     static func show(_ req: Request) async throws -> TrackingDTO {
-        let c = try await tracked(req)
+        try await dto(try await tracked(req), on: req)
+    }
+
+    static func dto(_ c: StoredCase, on req: Request) async throws -> TrackingDTO {
         let ref = try await req.reference()
         let lang = Lang.of(req)
         let actions = try await CaseQueries.actions(caseID: c.id, on: req.db)
@@ -107,7 +110,12 @@ enum TrackingAPI {
     /// `POST /api/v1/track/{code}/rating`: the reporter rates a closed case; 不满意 reopens it once.
     static func rate(_ req: Request) async throws -> TrackingDTO {
         let c = try await tracked(req)
-        let body = try req.content.decode(RatingBody.self)
+        try await rate(c, body: try req.content.decode(RatingBody.self), on: req)
+        return try await show(req)
+    }
+
+    /// Applies a rating to a tracked case (the API's and the follow page's form).
+    static func rate(_ c: StoredCase, body: RatingBody, on req: Request) async throws {
         guard let rating = Satisfaction(rawValue: body.rating) else {
             throw APIError.badRequest("rating must be satisfied, basically_satisfied or unsatisfied", field: "rating")
         }
@@ -123,7 +131,6 @@ enum TrackingAPI {
         } catch let conflict as CaseConflict {
             throw APIError(.conflict, "conflict", conflict.description)
         }
-        return try await show(req)
     }
 
     static func tracked(_ req: Request) async throws -> StoredCase {

@@ -9,6 +9,16 @@ extension CasesAPI {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
+        let q = try await queue(req, staff: staff, defaultStates: [])
+        return CaseListDTO(cases: q.cases.map { summary($0, j, ref, req.now) }, page: q.page, per: q.per, total: q.total)
+    }
+
+    struct Queue { var cases: [StoredCase]; var total: Int; var page: Int; var per: Int }
+
+    /// The queue in the caller's scope by the filters in the query string (the API's and the workbench's).
+    static func queue(_ req: Request, staff: StaffAccount, defaultStates: [CaseState]) async throws -> Queue {
+        let j = try await req.jurisdiction()
+        let ref = try await req.reference()
         var filter = CaseFilter(scopePath: j.path(of: staff.scope.areaCode), departmentCode: staff.scope.departmentCode)
         if let s = req.query[String.self, at: "status"], !s.isEmpty {
             filter.states = try s.split(separator: ",").map { raw in
@@ -17,6 +27,8 @@ extension CasesAPI {
                 }
                 return st
             }
+        } else {
+            filter.states = defaultStates
         }
         if let a = req.query[String.self, at: "area"], !a.isEmpty {
             guard j[a] != nil, staff.scope.covers(a, in: j) else { throw APIError(.notFound, "not_found", "no area \(a) in your scope", field: "area") }
@@ -50,7 +62,7 @@ extension CasesAPI {
         } else {
             (cases, total) = try await CaseQueries.list(filter, page: page, per: per, on: req.db)
         }
-        return CaseListDTO(cases: cases.map { summary($0, j, ref, now) }, page: page, per: per, total: total)
+        return Queue(cases: cases, total: total, page: page, per: per)
     }
 
     static func summary(_ c: StoredCase, _ j: Jurisdiction, _ ref: ReferenceCache.Data, _ now: Date) -> CaseSummaryDTO {

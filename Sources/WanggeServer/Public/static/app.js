@@ -1,6 +1,61 @@
-// Wangge pages: small progressive enhancements; every page works without them.
+// Wangge pages: shared helpers (window.Wangge) and the jurisdiction page's enhancements.
 (function () {
   "use strict";
+  var zh = (document.documentElement.lang || "zh").indexOf("zh") === 0;
+  var W = window.Wangge = window.Wangge || {};
+  /** A string in the page's language: W.t("中文", "English"). */
+  W.t = function (zhText, enText) { return zh ? zhText : enText; };
+  /** A random idempotency key; crypto.getRandomValues works on plain http too, unlike randomUUID. */
+  W.newKey = function () {
+    var b = new Uint8Array(16);
+    crypto.getRandomValues(b);
+    return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
+  };
+  /** fetch that resolves to {ok, status, body}; body is the parsed JSON or null. Never rejects on HTTP errors. */
+  W.request = function (method, url, body, headers) {
+    var init = { method: method, credentials: "same-origin", headers: Object.assign({ Accept: "application/json" }, headers || {}) };
+    if (body instanceof FormData) init.body = body;
+    else if (body !== undefined) { init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
+    return fetch(url, init).then(function (r) {
+      return r.text().then(function (text) {
+        var parsed = null;
+        try { parsed = text ? JSON.parse(text) : null; } catch (e) { parsed = null; }
+        return { ok: r.ok, status: r.status, body: parsed };
+      });
+    });
+  };
+  /** Shows an API error next to its field in the form (elements with data-for="field"), or in the fallback. */
+  W.showError = function (form, res, fallback) {
+    form.querySelectorAll(".field-error").forEach(function (e) { e.textContent = ""; });
+    form.querySelectorAll("[aria-invalid]").forEach(function (e) { e.removeAttribute("aria-invalid"); });
+    if (!res) return;
+    var err = (res.body && res.body.error) || { message: W.t("网络不通，请稍后再试", "No network; try again later") };
+    var field = err.field || "form";
+    var box = form.querySelector('[data-for="' + field + '"]') || form.querySelector('[data-for="form"]') ||
+      form.querySelector('[data-for="action"]') || fallback;
+    if (box) box.textContent = err.message;
+    var input = form.querySelector('[name="' + field + '"]');
+    if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
+  };
+  /** Calls onEvent(caseEvent) for every live case event in the user's scope; reconnects by itself. */
+  W.live = function (onEvent) {
+    if (!window.EventSource) return null;
+    var es = new EventSource("/api/v1/events");
+    es.addEventListener("case", function (e) { try { onEvent(JSON.parse(e.data)); } catch (x) { /* ignore */ } });
+    es.addEventListener("open", function () { document.body.classList.add("is-live"); });
+    es.addEventListener("error", function () { document.body.classList.remove("is-live"); });
+    return es;
+  };
+  /** Replaces el's content with the page's fragment (same URL, fragment=1). */
+  W.refresh = function (el, url) {
+    var u = url || (location.pathname + location.search);
+    u += (u.indexOf("?") >= 0 ? "&" : "?") + "fragment=1";
+    return fetch(u, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) throw new Error(r.status);
+      return r.text();
+    }).then(function (html) { el.innerHTML = html; });
+  };
+
   var tree = document.querySelector("ul.tree");
   if (!tree) return;
 

@@ -1,0 +1,65 @@
+import Vapor
+import WanggeCore
+import WanggeStore
+
+enum WorkbenchPage {
+    /// `GET /workbench`: the queue by state with filters and paging; `?fragment=1` sends the table alone.
+    static func show(_ req: Request) async throws -> Response {
+        if let redirect = try SessionPages.requireStaff(req) { return redirect }
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        let ref = try await req.reference()
+        let lang = Lang.of(req)
+        let tab = req.query[String.self, at: "tab"] ?? "open"
+        let states = WorkbenchView.tabs.first { $0.0 == tab }?.1 ?? []
+        let q: CasesAPI.Queue
+        do {
+            q = try await CasesAPI.queue(req, staff: staff, defaultStates: states.isEmpty ? CaseState.allCases.filter(\.isOpen) : states)
+        } catch let e as APIError where e.status == .badRequest || e.status == .notFound {
+            throw Abort(.badRequest, reason: e.message)
+        }
+        let actor = CaseActor(staff)
+        let rows = q.cases.map { c in
+            WorkbenchModel.Row(c: view(c, j, ref, req.now, lang),
+                               canDispatch: CaseStateMachine.allowedActions(for: c.snapshot, actor: actor).contains(.dispatch))
+        }
+        var query: [String: String] = [:]
+        for key in ["tab", "area", "category", "source", "clock", "from", "to", "q", "page"] {
+            if let v = req.query[String.self, at: key], !v.isEmpty { query[key] = v }
+        }
+        let model = WorkbenchModel(rows: rows, total: q.total, page: q.page, per: q.per, query: query,
+                                   areas: areaChoices(j, scope: staff.scope.areaCode),
+                                   majors: ref.catalogue.majors, departments: departments(ref, j, scope: staff.scope.areaCode))
+        if req.query[String.self, at: "fragment"] == "1" { return SessionPages.html(WorkbenchView.fragment(model, lang)) }
+        return SessionPages.html(WorkbenchView.render(model, SessionPages.context(req)))
+    }
+
+    static func view(_ c: StoredCase, _ j: Jurisdiction, _ ref: ReferenceCache.Data, _ now: Date, _ l: Lang) -> StoredCaseView {
+        let s = c.snapshot
+        return StoredCaseView(id: c.id, code: c.code, state: s.state, categoryName: Format.category(c.report.categoryCode, ref.catalogue, l),
+                              description: c.report.description, areaName: j[s.areaCode]?.name ?? s.areaCode,
+                              departmentName: s.departmentCode.map { ref.departmentsByCode[$0]?.name ?? $0 },
+                              source: c.report.source, reportedAt: c.reportedAt,
+                              clock: CaseClock.status(of: s, at: now, calendar: ref.calendar), suspended: s.isSuspended)
+    }
+
+    /// The scope and its townships and villages (grids too when the scope is a village or smaller).
+    static func areaChoices(_ j: Jurisdiction, scope: String) -> [Area] {
+        guard let top = j[scope] else { return [] }
+        var out: [Area] = []
+        func walk(_ a: Area) {
+            out.append(a)
+            guard a.level < .village || top.level >= .village else { return }
+            for c in j.children(of: a.code) { walk(c) }
+        }
+        walk(top)
+        return out
+    }
+
+    /// Departments a case in this scope can be sent to: those of the scope's area, above it and below it.
+    static func departments(_ ref: ReferenceCache.Data, _ j: Jurisdiction, scope: String) -> [Department] {
+        let chain = Set(j.chain(from: scope).map(\.code))
+        return ref.departments.filter { chain.contains($0.areaCode) || j.isWithin($0.areaCode, ancestor: scope) }
+            .sorted { ($0.areaCode.count, $0.code) < ($1.areaCode.count, $1.code) }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import WanggeCore
+
+/// How pages write times, states, clocks and rates: times in Asia/Shanghai, whatever the server's zone.
+enum Format {
+    static let zone = TimeZone(identifier: "Asia/Shanghai")!
+
+    private static let minuteFormatter: DateFormatter = {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = zone
+        f.dateFormat = "yyyy-MM-dd HH:mm"
+        return f
+    }()
+    private static let dayFormatter: DateFormatter = {
+        let f = DateFormatter()
+        f.locale = Locale(identifier: "en_US_POSIX")
+        f.timeZone = zone
+        f.dateFormat = "yyyy-MM-dd"
+        return f
+    }()
+
+    static func minute(_ d: Date) -> String { minuteFormatter.string(from: d) }
+    static func day(_ d: Date) -> String { dayFormatter.string(from: d) }
+    static func iso(_ d: Date) -> String { ISO8601DateFormatter().string(from: d) }
+
+    static func time(_ d: Date?) -> HTML {
+        guard let d else { return "—" }
+        return "<time datetime=\"\(iso(d))\">\(minute(d))</time>"
+    }
+
+    static func state(_ s: CaseState, _ l: Lang) -> HTML {
+        "<span class=\"state st-\(s.rawValue)\">\(l == .zh ? s.nameZH : s.nameEN)</span>"
+    }
+
+    static func action(_ k: CaseActionKind, _ l: Lang) -> String { l == .zh ? k.nameZH : k.nameEN }
+
+    static func clock(_ c: CaseClockStatus?, _ l: Lang) -> HTML {
+        guard let c else { return "<span class=\"clock none\">—</span>" }
+        let name: String
+        switch c.colour {
+        case .green: name = l.t(.clockGreen)
+        case .yellow: name = l.t(.clockYellow)
+        case .red: name = l.t(.clockRed)
+        }
+        let pct = Int((c.usedFraction * 100).rounded())
+        let title = "\(l.t(.deadline)) \(minute(c.deadline)) · \(pct)%\(c.isPaused ? " · " + l.t(.suspended) : "")"
+        return "<span class=\"clock \(c.colour.rawValue)\" title=\"\(title)\"><span aria-hidden=\"true\">●</span> \(name)</span>"
+    }
+
+    static func rate(_ m: Measure) -> String {
+        guard let r = m.rate else { return "—" }
+        return String(format: "%.1f%%", r * 100)
+    }
+
+    static func category(_ code: String, _ catalogue: CategoryCatalogue, _ l: Lang) -> String {
+        guard let c = catalogue[code] else { return code }
+        return l == .zh ? c.name : c.nameEN
+    }
+
+    /// "A day" in Shanghai as a Date range start, from YYYY-MM-DD.
+    static func startOfDay(_ d: CivilDate) -> Date {
+        var cal = Calendar(identifier: .gregorian)
+        cal.timeZone = zone
+        return cal.date(from: DateComponents(year: d.year, month: d.month, day: d.day))!
+    }
+}
+
+extension Text {
+    static let clockGreen = Text(zh: "正常", en: "On time")
+    static let clockYellow = Text(zh: "临期", en: "Due soon")
+    static let clockRed = Text(zh: "超期", en: "Late")
+    static let deadline = Text(zh: "期限", en: "Due")
+    static let suspended = Text(zh: "挂账", en: "Suspended")
+}

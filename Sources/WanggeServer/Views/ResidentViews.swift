@@ -1,0 +1,163 @@
+import Foundation
+import WanggeCore
+
+extension Text {
+    static let reportTitle = Text(zh: "我要反映", en: "Report a problem")
+    static let reportIntro = Text(zh: "无需登录。拍照、选位置、写几句话，我们会交给负责的部门办理，您可凭查询码查看进度并评价。",
+                                  en: "No account needed. Add a photo, the place and a few words; we pass it to whoever is responsible, and you follow it and rate it with a tracking code.")
+    static let whatKind = Text(zh: "1. 什么问题", en: "1. What kind of problem")
+    static let searchCategory = Text(zh: "输入关键词查找，如“路灯”“噪音”“垃圾”", en: "Type to search, e.g. street light, noise, rubbish")
+    static let chooseCategory = Text(zh: "请选择类别", en: "Choose a category")
+    static let photosStep = Text(zh: "2. 照片（可选，最多 9 张）", en: "2. Photos (optional, up to 9)")
+    static let placeStep = Text(zh: "3. 在哪里", en: "3. Where")
+    static let useMyLocation = Text(zh: "使用我的位置", en: "Use my location")
+    static let tapMap = Text(zh: "或在地图上点选位置", en: "or tap the place on the map")
+    static let addressLabel = Text(zh: "地址或地标（没有定位时填写）", en: "Address or landmark (when there is no location)")
+    static let placeChosen = Text(zh: "已选位置", en: "Place chosen")
+    static let wordsStep = Text(zh: "4. 说说情况", en: "4. What is happening")
+    static let contactStep = Text(zh: "5. 联系方式（可选，便于回访）", en: "5. Contact (optional, so we can tell you the result)")
+    static let name = Text(zh: "姓名", en: "Name")
+    static let phone = Text(zh: "手机号", en: "Mobile number")
+    static let submitReport = Text(zh: "提交", en: "Send")
+    static let sending = Text(zh: "提交中…", en: "Sending…")
+    static let reportReceived = Text(zh: "已收到您的反映", en: "Your report has been received")
+    static let keepCode = Text(zh: "请记下查询码，或收藏下面的链接：", en: "Keep this tracking code, or bookmark the link below:")
+    static let followLink = Text(zh: "查看办理进度", en: "Follow its progress")
+    static let reportAnother = Text(zh: "再反映一个问题", en: "Report another problem")
+    static let trackTitle = Text(zh: "查询办理进度", en: "Follow a report")
+    static let enterCode = Text(zh: "查询码", en: "Tracking code")
+    static let find = Text(zh: "查询", en: "Find")
+    static let noSuchCode = Text(zh: "没有找到这个查询码，请核对后再试", en: "No report has this tracking code; check it and try again")
+    static let rateTitle = Text(zh: "请评价办理结果", en: "Rate the outcome")
+    static let rated = Text(zh: "您的评价", en: "Your rating")
+    static let thanksRating = Text(zh: "感谢您的评价", en: "Thank you for your rating")
+    static let comment = Text(zh: "意见（可选）", en: "Comment (optional)")
+    static let sendRating = Text(zh: "提交评价", en: "Send rating")
+    static let chooseRating = Text(zh: "请选择一项评价", en: "Choose a rating")
+    static let progress = Text(zh: "办理过程", en: "Progress")
+    static let jsNeeded = Text(zh: "提交需要浏览器启用 JavaScript。", en: "Sending needs JavaScript in your browser.")
+}
+
+enum ResidentViews {
+    static func report(categoriesJSON: String, majors: [(WanggeCore.Category, [WanggeCore.Category])], mapSVG: String, _ ctx: PageContext) -> String {
+        let l = ctx.lang
+        let groups: [HTML] = majors.map { major, minors in
+            """
+            <optgroup label="\(l == .zh ? major.name : major.nameEN)">
+            \(minors.map { c in "<option value=\"\(c.code)\">\(l == .zh ? c.name : c.nameEN)</option>" as HTML })
+            </optgroup>
+            """
+        }
+        return Layout.page(l.t(.reportTitle), ctx, bodyClass: "resident", scripts: ["report.js"], """
+        <section class="card report-card">
+        <h1>\(l.t(.reportTitle))</h1>
+        <p class="meta">\(l.t(.reportIntro))</p>
+        <noscript><p class="warning">\(l.t(.jsNeeded))</p></noscript>
+        <form id="report" class="stack" novalidate>
+          <fieldset><legend>\(l.t(.whatKind))</legend>
+            <label for="cat-search" class="sr-only">\(l.t(.searchCategory))</label>
+            <input id="cat-search" type="search" placeholder="\(l.t(.searchCategory))" autocomplete="off" aria-controls="cat-hits">
+            <ul id="cat-hits" class="hits" role="listbox" aria-label="\(l.t(.category))"></ul>
+            <label for="category">\(l.t(.category))</label>
+            <select id="category" name="category_code" required><option value="">\(l.t(.chooseCategory))</option>\(groups)</select>
+            <span class="field-error" data-for="category_code"></span>
+          </fieldset>
+          <fieldset><legend>\(l.t(.photosStep))</legend>
+            <label for="photos" class="sr-only">\(l.t(.photos))</label>
+            <input id="photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple>
+            <div id="previews" class="photos"></div>
+            <span class="field-error" data-for="photos"></span>
+          </fieldset>
+          <fieldset><legend>\(l.t(.placeStep))</legend>
+            <button type="button" id="locate-me">📍 \(l.t(.useMyLocation))</button>
+            <p class="meta">\(l.t(.tapMap))</p>
+            <div class="tap-map">\(HTML(raw: mapSVG))</div>
+            <p id="place-chosen" class="meta" role="status" aria-live="polite"></p>
+            <input type="hidden" name="lat" id="lat"><input type="hidden" name="lon" id="lon">
+            <span class="field-error" data-for="lat"></span>
+            <label for="address">\(l.t(.addressLabel))</label>
+            <input id="address" name="address" maxlength="200" autocomplete="street-address">
+            <span class="field-error" data-for="address"></span><span class="field-error" data-for="area_code"></span>
+          </fieldset>
+          <fieldset><legend>\(l.t(.wordsStep))</legend>
+            <label for="description" class="sr-only">\(l.t(.description))</label>
+            <textarea id="description" name="description" rows="4" maxlength="2000" required></textarea>
+            <span class="field-error" data-for="description"></span>
+          </fieldset>
+          <fieldset><legend>\(l.t(.contactStep))</legend>
+            <label for="rname">\(l.t(.name))</label><input id="rname" name="reporter.name" maxlength="50" autocomplete="name">
+            <span class="field-error" data-for="reporter.name"></span>
+            <label for="rphone">\(l.t(.phone))</label><input id="rphone" name="reporter.phone" type="tel" inputmode="numeric" maxlength="20" autocomplete="tel">
+            <span class="field-error" data-for="reporter.phone"></span>
+          </fieldset>
+          <span class="field-error" data-for="form"></span>
+          <button type="submit" class="primary big">\(l.t(.submitReport))</button>
+        </form>
+        <div id="done" class="done" hidden>
+          <h2>✅ \(l.t(.reportReceived))</h2>
+          <p>\(l.t(.keepCode))</p>
+          <p class="code-big" id="done-code"></p>
+          <p><a id="done-link" class="primary-link" href="/track">\(l.t(.followLink))</a></p>
+          <p><a href="/report">\(l.t(.reportAnother))</a></p>
+        </div>
+        </section>
+        <script type="application/json" id="categories">\(HTML(raw: categoriesJSON.replacingOccurrences(of: "</", with: "<\\/")))</script>
+        """)
+    }
+
+    static func trackForm(_ ctx: PageContext, code: String, error: String?) -> String {
+        let l = ctx.lang
+        return Layout.page(l.t(.trackTitle), ctx, bodyClass: "resident", """
+        <section class="card narrow">
+        <h1>\(l.t(.trackTitle))</h1>
+        <form method="get" action="/track" class="stack">
+          <label for="code">\(l.t(.enterCode))</label>
+          <input id="code" name="code" value="\(code)" autocomplete="off" autocapitalize="characters" required\(HTML(raw: error == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"code-error\""))>
+          \(error.map { e in "<p class=\"field-error\" id=\"code-error\">\(e)</p>" as HTML })
+          <button type="submit" class="primary">\(l.t(.find))</button>
+        </form>
+        </section>
+        """)
+    }
+
+    static func track(_ t: TrackingDTO, _ ctx: PageContext, message: String?, error: String?) -> String {
+        let l = ctx.lang
+        let steps: [HTML] = t.timeline.reversed().map { s in
+            let kind = CaseActionKind(rawValue: s.action)
+            let state = CaseState(rawValue: s.status)
+            return """
+            <li><span class="when">\(Format.time(s.at))</span> <strong>\(kind.map { Format.action($0, l) } ?? s.action)</strong>\(HTML(raw: state.map { " → " + Format.state($0, l).description } ?? ""))
+            \(s.note.map { n in "<p class=\"note\">\(n)</p>" as HTML })</li>
+            """
+        }
+        let ratings: [HTML] = Satisfaction.allCases.map { r in
+            """
+            <label class="choice"><input type="radio" name="rating" value="\(r.rawValue)" required> \(l == .zh ? r.nameZH : r.nameEN)</label>
+            """
+        }
+        let rateForm: HTML = t.canRate ? """
+        <section class="card" aria-labelledby="rate-h"><h2 id="rate-h">\(l.t(.rateTitle))</h2>
+        <form method="post" action="/track/\(t.code)/rating" class="stack" id="rate">
+          <fieldset class="choices"><legend class="sr-only">\(l.t(.rateTitle))</legend>\(ratings)</fieldset>
+          \(error.map { e in "<p class=\"field-error\" role=\"alert\">\(e)</p>" as HTML })
+          <label for="comment">\(l.t(.comment))</label><textarea id="comment" name="comment" rows="2" maxlength="500"></textarea>
+          <button type="submit" class="primary">\(l.t(.sendRating))</button>
+        </form></section>
+        """ : ""
+        let ratedLine: HTML = t.rating.flatMap { Satisfaction(rawValue: $0) }.map { r in
+            "<p class=\"meta\">\(l.t(.rated)): <strong>\(l == .zh ? r.nameZH : r.nameEN)</strong></p>"
+        } ?? ""
+        return Layout.page(l.t(.trackTitle), ctx, bodyClass: "resident", """
+        <section class="card track-card">
+          <p class="meta">\(l.t(.trackingCode))</p>
+          <h1 class="code-big">\(t.code)</h1>
+          <p>\(t.category) · \(HTML(raw: CaseState(rawValue: t.status).map { Format.state($0, l).description } ?? HTML.escape(t.statusName)))</p>
+          <p class="meta">\(l.t(.reported)): \(Format.time(t.reportedAt))</p>
+          \(ratedLine)
+          \(message.map { m in "<p class=\"ok\" role=\"status\">\(m)</p>" as HTML })
+        </section>
+        \(rateForm)
+        <section class="card"><h2>\(l.t(.progress))</h2><ol class="timeline">\(steps)</ol></section>
+        """)
+    }
+}
