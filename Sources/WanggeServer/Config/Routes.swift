@@ -30,6 +30,8 @@ func routes(_ app: Application) {
     app.get("areas", use: AreasPage.show)
     app.get("workbench", use: WorkbenchPage.show)
     app.get("report", use: ResidentPages.report)
+    app.get("worker", use: WorkerPage.show)
+    app.get("sw.js", use: WorkerPage.serviceWorker)
     app.get("track", use: ResidentPages.trackForm)
     app.get("track", ":code", use: ResidentPages.track)
     app.post("track", ":code", "rating", use: ResidentPages.rate)

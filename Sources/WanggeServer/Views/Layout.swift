@@ -31,6 +31,7 @@ enum Layout {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <title>\(title) · \(l.t(.appName))</title>
         <link rel="stylesheet" href="/static/app.css">
+        <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
         \(head)
         </head>
         <body class="\(bodyClass)">

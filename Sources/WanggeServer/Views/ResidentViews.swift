@@ -41,13 +41,7 @@ extension Text {
 enum ResidentViews {
     static func report(categoriesJSON: String, majors: [(WanggeCore.Category, [WanggeCore.Category])], mapSVG: String, _ ctx: PageContext) -> String {
         let l = ctx.lang
-        let groups: [HTML] = majors.map { major, minors in
-            """
-            <optgroup label="\(l == .zh ? major.name : major.nameEN)">
-            \(minors.map { c in "<option value=\"\(c.code)\">\(l == .zh ? c.name : c.nameEN)</option>" as HTML })
-            </optgroup>
-            """
-        }
+        let groups = categoryOptions(majors, l)
         return Layout.page(l.t(.reportTitle), ctx, bodyClass: "resident", scripts: ["report.js"], """
         <section class="card report-card">
         <h1>\(l.t(.reportTitle))</h1>
@@ -69,7 +63,7 @@ enum ResidentViews {
             <span class="field-error" data-for="photos"></span>
           </fieldset>
           <fieldset><legend>\(l.t(.placeStep))</legend>
-            <button type="button" id="locate-me">📍 \(l.t(.useMyLocation))</button>
+            <button type="button" id="locate-me">\(l.t(.useMyLocation))</button>
             <p class="meta">\(l.t(.tapMap))</p>
             <div class="tap-map">\(HTML(raw: mapSVG))</div>
             <p id="place-chosen" class="meta" role="status" aria-live="polite"></p>
@@ -103,6 +97,16 @@ enum ResidentViews {
         </section>
         <script type="application/json" id="categories">\(HTML(raw: categoriesJSON.replacingOccurrences(of: "</", with: "<\\/")))</script>
         """)
+    }
+
+    static func categoryOptions(_ majors: [(WanggeCore.Category, [WanggeCore.Category])], _ l: Lang) -> HTML {
+        majors.map { major, minors in
+            """
+            <optgroup label="\(l == .zh ? major.name : major.nameEN)">
+            \(minors.map { c in "<option value=\"\(c.code)\">\(l == .zh ? c.name : c.nameEN)</option>" as HTML })
+            </optgroup>
+            """
+        }.joined()
     }
 
     static func trackForm(_ ctx: PageContext, code: String, error: String?) -> String {

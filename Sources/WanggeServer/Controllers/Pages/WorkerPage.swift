@@ -1,0 +1,40 @@
+import Vapor
+import WanggeCore
+import WanggeStore
+
+enum WorkerPage {
+    /// `GET /worker`: the grid worker's phone page (installable; reports wait in the browser when offline).
+    static func show(_ req: Request) async throws -> Response {
+        if let redirect = try SessionPages.requireStaff(req) { return redirect }
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        let ref = try await req.reference()
+        let lang = Lang.of(req)
+        guard let grid = j[staff.scope.areaCode] else { throw Abort(.notFound) }
+        var filter = CaseFilter(scopePath: j.path(of: grid.code), departmentCode: nil)
+        filter.states = CaseState.allCases.filter(\.isOpen)
+        let open = try await CaseQueries.list(filter, page: 1, per: 100, on: req.db).cases
+        let actor = CaseActor(staff)
+        let toVerify = open.filter { $0.snapshot.state == .resolved }
+        let majors = ref.catalogue.majors.map { m in (m, ref.catalogue.categories.filter { $0.parentCode == m.code }) }
+        let model = WorkerModel(
+            gridName: j.chain(from: grid.code).reversed().dropFirst().map(\.name).joined(separator: " › "),
+            gridCode: grid.code, point: grid.boundary?.interiorPoint,
+            toVerify: toVerify.map { WorkbenchPage.view($0, j, ref, req.now, lang) },
+            open: open.filter { $0.snapshot.state != .resolved }.map { WorkbenchPage.view($0, j, ref, req.now, lang) },
+            canVerify: Set(toVerify.filter { CaseStateMachine.allowedActions(for: $0.snapshot, actor: actor).contains(.verifyPass) }.map(\.id)),
+            categories: ResidentViews.categoryOptions(majors, lang))
+        if req.query[String.self, at: "fragment"] == "1" { return SessionPages.html(WorkerView.tasks(model, lang)) }
+        return SessionPages.html(WorkerView.render(model, SessionPages.context(req)))
+    }
+
+    /// `GET /sw.js`: the service worker, served from the root so it may control `/worker`.
+    static func serviceWorker(_ req: Request) async throws -> Response {
+        guard let dir = Bundle.module.resourcePath, let data = FileManager.default.contents(atPath: dir + "/Public/static/sw.js")
+        else { throw Abort(.notFound) }
+        let r = Response(status: .ok, body: .init(data: data))
+        r.headers.replaceOrAdd(name: .contentType, value: "application/javascript; charset=utf-8")
+        r.headers.cacheControl = .init(noCache: true)
+        return r
+    }
+}
