@@ -66,10 +66,18 @@ def act(driver, kind, note=None, photo=None, department=None, expect_state=None)
     click(driver, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
 
     def done(d):
-        errors = [e.text for e in form.find_elements(By.CSS_SELECTOR, ".field-error") if e.text.strip()] if _alive(form) else []
+        try:
+            errors = [e.text for e in form.find_elements(By.CSS_SELECTOR, ".field-error") if e.text.strip()]
+        except StaleElementReferenceException:
+            errors = []
         if errors:
             raise AssertionError(f"{kind} was refused on the page: {errors}")
-        return not _alive(box) and d.find_element(By.CSS_SELECTOR, "#case .act-result").text.strip()
+        if _alive(box):
+            return False
+        try:
+            return d.find_element(By.CSS_SELECTOR, "#case .act-result").text.strip()
+        except StaleElementReferenceException:
+            return False
     wait(driver, 20).until(done, f"{kind}: the case part did not re-render with a result")
     assert driver.execute_script("return window.__noReload === true"), f"{kind} reloaded the whole page"
     if expect_state:

@@ -120,21 +120,39 @@ class DemoServer:
 
 
 _server = None
+crashes = []  # (when, log tail) for every server that died during the run
 
 
 def server():
-    """The run's demo server, started on first use. WANGGE_BASE_URL points the tests at a running one instead."""
+    """The run's demo server, started on first use (and again if it died). WANGGE_BASE_URL points the tests at a
+    running one instead."""
     global _server
+    if _server is not None and getattr(_server, "proc", None) is not None and _server.proc.poll() is not None:
+        log(f"the demo server died (exit {_server.proc.returncode}); starting another for the remaining tests")
+        _server.stop()
+        _server = None
     if _server is None:
         external = os.environ.get("WANGGE_BASE_URL")
         if external:
             class External:
                 base = external.rstrip("/")
+                proc = None
+
+                def tail(self, n=40):
+                    return ""
             _server = External()
         else:
             _server = DemoServer().start()
             atexit.register(_server.stop)
     return _server
+
+
+def check_server():
+    """Tells (on stderr) if the server process has died, with its last words; the test that saw it has failed."""
+    s = _server
+    if s is not None and getattr(s, "proc", None) is not None and s.proc.poll() is not None and s not in crashes:
+        crashes.append(s)
+        log(f"THE DEMO SERVER DIED (exit {s.proc.returncode}); its log ends:\n{s.tail(60)}")
 
 
 # ---------------------------------------------------------------- the API
@@ -315,6 +333,10 @@ def make_driver(size=PHONE):
     opts.binary_location = CHROMIUM
     opts.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=opts)
+    if os.environ.get("WANGGE_BROWSER_NO_LIVE"):
+        # Diagnosis only: keeps pages from opening the live event stream (/api/v1/events).
+        driver.execute_cdp_cmd("Network.enable", {})
+        driver.execute_cdp_cmd("Network.setBlockedURLs", {"urls": ["*/api/v1/events*"]})
     driver.set_window_size(*size)
     driver.set_page_load_timeout(30)
     return driver
@@ -350,7 +372,7 @@ def login(driver, base, user, password=PASSWORD):
 
 
 # Messages that are not the page's fault: Chrome asks every site for a favicon.
-IGNORED = ("favicon.ico",)
+IGNORED = ("favicon.ico",) + (("/api/v1/events",) if os.environ.get("WANGGE_BROWSER_NO_LIVE") else ())
 
 
 def console_errors(driver, also_ignore=()):

@@ -11,7 +11,7 @@ from selenium.webdriver.common.action_chains import ActionBuilder
 from selenium.webdriver.common.by import By
 
 import casepage
-from support import (API, DESKTOP, PHONE, click, console_errors, deepest_point, edge_distance, grid_of, in_shape, log,
+from support import (API, check_server, DESKTOP, PHONE, click, console_errors, deepest_point, edge_distance, grid_of, in_shape, log,
                      login, make_driver, png_file, server, visible, wait)
 
 HANDLERS = ["handler_t01", "handler"]  # the demo's handler accounts; the test finds which one the case went to
@@ -23,6 +23,9 @@ class WholeLoop(unittest.TestCase):
         cls.base = server().base
         cls.api = API(cls.base)
         cls.drivers = []
+
+    def tearDown(self):
+        check_server()
 
     @classmethod
     def tearDownClass(cls):

@@ -29,6 +29,8 @@ func routes(_ app: Application) {
     app.post("logout", use: SessionPages.logout)
     app.get("areas", use: AreasPage.show)
     app.get("workbench", use: WorkbenchPage.show)
+    app.get("dashboard", use: DashboardPage.show)
+    app.get("screen", use: ScreenPage.show)
     app.get("report", use: ResidentPages.report)
     app.get("worker", use: WorkerPage.show)
     app.get("sw.js", use: WorkerPage.serviceWorker)

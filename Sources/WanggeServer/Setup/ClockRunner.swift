@@ -62,6 +62,15 @@ struct ClockLifecycle: LifecycleHandler {
     func didBootAsync(_ app: Application) async throws {
         let interval = self.interval
         let t = Task {
+            // The dashboards' index reads every case once; do it now rather than on the first leader's page.
+            let started = Date()
+            do {
+                let calendar = try await app.wangge.reference.current(on: app.db, now: app.wangge.clock.now()).calendar
+                let n = try await app.wangge.measureIndex.all(on: app.db, calendar: calendar).count
+                app.logger.notice("measure index ready: \(n) cases in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+            } catch {
+                app.logger.warning("measure index warm-up failed", metadata: ["error": .string("\(error)")])
+            }
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: UInt64(interval * 1e9))
                 if Task.isCancelled { break }

@@ -1,0 +1,66 @@
+import Vapor
+import WanggeCore
+import WanggeStore
+
+extension Text {
+    static let screenTitle = Text(zh: "指挥中心大屏", en: "Command centre")
+    static let todayReported = Text(zh: "今日上报", en: "Reported today")
+    static let todayClosed = Text(zh: "今日结案", en: "Closed today")
+    static let openNow = Text(zh: "在办", en: "Open")
+    static let lateNow = Text(zh: "超期", en: "Late")
+    static let thisMonth = Text(zh: "本月指标", en: "This month")
+    static let newest = Text(zh: "最新案件", en: "Newest cases")
+}
+
+enum ScreenPage {
+    /// `GET /screen`: the command centre's wall, 1920×1080, dark; live by server-sent events.
+    static func show(_ req: Request) async throws -> Response {
+        if let redirect = try SessionPages.requireStaff(req) { return redirect }
+        let staff = try req.requireStaff()
+        let lang = Lang.of(req)
+        let j = try await req.jurisdiction()
+        let ref = try await req.reference()
+        let data = try await DashboardPage.build(req, staff: staff, lang: lang)
+        let all = try await req.wangge.measureIndex.all(on: req.db, calendar: ref.calendar)
+        let path = j.path(of: data.area.code)
+        let entries = all.filter { $0.row.area_path.hasPrefix(path) }
+        let today = Format.startOfDay(ref.calendar.civilDate(of: req.now))
+        let reportedToday = entries.filter { $0.row.reported_at >= today }.count
+        let closedToday = entries.filter { $0.row.caseState == .closed && $0.row.updated_at >= today }.count
+        let open = entries.filter { $0.row.caseState.isOpen }.count
+        var filter = CaseFilter(scopePath: path, departmentCode: nil)
+        filter.states = []
+        let newest = try await CaseQueries.list(filter, page: 1, per: 12, on: req.db).cases
+        let version = try await req.wangge.jurisdictions.current(on: req.db, now: req.now).version
+        let map = await req.wangge.maps.cached("screen|\(version)|\(data.area.code)") { ResidentPages.tapMap(j, title: lang.t(.map)) }
+        let l = lang
+        let kpis: [HTML] = MeasureKind.allCases.map { k in
+            let m = data.total[k]
+            return "<div class=\"s-kpi\" title=\"\(m.numerator)/\(m.denominator)\"><span>\(l == .zh ? k.nameZH : k.nameEN)</span><strong>\(Format.rate(m))</strong></div>"
+        }
+        let rows: [HTML] = newest.map { c in
+            "<li data-id=\"\(c.id.uuidString)\"><span class=\"t\">\(String(Format.minute(c.reportedAt).suffix(11)))</span> \(Format.state(c.snapshot.state, l)) <span>\(Format.category(c.report.categoryCode, ref.catalogue, l))</span> <span class=\"a\">\(j[c.snapshot.areaCode]?.name ?? "")</span></li>"
+        }
+        let late: [HTML] = data.late.prefix(10).map { x in
+            "<li><span class=\"code\">\(x.row.code)</span> \(Format.category(x.row.category_code, ref.catalogue, l)) <span class=\"late\">\(Int(x.lateBy / 3600)) \(l.t(.hours))</span></li>"
+        }
+        let page = Layout.page(l.t(.screenTitle), SessionPages.context(req), bodyClass: "screen", scripts: ["screen.js"], """
+        <div class="s-wrap" data-area="\(data.area.code)">
+          <header class="s-head"><h1>\(data.area.name) · \(l.t(.screenTitle))</h1><time id="s-clock"></time></header>
+          <div class="s-counters">
+            <div><span>\(l.t(.todayReported))</span><strong id="c-reported">\(reportedToday)</strong></div>
+            <div><span>\(l.t(.todayClosed))</span><strong id="c-closed">\(closedToday)</strong></div>
+            <div><span>\(l.t(.openNow))</span><strong id="c-open">\(open)</strong></div>
+            <div><span>\(l.t(.lateNow))</span><strong id="c-late" class="late">\(data.late.count)</strong></div>
+          </div>
+          <section class="s-map">\(HTML(raw: map))</section>
+          <section class="s-side">
+            <h2>\(l.t(.thisMonth))</h2><div class="s-kpis">\(kpis)</div>
+            <h2>\(l.t(.newest))</h2><ol id="s-newest" class="s-list">\(rows)</ol>
+            <h2>\(l.t(.lateWork))</h2><ol class="s-list">\(late)</ol>
+          </section>
+        </div>
+        """)
+        return SessionPages.html(page)
+    }
+}
