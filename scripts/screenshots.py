@@ -1,42 +1,141 @@
 #!/usr/bin/env python3
-"""Screenshots of the pages at phone and desktop width, for a person to look at.
+"""Screenshots of every page at phone (375 px) and desktop (1440 px) width, each as a role that uses it, for a
+person to look at. Full page height, capped at 2400 px.
 
-Usage: python3 scripts/screenshots.py [BASE_URL] [OUT_DIR]   (a running demo; signs in as USER, default admin)
+Usage: python3 scripts/screenshots.py [BASE_URL] [OUT_DIR]   (a running demo, default http://127.0.0.1:8080)
+
+Pages that answer 404 (not built yet) are listed and skipped. A case of township 1 with a tracking code is taken
+from the demo's history (the newest closed case, else any) for the case and follow pages.
 """
+import json
 import os
 import sys
+import urllib.error
+import urllib.request
 
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
 
-base = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080"
+base = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080").rstrip("/")
 out = sys.argv[2] if len(sys.argv) > 2 else "screenshots"
-user = os.environ.get("USER_NAME", "admin")
 password = os.environ.get("WANGGE_DEMO_PASSWORD", "wangge-demo")
 os.makedirs(out, exist_ok=True)
+WIDTHS = [(375, 812, "phone"), (1440, 900, "desktop")]
+CAP = 2400
+
+
+def api(path, user=None, method="GET", body=None):
+    headers = {"Accept": "application/json"}
+    if user:
+        headers["Authorization"] = "Bearer " + token(user)
+    data = None
+    if body is not None:
+        data = json.dumps(body).encode()
+        headers["Content-Type"] = "application/json"
+    req = urllib.request.Request(base + path, data=data, method=method, headers=headers)
+    try:
+        with urllib.request.urlopen(req, timeout=30) as r:
+            return r.status, json.loads(r.read() or b"null")
+    except urllib.error.HTTPError as e:
+        return e.code, None
+
+
+_tokens = {}
+
+
+def token(user):
+    if user not in _tokens:
+        status, body = api("/api/v1/auth/token", method="POST", body={"username": user, "password": password})
+        if status != 200:
+            sys.exit(f"cannot sign in as {user}: HTTP {status}")
+        _tokens[user] = body["token"]
+    return _tokens[user]
+
+
+def page_status(path, user):
+    headers = {"Accept": "text/html"}
+    if user:
+        headers["Authorization"] = "Bearer " + token(user)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *a, **k):
+            return None
+    try:
+        with urllib.request.build_opener(NoRedirect).open(urllib.request.Request(base + path, headers=headers), timeout=60) as r:
+            return r.status
+    except urllib.error.HTTPError as e:
+        return e.code
+
+
+# A case for the case and follow pages: township 1's newest closed case with a reporter, else its newest case.
+case_id, tracking = None, None
+for status_filter in ("closed", "resolved", ""):
+    s, body = api("/api/v1/cases?per=20" + (f"&status={status_filter}" if status_filter else ""), user="op_t01")
+    for c in (body or {}).get("cases", []):
+        s2, detail = api(f"/api/v1/cases/{c['id']}", user="op_t01")
+        if detail:
+            case_id, tracking = detail["id"], detail["tracking_code"]
+            if detail.get("reporter"):
+                break
+    if case_id:
+        break
+
+# (file name, path, account or None for a resident)
+PAGES = [
+    ("login", "/login", None),
+    ("report", "/report", None),
+    ("report-en", "/report?lang=en", None),
+    ("track-form", "/track", None),
+    ("track", f"/track/{tracking}" if tracking else None, None),
+    ("workbench", "/workbench", "op_t01"),
+    ("workbench-en", "/workbench?lang=en", "operator"),
+    ("case", f"/cases/{case_id}" if case_id else None, "op_t01"),
+    ("case-handler", f"/cases/{case_id}" if case_id else None, "handler_t01"),
+    ("worker", "/worker", "gridworker"),
+    ("areas", "/areas", "admin"),
+    ("areas-en", "/areas?lang=en", "admin"),
+    ("dashboard", "/dashboard", "leader"),
+    ("dashboard-township", "/dashboard", "leader_t01"),
+    ("screen", "/screen", "leader"),
+]
 
 opts = Options()
-for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1"]:
+for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
+          "--disable-dev-shm-usage"]:
     opts.add_argument(a)
 opts.binary_location = "/usr/bin/chromium"
 driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+driver.set_page_load_timeout(60)
+taken, skipped = [], []
 try:
-    for width, height, name in [(375, 812, "phone"), (1440, 900, "desktop")]:
-        driver.set_window_size(width, height)
-        driver.delete_all_cookies()
-        driver.get(base + "/login")
-        driver.save_screenshot(f"{out}/login-{name}.png")
-        driver.find_element("id", "username").send_keys(user)
-        driver.find_element("id", "password").send_keys(password)
-        driver.find_element("css selector", "button[type=submit]").click()
-        for path, label in [("/areas", "areas"), ("/areas?lang=en", "areas-en")]:
-            driver.get(base + path)
-            full = driver.execute_script("return document.body.scrollHeight")
-            driver.set_window_size(width, min(full, 2400))
-            driver.save_screenshot(f"{out}/{label}-{user}-{name}.png")
+    for name, path, user in PAGES:
+        if path is None:
+            skipped.append(f"{name}: no case found in the demo")
+            continue
+        status = page_status(path, user)
+        if status == 404:
+            skipped.append(f"{name}: {path} is 404 (not built yet)")
+            continue
+        for width, height, label in WIDTHS:
             driver.set_window_size(width, height)
-        driver.get(base + "/areas?lang=zh")
-    print("screenshots in", out)
+            driver.delete_all_cookies()
+            if user:
+                driver.get(base + "/login")
+                driver.find_element(By.ID, "username").send_keys(user)
+                driver.find_element(By.ID, "password").send_keys(password)
+                driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+            driver.get(base + path)
+            driver.execute_async_script("var done = arguments[arguments.length - 1]; setTimeout(done, 800);")
+            full = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
+            driver.set_window_size(width, max(height, min(full, CAP)))
+            driver.execute_async_script("var done = arguments[arguments.length - 1]; setTimeout(done, 300);")
+            file = f"{out}/{name}-{user or 'resident'}-{label}.png"
+            driver.save_screenshot(file)
+            taken.append(file)
+    print(f"{len(taken)} screenshots in {out}")
+    for s in skipped:
+        print("skipped", s)
 finally:
     driver.quit()

@@ -20,8 +20,8 @@ class Scope(unittest.TestCase):
         cls.words = f"范围测试 {uuid.uuid4().hex[:8]}"
         created = cls.api.report(cls.words, lat, lon, cat["code"], phone="13900000000")
         cls.case = cls.api.ok("GET", f"/api/v1/cases/{created['id']}", user="admin")
-        township1 = next(a["code"] for a in cls.case["areas"] if a["level"] == "township")
-        assert township1.endswith("001"), cls.case["areas"]
+        township1 = next(a["code"] for a in cls.api.ok("GET", "/api/v1/areas", user="op_t01")["areas"] if a["level"] == "township")
+        assert township1 in [a["code"] for a in cls.case["areas"]], (township1, cls.case["areas"])
         cls.d = make_driver(DESKTOP)
 
     @classmethod
@@ -50,14 +50,22 @@ class Scope(unittest.TestCase):
         self.assertEqual(status, 404)
         listed = self.api.ok("GET", f"/api/v1/cases?q={code}", user="op_t02")
         self.assertEqual(listed["cases"], [])
-        # In the browser: an error page, with nothing of the case on it.
+        # In the browser: refused, with nothing of the case on it.
         d.get(f"{self.base}/cases/{cid}")
-        h1 = visible(d, "main h1")
-        self.assertIn("404", h1.text)
+        body = visible(d, "body").text
+        self.assertTrue("404" in body or "not_found" in body, body[:300])
         self.assertEqual(d.find_elements(By.ID, "case"), [])
         self.assertNotIn(self.words, d.page_source)
-        self.assertNotIn(code, d.find_element(By.TAG_NAME, "main").text)
+        self.assertNotIn(code, body)
 
+    def test_refusal_is_a_page_in_the_browser(self):
+        """A case out of scope, opened in the browser, shows the site's error page (not raw JSON)."""
+        d = self.d
+        login(d, self.base, "op_t02")
+        d.get(f"{self.base}/cases/{self.case['id']}")
+        h1 = d.find_elements(By.CSS_SELECTOR, "main h1")
+        self.assertTrue(h1, "the browser got no HTML error page but: " + d.find_element(By.TAG_NAME, "body").text[:200])
+        self.assertIn("404", h1[0].text)
 
 if __name__ == "__main__":
     unittest.main()

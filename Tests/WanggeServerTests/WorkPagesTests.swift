@@ -1,0 +1,144 @@
+import Foundation
+import XCTVapor
+import XCTest
+import WanggeCore
+import WanggeStore
+@testable import WanggeServer
+
+/// The working pages: what each user sees, scope, the dashboard's figures and exports, the resident's pages.
+final class WorkPagesTests: XCTestCase {
+    typealias Loop = CaseLoopTests
+
+    func testPagesShowOnlyWhatTheUserMaySee() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            // a report in the west township
+            let created = try Loop.decoder.decode(Loop.Created.self, from: try await Loop.report(app).1)
+            let west = try await app.token("westop"), east = try await app.token("eastop")
+            try await app.test(.GET, "/workbench", headers: ["Authorization": "Bearer \(west)"]) { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains(created.code))
+                XCTAssertFalse(res.body.string.contains("name=\"case\""), "a reported case cannot be dispatched before it is accepted")
+            }
+            _ = try await Loop.act(app, west, created.id, ["action": "accept"])
+            try await app.test(.GET, "/workbench?fragment=1", headers: ["Authorization": "Bearer \(west)"]) { res async throws in
+                XCTAssertTrue(res.body.string.contains("value=\"\(created.id.uuidString)\""), "an accepted case has a checkbox for bulk dispatch")
+                XCTAssertFalse(res.body.string.contains("<html"), "the fragment is the table alone")
+            }
+            try await app.test(.GET, "/workbench?tab=all&q=\(created.code)", headers: ["Authorization": "Bearer \(east)"]) { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertFalse(res.body.string.contains("/cases/\(created.id.uuidString)"))
+            }
+            try await app.test(.GET, "/cases/\(created.id)", headers: ["Authorization": "Bearer \(east)"]) { res async throws in
+                XCTAssertEqual(res.status, .notFound)
+            }
+            try await app.test(.GET, "/cases/\(created.id)", headers: ["Authorization": "Bearer \(west)"]) { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                let html = res.body.string
+                XCTAssertTrue(html.contains("data-kind=\"dispatch\""), "the operator is offered dispatch")
+                XCTAssertFalse(html.contains("data-kind=\"sign\""), "but not a handler's action")
+                XCTAssertTrue(html.contains("13800138000"), "operators call reporters back, so they see the phone")
+            }
+            try await app.test(.GET, "/dashboard?area=3301002", headers: ["Authorization": "Bearer \(east)"]) { res async throws in
+                XCTAssertEqual(res.status, .notFound)
+            }
+            // the handler of the west market office sees the case once dispatched to it, with sign offered
+            _ = try await Loop.act(app, west, created.id, ["action": "dispatch", "department_code": "3301002-market_regulation"])
+            try await app.test(.GET, "/cases/\(created.id)", headers: ["Authorization": "Bearer \(try await app.token("westmarket"))"]) { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("data-kind=\"sign\""))
+                XCTAssertFalse(res.body.string.contains("13800138000"), "a handler sees the phone masked")
+            }
+        }
+    }
+
+    func testTheDashboardCountsLikeTheMeasuresAPIAndExportsCSVWithABOM() async throws {
+        try await withApp { app, clock in
+            try await SmallCounty.load(app)
+            let west = try await app.token("westop"), handler = try await app.token("westmarket")
+            var ids: [UUID] = []
+            for i in 0..<3 {
+                let c = try Loop.decoder.decode(Loop.Created.self, from: try await Loop.report(app, lat: 30.05 + Double(i) * 0.01).1)
+                ids.append(c.id)
+                _ = try await Loop.act(app, west, c.id, ["action": "accept"])
+                _ = try await Loop.act(app, west, c.id, ["action": "dispatch", "department_code": "3301002-market_regulation"])
+            }
+            clock.advance(600)
+            _ = try await Loop.act(app, handler, ids[0], ["action": "sign"])
+            clock.advance(3 * 86_400)  // the others' sign clocks run out
+            let county = try await app.token("countyop")
+            let day = Format.day(clock.now())
+            var api = ""
+            try await app.test(.GET, "/api/v1/measures?from=2026-11-01&to=\(day)", headers: ["Authorization": "Bearer \(county)"]) { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                api = res.body.string
+            }
+            struct M: Decodable { var measures: [String: Part]; struct Part: Decodable { var numerator: Int; var denominator: Int } }
+            let measures = try JSONDecoder().decode(M.self, from: Data(api.utf8)).measures
+            let response = try XCTUnwrap(measures["instant_response"])
+            XCTAssertEqual(response.denominator, 3)
+            XCTAssertEqual(response.numerator, 1)
+            try await app.test(.GET, "/dashboard?from=2026-11-01&to=\(day)", headers: ["Authorization": "Bearer \(county)"]) { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("1 / 3"), "the response card shows the same parts as the API")
+            }
+            try await app.test(.GET, "/dashboard?from=2026-11-01&to=\(day)&export=areas", headers: ["Authorization": "Bearer \(county)"]) { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertEqual(res.headers.contentType?.description.hasPrefix("text/csv"), true)
+                let bytes = Array(res.body.readableBytesView)
+                XCTAssertEqual(Array(bytes.prefix(3)), [0xEF, 0xBB, 0xBF], "UTF-8 byte-order mark for Excel")
+                let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+                XCTAssertTrue(text.contains("3301002,西镇,3,"), text)
+                XCTAssertTrue(text.contains("0.3333,1,3"), text)
+            }
+            try await app.test(.GET, "/dashboard?from=2026-11-30&to=2026-11-01", headers: ["Authorization": "Bearer \(county)"]) { res async throws in
+                XCTAssertEqual(res.status, .badRequest)
+            }
+        }
+    }
+
+    func testResidentPagesNeedNoAccountAndTheFollowPageRates() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            try await app.test(.GET, "/report") { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertTrue(res.body.string.contains("id=\"categories\""))
+                XCTAssertTrue(res.body.string.contains("data-kx="), "the tap map carries its projection")
+            }
+            let created = try Loop.decoder.decode(Loop.Created.self, from: try await Loop.report(app).1)
+            try await app.test(.GET, "/track?code=NOPE12") { res async throws in XCTAssertEqual(res.status, .notFound) }
+            try await app.test(.GET, "/track?code=\(created.trackingCode.lowercased())") { res async throws in
+                XCTAssertEqual(res.status, .seeOther)
+            }
+            try await app.test(.GET, "/track/\(created.trackingCode)") { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertFalse(res.body.string.contains("name=\"rating\""), "no rating before closing")
+                XCTAssertFalse(res.body.string.contains("张三"), "no personal data on the public page")
+            }
+            // rating an open case through the form is refused and says so, writing nothing
+            try await app.test(.POST, "/track/\(created.trackingCode)/rating", beforeRequest: { req async throws in
+                try req.content.encode(["rating": "satisfied"], as: .urlEncodedForm)
+            }) { res async throws in
+                XCTAssertEqual(res.status, .conflict)
+            }
+        }
+    }
+
+    func testTheGridWorkersPageAndItsServiceWorker() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            try await app.test(.GET, "/worker", headers: ["Authorization": "Bearer \(try await app.token("westworker"))"]) { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                let html = res.body.string
+                XCTAssertTrue(html.contains("id=\"outbox-count\""))
+                XCTAssertTrue(html.contains("value=\"3301002001001\""), "the worker's grid is pre-filled")
+                XCTAssertTrue(html.contains("rel=\"manifest\""))
+            }
+            try await app.test(.GET, "/sw.js") { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                XCTAssertEqual(res.headers.contentType?.description.hasPrefix("application/javascript"), true)
+            }
+            try await app.test(.GET, "/worker") { res async throws in XCTAssertEqual(res.status, .seeOther) }
+        }
+    }
+}
