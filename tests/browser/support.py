@@ -104,6 +104,7 @@ class DemoServer:
             return ""
 
     def stop(self):
+        check_server(self)
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -113,46 +114,45 @@ class DemoServer:
                 self.proc.wait(timeout=10)
         if getattr(self, "_log", None):
             self._log.close()
-        if os.environ.get("WANGGE_BROWSER_KEEP"):
-            log(f"kept {self.data}")
+        if os.environ.get("WANGGE_BROWSER_KEEP") or getattr(self, "reported", False):
+            log(f"kept {self.data} (server log: {self.log_path})")
         else:
             shutil.rmtree(self.data, ignore_errors=True)
 
 
-_server = None
-crashes = []  # (when, log tail) for every server that died during the run
+class ExternalServer:
+    """A server someone else runs (WANGGE_BASE_URL): not started or stopped here."""
+    proc = None
+
+    def __init__(self, base):
+        self.base = base.rstrip("/")
+
+    def stop(self):
+        pass
 
 
-def server():
-    """The run's demo server, started on first use (and again if it died). WANGGE_BASE_URL points the tests at a
-    running one instead."""
-    global _server
-    if _server is not None and getattr(_server, "proc", None) is not None and _server.proc.poll() is not None:
-        log(f"the demo server died (exit {_server.proc.returncode}); starting another for the remaining tests")
-        _server.stop()
-        _server = None
-    if _server is None:
-        external = os.environ.get("WANGGE_BASE_URL")
-        if external:
-            class External:
-                base = external.rstrip("/")
-                proc = None
-
-                def tail(self, n=40):
-                    return ""
-            _server = External()
-        else:
-            _server = DemoServer().start()
-            atexit.register(_server.stop)
-    return _server
+def start_server():
+    """A fresh demo server for one test class (so a crash in one class does not take the others down with it).
+    WANGGE_BASE_URL points the tests at a running server instead. Stop it with .stop()."""
+    external = os.environ.get("WANGGE_BASE_URL")
+    if external:
+        return ExternalServer(external)
+    s = DemoServer().start()
+    atexit.register(s.stop)
+    return s
 
 
-def check_server():
-    """Tells (on stderr) if the server process has died, with its last words; the test that saw it has failed."""
-    s = _server
-    if s is not None and getattr(s, "proc", None) is not None and s.proc.poll() is not None and s not in crashes:
-        crashes.append(s)
-        log(f"THE DEMO SERVER DIED (exit {s.proc.returncode}); its log ends:\n{s.tail(60)}")
+def check_server(s):
+    """Tells (on stderr) if the server process has died, with the gist of its last words."""
+    if s is None or s.proc is None or s.proc.poll() is None or getattr(s, "reported", False):
+        return
+    s.reported = True
+    lines = s.tail(400).splitlines()
+    gist = [l for l in lines if "Assertion failed" in l or "Fatal error" in l or "Program crashed" in l]
+    if any("crashed:" in l for l in lines):
+        i = next(i for i, l in enumerate(lines) if "crashed:" in l)
+        gist += lines[i:i + 6]
+    log(f"THE DEMO SERVER DIED (exit {s.proc.returncode}); log {s.log_path}:\n    " + "\n    ".join(gist or lines[-20:]))
 
 
 # ---------------------------------------------------------------- the API

@@ -12,7 +12,7 @@ from selenium.webdriver.common.by import By
 
 import casepage
 from support import (API, check_server, DESKTOP, PHONE, click, console_errors, deepest_point, edge_distance, grid_of, in_shape, log,
-                     login, make_driver, png_file, server, visible, wait)
+                     login, make_driver, png_file, start_server, visible, wait)
 
 HANDLERS = ["handler_t01", "handler"]  # the demo's handler accounts; the test finds which one the case went to
 
@@ -20,17 +20,21 @@ HANDLERS = ["handler_t01", "handler"]  # the demo's handler accounts; the test f
 class WholeLoop(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.base = server().base
+        cls.srv = start_server()
+        cls.base = cls.srv.base
         cls.api = API(cls.base)
         cls.drivers = []
 
     def tearDown(self):
-        check_server()
+        check_server(self.srv)
 
     @classmethod
     def tearDownClass(cls):
-        for d in cls.drivers:
-            d.quit()
+        try:
+            for d in cls.drivers:
+                d.quit()
+        finally:
+            cls.srv.stop()
 
     def driver(self, size):
         d = make_driver(size)

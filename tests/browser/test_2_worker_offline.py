@@ -8,23 +8,28 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from support import (API, PHONE, check_server, click, grid_of, log, login, make_driver, server, set_offline, visible,
+from support import (API, PHONE, check_server, click, grid_of, log, login, make_driver, start_server, set_offline, visible,
                      wait)
 
 
 class WorkerOffline(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.base = server().base
+        cls.srv = start_server()
+        cls.base = cls.srv.base
         cls.api = API(cls.base)
         status = cls.api.page_status("/worker", "gridworker")
         if status == 404:
+            cls.srv.stop()
             raise unittest.SkipTest("/worker is not built yet (404 for gridworker)")
         cls.d = make_driver(PHONE)
 
     @classmethod
     def tearDownClass(cls):
-        cls.d.quit()
+        try:
+            cls.d.quit()
+        finally:
+            cls.srv.stop()
 
     def count(self):
         return self.d.find_element(By.ID, "outbox-count").text.strip()
@@ -80,7 +85,7 @@ class WorkerOffline(unittest.TestCase):
         try:
             set_offline(self.d, False)
         finally:
-            check_server()
+            check_server(self.srv)
 
     def test_a_offline_report_waits_and_is_sent_once(self):
         d, api = self.d, self.api

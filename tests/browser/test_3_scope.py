@@ -5,13 +5,14 @@ import uuid
 from selenium.webdriver.common.by import By
 
 import casepage
-from support import API, DESKTOP, check_server, deepest_point, grid_of, login, make_driver, server, visible
+from support import API, DESKTOP, check_server, deepest_point, grid_of, login, make_driver, start_server, visible
 
 
 class Scope(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.base = server().base
+        cls.srv = start_server()
+        cls.base = cls.srv.base
         cls.api = API(cls.base)
         grid = grid_of(cls.api, "gridworker")  # a grid of township 1
         lon, lat = deepest_point(grid["geometry"])
@@ -26,10 +27,13 @@ class Scope(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        cls.d.quit()
+        try:
+            cls.d.quit()
+        finally:
+            cls.srv.stop()
 
     def tearDown(self):
-        check_server()
+        check_server(self.srv)
 
     def test_township_1_operator_sees_it(self):
         """The control: the same search finds the case for the operator whose scope covers it."""

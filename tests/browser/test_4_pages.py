@@ -6,7 +6,7 @@ import uuid
 from selenium.webdriver.common.by import By
 
 from support import (API, DESKTOP, PHONE, check_server, console_errors, deepest_point, grid_of, log, login, make_driver,
-                     server, visible, wait)
+                     start_server, visible, wait)
 
 # (name, path, account or None for a resident); {case} and {code} are filled in with a case made for the test.
 PAGES = [
@@ -33,7 +33,8 @@ class Pages(unittest.TestCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.base = server().base
+        cls.srv = start_server()
+        cls.base = cls.srv.base
         cls.api = API(cls.base)
         lon, lat = deepest_point(grid_of(cls.api, "gridworker")["geometry"])
         cats = cls.api.ok("GET", "/api/v1/categories")["categories"]
@@ -50,13 +51,16 @@ class Pages(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        for d in cls.drivers.values():
-            d.quit()
-        cls.drivers.clear()
-        cls.signed_in.clear()
+        try:
+            for d in cls.drivers.values():
+                d.quit()
+            cls.drivers.clear()
+            cls.signed_in.clear()
+        finally:
+            cls.srv.stop()
 
     def tearDown(self):
-        check_server()
+        check_server(self.srv)
 
     def driver(self, width, size, user):
         d = self.drivers.get(width)
