@@ -10,6 +10,7 @@ python3 scripts/check_openapi.py
 
 echo "== tests on SQLite"
 env -u DATABASE_URL swift test --skip-build
+bash scripts/browser-test.sh
 
 echo "== tests on PostgreSQL"
 # shellcheck source=scripts/postgres-test-server.sh

@@ -1,8 +1,11 @@
-"""Shared helpers for the browser tests: one throwaway demo server per test run, a headless Chromium, the API.
+"""Shared helpers for the browser tests: a throwaway demo server per test class, a headless Chromium, the API.
 
-The server is started lazily by the first test that needs it (`server()`), on a free port with a fresh temporary
-DATA_DIR, and stopped when the Python process exits. Set WANGGE_BIN to use another binary, WANGGE_BROWSER_KEEP=1 to
-keep the server's data directory and log for a look afterwards.
+Each test class starts its own server (`start_server()`) on a free port with a fresh temporary DATA_DIR and stops
+it when done, so a server crash in one class does not take the others down. Environment:
+  WANGGE_BIN=path            another server binary (default .build/debug/wangge)
+  WANGGE_BASE_URL=url        use a running server instead of starting one
+  WANGGE_BROWSER_KEEP=1      keep each server's data directory and log (kept anyway when the server died)
+  WANGGE_BROWSER_NO_LIVE=1   diagnosis only: block the pages' live event stream (/api/v1/events) in the browser
 """
 import atexit
 import json
@@ -104,6 +107,9 @@ class DemoServer:
             return ""
 
     def stop(self):
+        if getattr(self, "stopped", False):
+            return
+        self.stopped = True
         check_server(self)
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
@@ -147,11 +153,14 @@ def check_server(s):
     if s is None or s.proc is None or s.proc.poll() is None or getattr(s, "reported", False):
         return
     s.reported = True
-    lines = s.tail(400).splitlines()
-    gist = [l for l in lines if "Assertion failed" in l or "Fatal error" in l or "Program crashed" in l]
-    if any("crashed:" in l for l in lines):
-        i = next(i for i, l in enumerate(lines) if "crashed:" in l)
-        gist += lines[i:i + 6]
+    lines = s.tail(100000).splitlines()
+    gist = []
+    for l in lines:
+        if ("Assertion failed" in l or "Fatal error" in l or "Program crashed" in l) and l not in gist:
+            gist.append(l)
+    if any(" crashed:" in l for l in lines):
+        i = next(i for i, l in enumerate(lines) if " crashed:" in l)
+        gist += [l for l in lines[i:i + 6] if l.strip()]
     log(f"THE DEMO SERVER DIED (exit {s.proc.returncode}); log {s.log_path}:\n    " + "\n    ".join(gist or lines[-20:]))
 
 
