@@ -173,7 +173,7 @@ struct CalendarCommand: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures and ratios.", subcommands: [Locate.self, Intake.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures and ratios.", subcommands: [Locate.self, Intake.self, Pages.self])
 
     struct Locate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Points per second for locate on the demo county, against a scan of every grid.")
@@ -189,6 +189,22 @@ struct Bench: AsyncParsableCommand {
             say(String(format: "  spatial index: %.0f points/s", r.indexedPerSecond))
             say(String(format: "  scan of every grid (reference, %d points): %.0f points/s", r.scanned, r.scanPerSecond))
             say(String(format: "  ratio index/scan: %.1fx; answers agree on %d of %d", r.indexedPerSecond / r.scanPerSecond, r.agreed, r.scanned))
+        }
+    }
+
+    struct Pages: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Server time per page on the configured database (run `wangge demo --no-serve` first), against /healthz.")
+        @Option var rounds = 10
+
+        func run() async throws {
+            bootstrapLogging(.error)
+            let rows = try await PageBench.run(try AppConfig.fromEnvironment(), rounds: rounds) { say($0) }
+            if let health = rows.first(where: { $0.page == "/healthz" }) {
+                let slowest = rows.max { $0.p50 < $1.p50 }!
+                say(String(format: "slowest page %@: p50 %.1f ms, %.0fx /healthz; pages over 200 ms: %d of %d", slowest.page, slowest.p50,
+                           slowest.p50 / max(health.p50, 0.001), rows.filter { $0.p50 > 200 }.count, rows.count - 1))
+            }
         }
     }
 

@@ -3,6 +3,24 @@ import Foundation
 /// The dashboards' counting: one case's kept outcomes, counted by group (an area, a category, a department) or by
 /// week, with the same rules as `Measures.compute`.
 public enum MeasureBreakdown {
+    /// One case's counts for one period.
+    public static func counts(_ outcomes: [MeasureOutcome], period: DateInterval, asOf: Date) -> MeasureCounts {
+        var c = MeasureCounts()
+        if outcomes.isEmpty { return c }
+        Measures.tally(outcomes, asOf: asOf, bucket: { $0 >= period.start && $0 < period.end ? 0 : nil }) { _, kind, ok in c.count(kind, ok) }
+        return c
+    }
+
+    /// Sums of per-case counts by group (nil: left out): count each case once, then group it as many ways as wanted.
+    public static func sum<Item>(_ items: [(Item, MeasureCounts)], group: (Item) -> String?) -> [String: MeasureCounts] {
+        var out: [String: MeasureCounts] = [:]
+        for (item, c) in items where !c.isEmpty {
+            guard let key = group(item) else { continue }
+            out[key, default: MeasureCounts()].add(c)
+        }
+        return out
+    }
+
     /// Counts per group for one period: `group` names each case's group (nil: left out).
     public static func byGroup<Item>(_ items: [Item], outcomes: (Item) -> [MeasureOutcome], group: (Item) -> String?,
                                      period: DateInterval, asOf: Date) -> [String: MeasureCounts] {

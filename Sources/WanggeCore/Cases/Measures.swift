@@ -223,10 +223,11 @@ public struct MeasureOutcome: Hashable, Sendable {
     }
 }
 
-/// Numerators and denominators of every measure, counted one result at a time.
+/// Numerators and denominators of every measure, counted one result at a time. Kept in two small vectors, so
+/// counting a year of cases by area, category and week allocates nothing per case.
 public struct MeasureCounts: Hashable, Sendable {
-    private var numerators = [Int](repeating: 0, count: MeasureKind.allCases.count)
-    private var denominators = [Int](repeating: 0, count: MeasureKind.allCases.count)
+    private var numerators = SIMD8<Int32>()
+    private var denominators = SIMD8<Int32>()
 
     public init() {}
 
@@ -237,10 +238,15 @@ public struct MeasureCounts: Hashable, Sendable {
     }
 
     public mutating func add(_ other: MeasureCounts) {
-        for i in numerators.indices { numerators[i] += other.numerators[i]; denominators[i] += other.denominators[i] }
+        numerators &+= other.numerators
+        denominators &+= other.denominators
     }
 
-    public subscript(kind: MeasureKind) -> Measure { Measure(numerator: numerators[kind.index], denominator: denominators[kind.index]) }
+    public var isEmpty: Bool { denominators == SIMD8<Int32>() }
+
+    public subscript(kind: MeasureKind) -> Measure {
+        Measure(numerator: Int(numerators[kind.index]), denominator: Int(denominators[kind.index]))
+    }
 
     public var measures: [MeasureKind: Measure] {
         Dictionary(uniqueKeysWithValues: MeasureKind.allCases.map { ($0, self[$0]) })

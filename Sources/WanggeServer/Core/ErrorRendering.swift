@@ -13,7 +13,7 @@ struct ErrorRendering: AsyncMiddleware {
             } else {
                 req.logger.debug("client error", metadata: ["code": .string(api.code), "path": .string(req.url.path)])
             }
-            let wantsJSON = req.url.path.hasPrefix("/api/") || req.headers.accept.contains { $0.mediaType == .json }
+            let wantsJSON = req.url.path.hasPrefix("/api/") || req.headers.accept.contains { $0.mediaType.type == "application" && $0.mediaType.subType == "json" }
             let response: Response
             if wantsJSON {
                 response = Response(status: api.status)

@@ -111,7 +111,8 @@ enum EventsAPI {
                 }
                 try await writer.write(.end)
             } catch {
-                // The page went away; the stream ends.
+                // The page went away; the writer must still be told the stream ended.
+                try? await writer.write(.error(error))
             }
         })
         return response

@@ -35,6 +35,7 @@ extension Text {
     static let sendRating = Text(zh: "提交评价", en: "Send rating")
     static let chooseRating = Text(zh: "请选择一项评价", en: "Choose a rating")
     static let progress = Text(zh: "办理过程", en: "Progress")
+    static let photoNeeded = Text(zh: "（需附照片）", en: " (photo needed)")
     static let jsNeeded = Text(zh: "提交需要浏览器启用 JavaScript。", en: "Sending needs JavaScript in your browser.")
 }
 
@@ -103,7 +104,7 @@ enum ResidentViews {
         majors.map { major, minors in
             """
             <optgroup label="\(l == .zh ? major.name : major.nameEN)">
-            \(minors.map { c in "<option value=\"\(c.code)\">\(l == .zh ? c.name : c.nameEN)</option>" as HTML })
+            \(minors.map { c in "<option value=\"\(c.code)\"\(HTML(raw: c.photoRequired ? " data-photo=\"1\"" : ""))>\(l == .zh ? c.name : c.nameEN)\(c.photoRequired ? l.t(.photoNeeded) : "")</option>" as HTML })
             </optgroup>
             """
         }.joined()

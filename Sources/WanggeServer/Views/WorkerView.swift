@@ -55,6 +55,9 @@ enum WorkerView {
             <label for="qr-desc">\(l.t(.description))</label>
             <textarea id="qr-desc" name="description" rows="3" maxlength="2000" required></textarea>
             <span class="field-error" data-for="description"></span>
+            <label for="qr-photos">\(l.t(.attachPhotos))</label>
+            <input id="qr-photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple>
+            <span class="field-error" data-for="photos"></span>
             <p class="meta" id="qr-place">\(l.t(.placePrefilled))</p>
             <input type="hidden" name="area_code" value="\(m.gridCode)">
             <input type="hidden" name="lat" value="\(m.point.map { String(format: "%.6f", $0.lat) } ?? "")">

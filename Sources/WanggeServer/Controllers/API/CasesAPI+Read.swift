@@ -54,7 +54,9 @@ extension CasesAPI {
         let total: Int
         if let clockFilter {
             // Colours depend on working time now, so they are computed, then paged here.
-            if filter.states.isEmpty { filter.states = CaseState.allCases.filter(\.isOpen) }
+            // Only open cases run a clock: a closed, rejected or merged one never matches a colour.
+            let open = CaseState.allCases.filter(\.isOpen)
+            filter.states = filter.states.isEmpty ? open : filter.states.filter(\.isOpen)
             let all = try await CaseQueries.list(filter, page: 1, per: 100_000, on: req.db).cases
                 .filter { CaseClock.status(of: $0.snapshot, at: now, calendar: ref.calendar)?.colour == clockFilter }
             total = all.count

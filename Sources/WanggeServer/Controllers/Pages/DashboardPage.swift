@@ -59,15 +59,17 @@ enum DashboardPage {
             let parts = e.row.area_path.split(separator: "/")
             return parts.count > depth ? String(parts[depth]) : nil
         }
+        // Each case is counted once for the period; the groupings below only add those counts up.
+        let counted = entries.map { ($0, MeasureBreakdown.counts(outcomes($0), period: period, asOf: asOf)) }
         func groups(_ key: (MeasureIndex.Entry) -> String?, name: (String) -> String) -> [DashboardData.Group] {
-            let counts = MeasureBreakdown.byGroup(entries, outcomes: outcomes, group: key, period: period, asOf: asOf)
+            let counts = MeasureBreakdown.sum(counted, group: key)
             var reported: [String: Int] = [:]
             for e in entries where reportedIn(e) { if let k = key(e) { reported[k, default: 0] += 1 } }
             return Set(counts.keys).union(reported.keys).map { k in
                 DashboardData.Group(code: k, name: name(k), counts: counts[k] ?? MeasureCounts(), reported: reported[k] ?? 0)
             }
         }
-        let total = MeasureBreakdown.byGroup(entries, outcomes: outcomes, group: { _ in "" }, period: period, asOf: asOf)[""] ?? MeasureCounts()
+        let total = MeasureBreakdown.sum(counted, group: { _ in "" })[""] ?? MeasureCounts()
         let children = groups(child) { j[$0]?.name ?? $0 }.sorted { $0.code < $1.code }
         let categories = groups({ String($0.row.category_code.prefix(2)) }) { c in
             ref.catalogue.majors.first { $0.code == c }.map { lang == .zh ? $0.name : $0.nameEN } ?? c
@@ -81,7 +83,7 @@ enum DashboardPage {
         let late = entries.filter { $0.row.caseState.isOpen && !$0.row.suspended && ($0.row.next_deadline_at.map { $0 < now } ?? false) }
             .map { ($0.row, now.timeIntervalSince($0.row.next_deadline_at!)) }.sorted { $0.1 > $1.1 }
         let supervisions = try await CaseIndexQueries.openSupervisions(scopePath: path, limit: 50, on: req.db)
-        let gridCounts = MeasureBreakdown.byGroup(entries, outcomes: outcomes, group: { $0.row.area_code }, period: period, asOf: asOf)
+        let gridCounts = MeasureBreakdown.sum(counted, group: { $0.row.area_code })
         let points = entries.filter(reportedIn).compactMap(\.row.point)
         let map = heatMap(j, area: area, gridCounts: gridCounts, measure: measure, points: points, lang: lang)
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },

@@ -60,7 +60,13 @@
       items.filter(function (i) { return !i.error; }).forEach(function (item) {
         chain = chain.then(function () {
           if (stop) return;
-          return W.request("POST", "/api/v1/cases", item.report, { "Idempotency-Key": item.key }).then(function (res) {
+          var body = item.report;
+          if (item.photos && item.photos.length) {
+            body = new FormData();
+            body.append("case", new Blob([JSON.stringify(item.report)], { type: "application/json" }), "case.json");
+            item.photos.forEach(function (p, i) { body.append("photos", p, p.name || ("photo-" + i + ".jpg")); });
+          }
+          return W.request("POST", "/api/v1/cases", body, { "Idempotency-Key": item.key }).then(function (res) {
             if (res.ok) { sent++; return remove(item.key).then(show); }
             if (res.status === 401) { stop = true; statusEl.textContent = W.t("登录已过期，请重新登录后发送", "Signed out: sign in again to send"); return; }
             if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
@@ -77,19 +83,31 @@
     }).then(function () { flushing = false; return show(); }, function (e) { flushing = false; statusEl.textContent = String(e); });
   }
 
+  var saving = false;
   form.addEventListener("submit", function (e) {
     e.preventDefault();
+    if (saving) return;  // a double tap is one report
     W.showError(form, null);
     var f = form.elements;
     if (!f.category_code.value) { W.showError(form, { body: { error: { field: "category_code", message: W.t("请选择类别", "Choose a category") } } }); return; }
     if (!f.description.value.trim()) { W.showError(form, { body: { error: { field: "description", message: W.t("请写几句话", "Write a few words") } } }); return; }
     var report = { category_code: f.category_code.value, description: f.description.value.trim(), source: "grid_worker" };
     if (f.lat.value && f.lon.value) { report.lat = +f.lat.value; report.lon = +f.lon.value; } else { report.area_code = f.area_code.value; }
-    var item = { key: W.newKey(), report: report, createdAt: new Date().toISOString() };
+    // Photos are kept in the outbox as files (IndexedDB stores them), so a report made offline keeps its evidence.
+    var files = f.photos ? Array.prototype.slice.call(f.photos.files, 0, 9) : [];
+    var item = { key: W.newKey(), report: report, photos: files, createdAt: new Date().toISOString() };
+    saving = true;
+    var button = form.querySelector("button[type=submit]");
+    button.disabled = true;
     put(item).then(function () {
+      saving = false; button.disabled = false;
       f.description.value = "";
+      if (f.photos) f.photos.value = "";
       statusEl.textContent = W.t("已保存，发送中…", "Saved; sending…");
       return show();
+    }, function (err) {
+      saving = false; button.disabled = false;
+      statusEl.textContent = String(err);
     }).then(flush);
   });
 
