@@ -50,5 +50,6 @@ public func configure(_ app: Application, config: AppConfig, clock: any WallCloc
     }
     app.middleware.use(LangCookie())
     app.middleware.use(StaffAuthentication())
+    app.lifecycle.use(LiveRelay.Listener())
     routes(app)
 }

@@ -45,9 +45,8 @@ struct CaseEvent: Codable, Sendable {
     }
 }
 
-/// Passes case events to every open live page of this app server. Several app servers on PostgreSQL would each
-/// see only their own writes: DESIGN §8 says LISTEN/NOTIFY, which is not built yet (each page also re-reads on
-/// reconnect, so it never shows stale data for long).
+/// Passes case events to every open live page of this app server. Events reach it through `LiveRelay`: straight
+/// from this server's writes on SQLite, through PostgreSQL NOTIFY from every app server otherwise.
 actor EventHub {
     private var subscribers: [UUID: AsyncStream<CaseEvent>.Continuation] = [:]
 
@@ -69,8 +68,8 @@ extension Request {
     /// Tells live pages about a new or changed case (fire and forget: the write has already committed).
     func publish(_ c: StoredCase, kind: String, action: String) {
         let event = CaseEvent(c, kind: kind, action: action, at: now)
-        let hub = application.wangge.events
-        Task { await hub.publish(event) }
+        let app = application
+        Task { await LiveRelay.publish(event, app: app) }
     }
 }
 

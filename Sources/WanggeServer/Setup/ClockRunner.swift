@@ -24,7 +24,7 @@ public enum ClockRunner {
                     let before = current, db = app.db
                     current = try await app.wangge.writes.run(on: db) { try await CaseQueries.append(t, to: before, on: db) }
                     let event = CaseEvent(current, kind: "changed", action: t.record.kind.rawValue, at: now)
-                    await app.wangge.events.publish(event)
+                    await LiveRelay.publish(event, app: app)
                 } catch is CaseConflict {
                     outcome.conflicts += 1  // someone acted on the case meanwhile; the next run looks again
                     break

@@ -32,7 +32,7 @@ public enum CaseIndexQueries {
     /// A cheap fingerprint of every case's version: it changes with every report and every action.
     public static func fingerprint(on db: any Database) async throws -> (count: Int, versions: Int) {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-        let row = try await sql.raw("SELECT COUNT(*) AS n, COALESCE(SUM(version), 0) AS v FROM cases").first()
+        let row = try await sql.raw("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS v FROM cases").first()
         return (try row?.decode(column: "n", as: Int.self) ?? 0, try row?.decode(column: "v", as: Int.self) ?? 0)
     }
 
