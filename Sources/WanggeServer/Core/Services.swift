@@ -56,6 +56,9 @@ public final class WanggeServices: Sendable {
     let reference = ReferenceCache()
     /// SQLite takes one writer at a time: writers queue here instead of spinning on the file lock.
     let writes: WriteGate
+    /// Group commit of new cases, on SQLite only: there one writer at a time pays per transaction, so reports
+    /// that arrive together are written together. PostgreSQL takes concurrent writers as they come.
+    let intake: IntakeBatcher?
     let photos: PhotoStore
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
     let decoyHash: String
@@ -65,8 +68,12 @@ public final class WanggeServices: Sendable {
         self.clock = clock
         photos = PhotoStore(dataDirectory: config.dataDirectory)
         switch config.database {
-        case .postgres: writes = WriteGate(serial: false)
-        case .sqlite, .sqliteInMemory: writes = WriteGate(serial: true)
+        case .postgres:
+            writes = WriteGate(serial: false)
+            intake = nil
+        case .sqlite, .sqliteInMemory:
+            writes = WriteGate(serial: true)
+            intake = IntakeBatcher(gate: writes)
         }
         decoyHash = try Bcrypt.hash(TokenSecret.generate(), cost: config.bcryptCost)
     }
@@ -162,6 +169,24 @@ actor WriteGate {
             // killed (DESIGN §9), though not the machine losing power. Per connection, so set before each write.
             if let sql = db as? any SQLDatabase { try await sql.raw("PRAGMA synchronous=NORMAL").run() }
             let result = try await body()
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    /// Like `run`, but on one connection held for the whole turn, so the setting is sure to apply to the
+    /// transaction `body` opens on it.
+    nonisolated func exclusive<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard serial else { return try await body(db) }
+        await acquire()
+        do {
+            let result = try await db.withConnection { connection in
+                if let sql = connection as? any SQLDatabase { try await sql.raw("PRAGMA synchronous=NORMAL").run() }
+                return try await body(connection)
+            }
             await release()
             return result
         } catch {
