@@ -34,7 +34,7 @@ enum CasesAPI {
             switch await batcher.submit(prepared.pending, on: req.db) {
             case .stored(let stored, let nearby)?:
                 return try await created(stored, department: prepared.department, duplicates: likelyDuplicates(of: stored, among: nearby),
-                                         status: .created, on: req)
+                                         status: .created, jurisdiction: prepared.jurisdiction, on: req)
             case .keyTaken(let hash, let caseID)?:
                 return try await replay((hash, caseID), key: key ?? "", hash: requestHash, on: req)
             case .rejected(let error)?:
@@ -53,7 +53,8 @@ enum CasesAPI {
                     return try await CaseQueries.create(try pending.make(try await CaseQueries.nextSequence(prefix: pending.prefix, on: db) + jump), on: db)
                 }
                 let dup = try await duplicates(of: stored, on: req)
-                return try await created(stored, department: prepared.department, duplicates: dup, status: .created, on: req)
+                return try await created(stored, department: prepared.department, duplicates: dup, status: .created,
+                                         jurisdiction: prepared.jurisdiction, on: req)
             } catch let e as any DatabaseError where e.isConstraintFailure {
                 // Either the same key raced us (answer with its case) or another case took the code (try the next).
                 if let key, let earlier = try await CaseQueries.idempotent(key: key, on: req.db) {
@@ -89,6 +90,8 @@ enum CasesAPI {
     struct PreparedIntake {
         var pending: CaseQueries.PendingCase
         var department: Department?
+        /// The tree the report was placed in, which also names its area in the answer.
+        var jurisdiction: Jurisdiction
     }
 
     static func prepare(_ dto: CaseReportDTO, photos: [[UInt8]], key: String?, requestHash: String, on req: Request) async throws -> PreparedIntake {
@@ -143,7 +146,7 @@ enum CasesAPI {
             return NewCase(code: code, trackingCode: CaseCodes.trackingCode(using: &rng), report: checkedReport,
                            transition: transition, areaPath: areaPath, idempotencyKey: key, requestHash: key == nil ? nil : requestHash)
         }
-        return PreparedIntake(pending: pending, department: routing.assigneeDepartment)
+        return PreparedIntake(pending: pending, department: routing.assigneeDepartment, jurisdiction: j)
     }
 
     /// The answer to a repeated idempotent request: the same case, or 409 when the body differs.
@@ -171,9 +174,10 @@ enum CasesAPI {
                                       open: candidates.filter { $0.code != c.code })
     }
 
-    static func created(_ c: StoredCase, department: Department?, duplicates: [DuplicateMatch], status: HTTPStatus, on req: Request) async throws -> Response {
+    static func created(_ c: StoredCase, department: Department?, duplicates: [DuplicateMatch], status: HTTPStatus,
+                        jurisdiction: Jurisdiction? = nil, on req: Request) async throws -> Response {
         let area = c.snapshot.intake.areas.first
-        let j = try await req.jurisdiction()
+        let j = if let jurisdiction { jurisdiction } else { try await req.jurisdiction() }
         let dto = CaseCreatedDTO(
             id: c.id, code: c.code, trackingCode: c.trackingCode, status: c.snapshot.state.rawValue,
             area: AreaRefDTO(code: area?.code ?? "", name: area.flatMap { j[$0.code]?.name } ?? ""),
@@ -188,7 +192,9 @@ enum CasesAPI {
 
     /// The report and its photos from a JSON or multipart body.
     static func decodeReport(_ req: Request) throws -> (CaseReportDTO, [[UInt8]]) {
-        if req.headers.contentType?.type == "multipart" {
+        // The raw header first: parsing it costs more than the rest of a small report's decoding.
+        if let raw = req.headers.first(name: .contentType), raw.utf8.count >= 9,
+           raw.prefix(9).lowercased() == "multipart" {
             guard let boundary = req.headers.contentType?.parameters["boundary"], let body = req.body.data else {
                 throw APIError.badRequest("the multipart body has no boundary", field: nil)
             }
