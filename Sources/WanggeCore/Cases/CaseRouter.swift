@@ -26,11 +26,14 @@ public enum CaseRouter {
         let chain = location.chain
         func centre(from index: Int) -> Area { chain[index...].first { $0.level <= .village } ?? chain[chain.count - 1] }
         func nearest(_ kind: DepartmentKind) -> (Department, Int)? {
-            for (index, area) in chain.enumerated() {
-                let serving = departments.filter { $0.kind == kind && $0.areaCode == area.code }
-                if let department = serving.min(by: { $0.code < $1.code }) { return (department, index) }
+            // One pass over the departments rather than one per level: routing runs on every report.
+            var best: (Department, Int)?
+            for department in departments where department.kind == kind {
+                guard let index = chain.firstIndex(where: { $0.code == department.areaCode }) else { continue }
+                if let b = best, (b.1, b.0.code) <= (index, department.code) { continue }
+                best = (department, index)
             }
-            return nil
+            return best
         }
         func placed(_ area: Area) -> String { "\(area.name)（\(area.level.nameZH)）" }
         func placedEN(_ area: Area) -> String { "\(area.name) (\(area.level.nameEN))" }

@@ -16,20 +16,35 @@ actor JurisdictionCache {
     private var snapshot: JurisdictionSnapshot?
     private var checkedAt: Date = .distantPast
     private let recheck: TimeInterval
+    /// The check under way, which requests arriving meanwhile wait for: otherwise each of them would load the
+    /// whole tree at once (a second of work each when a busy server starts).
+    private var checking: Task<JurisdictionSnapshot, any Error>?
+    /// Bumped by `invalidate`, so a check begun before it does not store what it read.
+    private var generation = 0
 
     init(recheck: TimeInterval = 5) { self.recheck = recheck }
 
     func current(on db: any Database, now: Date = Date()) async throws -> JurisdictionSnapshot {
         if let snapshot, now.timeIntervalSince(checkedAt) < recheck { return snapshot }
-        let version = try await AreaQueries.version(on: db)
-        checkedAt = now
-        if let snapshot, snapshot.version == version { return snapshot }
-        let fresh = JurisdictionSnapshot(version: version, jurisdiction: Jurisdiction(areas: try await AreaQueries.all(on: db)))
-        snapshot = fresh
-        return fresh
+        if let checking { return try await checking.value }
+        let known = snapshot, started = generation
+        let check = Task { () async throws -> JurisdictionSnapshot in
+            let version = try await AreaQueries.version(on: db)
+            if let known, known.version == version { return known }
+            return JurisdictionSnapshot(version: version, jurisdiction: Jurisdiction(areas: try await AreaQueries.all(on: db)))
+        }
+        checking = check
+        do {
+            let fresh = try await check.value
+            if generation == started { snapshot = fresh; checkedAt = now; checking = nil }
+            return fresh
+        } catch {
+            if generation == started { checking = nil }
+            throw error
+        }
     }
 
-    func invalidate() { snapshot = nil; checkedAt = .distantPast }
+    func invalidate() { snapshot = nil; checkedAt = .distantPast; checking = nil; generation += 1 }
 }
 
 /// Everything a request handler needs besides the request: configuration, clock and caches.
@@ -41,6 +56,9 @@ public final class WanggeServices: Sendable {
     let reference = ReferenceCache()
     /// SQLite takes one writer at a time: writers queue here instead of spinning on the file lock.
     let writes: WriteGate
+    /// Group commit of new cases, on SQLite only: there one writer at a time pays per transaction, so reports
+    /// that arrive together are written together. PostgreSQL takes concurrent writers as they come.
+    let intake: IntakeBatcher?
     let photos: PhotoStore
     /// Live case events for the pages' server-sent event streams.
     let events = EventHub()
@@ -54,8 +72,12 @@ public final class WanggeServices: Sendable {
         self.clock = clock
         photos = PhotoStore(dataDirectory: config.dataDirectory)
         switch config.database {
-        case .postgres: writes = WriteGate(serial: false)
-        case .sqlite, .sqliteInMemory: writes = WriteGate(serial: true)
+        case .postgres:
+            writes = WriteGate(serial: false)
+            intake = nil
+        case .sqlite, .sqliteInMemory:
+            writes = WriteGate(serial: true)
+            intake = IntakeBatcher(gate: writes)
         }
         decoyHash = try Bcrypt.hash(TokenSecret.generate(), cost: config.bcryptCost)
     }
@@ -117,18 +139,25 @@ actor ReferenceCache {
 
     private var data: Data?
     private var loadedAt = Date.distantPast
+    /// The load under way, which requests arriving meanwhile wait for instead of each loading again.
+    private var loading: Task<Data, any Error>?
 
     func current(on db: any Database, now: Date) async throws -> Data {
         if let data, now.timeIntervalSince(loadedAt) < 10, now >= loadedAt { return data }
-        let departments = try await OrganisationQueries.departments(on: db)
-        let fresh = Data(catalogue: try await CategoryQueries.catalogue(on: db), departments: departments,
-                         departmentsByCode: Dictionary(departments.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
-                         calendar: WorkingCalendar(schedules: try await CalendarQueries.schedules(on: db)))
+        if let loading { return try await loading.value }
+        let load = Task { () async throws -> Data in
+            let departments = try await OrganisationQueries.departments(on: db)
+            return Data(catalogue: try await CategoryQueries.catalogue(on: db), departments: departments,
+                        departmentsByCode: Dictionary(departments.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
+                        calendar: WorkingCalendar(schedules: try await CalendarQueries.schedules(on: db)))
+        }
+        loading = load
+        defer { loading = nil }
+        let fresh = try await load.value
         data = fresh
         loadedAt = now
         return fresh
     }
-
 }
 
 extension Request {
@@ -153,6 +182,24 @@ actor WriteGate {
             // killed (DESIGN §9), though not the machine losing power. Per connection, so set before each write.
             if let sql = db as? any SQLDatabase { try await sql.raw("PRAGMA synchronous=NORMAL").run() }
             let result = try await body()
+            await release()
+            return result
+        } catch {
+            await release()
+            throw error
+        }
+    }
+
+    /// Like `run`, but on one connection held for the whole turn, so the setting is sure to apply to the
+    /// transaction `body` opens on it.
+    nonisolated func exclusive<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
+        guard serial else { return try await body(db) }
+        await acquire()
+        do {
+            let result = try await db.withConnection { connection in
+                if let sql = connection as? any SQLDatabase { try await sql.raw("PRAGMA synchronous=NORMAL").run() }
+                return try await body(connection)
+            }
             await release()
             return result
         } catch {

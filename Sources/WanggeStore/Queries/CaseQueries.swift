@@ -253,24 +253,46 @@ public enum CaseQueries {
     public static func duplicateCandidates(categoryCode: String, near point: GeoPoint, metres: Double, since: Date,
                                            on db: any Database) async throws -> [DuplicateCandidate] {
         guard let sql = db as? any SQLDatabase else { return [] }
-        let dLat = metres / 111_000 * 1.05
-        let dLon = dLat / max(0.2, cos(point.lat * .pi / 180))
-        let rows = try await sql.select().columns("code", "category_code", "lat", "lon", "reported_at", "state").from(CaseModel.schema)
+        let box = DuplicateBox(categoryCode: categoryCode, around: point, metres: metres)
+        return try await sql.select().columns(duplicateColumns).from(CaseModel.schema)
             .where("category_code", .equal, categoryCode)
-            .where("lat", .greaterThanOrEqual, point.lat - dLat).where("lat", .lessThanOrEqual, point.lat + dLat)
-            .where("lon", .greaterThanOrEqual, point.lon - dLon).where("lon", .lessThanOrEqual, point.lon + dLon)
+            .where("lat", .greaterThanOrEqual, box.lat.lowerBound).where("lat", .lessThanOrEqual, box.lat.upperBound)
+            .where("lon", .greaterThanOrEqual, box.lon.lowerBound).where("lon", .lessThanOrEqual, box.lon.upperBound)
             .where("reported_at", .greaterThanOrEqual, since)
             .where("state", .notIn, [CaseState.rejected, .merged, .closed].map(\.rawValue))
-            .all()
-        return try rows.map { r in
-            let lat = try r.decodeNil(column: "lat") ? nil : try r.decode(column: "lat", as: Double.self)
-            let lon = try r.decodeNil(column: "lon") ? nil : try r.decode(column: "lon", as: Double.self)
-            return DuplicateCandidate(code: try r.decode(column: "code", as: String.self),
-                                      categoryCode: try r.decode(column: "category_code", as: String.self),
-                                      point: lat.flatMap { la in lon.map { GeoPoint(lon: $0, lat: la) } },
-                                      reportedAt: try r.decode(column: "reported_at", as: Date.self),
-                                      state: CaseState(rawValue: try r.decode(column: "state", as: String.self)) ?? .reported)
+            .all().map(duplicateCandidate)
+    }
+
+    /// Where duplicates of a report may lie: its category, and a box around its point a little larger than the circle.
+    struct DuplicateBox {
+        var categoryCode: String
+        var lat: ClosedRange<Double>
+        var lon: ClosedRange<Double>
+
+        init(categoryCode: String, around point: GeoPoint, metres: Double) {
+            let dLat = metres / 111_000 * 1.05
+            let dLon = dLat / max(0.2, cos(point.lat * .pi / 180))
+            self.categoryCode = categoryCode
+            lat = (point.lat - dLat)...(point.lat + dLat)
+            lon = (point.lon - dLon)...(point.lon + dLon)
         }
+
+        func contains(_ c: DuplicateCandidate) -> Bool {
+            guard let p = c.point else { return false }
+            return c.categoryCode == categoryCode && lat.contains(p.lat) && lon.contains(p.lon)
+        }
+    }
+
+    static let duplicateColumns = ["code", "category_code", "lat", "lon", "reported_at", "state"]
+
+    static func duplicateCandidate(_ r: any SQLRow) throws -> DuplicateCandidate {
+        let lat = try r.decodeNil(column: "lat") ? nil : try r.decode(column: "lat", as: Double.self)
+        let lon = try r.decodeNil(column: "lon") ? nil : try r.decode(column: "lon", as: Double.self)
+        return DuplicateCandidate(code: try r.decode(column: "code", as: String.self),
+                                  categoryCode: try r.decode(column: "category_code", as: String.self),
+                                  point: lat.flatMap { la in lon.map { GeoPoint(lon: $0, lat: la) } },
+                                  reportedAt: try r.decode(column: "reported_at", as: Date.self),
+                                  state: CaseState(rawValue: try r.decode(column: "state", as: String.self)) ?? .reported)
     }
 
     /// Every case of a subtree that may have an event in the period, with its actions, for the measures.

@@ -12,14 +12,89 @@ enum CasesAPI {
         let (dto, photos) = try decodeReport(req)
         let key = req.headers.first(name: "Idempotency-Key").flatMap { $0.isEmpty ? nil : $0 }
         if let key, key.count > 200 { throw APIError.badRequest("Idempotency-Key is at most 200 characters", field: "Idempotency-Key") }
-        // The same report is the same request whatever the order of its JSON keys: hash a canonical encoding.
-        let canonical = JSONEncoder()
-        canonical.outputFormatting = [.sortedKeys]
-        let requestHash = SHA256.hash(data: Array(try canonical.encode(dto)) + photos.flatMap { SHA256.hash(data: $0).map { $0 } })
-            .map { String(format: "%02x", $0) }.joined()
-        if let key, let earlier = try await CaseQueries.idempotent(key: key, on: req.db) {
+        let requestHash = try key == nil ? "" : hash(dto, photos: photos)
+        // On SQLite a report without photos learns in its write turn whether its key is taken (one query for the
+        // whole batch); otherwise the key is looked up first, before photos are stored.
+        let batcher = photos.isEmpty ? req.wangge.intake : nil
+        if let key, batcher == nil, let earlier = try await CaseQueries.idempotent(key: key, on: req.db) {
             return try await replay(earlier, key: key, hash: requestHash, on: req)
         }
+        let prepared: PreparedIntake
+        do {
+            prepared = try await prepare(dto, photos: photos, key: key, requestHash: requestHash, on: req)
+        } catch {
+            // A repeated request is answered with its case even when the report would not pass any more, as when
+            // the key is looked up first.
+            if let key, batcher != nil, let earlier = try await CaseQueries.idempotent(key: key, on: req.db) {
+                return try await replay(earlier, key: key, hash: requestHash, on: req)
+            }
+            throw error
+        }
+        if let batcher {
+            switch await batcher.submit(prepared.pending, on: req.db) {
+            case .stored(let stored, let nearby)?:
+                return try await created(stored, department: prepared.department, duplicates: likelyDuplicates(of: stored, among: nearby),
+                                         status: .created, jurisdiction: prepared.jurisdiction, on: req)
+            case .keyTaken(let hash, let caseID)?:
+                return try await replay((hash, caseID), key: key ?? "", hash: requestHash, on: req)
+            case .rejected(let error)?:
+                throw error
+            case nil:
+                break  // the batch failed as a whole: write this one alone, as below
+            }
+        }
+        let db = req.db, pending = prepared.pending
+        for attempt in 1...8 {
+            do {
+                // The day's next number is read and used inside one write turn, so on SQLite (one writer at a time)
+                // two reports never compete for it; on PostgreSQL a collision retries with the next number.
+                let stored = try await req.wangge.writes.run(on: db) { () async throws -> StoredCase in
+                    let jump = attempt == 1 ? 0 : (attempt - 1) * Int.random(in: 1...7)
+                    return try await CaseQueries.create(try pending.make(try await CaseQueries.nextSequence(prefix: pending.prefix, on: db) + jump), on: db)
+                }
+                let dup = try await duplicates(of: stored, on: req)
+                return try await created(stored, department: prepared.department, duplicates: dup, status: .created,
+                                         jurisdiction: prepared.jurisdiction, on: req)
+            } catch let e as any DatabaseError where e.isConstraintFailure {
+                // Either the same key raced us (answer with its case) or another case took the code (try the next).
+                if let key, let earlier = try await CaseQueries.idempotent(key: key, on: req.db) {
+                    return try await replay(earlier, key: key, hash: requestHash, on: req)
+                }
+                continue
+            }
+        }
+        throw APIError(.serviceUnavailable, "busy", "too many reports at this moment; send it again with the same Idempotency-Key")
+    }
+
+    /// The same report is the same request whatever the order of its JSON keys: a hash of a canonical encoding.
+    static func hash(_ dto: CaseReportDTO, photos: [[UInt8]]) throws -> String {
+        var bytes = Array(try canonical.encode(dto))
+        for photo in photos { bytes += Array(SHA256.hash(data: photo)) }
+        return hex(SHA256.hash(data: bytes))
+    }
+
+    private static let canonical: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.sortedKeys]
+        return e
+    }()
+
+    private static func hex(_ digest: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        for b in digest { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A checked, routed report with its photos stored, waiting only for its number.
+    struct PreparedIntake {
+        var pending: CaseQueries.PendingCase
+        var department: Department?
+        /// The tree the report was placed in, which also names its area in the answer.
+        var jurisdiction: Jurisdiction
+    }
+
+    static func prepare(_ dto: CaseReportDTO, photos: [[UInt8]], key: String?, requestHash: String, on req: Request) async throws -> PreparedIntake {
         let staff = req.staff
         var source = CaseSource(rawValue: dto.source ?? "") ?? (staff == nil ? .resident : .gridWorker)
         if dto.source != nil && CaseSource(rawValue: dto.source!) == nil {
@@ -61,35 +136,17 @@ enum CasesAPI {
         let point = checked.report.point, category = checked.category, location = checked.location
         let checkedReport = checked.report, finalSource = source, photoIDs = attachmentIDs
         let areaPath = j.path(of: location.chain.first!.code)
-        let db = req.db
-        for attempt in 1...8 {
-            do {
-                // The day's next number is read and used inside one write turn, so on SQLite (one writer at a time)
-                // two reports never compete for it; on PostgreSQL a collision retries with the next number.
-                let stored = try await req.wangge.writes.run(on: db) { () async throws -> StoredCase in
-                    var rng = SystemRandomNumberGenerator()
-                    let sequence = try await CaseQueries.nextSequence(prefix: prefix, on: db) + (attempt - 1) * Int.random(in: 1...7, using: &rng)
-                    let code = CaseCodes.caseCode(prefix: codePrefix, day: day, sequence: sequence)
-                    guard let intake = CaseIntake(code: code, category: category, location: location, point: point,
-                                                  source: finalSource, hasReporter: checkedReport.hasReporter, routing: routing)
-                    else { throw APIError.badRequest("the case cannot be placed", field: "lat") }
-                    let transition = try CaseStateMachine.report(intake, actor: actor, at: now, attachmentIDs: photoIDs)
-                    let new = NewCase(code: code, trackingCode: CaseCodes.trackingCode(using: &rng), report: checkedReport,
-                                      transition: transition, areaPath: areaPath,
-                                      idempotencyKey: key, requestHash: key == nil ? nil : requestHash)
-                    return try await CaseQueries.create(new, on: db)
-                }
-                let dup = try await duplicates(of: stored, on: req)
-                return try await created(stored, department: routing.assigneeDepartment, duplicates: dup, status: .created, on: req)
-            } catch let e as any DatabaseError where e.isConstraintFailure {
-                // Either the same key raced us (answer with its case) or another case took the code (try the next).
-                if let key, let earlier = try await CaseQueries.idempotent(key: key, on: req.db) {
-                    return try await replay(earlier, key: key, hash: requestHash, on: req)
-                }
-                continue
-            }
+        let pending = CaseQueries.PendingCase(prefix: prefix, idempotencyKey: key, requestHash: key == nil ? nil : requestHash) { sequence in
+            let code = CaseCodes.caseCode(prefix: codePrefix, day: day, sequence: sequence)
+            guard let intake = CaseIntake(code: code, category: category, location: location, point: point,
+                                          source: finalSource, hasReporter: checkedReport.hasReporter, routing: routing)
+            else { throw APIError.badRequest("the case cannot be placed", field: "lat") }
+            let transition = try CaseStateMachine.report(intake, actor: actor, at: now, attachmentIDs: photoIDs)
+            var rng = SystemRandomNumberGenerator()
+            return NewCase(code: code, trackingCode: CaseCodes.trackingCode(using: &rng), report: checkedReport,
+                           transition: transition, areaPath: areaPath, idempotencyKey: key, requestHash: key == nil ? nil : requestHash)
         }
-        throw APIError(.serviceUnavailable, "busy", "too many reports at this moment; send it again with the same Idempotency-Key")
+        return PreparedIntake(pending: pending, department: routing.assigneeDepartment, jurisdiction: j)
     }
 
     /// The answer to a repeated idempotent request: the same case, or 409 when the body differs.
@@ -105,15 +162,22 @@ enum CasesAPI {
 
     static func duplicates(of c: StoredCase, on req: Request) async throws -> [DuplicateMatch] {
         guard let point = c.report.point else { return [] }
-        let candidates = try await CaseQueries.duplicateCandidates(categoryCode: c.report.categoryCode, near: point, metres: 200,
-                                                                    since: c.reportedAt.addingTimeInterval(-72 * 3600), on: req.db)
-            .filter { $0.code != c.code }
-        return DuplicateFinder.likely(categoryCode: c.report.categoryCode, point: point, at: c.reportedAt, open: candidates)
+        let candidates = try await CaseQueries.duplicateCandidates(categoryCode: c.report.categoryCode, near: point,
+                                                                    metres: DuplicateFinder.defaultDistanceMetres,
+                                                                    since: c.reportedAt.addingTimeInterval(-DuplicateFinder.defaultMaxAge), on: req.db)
+        return likelyDuplicates(of: c, among: candidates)
     }
 
-    static func created(_ c: StoredCase, department: Department?, duplicates: [DuplicateMatch], status: HTTPStatus, on req: Request) async throws -> Response {
+    static func likelyDuplicates(of c: StoredCase, among candidates: [DuplicateCandidate]) -> [DuplicateMatch] {
+        guard let point = c.report.point else { return [] }
+        return DuplicateFinder.likely(categoryCode: c.report.categoryCode, point: point, at: c.reportedAt,
+                                      open: candidates.filter { $0.code != c.code })
+    }
+
+    static func created(_ c: StoredCase, department: Department?, duplicates: [DuplicateMatch], status: HTTPStatus,
+                        jurisdiction: Jurisdiction? = nil, on req: Request) async throws -> Response {
         let area = c.snapshot.intake.areas.first
-        let j = try await req.jurisdiction()
+        let j = if let jurisdiction { jurisdiction } else { try await req.jurisdiction() }
         let dto = CaseCreatedDTO(
             id: c.id, code: c.code, trackingCode: c.trackingCode, status: c.snapshot.state.rawValue,
             area: AreaRefDTO(code: area?.code ?? "", name: area.flatMap { j[$0.code]?.name } ?? ""),
@@ -129,7 +193,9 @@ enum CasesAPI {
 
     /// The report and its photos from a JSON or multipart body.
     static func decodeReport(_ req: Request) throws -> (CaseReportDTO, [[UInt8]]) {
-        if req.headers.contentType?.type == "multipart" {
+        // The raw header first: parsing it costs more than the rest of a small report's decoding.
+        if let raw = req.headers.first(name: .contentType), raw.utf8.count >= 9,
+           raw.prefix(9).lowercased() == "multipart" {
             guard let boundary = req.headers.contentType?.parameters["boundary"], let body = req.body.data else {
                 throw APIError.badRequest("the multipart body has no boundary", field: nil)
             }
