@@ -9,9 +9,12 @@ import WanggeStore
 /// id and version is compared. Outcomes are computed from all of a case's actions, which gives the right counts
 /// for any instant after its last action (`Measures.outcomes`); an earlier instant is computed afresh.
 actor MeasureIndex {
-    struct Entry: Sendable {
-        var row: CaseIndexRow
-        var outcomes: [MeasureOutcome]
+    /// A class, so the dashboards' passes over every case copy a pointer, not a row of strings (measured: copying
+    /// the struct's fields was most of a dashboard's time).
+    final class Entry: Sendable {
+        let row: CaseIndexRow
+        let outcomes: [MeasureOutcome]
+        init(row: CaseIndexRow, outcomes: [MeasureOutcome]) { self.row = row; self.outcomes = outcomes }
     }
 
     private var entries: [UUID: Entry] = [:]

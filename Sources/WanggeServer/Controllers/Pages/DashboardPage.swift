@@ -54,11 +54,13 @@ enum DashboardPage {
         func outcomes(_ e: MeasureIndex.Entry) -> [MeasureOutcome] { fresh[e.row.id] ?? e.outcomes }
         func reportedIn(_ e: MeasureIndex.Entry) -> Bool { period.contains(e.row.reported_at) && e.row.reported_at < period.end }
 
-        let depth = path.split(separator: "/").count
-        func child(_ e: MeasureIndex.Entry) -> String? {
-            let parts = e.row.area_path.split(separator: "/")
-            return parts.count > depth ? String(parts[depth]) : nil
+        // Which child of the area each area below it belongs to: one walk of the tree, then a lookup per case.
+        var childOf: [String: String] = [:]
+        for c in j.children(of: area.code) {
+            var stack = [c]
+            while let a = stack.popLast() { childOf[a.code] = c.code; stack += j.children(of: a.code) }
         }
+        func child(_ e: MeasureIndex.Entry) -> String? { childOf[e.row.area_code] }
         // Each case is counted once for the period; the groupings below only add those counts up.
         let counted = entries.map { ($0, MeasureBreakdown.counts(outcomes($0), period: period, asOf: asOf)) }
         func groups(_ key: (MeasureIndex.Entry) -> String?, name: (String) -> String) -> [DashboardData.Group] {
