@@ -32,7 +32,8 @@ enum DashboardPage {
         return SessionPages.html(DashboardView.render(data, SessionPages.context(req), query: req.url.query ?? ""))
     }
 
-    static func build(_ req: Request, staff: StaffAccount, lang: Lang) async throws -> DashboardData {
+    /// `full: false` counts only the totals and the late list (the big screen shows no tables, trend or heat map).
+    static func build(_ req: Request, staff: StaffAccount, lang: Lang, full: Bool = true) async throws -> DashboardData {
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
         let code = req.query[String.self, at: "area"].flatMap { $0.isEmpty ? nil : $0 } ?? staff.scope.areaCode
@@ -72,22 +73,22 @@ enum DashboardPage {
             }
         }
         let total = MeasureBreakdown.sum(counted, group: { _ in "" })[""] ?? MeasureCounts()
-        let children = groups(child) { j[$0]?.name ?? $0 }.sorted { $0.code < $1.code }
-        let categories = groups({ String($0.row.category_code.prefix(2)) }) { c in
+        let children = !full ? [] : groups(child) { j[$0]?.name ?? $0 }.sorted { $0.code < $1.code }
+        let categories = !full ? [] : groups({ String($0.row.category_code.prefix(2)) }) { c in
             ref.catalogue.majors.first { $0.code == c }.map { lang == .zh ? $0.name : $0.nameEN } ?? c
         }.sorted { $0.reported > $1.reported }
-        let departments = groups({ $0.row.department_code }) { ref.departmentsByCode[$0]?.name ?? $0 }
+        let departments = !full ? [] : groups({ $0.row.department_code }) { ref.departmentsByCode[$0]?.name ?? $0 }
             .sorted { ($0.counts[.onTimeClosure].rate ?? 2, -$0.counts[.onTimeClosure].denominator) < ($1.counts[.onTimeClosure].rate ?? 2, -$1.counts[.onTimeClosure].denominator) }
         let weekPeriods = MeasureBreakdown.weeks(from: period.duration < 28 * 86_400 ? period.end.addingTimeInterval(-84 * 86_400) : period.start,
                                                  to: period.end, timeZone: ref.calendar.timeZone)
-        let series = MeasureBreakdown.series(entries, outcomes: outcomes, periods: weekPeriods, asOf: asOf)
+        let series = !full ? [] : MeasureBreakdown.series(entries, outcomes: outcomes, periods: weekPeriods, asOf: asOf)
         let weeks = zip(weekPeriods, series).map { (Format.day($0.start).dropFirst(5).description, $1[measure]) }
         let late = entries.filter { $0.row.caseState.isOpen && !$0.row.suspended && ($0.row.next_deadline_at.map { $0 < now } ?? false) }
             .map { ($0.row, now.timeIntervalSince($0.row.next_deadline_at!)) }.sorted { $0.1 > $1.1 }
-        let supervisions = try await CaseIndexQueries.openSupervisions(scopePath: path, limit: 50, on: req.db)
-        let gridCounts = MeasureBreakdown.sum(counted, group: { $0.row.area_code })
-        let points = entries.filter(reportedIn).compactMap(\.row.point)
-        let map = heatMap(j, area: area, gridCounts: gridCounts, measure: measure, points: points, lang: lang)
+        let supervisions = !full ? [] : try await CaseIndexQueries.openSupervisions(scopePath: path, limit: 50, on: req.db)
+        let gridCounts = !full ? [:] : MeasureBreakdown.sum(counted, group: { $0.row.area_code })
+        let points = !full ? [] : entries.filter(reportedIn).compactMap(\.row.point)
+        let map = !full ? "" : heatMap(j, area: area, gridCounts: gridCounts, measure: measure, points: points, lang: lang)
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,
                              reported: entries.filter(reportedIn).count, children: children, categories: categories,

@@ -20,7 +20,7 @@ enum ScreenPage {
         let lang = Lang.of(req)
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
-        let data = try await DashboardPage.build(req, staff: staff, lang: lang)
+        let data = try await DashboardPage.build(req, staff: staff, lang: lang, full: false)
         let all = try await req.wangge.measureIndex.all(on: req.db, calendar: ref.calendar)
         let path = j.path(of: data.area.code)
         let entries = all.filter { $0.row.area_path.hasPrefix(path) }
