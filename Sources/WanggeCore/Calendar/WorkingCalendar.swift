@@ -53,6 +53,13 @@ public struct WorkingCalendar: Sendable {
 
     public func civilDate(of instant: Date) -> CivilDate { CivilDate(dayNumber: localDay(of: second(of: instant))) }
 
+    /// The instant a day begins in `timeZone`.
+    public func start(of day: CivilDate) -> Date {
+        var gregorian = Calendar(identifier: .gregorian)
+        gregorian.timeZone = timeZone
+        return gregorian.date(from: DateComponents(year: day.year, month: day.month, day: day.day))!
+    }
+
     // MARK: Working time
 
     public func adding(_ duration: WorkingDuration, to instant: Date) -> Date {

@@ -21,21 +21,6 @@ public enum MeasureBreakdown {
         return out
     }
 
-    /// Counts per group for one period: `group` names each case's group (nil: left out).
-    public static func byGroup<Item>(_ items: [Item], outcomes: (Item) -> [MeasureOutcome], group: (Item) -> String?,
-                                     period: DateInterval, asOf: Date) -> [String: MeasureCounts] {
-        var out: [String: MeasureCounts] = [:]
-        for item in items {
-            guard let key = group(item) else { continue }
-            let list = outcomes(item)
-            if list.isEmpty { continue }
-            Measures.tally(list, asOf: asOf, bucket: { $0 >= period.start && $0 < period.end ? 0 : nil }) { _, kind, ok in
-                out[key, default: MeasureCounts()].count(kind, ok)
-            }
-        }
-        return out
-    }
-
     /// Counts per consecutive period (weeks, say), in order; `periods` must be sorted and not overlap.
     public static func series<Item>(_ items: [Item], outcomes: (Item) -> [MeasureOutcome], periods: [DateInterval],
                                     asOf: Date) -> [MeasureCounts] {

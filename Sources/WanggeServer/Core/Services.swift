@@ -109,12 +109,7 @@ actor MapCache {
     private var entries: [String: String] = [:]
 
     func svg(_ j: Jurisdiction, version: String, scope: String, title: String) -> String {
-        let key = "\(version)|\(scope)|\(title)"
-        if let hit = entries[key] { return hit }
-        if entries.count > 64 { entries.removeAll() }
-        let svg = JurisdictionMap.svg(j, scope: scope, title: title)
-        entries[key] = svg
-        return svg
+        cached("\(version)|\(scope)|\(title)") { JurisdictionMap.svg(j, scope: scope, title: title) }
     }
 
     /// Any other drawing that depends only on what `key` names (include the tree's version in it).

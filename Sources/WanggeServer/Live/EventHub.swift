@@ -64,12 +64,18 @@ actor EventHub {
     var count: Int { subscribers.count }
 }
 
+extension Application {
+    /// Tells live pages about a new or changed case, once its write has committed.
+    func publish(_ c: StoredCase, kind: String, action: String, at: Date) async {
+        await LiveRelay.publish(CaseEvent(c, kind: kind, action: action, at: at), app: self)
+    }
+}
+
 extension Request {
-    /// Tells live pages about a new or changed case (fire and forget: the write has already committed).
+    /// The same, without holding up the answer.
     func publish(_ c: StoredCase, kind: String, action: String) {
-        let event = CaseEvent(c, kind: kind, action: action, at: now)
-        let app = application
-        Task { await LiveRelay.publish(event, app: app) }
+        let app = application, at = now
+        Task { await app.publish(c, kind: kind, action: action, at: at) }
     }
 }
 

@@ -23,8 +23,7 @@ public enum ClockRunner {
                 do {
                     let before = current, db = app.db
                     current = try await app.wangge.writes.run(on: db) { try await CaseQueries.append(t, to: before, on: db) }
-                    let event = CaseEvent(current, kind: "changed", action: t.record.kind.rawValue, at: now)
-                    await LiveRelay.publish(event, app: app)
+                    await app.publish(current, kind: "changed", action: t.record.kind.rawValue, at: now)
                 } catch is CaseConflict {
                     outcome.conflicts += 1  // someone acted on the case meanwhile; the next run looks again
                     break

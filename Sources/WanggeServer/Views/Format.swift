@@ -57,13 +57,6 @@ enum Format {
         guard let c = catalogue[code] else { return code }
         return l == .zh ? c.name : c.nameEN
     }
-
-    /// "A day" in Shanghai as a Date range start, from YYYY-MM-DD.
-    static func startOfDay(_ d: CivilDate) -> Date {
-        var cal = Calendar(identifier: .gregorian)
-        cal.timeZone = zone
-        return cal.date(from: DateComponents(year: d.year, month: d.month, day: d.day))!
-    }
 }
 
 extension Text {

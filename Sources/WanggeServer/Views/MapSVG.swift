@@ -100,16 +100,13 @@ enum JurisdictionMap {
         guard let root = j.root, let rootShape = root.boundary ?? unionBox(j) else { return "" }
         let proj = MapProjection(box: rootShape.bbox)
         let townships = j.children(of: root.code).filter { $0.level == .township }
-        var colour: [String: String] = [:]
-        for (i, t) in townships.enumerated() { colour[t.code] = palette[i % palette.count] }
+        let fill = townshipFill(j, otherwise: "#ddd")
         var out = "<svg class=\"map\" viewBox=\"0 0 \(Int(proj.width)) \(Int(proj.height))\" \(proj.dataAttributes) role=\"img\" aria-label=\"\(HTML.escape(title))\" xmlns=\"http://www.w3.org/2000/svg\">"
         out += "<g class=\"grids\">"
         for a in j.areas where a.level == .grid {
             guard let shape = a.boundary else { continue }
-            let chain = j.chain(from: a.code)
-            let township = chain.first { $0.level == .township }?.code ?? ""
-            let inScope = chain.contains { $0.code == scope }
-            out += "<path d=\"\(proj.path(shape))\" fill=\"\(colour[township] ?? "#ddd")\" data-code=\"\(a.code)\"\(inScope ? " class=\"in\"" : " class=\"out\"")><title>\(HTML.escape(a.name))</title></path>"
+            let inScope = j.chain(from: a.code).contains { $0.code == scope }
+            out += "<path d=\"\(proj.path(shape))\" fill=\"\(fill(a))\" data-code=\"\(a.code)\"\(inScope ? " class=\"in\"" : " class=\"out\"")><title>\(HTML.escape(a.name))</title></path>"
         }
         out += "</g><g class=\"townships\">"
         for t in townships { if let s = t.boundary { out += "<path d=\"\(proj.path(s))\"/>" } }
@@ -125,6 +122,15 @@ enum JurisdictionMap {
         }
         out += "</g></svg>"
         return out
+    }
+
+    /// Each area's fill: its township's colour from the palette (`otherwise` outside every township).
+    static func townshipFill(_ j: Jurisdiction, otherwise: String) -> (Area) -> String {
+        var colour: [String: String] = [:]
+        if let root = j.root {
+            for (i, t) in j.children(of: root.code).filter({ $0.level == .township }).enumerated() { colour[t.code] = palette[i % palette.count] }
+        }
+        return { a in colour[j.chain(from: a.code).first { $0.level == .township }?.code ?? ""] ?? otherwise }
     }
 
     /// A county imported without its own boundary: frame the map on everything that has one.

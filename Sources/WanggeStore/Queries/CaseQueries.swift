@@ -304,13 +304,7 @@ public enum CaseQueries {
                     .filter(\.$state !~ [CaseState.rejected, .merged, .closed].map(\.rawValue))
             }
             .all()
-        var byCase: [UUID: [(Int, CaseActionRecord)]] = [:]
-        for chunk in try cases.map({ try $0.requireID() }).chunked(by: 500) {
-            for a in try await CaseActionModel.query(on: db).filter(\.$caseID ~~ Array(chunk)).all() {
-                byCase[a.caseID, default: []].append((a.seq, try decoder.decode(CaseActionRecord.self, from: Data(a.record.utf8))))
-            }
-        }
-        return byCase.values.map { CaseHistory(actions: $0.sorted { $0.0 < $1.0 }.map(\.1)) }
+        return Array(try await CaseIndexQueries.histories(ids: cases.map { try $0.requireID() }, on: db).values)
     }
 
     /// Records a supervision once: false when that case already has one of this kind for this stage.

@@ -81,12 +81,7 @@ extension CasesAPI {
     static func day(_ req: Request, _ name: String, _ calendar: WorkingCalendar, end: Bool) throws -> Date? {
         guard let text = req.query[String.self, at: name], !text.isEmpty else { return nil }
         if let d = CivilDate(text) {
-            var comps = DateComponents(year: d.year, month: d.month, day: d.day)
-            comps.timeZone = calendar.timeZone
-            var cal = Calendar(identifier: .gregorian)
-            cal.timeZone = calendar.timeZone
-            guard let start = cal.date(from: comps) else { throw APIError.badRequest("\(name) is not a date", field: name) }
-            return end ? start.addingTimeInterval(86_400) : start
+            return calendar.start(of: end ? d.adding(days: 1) : d)
         }
         if let instant = ISO8601DateFormatter().date(from: text) { return instant }
         throw APIError.badRequest("\(name) must be a date (YYYY-MM-DD) or an ISO 8601 time", field: name)

@@ -19,6 +19,8 @@ struct DashboardData {
     var late: [(row: CaseIndexRow, lateBy: TimeInterval)]
     var supervisions: [OpenSupervision]
     var mapSVG: String
+    /// Every case in the area, as the index holds it.
+    var entries: [MeasureIndex.Entry]
 }
 
 enum DashboardPage {
@@ -44,7 +46,7 @@ enum DashboardPage {
         let from = try civil(req, "from") ?? monthStart
         let to = try civil(req, "to") ?? today
         guard from <= to else { throw Abort(.badRequest, reason: lang == .zh ? "开始日期不能晚于结束日期" : "from must not be after to") }
-        let period = DateInterval(start: Format.startOfDay(from), end: Format.startOfDay(to).addingTimeInterval(86_400))
+        let period = DateInterval(start: ref.calendar.start(of: from), end: ref.calendar.start(of: to.adding(days: 1)))
         let asOf = min(now, period.end)
         let measure = req.query[String.self, at: "m"].flatMap(MeasureKind.init(rawValue:)) ?? .onTimeClosure
 
@@ -53,21 +55,18 @@ enum DashboardPage {
         let entries = all.filter { $0.row.area_path.hasPrefix(path) }
         let fresh = try await MeasureIndex.outcomes(entries, asOf: asOf, on: req.db, calendar: ref.calendar)
         func outcomes(_ e: MeasureIndex.Entry) -> [MeasureOutcome] { fresh[e.row.id] ?? e.outcomes }
-        func reportedIn(_ e: MeasureIndex.Entry) -> Bool { period.contains(e.row.reported_at) && e.row.reported_at < period.end }
+        let reportedInPeriod = entries.filter { $0.row.reported_at >= period.start && $0.row.reported_at < period.end }
 
         // Which child of the area each area below it belongs to: one walk of the tree, then a lookup per case.
         var childOf: [String: String] = [:]
-        for c in j.children(of: area.code) {
-            var stack = [c]
-            while let a = stack.popLast() { childOf[a.code] = c.code; stack += j.children(of: a.code) }
-        }
+        for c in j.children(of: area.code) { for a in j.subtree(of: c.code) { childOf[a.code] = c.code } }
         func child(_ e: MeasureIndex.Entry) -> String? { childOf[e.row.area_code] }
         // Each case is counted once for the period; the groupings below only add those counts up.
         let counted = entries.map { ($0, MeasureBreakdown.counts(outcomes($0), period: period, asOf: asOf)) }
         func groups(_ key: (MeasureIndex.Entry) -> String?, name: (String) -> String) -> [DashboardData.Group] {
             let counts = MeasureBreakdown.sum(counted, group: key)
             var reported: [String: Int] = [:]
-            for e in entries where reportedIn(e) { if let k = key(e) { reported[k, default: 0] += 1 } }
+            for e in reportedInPeriod { if let k = key(e) { reported[k, default: 0] += 1 } }
             return Set(counts.keys).union(reported.keys).map { k in
                 DashboardData.Group(code: k, name: name(k), counts: counts[k] ?? MeasureCounts(), reported: reported[k] ?? 0)
             }
@@ -87,12 +86,13 @@ enum DashboardPage {
             .map { ($0.row, now.timeIntervalSince($0.row.next_deadline_at!)) }.sorted { $0.1 > $1.1 }
         let supervisions = !full ? [] : try await CaseIndexQueries.openSupervisions(scopePath: path, limit: 50, on: req.db)
         let gridCounts = !full ? [:] : MeasureBreakdown.sum(counted, group: { $0.row.area_code })
-        let points = !full ? [] : entries.filter(reportedIn).compactMap(\.row.point)
+        let points = !full ? [] : reportedInPeriod.compactMap(\.row.point)
         let map = !full ? "" : heatMap(j, area: area, gridCounts: gridCounts, measure: measure, points: points, lang: lang)
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,
-                             reported: entries.filter(reportedIn).count, children: children, categories: categories,
-                             departments: departments, weeks: weeks, late: Array(late.prefix(200)), supervisions: supervisions, mapSVG: map)
+                             reported: reportedInPeriod.count, children: children, categories: categories,
+                             departments: departments, weeks: weeks, late: Array(late.prefix(200)), supervisions: supervisions, mapSVG: map,
+                             entries: entries)
     }
 
     static func civil(_ req: Request, _ name: String) throws -> CivilDate? {
@@ -104,9 +104,7 @@ enum DashboardPage {
     /// The area's grids coloured by the measure, a hexagon heat layer of the period's reports and its latest points.
     static func heatMap(_ j: Jurisdiction, area: Area, gridCounts: [String: MeasureCounts], measure: MeasureKind,
                         points: [GeoPoint], lang: Lang) -> String {
-        var grids: [Area] = []
-        func walk(_ a: Area) { if a.level == .grid { grids.append(a) } else { j.children(of: a.code).forEach(walk) } }
-        walk(area)
+        var grids = j.subtree(of: area.code).filter { $0.level == .grid }
         if grids.isEmpty { grids = [area] }
         let boxes = grids.compactMap { $0.boundary?.bbox }
         guard let first = boxes.first else { return "" }

@@ -36,11 +36,8 @@ enum ResidentPages {
         guard let first = boxes.first else { return "" }
         let frame = root.boundary?.bbox ?? boxes.reduce(first) { $0.union($1) }
         let townships = j.children(of: root.code)
-        var colour: [String: String] = [:]
-        for (i, t) in townships.enumerated() { colour[t.code] = JurisdictionMap.palette[i % JurisdictionMap.palette.count] }
-        return AreaMap.svg(shown, frame: frame, AreaMap.Options(width: 800, cssClass: "map tap", title: title, fill: { a in
-            colour[j.chain(from: a.code).first { $0.level == .township }?.code ?? ""] ?? "#dbe4ee"
-        })) { proj in
+        return AreaMap.svg(shown, frame: frame, AreaMap.Options(width: 800, cssClass: "map tap", title: title,
+                                                                fill: JurisdictionMap.townshipFill(j, otherwise: "#dbe4ee"))) { proj in
             townships.compactMap { t in t.boundary.map { s in
                 let p = s.interiorPoint
                 return "<text class=\"label\" x=\"\(Int(proj.x(p)))\" y=\"\(Int(proj.y(p)))\">\(HTML.escape(t.name))</text>"

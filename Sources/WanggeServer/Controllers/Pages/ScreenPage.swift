@@ -21,14 +21,12 @@ enum ScreenPage {
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
         let data = try await DashboardPage.build(req, staff: staff, lang: lang, full: false)
-        let all = try await req.wangge.measureIndex.all(on: req.db, calendar: ref.calendar)
-        let path = j.path(of: data.area.code)
-        let entries = all.filter { $0.row.area_path.hasPrefix(path) }
-        let today = Format.startOfDay(ref.calendar.civilDate(of: req.now))
+        let entries = data.entries
+        let today = ref.calendar.start(of: ref.calendar.civilDate(of: req.now))
         let reportedToday = entries.filter { $0.row.reported_at >= today }.count
         let closedToday = entries.filter { $0.row.caseState == .closed && $0.row.updated_at >= today }.count
         let open = entries.filter { $0.row.caseState.isOpen }.count
-        var filter = CaseFilter(scopePath: path, departmentCode: nil)
+        var filter = CaseFilter(scopePath: j.path(of: data.area.code), departmentCode: nil)
         filter.states = []
         let newest = try await CaseQueries.list(filter, page: 1, per: 12, on: req.db).cases
         let version = try await req.wangge.jurisdictions.current(on: req.db, now: req.now).version

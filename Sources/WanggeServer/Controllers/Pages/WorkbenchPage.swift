@@ -46,14 +46,7 @@ enum WorkbenchPage {
     /// The scope and its townships and villages (grids too when the scope is a village or smaller).
     static func areaChoices(_ j: Jurisdiction, scope: String) -> [Area] {
         guard let top = j[scope] else { return [] }
-        var out: [Area] = []
-        func walk(_ a: Area) {
-            out.append(a)
-            guard a.level < .village || top.level >= .village else { return }
-            for c in j.children(of: a.code) { walk(c) }
-        }
-        walk(top)
-        return out
+        return j.subtree(of: scope).filter { $0.level <= .village || top.level >= .village }
     }
 
     /// Departments a case in this scope can be sent to: those of the scope's area, above it and below it.

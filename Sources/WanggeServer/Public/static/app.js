@@ -37,6 +37,14 @@
     var input = form.querySelector('[name="' + field + '"]');
     if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
   };
+  /** The body of POST /api/v1/cases: the report as JSON, or multipart (part "case" and parts "photos") with photos. */
+  W.reportBody = function (report, photos) {
+    if (!photos || !photos.length) return report;
+    var body = new FormData();
+    body.append("case", new Blob([JSON.stringify(report)], { type: "application/json" }), "case.json");
+    photos.forEach(function (p, i) { body.append("photos", p, p.name || ("photo-" + i + ".jpg")); });
+    return body;
+  };
   /** Calls onEvent(caseEvent) for every live case event in the user's scope; reconnects by itself. */
   W.live = function (onEvent) {
     if (!window.EventSource) return null;

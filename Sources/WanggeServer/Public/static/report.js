@@ -24,7 +24,7 @@
       var b = document.createElement("button");
       b.type = "button"; b.textContent = label(c); b.setAttribute("role", "option");
       b.addEventListener("click", function () {
-        select.value = c.code; hits.innerHTML = ""; search.value = c.name && W.t(c.name, c.name_en);
+        select.value = c.code; hits.innerHTML = ""; search.value = W.t(c.name, c.name_en);
         select.dispatchEvent(new Event("change"));
       });
       li.appendChild(b); hits.appendChild(li);
@@ -87,9 +87,7 @@
     if (!report.lat && !report.address) { W.showError(form, { body: { error: { field: "lat", message: W.t("请定位、在地图上点选，或填写地址", "Use your location, tap the map, or give an address") } } }); return; }
     var name = f["reporter.name"].value.trim(), phone = f["reporter.phone"].value.trim();
     if (name || phone) report.reporter = { name: name || undefined, phone: phone || undefined };
-    var body = new FormData();
-    body.append("case", new Blob([JSON.stringify(report)], { type: "application/json" }), "case.json");
-    Array.prototype.slice.call(photos.files, 0, 10).forEach(function (p) { body.append("photos", p, p.name); });
+    var body = W.reportBody(report, Array.prototype.slice.call(photos.files, 0, 10));
     var button = form.querySelector("button[type=submit]"), was = button.textContent;
     button.disabled = true; button.textContent = W.t("提交中…", "Sending…");
     W.request("POST", "/api/v1/cases", body, { "Idempotency-Key": key }).then(function (res) {
@@ -101,11 +99,11 @@
       document.getElementById("done-code").textContent = res.body.tracking_code;
       document.getElementById("done-link").href = "/track/" + res.body.tracking_code;
       done.hidden = false;
-      done.querySelector("h2").focus && done.querySelector("h2").setAttribute("tabindex", "-1");
-      done.querySelector("h2").focus();
+      var heading = done.querySelector("h2");
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
     }, function () {
       button.disabled = false; button.textContent = was;
-      W.showError(form, null, null);
       W.showError(form, { body: { error: { message: W.t("网络不通，请稍后再试（不会重复提交）", "No network; try again (it will not be sent twice)") } } });
     });
   });

@@ -97,8 +97,7 @@
       return refreshCase();
     }).catch(function (err) {
       button.disabled = false;
-      W.showError(form, err.res || null);
-      if (!err.res) W.showError(form, { body: { error: { message: W.t("网络不通，请稍后再试", "No network; try again later") } } });
+      W.showError(form, err.res || {});  // no answer at all: showError says the network is down
     });
   });
   W.live(function (ev) {

@@ -60,13 +60,7 @@
       items.filter(function (i) { return !i.error; }).forEach(function (item) {
         chain = chain.then(function () {
           if (stop) return;
-          var body = item.report;
-          if (item.photos && item.photos.length) {
-            body = new FormData();
-            body.append("case", new Blob([JSON.stringify(item.report)], { type: "application/json" }), "case.json");
-            item.photos.forEach(function (p, i) { body.append("photos", p, p.name || ("photo-" + i + ".jpg")); });
-          }
-          return W.request("POST", "/api/v1/cases", body, { "Idempotency-Key": item.key }).then(function (res) {
+          return W.request("POST", "/api/v1/cases", W.reportBody(item.report, item.photos), { "Idempotency-Key": item.key }).then(function (res) {
             if (res.ok) { sent++; return remove(item.key).then(show); }
             if (res.status === 401) { stop = true; statusEl.textContent = W.t("登录已过期，请重新登录后发送", "Signed out: sign in again to send"); return; }
             if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
