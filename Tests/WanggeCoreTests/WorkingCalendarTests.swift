@@ -81,6 +81,14 @@ enum CalendarFixture {
         #expect(utc.civilDate(of: at("2026-10-01 07:59")) == CalendarFixture.date("2026-09-30"))
     }
 
+    @Test func aDayStartsAtMidnightInTheCalendarsZone() {
+        let day = CalendarFixture.date("2026-10-01")
+        #expect(calendar.start(of: day) == at("2026-10-01 00:00"))
+        #expect(calendar.civilDate(of: calendar.start(of: day)) == day)
+        let utc = WorkingCalendar(schedules: CalendarFixture.schedules, timeZone: TimeZone(identifier: "UTC")!)
+        #expect(utc.start(of: day) == at("2026-10-01 08:00"), "midnight UTC is 08:00 in Shanghai")
+    }
+
     // MARK: Adding working time
 
     @Test func fridayAfternoonPlusTwoHoursEndsMondayMorning() {
