@@ -158,12 +158,19 @@ struct DemoHistoryTests {
         let whole = Measures.compute(cases: cases.map(\.history), period: period, calendar: History.calendar)
         let kept = cases.map { ($0, Measures.outcomes(of: $0.history, upTo: .distantFuture, calendar: History.calendar)) }
         // each case counted once, then added up by township
-        let counted = kept.map { ($0, MeasureBreakdown.counts($0.1, period: period, asOf: period.end)) }
-        let byTownship = MeasureBreakdown.sum(counted, group: { c in c.0.snapshot.intake.areas.first { $0.level == .township }?.code })
-        #expect(byTownship.count > 5)
+        var byTownship = MeasureGroups()
+        var reported = 0
+        for (c, outcomes) in kept {
+            let inPeriod = period.contains(c.snapshot.reportedAt) && c.snapshot.reportedAt < period.end
+            if inPeriod { reported += 1 }
+            byTownship.add(c.snapshot.intake.areas.first { $0.level == .township }?.code,
+                           MeasureBreakdown.counts(outcomes, period: period, asOf: period.end), reported: inPeriod)
+        }
+        #expect(byTownship.totals.count > 5)
         var sum = MeasureCounts()
-        for c in byTownship.values { sum.add(c) }
+        for t in byTownship.totals.values { sum.add(t.counts) }
         #expect(sum.measures == whole.measures)
+        #expect(byTownship.totals.values.map(\.reported).reduce(0, +) == reported)
         let weeks = (0..<4).map { DateInterval(start: period.start.addingTimeInterval(Double($0) * 7 * 86_400), duration: 7 * 86_400) }
         let series = MeasureBreakdown.series(kept, outcomes: { $0.1 }, periods: weeks, asOf: period.end)
         var weekly = MeasureCounts()

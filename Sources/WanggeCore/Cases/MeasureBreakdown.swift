@@ -4,6 +4,7 @@ import Foundation
 /// week, with the same rules as `Measures.compute`.
 public enum MeasureBreakdown {
     /// One case's counts for one period.
+    @inlinable
     public static func counts(_ outcomes: [MeasureOutcome], period: DateInterval, asOf: Date) -> MeasureCounts {
         var c = MeasureCounts()
         if outcomes.isEmpty { return c }
@@ -11,36 +12,12 @@ public enum MeasureBreakdown {
         return c
     }
 
-    /// Sums of per-case counts by group (nil: left out): count each case once, then group it as many ways as wanted.
-    public static func sum<Item>(_ items: [(Item, MeasureCounts)], group: (Item) -> String?) -> [String: MeasureCounts] {
-        var out: [String: MeasureCounts] = [:]
-        for (item, c) in items where !c.isEmpty {
-            guard let key = group(item) else { continue }
-            out[key, default: MeasureCounts()].add(c)
-        }
-        return out
-    }
-
     /// Counts per consecutive period (weeks, say), in order; `periods` must be sorted and not overlap.
     public static func series<Item>(_ items: [Item], outcomes: (Item) -> [MeasureOutcome], periods: [DateInterval],
                                     asOf: Date) -> [MeasureCounts] {
-        var out = [MeasureCounts](repeating: MeasureCounts(), count: periods.count)
-        guard let first = periods.first, let last = periods.last else { return out }
-        let starts = periods.map(\.start)
-        func bucket(_ t: Date) -> Int? {
-            guard t >= first.start, t < last.end else { return nil }
-            // the last period starting at or before t
-            var lo = 0, hi = starts.count - 1
-            while lo < hi {
-                let mid = (lo + hi + 1) / 2
-                if starts[mid] <= t { lo = mid } else { hi = mid - 1 }
-            }
-            return t < periods[lo].end ? lo : nil
-        }
-        for item in items {
-            Measures.tally(outcomes(item), asOf: asOf, bucket: bucket) { b, kind, ok in out[b].count(kind, ok) }
-        }
-        return out
+        var series = MeasureSeries(periods: periods, asOf: asOf)
+        for item in items { series.add(outcomes(item)) }
+        return series.counts
     }
 
     /// The weeks (Monday to Monday, in the calendar's time zone) that overlap [from, to), at most `limit` of the
@@ -58,5 +35,68 @@ public enum MeasureBreakdown {
             start = next
         }
         return Array(weeks.suffix(limit))
+    }
+}
+
+/// Per-case counts added up by group (an area, a category, a department), with how many of the cases were reported
+/// in the period: count each case once, then add it to as many groupings as wanted. A case with nothing to count
+/// and not reported in the period adds nothing, so it makes no empty group.
+public struct MeasureGroups: Sendable {
+    public struct Totals: Sendable, Equatable {
+        public var counts = MeasureCounts()
+        public var reported = 0
+        public init() {}
+    }
+
+    public private(set) var totals: [String: Totals] = [:]
+
+    public init() {}
+
+    @inlinable
+    public mutating func add(_ key: String?, _ counts: MeasureCounts, reported: Bool) {
+        guard let key, reported || !counts.isEmpty else { return }
+        add(key, counts, reportedCount: reported ? 1 : 0)
+    }
+
+    @usableFromInline
+    mutating func add(_ key: String, _ counts: MeasureCounts, reportedCount: Int) {
+        totals[key, default: Totals()].counts.add(counts)
+        totals[key, default: Totals()].reported += reportedCount
+    }
+}
+
+/// Counts per consecutive period (weeks, say), one case at a time; `periods` must be sorted and not overlap.
+public struct MeasureSeries: Sendable {
+    @usableFromInline let periods: [DateInterval]
+    @usableFromInline let asOf: Date
+    @usableFromInline var storage: [MeasureCounts]
+    /// The counts so far, one per period.
+    public var counts: [MeasureCounts] { storage }
+
+    public init(periods: [DateInterval], asOf: Date) {
+        self.periods = periods
+        self.asOf = asOf
+        storage = [MeasureCounts](repeating: MeasureCounts(), count: periods.count)
+    }
+
+    /// The period `t` falls in, if any: the last one starting at or before it, when it has not ended by then.
+    @inlinable
+    func period(of t: Date) -> Int? {
+        guard let first = periods.first, t >= first.start, t < periods[periods.count - 1].end else { return nil }
+        var lo = 0, hi = periods.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if periods[mid].start <= t { lo = mid } else { hi = mid - 1 }
+        }
+        return t < periods[lo].end ? lo : nil
+    }
+
+    @inlinable
+    public mutating func add(_ outcomes: [MeasureOutcome]) {
+        if outcomes.isEmpty || periods.isEmpty { return }
+        var out = storage
+        storage = []
+        Measures.tally(outcomes, asOf: asOf, bucket: period(of:)) { b, kind, ok in out[b].count(kind, ok) }
+        storage = out
     }
 }

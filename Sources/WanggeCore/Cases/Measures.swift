@@ -63,22 +63,27 @@ public enum Measures {
     /// Counts one case's outcomes: `bucket` names the period an instant falls in (nil: none of them), and `count`
     /// receives (bucket, kind, success) for each result known at `asOf`. Feedback and satisfaction count once per
     /// case and period, by the case's last such outcome in it, and not at all while that one is unknown.
+    @inlinable
     public static func tally(_ outcomes: [MeasureOutcome], asOf: Date, bucket: (Date) -> Int?,
                              _ count: (Int, MeasureKind, Bool) -> Void) {
-        var last: [(bucket: Int, outcome: MeasureOutcome)] = []
-        for o in outcomes {
+        // No list of the latest per period: a case has a handful of outcomes, so finding whether a later one of
+        // the same kind falls in the same period is a short scan, and counting a year of cases allocates nothing.
+        for i in outcomes.indices {
+            let o = outcomes[i]
             guard let b = bucket(o.at) else { continue }
             if o.lastInPeriodOnly {
-                if let i = last.firstIndex(where: { $0.bucket == b && $0.outcome.kind == o.kind }) {
-                    if o.at >= last[i].outcome.at { last[i].outcome = o }
-                } else {
-                    last.append((b, o))
+                var superseded = false
+                for j in outcomes.indices where j != i {
+                    let p = outcomes[j]
+                    if p.lastInPeriodOnly, p.kind == o.kind, p.at > o.at || (p.at == o.at && j > i), bucket(p.at) == b {
+                        superseded = true
+                        break
+                    }
                 }
-            } else if o.isKnown(asOf: asOf) {
-                count(b, o.kind, o.success)
+                if superseded { continue }
             }
+            if o.isKnown(asOf: asOf) { count(b, o.kind, o.success) }
         }
-        for (b, o) in last where o.isKnown(asOf: asOf) { count(b, o.kind, o.success) }
     }
 
     /// The closure deadline as the measures compute it from the actions (it equals the state machine's).
@@ -217,6 +222,7 @@ public struct MeasureOutcome: Hashable, Sendable {
         self.lastInPeriodOnly = lastInPeriodOnly
     }
 
+    @inlinable
     public func isKnown(asOf: Date) -> Bool {
         guard let k = knownFrom else { return true }
         return strict ? k < asOf : k <= asOf
@@ -226,22 +232,25 @@ public struct MeasureOutcome: Hashable, Sendable {
 /// Numerators and denominators of every measure, counted one result at a time. Kept in two small vectors, so
 /// counting a year of cases by area, category and week allocates nothing per case.
 public struct MeasureCounts: Hashable, Sendable {
-    private var numerators = SIMD8<Int32>()
-    private var denominators = SIMD8<Int32>()
+    @usableFromInline var numerators = SIMD8<Int32>()
+    @usableFromInline var denominators = SIMD8<Int32>()
 
     public init() {}
 
+    @inlinable
     public mutating func count(_ kind: MeasureKind, _ success: Bool) {
         let i = kind.index
         denominators[i] += 1
         if success { numerators[i] += 1 }
     }
 
+    @inlinable
     public mutating func add(_ other: MeasureCounts) {
         numerators &+= other.numerators
         denominators &+= other.denominators
     }
 
+    @inlinable
     public var isEmpty: Bool { denominators == SIMD8<Int32>() }
 
     public subscript(kind: MeasureKind) -> Measure {
@@ -254,6 +263,7 @@ public struct MeasureCounts: Hashable, Sendable {
 }
 
 extension MeasureKind {
+    @inlinable
     public var index: Int {
         switch self {
         case .instantResponse: 0

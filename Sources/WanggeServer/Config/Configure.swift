@@ -46,7 +46,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any WallCloc
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(ErrorRendering())
     if let resources = Bundle.module.resourcePath {
-        app.middleware.use(FileMiddleware(publicDirectory: resources + "/Public/", defaultFile: nil))
+        app.middleware.use(PublicFiles(directory: resources + "/Public/"))
     }
     app.middleware.use(LangCookie())
     app.middleware.use(StaffAuthentication())

@@ -106,15 +106,15 @@ extension Request {
 
 /// Rendered jurisdiction maps by tree version and scope: drawing ~1,000 grids is work worth doing once.
 actor MapCache {
-    private var entries: [String: String] = [:]
+    private var entries: [String: any Sendable] = [:]
 
     func svg(_ j: Jurisdiction, version: String, scope: String, title: String) -> String {
         cached("\(version)|\(scope)|\(title)") { JurisdictionMap.svg(j, scope: scope, title: title) }
     }
 
     /// Any other drawing that depends only on what `key` names (include the tree's version in it).
-    func cached(_ key: String, _ draw: () -> String) -> String {
-        if let hit = entries[key] { return hit }
+    func cached<Value: Sendable>(_ key: String, _ draw: () -> Value) -> Value {
+        if let hit = entries[key] as? Value { return hit }
         if entries.count > 64 { entries.removeAll() }
         let svg = draw()
         entries[key] = svg

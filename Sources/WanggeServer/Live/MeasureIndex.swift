@@ -14,7 +14,15 @@ actor MeasureIndex {
     final class Entry: Sendable {
         let row: CaseIndexRow
         let outcomes: [MeasureOutcome]
-        init(row: CaseIndexRow, outcomes: [MeasureOutcome]) { self.row = row; self.outcomes = outcomes }
+        /// Read from the row once, not on every pass.
+        let state: CaseState
+        let majorCategory: String
+        init(row: CaseIndexRow, outcomes: [MeasureOutcome]) {
+            self.row = row
+            self.outcomes = outcomes
+            state = row.caseState
+            majorCategory = String(row.category_code.prefix(2))
+        }
     }
 
     private var entries: [UUID: Entry] = [:]

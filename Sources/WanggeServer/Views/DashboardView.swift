@@ -72,7 +72,7 @@ enum DashboardView {
         \(groupTable(d.departments, title: l.t(.byDepartment), d: d, l: l, export: base + "&export=departments", link: nil))
         </div>
         <div class="dash-grid">
-          <section class="card"><h2>\(l.t(.lateWork)) (\(d.late.count))</h2>
+          <section class="card"><h2>\(l.t(.lateWork)) (\(d.lateCount))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.status))</th><th class="num">\(l.t(.lateBy))</th></tr></thead><tbody>\(late)</tbody></table></div>
             <p><a href="\(base)&amp;export=late">\(l.t(.exportCSV))</a></p></section>
           <section class="card"><h2>\(l.t(.openSupervisions)) (\(d.supervisions.count))</h2>

@@ -66,3 +66,15 @@ extension Text {
     static let deadline = Text(zh: "期限", en: "Due")
     static let suspended = Text(zh: "挂账", en: "Suspended")
 }
+
+extension String {
+    /// `hasPrefix` by bytes: area paths are ASCII codes, and the dashboards test one against every case.
+    func hasUTF8Prefix(_ prefix: String) -> Bool {
+        let a = utf8, b = prefix.utf8
+        guard a.count >= b.count else { return false }
+        if let fast = a.withContiguousStorageIfAvailable({ x in
+            b.withContiguousStorageIfAvailable { y in y.isEmpty || memcmp(x.baseAddress!, y.baseAddress!, y.count) == 0 }
+        }), let result = fast { return result }
+        return a.starts(with: b)
+    }
+}

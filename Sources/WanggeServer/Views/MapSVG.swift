@@ -166,15 +166,32 @@ enum AreaMap {
         var links: ((Area) -> String)? = nil
     }
 
-    static func svg(_ areas: [Area], frame: BoundingBox, _ o: Options, overlay: (MapProjection) -> String = { _ in "" }) -> String {
+    /// Areas projected into their frame: the part of a map that depends only on the tree, so a page that colours
+    /// the same areas differently on every request (the dashboard's heat map) can keep it.
+    struct Drawing: Sendable {
+        struct Shape: Sendable { let area: Area; let path: String }
+        let projection: MapProjection
+        let shapes: [Shape]
+    }
+
+    static func drawing(_ areas: [Area], frame: BoundingBox, width: Double) -> Drawing {
         let pad = max(frame.width, frame.height) * 0.03
         let box = BoundingBox(minLon: frame.minLon - pad, minLat: frame.minLat - pad, maxLon: frame.maxLon + pad, maxLat: frame.maxLat + pad)
-        let proj = MapProjection(box: box, width: o.width)
+        let proj = MapProjection(box: box, width: width)
+        return Drawing(projection: proj, shapes: areas.compactMap { a in a.boundary.map { .init(area: a, path: proj.path($0)) } })
+    }
+
+    static func svg(_ areas: [Area], frame: BoundingBox, _ o: Options, overlay: (MapProjection) -> String = { _ in "" }) -> String {
+        svg(drawing(areas, frame: frame, width: o.width), o, overlay: overlay)
+    }
+
+    static func svg(_ d: Drawing, _ o: Options, overlay: (MapProjection) -> String = { _ in "" }) -> String {
+        let proj = d.projection
         var out = "<svg class=\"\(o.cssClass)\" viewBox=\"0 0 \(Int(proj.width)) \(Int(proj.height))\" role=\"img\" aria-label=\"\(HTML.escape(o.title))\" \(proj.dataAttributes) xmlns=\"http://www.w3.org/2000/svg\"><g class=\"areas\">"
-        for a in areas {
-            guard let shape = a.boundary else { continue }
+        for s in d.shapes {
+            let a = s.area
             let cls = a.code == o.highlight ? " class=\"hl\"" : ""
-            let path = "<path d=\"\(proj.path(shape))\" fill=\"\(o.fill(a))\" data-code=\"\(a.code)\"\(cls)><title>\(HTML.escape(o.tooltip(a)))</title></path>"
+            let path = "<path d=\"\(s.path)\" fill=\"\(o.fill(a))\" data-code=\"\(a.code)\"\(cls)><title>\(HTML.escape(o.tooltip(a)))</title></path>"
             if let link = o.links?(a) { out += "<a href=\"\(HTML.escape(link))\">\(path)</a>" } else { out += path }
         }
         out += "</g>" + overlay(proj) + "</svg>"

@@ -16,7 +16,9 @@ struct DashboardData {
     var categories: [Group]
     var departments: [Group]
     var weeks: [(label: String, measure: Measure)]
+    /// The latest 200 late cases, most late first, and how many there are in all.
     var late: [(row: CaseIndexRow, lateBy: TimeInterval)]
+    var lateCount: Int
     var supervisions: [OpenSupervision]
     var mapSVG: String
     /// Every case in the area, as the index holds it.
@@ -36,7 +38,8 @@ enum DashboardPage {
 
     /// `full: false` counts only the totals and the late list (the big screen shows no tables, trend or heat map).
     static func build(_ req: Request, staff: StaffAccount, lang: Lang, full: Bool = true) async throws -> DashboardData {
-        let j = try await req.jurisdiction()
+        let tree = try await req.wangge.jurisdictions.current(on: req.db, now: req.now)
+        let j = tree.jurisdiction
         let ref = try await req.reference()
         let code = req.query[String.self, at: "area"].flatMap { $0.isEmpty ? nil : $0 } ?? staff.scope.areaCode
         guard let area = j[code], staff.scope.covers(code, in: j) else { throw Abort(.notFound, reason: "no area \(code) in your scope") }
@@ -52,46 +55,58 @@ enum DashboardPage {
 
         let all = try await req.wangge.measureIndex.all(on: req.db, calendar: ref.calendar)
         let path = j.path(of: area.code)
-        let entries = all.filter { $0.row.area_path.hasPrefix(path) }
+        let entries = all.filter { $0.row.area_path.hasUTF8Prefix(path) }
         let fresh = try await MeasureIndex.outcomes(entries, asOf: asOf, on: req.db, calendar: ref.calendar)
-        func outcomes(_ e: MeasureIndex.Entry) -> [MeasureOutcome] { fresh[e.row.id] ?? e.outcomes }
-        let reportedInPeriod = entries.filter { $0.row.reported_at >= period.start && $0.row.reported_at < period.end }
 
         // Which child of the area each area below it belongs to: one walk of the tree, then a lookup per case.
         var childOf: [String: String] = [:]
         for c in j.children(of: area.code) { for a in j.subtree(of: c.code) { childOf[a.code] = c.code } }
-        func child(_ e: MeasureIndex.Entry) -> String? { childOf[e.row.area_code] }
-        // Each case is counted once for the period; the groupings below only add those counts up.
-        let counted = entries.map { ($0, MeasureBreakdown.counts(outcomes($0), period: period, asOf: asOf)) }
-        func groups(_ key: (MeasureIndex.Entry) -> String?, name: (String) -> String) -> [DashboardData.Group] {
-            let counts = MeasureBreakdown.sum(counted, group: key)
-            var reported: [String: Int] = [:]
-            for e in reportedInPeriod { if let k = key(e) { reported[k, default: 0] += 1 } }
-            return Set(counts.keys).union(reported.keys).map { k in
-                DashboardData.Group(code: k, name: name(k), counts: counts[k] ?? MeasureCounts(), reported: reported[k] ?? 0)
-            }
-        }
-        let total = MeasureBreakdown.sum(counted, group: { _ in "" })[""] ?? MeasureCounts()
-        let children = !full ? [] : groups(child) { j[$0]?.name ?? $0 }.sorted { $0.code < $1.code }
-        let categories = !full ? [] : groups({ String($0.row.category_code.prefix(2)) }) { c in
-            ref.catalogue.majors.first { $0.code == c }.map { lang == .zh ? $0.name : $0.nameEN } ?? c
-        }.sorted { $0.reported > $1.reported }
-        let departments = !full ? [] : groups({ $0.row.department_code }) { ref.departmentsByCode[$0]?.name ?? $0 }
-            .sorted { ($0.counts[.onTimeClosure].rate ?? 2, -$0.counts[.onTimeClosure].denominator) < ($1.counts[.onTimeClosure].rate ?? 2, -$1.counts[.onTimeClosure].denominator) }
         let weekPeriods = MeasureBreakdown.weeks(from: period.duration < 28 * 86_400 ? period.end.addingTimeInterval(-84 * 86_400) : period.start,
                                                  to: period.end, timeZone: ref.calendar.timeZone)
-        let series = !full ? [] : MeasureBreakdown.series(entries, outcomes: outcomes, periods: weekPeriods, asOf: asOf)
+        // One pass: each case is counted once for the period, then added to every grouping and to its week.
+        // (Fields are read through the entry: binding its row would copy a row of strings per case.)
+        var total = MeasureCounts(), reported = 0
+        var byChild = MeasureGroups(), byCategory = MeasureGroups(), byDepartment = MeasureGroups(), byGrid = MeasureGroups()
+        var weekly = MeasureSeries(periods: full ? weekPeriods : [], asOf: asOf)
+        var points: [GeoPoint] = []
+        var late: [(entry: MeasureIndex.Entry, lateBy: TimeInterval)] = []
+        for e in entries {
+            let outcomes = fresh.isEmpty ? e.outcomes : fresh[e.row.id] ?? e.outcomes
+            let c = MeasureBreakdown.counts(outcomes, period: period, asOf: asOf)
+            total.add(c)
+            if e.state.isOpen, !e.row.suspended, let due = e.row.next_deadline_at, due < now { late.append((e, now.timeIntervalSince(due))) }
+            let inPeriod = e.row.reported_at >= period.start && e.row.reported_at < period.end
+            if inPeriod { reported += 1 }
+            guard full else { continue }
+            weekly.add(outcomes)
+            guard inPeriod || !c.isEmpty else { continue }
+            if inPeriod, let p = e.row.point { points.append(p) }
+            byChild.add(childOf[e.row.area_code], c, reported: inPeriod)
+            byCategory.add(e.majorCategory, c, reported: inPeriod)
+            byDepartment.add(e.row.department_code, c, reported: inPeriod)
+            byGrid.add(e.row.area_code, c, reported: inPeriod)
+        }
+        late.sort { $0.lateBy > $1.lateBy }
+        func groups(_ g: MeasureGroups, name: (String) -> String) -> [DashboardData.Group] {
+            g.totals.map { DashboardData.Group(code: $0.key, name: name($0.key), counts: $0.value.counts, reported: $0.value.reported) }
+        }
+        let children = groups(byChild) { j[$0]?.name ?? $0 }.sorted { $0.code < $1.code }
+        let categories = groups(byCategory) { c in
+            ref.catalogue.majors.first { $0.code == c }.map { lang == .zh ? $0.name : $0.nameEN } ?? c
+        }.sorted { $0.reported > $1.reported }
+        let departments = groups(byDepartment) { ref.departmentsByCode[$0]?.name ?? $0 }
+            .sorted { ($0.counts[.onTimeClosure].rate ?? 2, -$0.counts[.onTimeClosure].denominator) < ($1.counts[.onTimeClosure].rate ?? 2, -$1.counts[.onTimeClosure].denominator) }
+        let series = weekly.counts
         let weeks = zip(weekPeriods, series).map { (Format.day($0.start).dropFirst(5).description, $1[measure]) }
-        let late = entries.filter { $0.row.caseState.isOpen && !$0.row.suspended && ($0.row.next_deadline_at.map { $0 < now } ?? false) }
-            .map { ($0.row, now.timeIntervalSince($0.row.next_deadline_at!)) }.sorted { $0.1 > $1.1 }
         let supervisions = !full ? [] : try await CaseIndexQueries.openSupervisions(scopePath: path, limit: 50, on: req.db)
-        let gridCounts = !full ? [:] : MeasureBreakdown.sum(counted, group: { $0.row.area_code })
-        let points = !full ? [] : reportedInPeriod.compactMap(\.row.point)
-        let map = !full ? "" : heatMap(j, area: area, gridCounts: gridCounts, measure: measure, points: points, lang: lang)
+        var map = ""
+        if full, let drawing = await req.wangge.maps.cached("heat|\(tree.version)|\(area.code)", { heatDrawing(j, area: area) }) {
+            map = heatMap(drawing, gridCounts: byGrid.totals.mapValues(\.counts), measure: measure, points: points, lang: lang)
+        }
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,
-                             reported: reportedInPeriod.count, children: children, categories: categories,
-                             departments: departments, weeks: weeks, late: Array(late.prefix(200)), supervisions: supervisions, mapSVG: map,
+                             reported: reported, children: children, categories: categories,
+                             departments: departments, weeks: weeks, late: late.prefix(200).map { ($0.entry.row, $0.lateBy) }, lateCount: late.count, supervisions: supervisions, mapSVG: map,
                              entries: entries)
     }
 
@@ -102,20 +117,24 @@ enum DashboardPage {
     }
 
     /// The area's grids coloured by the measure, a hexagon heat layer of the period's reports and its latest points.
-    static func heatMap(_ j: Jurisdiction, area: Area, gridCounts: [String: MeasureCounts], measure: MeasureKind,
-                        points: [GeoPoint], lang: Lang) -> String {
+    /// The area's grids (or the area itself, when it has none) projected for the heat map; nil when none has a boundary.
+    static func heatDrawing(_ j: Jurisdiction, area: Area) -> AreaMap.Drawing? {
         var grids = j.subtree(of: area.code).filter { $0.level == .grid }
         if grids.isEmpty { grids = [area] }
         let boxes = grids.compactMap { $0.boundary?.bbox }
-        guard let first = boxes.first else { return "" }
-        let frame = boxes.reduce(first) { $0.union($1) }
+        guard let first = boxes.first else { return nil }
+        return AreaMap.drawing(grids, frame: boxes.reduce(first) { $0.union($1) }, width: 800)
+    }
+
+    static func heatMap(_ drawing: AreaMap.Drawing, gridCounts: [String: MeasureCounts], measure: MeasureKind,
+                        points: [GeoPoint], lang: Lang) -> String {
         let options = AreaMap.Options(width: 800, cssClass: "map heat", title: lang == .zh ? measure.nameZH : measure.nameEN,
                                       fill: { g in Charts.colour(gridCounts[g.code]?[measure].rate, lo: measure == .rework ? 0 : 0.85) },
                                       tooltip: { g in
                                           let m = gridCounts[g.code]?[measure] ?? Measure(numerator: 0, denominator: 0)
                                           return "\(g.name): \(Format.rate(m)) (\(m.numerator)/\(m.denominator))"
                                       }, links: { g in "/dashboard?area=\(g.code)" })
-        return AreaMap.svg(grids, frame: frame, options) { proj in
+        return AreaMap.svg(drawing, options) { proj in
             var bins = HexBins(radius: max(proj.width / 40, 6))
             for p in points { bins.add(x: proj.x(p), y: proj.y(p)) }
             let top = Double(max(bins.maximum, 1))
