@@ -46,6 +46,10 @@ public struct MeasureGroups: Sendable {
         public var counts = MeasureCounts()
         public var reported = 0
         public init() {}
+        mutating func add(_ c: MeasureCounts, reported n: Int) {
+            counts.add(c)
+            reported += n
+        }
     }
 
     public private(set) var totals: [String: Totals] = [:]
@@ -60,8 +64,7 @@ public struct MeasureGroups: Sendable {
 
     @usableFromInline
     mutating func add(_ key: String, _ counts: MeasureCounts, reportedCount: Int) {
-        totals[key, default: Totals()].counts.add(counts)
-        totals[key, default: Totals()].reported += reportedCount
+        totals[key, default: Totals()].add(counts, reported: reportedCount)  // one lookup
     }
 }
 

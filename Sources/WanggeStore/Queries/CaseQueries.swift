@@ -59,6 +59,10 @@ public struct CaseFilter: Sendable {
     public var reportedFrom: Date?
     public var reportedTo: Date?
     public var text: String?
+    /// Only cases whose running clock's deadline (the stage's, or the closure's while only that one runs) has
+    /// passed at this instant (`true`), or has not or is paused (`false`): a cheap first cut before the clock
+    /// colours are computed, since a case is red exactly when its deadline passed before now or its suspension.
+    public var clockDeadlinePassed: (at: Date, passed: Bool)?
 
     public init(scopePath: String, departmentCode: String?) {
         self.scopePath = scopePath
@@ -224,7 +228,8 @@ public enum CaseQueries {
     }
 
     /// A page of the queue, newest first, and how many match in all.
-    public static func list(_ f: CaseFilter, page: Int, per: Int, on db: any Database) async throws -> (cases: [StoredCase], total: Int) {
+    /// A page of the cases that pass the filter, newest first, and how many pass in all (0 when not `counting`).
+    public static func list(_ f: CaseFilter, page: Int, per: Int, counting: Bool = true, on db: any Database) async throws -> (cases: [StoredCase], total: Int) {
         let q = CaseModel.query(on: db)
         q.group(.or) { g in
             g.filter(\.$areaPath, .custom("LIKE"), f.scopePath + "%")
@@ -242,7 +247,21 @@ public enum CaseQueries {
             let like = "%" + t.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
             q.group(.or) { g in g.filter(\.$description, .custom("LIKE"), like).filter(\.$code, .custom("LIKE"), like) }
         }
-        let total = try await q.copy().count()
+        if let cut = f.clockDeadlinePassed {
+            let closureOnly = [CaseState.accepted, .verified].map(\.rawValue)
+            if cut.passed {
+                q.group(.or) { g in
+                    g.filter(\.$nextDeadlineAt < cut.at)
+                    g.group(.and) { h in h.filter(\.$state ~~ closureOnly).filter(\.$closureDueAt < cut.at) }
+                }
+            } else {
+                q.group(.or) { g in
+                    g.filter(\.$suspended == true).filter(\.$nextDeadlineAt >= cut.at)
+                    g.group(.and) { h in h.filter(\.$state ~~ closureOnly).filter(\.$closureDueAt >= cut.at) }
+                }
+            }
+        }
+        let total = counting ? try await q.copy().count() : 0
         let rows = try await q.sort(\.$reportedAt, .descending).sort(\.$code, .descending)
             .range(((page - 1) * per)..<(page * per)).all()
         return (try rows.map(stored), total)

@@ -57,7 +57,8 @@ extension CasesAPI {
             // Only open cases run a clock: a closed, rejected or merged one never matches a colour.
             let open = CaseState.allCases.filter(\.isOpen)
             filter.states = filter.states.isEmpty ? open : filter.states.filter(\.isOpen)
-            let all = try await CaseQueries.list(filter, page: 1, per: 100_000, on: req.db).cases
+            filter.clockDeadlinePassed = (now, clockFilter == .red)
+            let all = try await CaseQueries.list(filter, page: 1, per: 100_000, counting: false, on: req.db).cases
                 .filter { CaseClock.status(of: $0.snapshot, at: now, calendar: ref.calendar)?.colour == clockFilter }
             total = all.count
             cases = Array(all.dropFirst((page - 1) * per).prefix(per))
