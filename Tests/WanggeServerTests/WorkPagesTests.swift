@@ -82,6 +82,15 @@ final class WorkPagesTests: XCTestCase {
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertTrue(res.body.string.contains("1 / 3"), "the response card shows the same parts as the API")
             }
+            // The heat map's grids are projected once per tree version; the second page draws them from the cache.
+            for _ in 0..<2 {
+                try await app.test(.GET, "/dashboard?from=2026-11-01&to=\(day)&m=instant_response", headers: ["Authorization": "Bearer \(county)"]) { res async throws in
+                    let page = res.body.string
+                    let map = try XCTUnwrap(page.range(of: "<svg class=\"map heat\"").map { String(page[$0.lowerBound...].prefix { $0 != "§" }) })
+                    XCTAssertGreaterThan(map.components(separatedBy: "<path d=\"M").count - 1, 1, "the grids are drawn")
+                    XCTAssertTrue(map.contains("<polygon points="), "the period's reports as hexagons")
+                }
+            }
             try await app.test(.GET, "/dashboard?from=2026-11-01&to=\(day)&export=areas", headers: ["Authorization": "Bearer \(county)"]) { res async throws in
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertEqual(res.headers.contentType?.description.hasPrefix("text/csv"), true)

@@ -114,7 +114,8 @@ actor MapCache {
 
     /// Any other drawing that depends only on what `key` names (include the tree's version in it).
     func cached<Value: Sendable>(_ key: String, _ draw: () -> Value) -> Value {
-        if let hit = entries[key] as? Value { return hit }
+        // Unwrapped first: a missing entry cast to an optional Value would pass as a stored nil.
+        if let stored = entries[key], let hit = stored as? Value { return hit }
         if entries.count > 64 { entries.removeAll() }
         let svg = draw()
         entries[key] = svg
