@@ -5,6 +5,17 @@ import WanggeStore
 @testable import WanggeServer
 
 final class PageTests: XCTestCase {
+    /// The pages' own number writing agrees with printf's for the values they show.
+    func testNumbersAreWrittenLikePrintf() {
+        for (v, places) in [(0.0, 1), (33.333333, 1), (66.66666, 1), (99.95, 1), (-0.04, 1), (-12.345, 2), (7.0, 0), (0.15, 2), (0.749, 2), (1234.56789, 4)] {
+            XCTAssertEqual(Format.decimal(v, places: places), String(format: "%.\(places)f", v).replacingOccurrences(of: "-0.0", with: "0.0"), "\(v)")
+        }
+        XCTAssertEqual(Format.rate(Measure(numerator: 1, denominator: 3)), "33.3%")
+        XCTAssertEqual(Format.rate(Measure(numerator: 0, denominator: 0)), "—")
+        XCTAssertEqual(Format.hexColour(220, 38, 11), "#dc260b")
+        XCTAssertEqual(Format.hexColour(300, -1, 255), "#ff00ff")
+    }
+
     func signIn(_ app: Application, _ user: String) async throws -> HTTPHeaders {
         let token = try await app.token(user)
         return ["Cookie": "\(StaffAuthentication.cookieName)=\(token)"]

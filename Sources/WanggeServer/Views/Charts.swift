@@ -47,6 +47,6 @@ enum Charts {
         let (a, b) = t < 0.5 ? (stops[0], stops[1]) : (stops[1], stops[2])
         let u = (t - a.0) / (b.0 - a.0)
         func mix(_ x: Int, _ y: Int) -> Int { Int(Double(x) + (Double(y) - Double(x)) * u) }
-        return String(format: "#%02x%02x%02x", mix(a.1.0, b.1.0), mix(a.1.1, b.1.1), mix(a.1.2, b.1.2))
+        return Format.hexColour(mix(a.1.0, b.1.0), mix(a.1.1, b.1.1), mix(a.1.2, b.1.2))
     }
 }

@@ -50,7 +50,26 @@ enum Format {
 
     static func rate(_ m: Measure) -> String {
         guard let r = m.rate else { return "—" }
-        return String(format: "%.1f%%", r * 100)
+        return decimal(r * 100, places: 1) + "%"
+    }
+
+    /// `v` rounded to `places` (0 to 4) decimals. Not `String(format:)`, which is slow on Linux, and a dashboard
+    /// writes thousands of numbers (a rate per grid, the corners of every hexagon).
+    static func decimal(_ v: Double, places: Int) -> String {
+        let scale = [1, 10, 100, 1000, 10_000][max(0, min(4, places))]
+        let n = Int((abs(v) * Double(scale)).rounded())
+        let sign = v < 0 && n != 0 ? "-" : ""
+        guard scale > 1 else { return sign + String(n) }
+        let fraction = String(n % scale)
+        return sign + String(n / scale) + "." + String(repeating: "0", count: String(scale).count - 1 - fraction.count) + fraction
+    }
+
+    /// `#rrggbb`.
+    static func hexColour(_ r: Int, _ g: Int, _ b: Int) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = [UInt8(ascii: "#")]
+        for c in [r, g, b] { let v = max(0, min(255, c)); out.append(digits[v >> 4]); out.append(digits[v & 15]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func category(_ code: String, _ catalogue: CategoryCatalogue, _ l: Lang) -> String {

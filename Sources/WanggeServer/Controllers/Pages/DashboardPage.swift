@@ -141,8 +141,8 @@ enum DashboardPage {
             var out = "<g class=\"hex\">"
             for b in bins.bins {
                 let corners = HexBins.corners(x: b.centreX, y: b.centreY, radius: bins.radius)
-                let pts = corners.map { String(format: "%.1f,%.1f", $0.x, $0.y) }.joined(separator: " ")
-                out += "<polygon points=\"\(pts)\" fill-opacity=\"\(String(format: "%.2f", 0.15 + 0.6 * Double(b.count) / top))\"><title>\(b.count)</title></polygon>"
+                let pts = corners.map { Format.decimal($0.x, places: 1) + "," + Format.decimal($0.y, places: 1) }.joined(separator: " ")
+                out += "<polygon points=\"\(pts)\" fill-opacity=\"\(Format.decimal(0.15 + 0.6 * Double(b.count) / top, places: 2))\"><title>\(b.count)</title></polygon>"
             }
             out += "</g><g class=\"pts\">"
             for p in points.suffix(400) { out += "<circle cx=\"\(Int(proj.x(p)))\" cy=\"\(Int(proj.y(p)))\" r=\"2\"/>" }
