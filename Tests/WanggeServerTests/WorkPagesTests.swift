@@ -52,6 +52,49 @@ final class WorkPagesTests: XCTestCase {
         }
     }
 
+    /// The queue's clock filter: red is the work whose deadline has passed; a case suspended before its deadline
+    /// is paused, never red, however long it waits; the other colours hold the rest of the running work.
+    func testTheClockFilterFindsLateWorkAndLeavesPausedWorkOut() async throws {
+        try await withApp { app, clock in
+            try await SmallCounty.load(app)
+            let west = try await app.token("westop"), handler = try await app.token("westmarket")
+            var cases: [Loop.Created] = []
+            for i in 0..<4 {
+                let c = try Loop.decoder.decode(Loop.Created.self, from: try await Loop.report(app, lat: 30.05 + Double(i) * 0.01).1)
+                _ = try await Loop.act(app, west, c.id, ["action": "accept"])
+                _ = try await Loop.act(app, west, c.id, ["action": "dispatch", "department_code": "3301002-market_regulation"])
+                cases.append(c)
+            }
+            clock.advance(600)
+            let signed = try await Loop.act(app, handler, cases[0].id, ["action": "sign"]).0
+            let suspended = try await Loop.act(app, west, cases[3].id, ["action": "suspend", "note": "等待天晴施工"]).0
+            XCTAssertEqual([signed, suspended], [.ok, .ok])
+            clock.advance(3 * 86_400)  // the sign clocks of the two left alone run out
+            let operatorNow = try await app.token("westop")  // the first session has expired meanwhile
+            func codes(_ colour: String) async throws -> Set<String> {
+                var found: Set<String> = []
+                try await app.test(.GET, "/api/v1/cases?clock=\(colour)", headers: ["Authorization": "Bearer \(operatorNow)"]) { res async throws in
+                    XCTAssertEqual(res.status, .ok)
+                    struct List: Decodable { struct C: Decodable { var code: String }; var cases: [C]; var total: Int }
+                    let list = try JSONDecoder().decode(List.self, from: Data(res.body.readableBytesView))
+                    found = Set(list.cases.map(\.code))
+                    XCTAssertEqual(list.total, found.count)
+                }
+                return found
+            }
+            let red = try await codes("red")
+            XCTAssertEqual(red, [cases[1].code, cases[2].code])
+            let yellow = try await codes("yellow"), green = try await codes("green")
+            let others = yellow.union(green)
+            XCTAssertEqual(others, [cases[0].code, cases[3].code], "the signed case and the paused one")
+            try await app.test(.GET, "/workbench?tab=all&clock=red", headers: ["Authorization": "Bearer \(operatorNow)"]) { res async throws in
+                let html = res.body.string
+                XCTAssertTrue(html.contains(cases[1].code) && html.contains(cases[2].code))
+                XCTAssertFalse(html.contains(cases[0].code) || html.contains(cases[3].code))
+            }
+        }
+    }
+
     func testTheDashboardCountsLikeTheMeasuresAPIAndExportsCSVWithABOM() async throws {
         try await withApp { app, clock in
             try await SmallCounty.load(app)
