@@ -46,25 +46,26 @@ public struct MeasureGroups: Sendable {
         public var counts = MeasureCounts()
         public var reported = 0
         public init() {}
-        mutating func add(_ c: MeasureCounts, reported n: Int) {
-            counts.add(c)
-            reported += n
-        }
     }
 
-    public private(set) var totals: [String: Totals] = [:]
+    @usableFromInline var storage: [String: Totals] = [:]
+    /// The sums so far, by group.
+    public var totals: [String: Totals] { storage }
 
     public init() {}
 
     @inlinable
     public mutating func add(_ key: String?, _ counts: MeasureCounts, reported: Bool) {
         guard let key, reported || !counts.isEmpty else { return }
-        add(key, counts, reportedCount: reported ? 1 : 0)
+        storage[key, default: Totals()].add(counts, reported: reported)  // one lookup
     }
+}
 
-    @usableFromInline
-    mutating func add(_ key: String, _ counts: MeasureCounts, reportedCount: Int) {
-        totals[key, default: Totals()].add(counts, reported: reportedCount)  // one lookup
+extension MeasureGroups.Totals {
+    @inlinable
+    mutating func add(_ c: MeasureCounts, reported isReported: Bool) {
+        counts.add(c)
+        if isReported { reported += 1 }
     }
 }
 
@@ -84,7 +85,7 @@ public struct MeasureSeries: Sendable {
 
     /// The period `t` falls in, if any: the last one starting at or before it, when it has not ended by then.
     @inlinable
-    func period(of t: Date) -> Int? {
+    static func period(of t: Date, in periods: [DateInterval]) -> Int? {
         guard let first = periods.first, t >= first.start, t < periods[periods.count - 1].end else { return nil }
         var lo = 0, hi = periods.count - 1
         while lo < hi {
@@ -96,10 +97,7 @@ public struct MeasureSeries: Sendable {
 
     @inlinable
     public mutating func add(_ outcomes: [MeasureOutcome]) {
-        if outcomes.isEmpty || periods.isEmpty { return }
-        var out = storage
-        storage = []
-        Measures.tally(outcomes, asOf: asOf, bucket: period(of:)) { b, kind, ok in out[b].count(kind, ok) }
-        storage = out
+        let periods = self.periods
+        Measures.tally(outcomes, asOf: asOf, bucket: { Self.period(of: $0, in: periods) }) { b, kind, ok in storage[b].count(kind, ok) }
     }
 }

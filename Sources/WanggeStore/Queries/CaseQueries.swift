@@ -227,7 +227,6 @@ public enum CaseQueries {
         return (code.flatMap { Int($0.split(separator: "-").last ?? "") } ?? 0) + 1
     }
 
-    /// A page of the queue, newest first, and how many match in all.
     /// A page of the cases that pass the filter, newest first, and how many pass in all (0 when not `counting`).
     public static func list(_ f: CaseFilter, page: Int, per: Int, counting: Bool = true, on db: any Database) async throws -> (cases: [StoredCase], total: Int) {
         let q = CaseModel.query(on: db)

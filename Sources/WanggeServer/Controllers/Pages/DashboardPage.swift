@@ -116,19 +116,21 @@ enum DashboardPage {
         return d
     }
 
-    /// The area's grids coloured by the measure, a hexagon heat layer of the period's reports and its latest points.
+    static let heatMapWidth = 800.0
+
     /// The area's grids (or the area itself, when it has none) projected for the heat map; nil when none has a boundary.
     static func heatDrawing(_ j: Jurisdiction, area: Area) -> AreaMap.Drawing? {
         var grids = j.subtree(of: area.code).filter { $0.level == .grid }
         if grids.isEmpty { grids = [area] }
         let boxes = grids.compactMap { $0.boundary?.bbox }
         guard let first = boxes.first else { return nil }
-        return AreaMap.drawing(grids, frame: boxes.reduce(first) { $0.union($1) }, width: 800)
+        return AreaMap.drawing(grids, frame: boxes.reduce(first) { $0.union($1) }, width: heatMapWidth)
     }
 
+    /// The area's grids coloured by the measure, a hexagon heat layer of the period's reports and its latest points.
     static func heatMap(_ drawing: AreaMap.Drawing, gridCounts: [String: MeasureCounts], measure: MeasureKind,
                         points: [GeoPoint], lang: Lang) -> String {
-        let options = AreaMap.Options(width: 800, cssClass: "map heat", title: lang == .zh ? measure.nameZH : measure.nameEN,
+        let options = AreaMap.Options(width: heatMapWidth, cssClass: "map heat", title: lang == .zh ? measure.nameZH : measure.nameEN,
                                       fill: { g in Charts.colour(gridCounts[g.code]?[measure].rate, lo: measure == .rework ? 0 : 0.85) },
                                       tooltip: { g in
                                           let m = gridCounts[g.code]?[measure] ?? Measure(numerator: 0, denominator: 0)
