@@ -17,22 +17,24 @@ final class TestClock: WallClock, @unchecked Sendable {
 }
 
 /// The database the server tests use: PostgreSQL when DATABASE_URL is set (scripts/test.sh's second pass),
-/// otherwise a fresh in-memory SQLite database per test.
+/// otherwise a fresh SQLite file per test, as the product runs (group commit writes to a file of its own).
 func testConfig() -> AppConfig {
+    let dir = NSTemporaryDirectory() + "wangge-tests-\(UUID().uuidString)"
     let database: AppConfig.Database
     if let url = ProcessInfo.processInfo.environment["DATABASE_URL"], !url.isEmpty,
        case .postgres = (try? AppConfig.fromEnvironment(["DATABASE_URL": url]))?.database {
         database = (try! AppConfig.fromEnvironment(["DATABASE_URL": url])).database
     } else {
-        database = .sqliteInMemory
+        database = .sqlite(path: dir + "/wangge.sqlite")
     }
-    let dir = NSTemporaryDirectory() + "wangge-tests-\(UUID().uuidString)"
     return AppConfig(database: database, dataDirectory: dir, logLevel: .warning, demoPassword: "demo-password", tokenLifetime: 3600, bcryptCost: 4)
 }
 
 /// Runs `body` with a migrated app on an empty database and always shuts it down.
 func withApp(clock: TestClock = TestClock(), _ body: (Application, TestClock) async throws -> Void) async throws {
-    let app = try await AppFactory.make(testConfig(), clock: clock, environment: .testing)
+    let config = testConfig()
+    let app = try await AppFactory.make(config, clock: clock, environment: .testing)
+    defer { try? FileManager.default.removeItem(atPath: config.dataDirectory) }
     do {
         try await app.autoRevert()
         try await Setup.migrate(app)

@@ -56,8 +56,8 @@ public final class WanggeServices: Sendable {
     let reference = ReferenceCache()
     /// SQLite takes one writer at a time: writers queue here instead of spinning on the file lock.
     let writes: WriteGate
-    /// Group commit of new cases, on SQLite only: there one writer at a time pays per transaction, so reports
-    /// that arrive together are written together. PostgreSQL takes concurrent writers as they come.
+    /// Group commit of new cases, on an SQLite file only: there one writer at a time pays per transaction, so
+    /// reports that arrive together are written together. PostgreSQL takes concurrent writers as they come.
     let intake: IntakeBatcher?
     let photos: PhotoStore
     /// Live case events for the pages' server-sent event streams.
@@ -75,9 +75,12 @@ public final class WanggeServices: Sendable {
         case .postgres:
             writes = WriteGate(serial: false)
             intake = nil
-        case .sqlite, .sqliteInMemory:
+        case .sqlite(let path):
             writes = WriteGate(serial: true)
-            intake = IntakeBatcher(gate: writes)
+            intake = IntakeBatcher(gate: writes, writer: SQLiteIntakeWriter(path: path))
+        case .sqliteInMemory:
+            writes = WriteGate(serial: true)
+            intake = nil
         }
         decoyHash = try Bcrypt.hash(TokenSecret.generate(), cost: config.bcryptCost)
     }
@@ -170,13 +173,11 @@ actor WriteGate {
 
     init(serial: Bool) { self.serial = serial }
 
-    nonisolated func run<T: Sendable>(on db: any Database, _ body: @Sendable () async throws -> T) async throws -> T {
+    /// One write turn: `body` runs while no other write does (on SQLite; on PostgreSQL at once).
+    nonisolated func turn<T: Sendable>(_ body: @Sendable () async throws -> T) async throws -> T {
         guard serial else { return try await body() }
         await acquire()
         do {
-            // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the server being
-            // killed (DESIGN §9), though not the machine losing power. Per connection, so set before each write.
-            if let sql = db as? any SQLDatabase { try await sql.raw("PRAGMA synchronous=NORMAL").run() }
             let result = try await body()
             await release()
             return result
@@ -186,21 +187,13 @@ actor WriteGate {
         }
     }
 
-    /// Like `run`, but on one connection held for the whole turn, so the setting is sure to apply to the
-    /// transaction `body` opens on it.
-    nonisolated func exclusive<T: Sendable>(on db: any Database, _ body: @escaping @Sendable (any Database) async throws -> T) async throws -> T {
-        guard serial else { return try await body(db) }
-        await acquire()
-        do {
-            let result = try await db.withConnection { connection in
-                if let sql = connection as? any SQLDatabase { try await sql.raw("PRAGMA synchronous=NORMAL").run() }
-                return try await body(connection)
-            }
-            await release()
-            return result
-        } catch {
-            await release()
-            throw error
+    /// A write turn for a transaction on `db`.
+    nonisolated func run<T: Sendable>(on db: any Database, _ body: @Sendable () async throws -> T) async throws -> T {
+        try await turn {
+            // In WAL mode NORMAL syncs at checkpoints, not at every commit: a commit survives the server being
+            // killed (DESIGN §9), though not the machine losing power. Per connection, so set before each write.
+            if serial, let sql = db as? any SQLDatabase { try await sql.raw("PRAGMA synchronous=NORMAL").run() }
+            return try await body()
         }
     }
 

@@ -18,6 +18,7 @@ public enum WanggeMigrations {
         M012_CreateIdempotencyKeys(),
         M013_CreateSupervisions(),
         M014_AddCaseLookupIndexes(),
+        M015_CoverDuplicateLookup(),
     ]
 }
 

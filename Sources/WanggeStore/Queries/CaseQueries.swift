@@ -74,7 +74,6 @@ public enum CaseQueries {
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .millisecondsSince1970
-        e.outputFormatting = [.sortedKeys]
         return e
     }()
     static let decoder: JSONDecoder = {

@@ -13,7 +13,7 @@ enum CasesAPI {
         let key = req.headers.first(name: "Idempotency-Key").flatMap { $0.isEmpty ? nil : $0 }
         if let key, key.count > 200 { throw APIError.badRequest("Idempotency-Key is at most 200 characters", field: "Idempotency-Key") }
         let requestHash = try key == nil ? "" : hash(dto, photos: photos)
-        // On SQLite a report without photos learns in its write turn whether its key is taken (one query for the
+        // On an SQLite file a report without photos learns in its write turn whether its key is taken (one query for the
         // whole batch); otherwise the key is looked up first, before photos are stored.
         let batcher = photos.isEmpty ? req.wangge.intake : nil
         if let key, batcher == nil, let earlier = try await CaseQueries.idempotent(key: key, on: req.db) {
@@ -31,7 +31,7 @@ enum CasesAPI {
             throw error
         }
         if let batcher {
-            switch await batcher.submit(prepared.pending, on: req.db) {
+            switch await batcher.submit(prepared.pending) {
             case .stored(let stored, let nearby)?:
                 return try await created(stored, department: prepared.department, duplicates: likelyDuplicates(of: stored, among: nearby),
                                          status: .created, jurisdiction: prepared.jurisdiction, on: req)
