@@ -1,5 +1,8 @@
 import Foundation
 import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
 import Vapor
 import WanggeCore
 import WanggeStore
@@ -37,17 +40,16 @@ public enum IntakeBench {
             let category = try CoreResources.defaultCatalogue().categories.first { $0.handler == .department(.urbanManagement) }!.code
             try await app.server.start(address: .hostname("127.0.0.1", port: port))
             log("server on http://127.0.0.1:\(port), \(grids.count) grids, SQLite at \(dir)")
-            let base = "http://127.0.0.1:\(port)"
-            _ = try await phase(app, count: 200, clients: clients) { _ in try await app.client.get(URI(string: base + "/healthz")) }
-            let trivial = try await phase(app, count: count, clients: clients) { _ in try await app.client.get(URI(string: base + "/healthz")) }
+            _ = try await phase(port: port, count: 200, clients: clients) { c, _ in try await c.send(.GET, "/healthz") }
+            let trivial = try await phase(port: port, count: count, clients: clients) { c, _ in try await c.send(.GET, "/healthz") }
             log(String(format: "healthz: %.0f req/s, p50 %.2f ms, p99 %.2f ms", trivial.perSecond, trivial.p50 * 1000, trivial.p99 * 1000))
             let before = try await CaseQueries.count(on: app.db)
-            let intake = try await phase(app, count: count, clients: clients) { i in
+            let intake = try await phase(port: port, count: count, clients: clients) { c, i in
                 let p = points[i % points.count]
-                return try await app.client.post(URI(string: base + "/api/v1/cases"), headers: ["Idempotency-Key": "bench-\(i)-\(port)"]) { req in
-                    try req.content.encode(BenchReport(category_code: category, description: "路面破损 #\(i)", lat: p.lat, lon: p.lon,
-                                                       reporter: .init(name: "测试", phone: "13800138000")), as: .json)
-                }
+                let body = try plain.encode(BenchReport(category_code: category, description: "路面破损 #\(i)", lat: p.lat, lon: p.lon,
+                                                        reporter: .init(name: "测试", phone: "13800138000")))
+                return try await c.send(.POST, "/api/v1/cases", headers: ["Idempotency-Key": "bench-\(i)-\(port)", "Content-Type": "application/json"],
+                                        body: ByteBuffer(data: body))
             }
             let stored = try await CaseQueries.count(on: app.db) - before
             log(String(format: "intake: %.0f cases/s, p50 %.2f ms, p99 %.2f ms, %d failed, %d stored", intake.perSecond,
@@ -62,8 +64,10 @@ public enum IntakeBench {
         }
     }
 
-    struct BenchReport: Content {
-        struct Reporter: Content { var name: String; var phone: String }
+    private static let plain = JSONEncoder()
+
+    struct BenchReport: Encodable {
+        struct Reporter: Encodable { var name: String; var phone: String }
         var category_code: String
         var description: String
         var lat: Double
@@ -71,19 +75,24 @@ public enum IntakeBench {
         var reporter: Reporter
     }
 
-    /// `count` requests shared by `clients` workers that each send one at a time.
-    static func phase(_ app: Application, count: Int, clients: Int, _ send: @escaping @Sendable (Int) async throws -> ClientResponse) async throws -> Phase {
+    /// `count` requests shared by `clients` workers that each send one at a time on a keep-alive connection of
+    /// their own.
+    static func phase(port: Int, count: Int, clients: Int,
+                      _ send: @escaping @Sendable (BenchConnection, Int) async throws -> HTTPResponseStatus) async throws -> Phase {
+        var connections: [BenchConnection] = []
+        for _ in 0..<clients { connections.append(try await BenchConnection.connect(port: port)) }
+        defer { for c in connections { c.close() } }
         let next = NIOLockedValueBox(0)
         let start = ContinuousClock.now
         let results = try await withThrowingTaskGroup(of: [(Double, Bool)].self) { group in
-            for _ in 0..<clients {
+            for connection in connections {
                 group.addTask {
                     var mine: [(Double, Bool)] = []
                     while true {
                         let i = next.withLockedValue { v -> Int in defer { v += 1 }; return v }
                         guard i < count else { break }
                         let t0 = ContinuousClock.now
-                        let ok = ((try? await send(i))?.status.code).map { $0 < 300 } ?? false
+                        let ok = (try? await send(connection, i)).map { $0.code < 300 } ?? false
                         let d = ContinuousClock.now - t0
                         mine.append((Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18, ok))
                     }
@@ -99,5 +108,80 @@ public enum IntakeBench {
         func pct(_ p: Double) -> Double { latencies.isEmpty ? 0 : latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         return Phase(requests: results.count, seconds: Double(total.components.seconds) + Double(total.components.attoseconds) / 1e18,
                      p50: pct(0.5), p99: pct(0.99), failures: results.filter { !$0.1 }.count)
+    }
+}
+
+/// The load generator's client: one HTTP/1.1 keep-alive connection that sends a request and waits for the whole
+/// answer before the next, as a plain load tool does. Lighter than a general HTTP client (no pool, no redirects,
+/// no body collection), so that less of the shared machine goes to the side that measures.
+final class BenchConnection: Sendable {
+    private let channel: any Channel
+    private let waiter: ResponseWaiter
+
+    private init(channel: any Channel, waiter: ResponseWaiter) {
+        self.channel = channel
+        self.waiter = waiter
+    }
+
+    static func connect(port: Int) async throws -> BenchConnection {
+        let waiter = ResponseWaiter()
+        let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(waiter)
+                }
+            }
+            .connect(host: "127.0.0.1", port: port).get()
+        return BenchConnection(channel: channel, waiter: waiter)
+    }
+
+    /// Sends one request and answers its status once the whole response has arrived.
+    func send(_ method: HTTPMethod, _ uri: String, headers: HTTPHeaders = [:], body: ByteBuffer? = nil) async throws -> HTTPResponseStatus {
+        var head = HTTPRequestHead(version: .http1_1, method: method, uri: uri, headers: headers)
+        head.headers.replaceOrAdd(name: "Host", value: "127.0.0.1")
+        if let body { head.headers.replaceOrAdd(name: "Content-Length", value: "\(body.readableBytes)") }
+        let channel = self.channel, waiter = self.waiter
+        return try await channel.eventLoop.flatSubmit { () -> EventLoopFuture<HTTPResponseStatus> in
+            let answer = channel.eventLoop.makePromise(of: HTTPResponseStatus.self)
+            waiter.waiting = answer
+            channel.write(HTTPClientRequestPart.head(head), promise: nil)
+            if let body { channel.write(HTTPClientRequestPart.body(.byteBuffer(body)), promise: nil) }
+            channel.writeAndFlush(HTTPClientRequestPart.end(nil), promise: nil)
+            return answer.futureResult
+        }.get()
+    }
+
+    func close() { channel.close(promise: nil) }
+}
+
+/// Completes the waiting request with the response's status at the response's end.
+/// Touched on its channel's event loop only.
+private final class ResponseWaiter: ChannelInboundHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPClientResponsePart
+    var waiting: EventLoopPromise<HTTPResponseStatus>?
+    private var status: HTTPResponseStatus = .ok
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head): status = head.status
+        case .body: break
+        case .end:
+            let promise = waiting
+            waiting = nil
+            promise?.succeed(status)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        waiting?.fail(error)
+        waiting = nil
+        context.close(promise: nil)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        waiting?.fail(ChannelError.ioOnClosedChannel)
+        waiting = nil
     }
 }
