@@ -34,10 +34,15 @@ struct ClockDTO: Content {
     init(_ c: CaseClockStatus) { stage = c.stage.rawValue; colour = c.colour.rawValue; usedFraction = c.usedFraction; deadline = c.deadline; paused = c.isPaused }
 }
 
-struct DuplicateDTO: Content { var code: String; var distanceMetres: Double }
+struct DuplicateDTO: Encodable {
+    var code: String
+    var distanceMetres: Double
+    enum CodingKeys: String, CodingKey { case code, distanceMetres = "distance_metres" }
+}
 
-/// What intake returns (201, or 200 for a repeated idempotent request).
-struct CaseCreatedDTO: Content {
+/// What intake returns (201, or 200 for a repeated idempotent request). Its keys are spelled out in snake case,
+/// so that intake, the hot path, can write it with `plainJSON` rather than convert every key (measured).
+struct CaseCreatedDTO: Encodable {
     var id: UUID
     var code: String
     var trackingCode: String
@@ -47,6 +52,19 @@ struct CaseCreatedDTO: Content {
     var routingReason: String
     var deadlines: DeadlinesDTO
     var likelyDuplicates: [DuplicateDTO]
+
+    enum CodingKeys: String, CodingKey {
+        case id, code, trackingCode = "tracking_code", status, area, department, routingReason = "routing_reason", deadlines
+        case likelyDuplicates = "likely_duplicates"
+    }
+
+    /// The API's JSON (ISO 8601 dates, slashes unescaped) without key conversion.
+    static let plainJSON: JSONEncoder = {
+        let e = JSONEncoder()
+        e.dateEncodingStrategy = .iso8601
+        e.outputFormatting = [.withoutEscapingSlashes]
+        return e
+    }()
 }
 
 struct CaseSummaryDTO: Content {

@@ -185,8 +185,8 @@ enum CasesAPI {
             routingReason: c.snapshot.intake.routingReason, deadlines: DeadlinesDTO(c.snapshot.deadlines),
             likelyDuplicates: duplicates.map { DuplicateDTO(code: $0.code, distanceMetres: ($0.distanceMetres * 10).rounded() / 10) })
         if status == .created { req.publish(c, kind: "created", action: CaseActionKind.report.rawValue) }
-        let response = Response(status: status)
-        try response.content.encode(dto, as: .json)
+        let response = Response(status: status, body: .init(data: try CaseCreatedDTO.plainJSON.encode(dto)))
+        response.headers.contentType = .json
         response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(c.id)")
         return response
     }
