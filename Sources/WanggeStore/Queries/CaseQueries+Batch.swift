@@ -89,6 +89,52 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
     }
 
     private func batch(_ pending: [CaseQueries.PendingCase], metres: Double, maxAge: TimeInterval) throws -> [CaseQueries.BatchOutcome] {
+        // First the key checks and the numbers, in order; then the cases and their rows, whose JSON is most of a
+        // batch's own work, on every core at once; then the inserts, in order.
+        var taken: [String: (requestHash: String, caseID: UUID)] = [:]
+        var next: [String: Int] = [:]
+        var plan: [(index: Int, id: UUID, sequence: Int)] = []
+        var outcomes: [CaseQueries.BatchOutcome?] = Array(repeating: nil, count: pending.count)
+        for (i, p) in pending.enumerated() {
+            if let key = p.idempotencyKey, let earlier = try taken[key] ?? keyTaken(key) {
+                outcomes[i] = .keyTaken(requestHash: earlier.requestHash, caseID: earlier.caseID)
+                continue
+            }
+            let sequence = try next[p.prefix] ?? nextSequence(prefix: p.prefix)
+            next[p.prefix] = sequence + 1
+            let id = UUID()
+            plan.append((i, id, sequence))
+            if let key = p.idempotencyKey, let hash = p.requestHash { taken[key] = (hash, id) }
+        }
+        let made = parallelMap(plan) { step in
+            Result { () throws -> Made in
+                let new = try pending[step.index].make(step.sequence), s = new.transition.snapshot
+                return Made(new: new,
+                            caseRow: try CaseQueries.caseRow(id: step.id, code: new.code, trackingCode: new.trackingCode, report: new.report,
+                                                             snapshot: s, areaPath: new.areaPath, version: 1),
+                            actionRow: try CaseQueries.actionRow(new.transition.record, seq: 1, caseID: step.id))
+            }
+        }
+        // A report that cannot become a case (rare) must not leave a gap in the day's numbers or a batch mate's
+        // key naming no case: then the batch goes in one report after another.
+        if made.contains(where: { if case .failure = $0 { true } else { false } }) {
+            return try sequentially(pending, metres: metres, maxAge: maxAge)
+        }
+        for (step, result) in zip(plan, made) {
+            guard case .success(let m) = result else { continue }
+            outcomes[step.index] = try store(m.new, id: step.id, caseRow: m.caseRow, actionRow: m.actionRow)
+        }
+        return try withNearby(outcomes.map { $0! }, metres: metres, maxAge: maxAge)
+    }
+
+    private struct Made: Sendable {
+        var new: NewCase
+        var caseRow: CaseQueries.CaseRow
+        var actionRow: CaseQueries.ActionRow
+    }
+
+    /// The batch one report after another, each rejection in its place.
+    private func sequentially(_ pending: [CaseQueries.PendingCase], metres: Double, maxAge: TimeInterval) throws -> [CaseQueries.BatchOutcome] {
         var taken: [String: (requestHash: String, caseID: UUID)] = [:]
         var next: [String: Int] = [:]
         var outcomes: [CaseQueries.BatchOutcome] = []
@@ -101,18 +147,26 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
             let new: NewCase
             do { new = try p.make(sequence) } catch { outcomes.append(.rejected(error)); continue }
             next[p.prefix] = sequence + 1
-            let id = UUID(), s = new.transition.snapshot
-            try insert(try CaseQueries.caseRow(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report, snapshot: s,
-                                               areaPath: new.areaPath, version: 1))
-            try insert(try CaseQueries.actionRow(new.transition.record, seq: 1, caseID: id))
-            if let key = new.idempotencyKey, let hash = new.requestHash {
-                try insert(CaseQueries.IdempotencyRow(id: UUID(), key: key, request_hash: hash, case_id: id, created_at: s.reportedAt))
-                taken[key] = (hash, id)
-            }
-            outcomes.append(.stored(StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report,
-                                               snapshot: s, version: 1, reportedAt: s.reportedAt), nearby: []))
+            let id = UUID()
+            outcomes.append(try store(new, id: id, caseRow: try CaseQueries.caseRow(id: id, code: new.code, trackingCode: new.trackingCode,
+                                                                                   report: new.report, snapshot: new.transition.snapshot,
+                                                                                   areaPath: new.areaPath, version: 1),
+                                      actionRow: try CaseQueries.actionRow(new.transition.record, seq: 1, caseID: id)))
+            if let key = new.idempotencyKey, let hash = new.requestHash { taken[key] = (hash, id) }
         }
         return try withNearby(outcomes, metres: metres, maxAge: maxAge)
+    }
+
+    /// Inserts a new case's rows and key.
+    private func store(_ new: NewCase, id: UUID, caseRow: CaseQueries.CaseRow, actionRow: CaseQueries.ActionRow) throws -> CaseQueries.BatchOutcome {
+        let s = new.transition.snapshot
+        try insert(caseRow)
+        try insert(actionRow)
+        if let key = new.idempotencyKey, let hash = new.requestHash {
+            try insert(CaseQueries.IdempotencyRow(id: UUID(), key: key, request_hash: hash, case_id: id, created_at: s.reportedAt))
+        }
+        return .stored(StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report, snapshot: s,
+                                  version: 1, reportedAt: s.reportedAt), nearby: [])
     }
 
     /// Each stored outcome with its duplicate candidates, read after every insert so that batch mates find each
@@ -279,3 +333,16 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         sqlite_nio_sqlite3_column_type(s, column) == SQLITE_NULL ? nil : sqlite_nio_sqlite3_column_double(s, column)
     }
 }
+
+/// `transform` of every element, on as many threads as there are cores.
+private func parallelMap<T: Sendable, U: Sendable>(_ items: [T], _ transform: @escaping @Sendable (T) -> U) -> [U] {
+    guard items.count > 1 else { return items.map(transform) }
+    return [U](unsafeUninitializedCapacity: items.count) { buffer, count in
+        let slots = Slots(base: buffer.baseAddress!)
+        DispatchQueue.concurrentPerform(iterations: items.count) { i in (slots.base + i).initialize(to: transform(items[i])) }
+        count = items.count
+    }
+}
+
+/// The result slots of `parallelMap`: each iteration writes its own slot only.
+private struct Slots<U>: @unchecked Sendable { let base: UnsafeMutablePointer<U> }
