@@ -2,8 +2,11 @@
 public enum CaseState: String, CaseIterable, Codable, Sendable {
     case reported, accepted, rejected, merged, dispatched, signed, resolved, verified, closed
 
+    /// Out of the loop for good.
+    public static let finished: [CaseState] = [.rejected, .merged, .closed]
+
     /// Still in the loop: not rejected, merged or closed. Duplicates are looked for among open cases only.
-    public var isOpen: Bool { ![.rejected, .merged, .closed].contains(self) }
+    public var isOpen: Bool { !Self.finished.contains(self) }
 
     public var nameZH: String {
         switch self {

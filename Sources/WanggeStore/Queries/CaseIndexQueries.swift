@@ -90,7 +90,7 @@ public enum CaseIndexQueries {
             .join(SQLAlias(SQLIdentifier(CaseModel.schema), as: SQLIdentifier("c")), method: SQLJoinMethod.inner,
                   on: SQLColumn("case_id", table: "s"), .equal, SQLColumn("id", table: "c"))
             .where(SQLColumn("area_path", table: "s"), .like, SQLBind(scopePath + "%"))
-            .where(SQLColumn("state", table: "c"), .notIn, SQLBind.group([CaseState.rejected, .merged, .closed].map(\.rawValue)))
+            .where(SQLColumn("state", table: "c"), .notIn, SQLBind.group(CaseState.finished.map(\.rawValue)))
             .orderBy(SQLOrderBy(expression: SQLColumn("raised_at", table: "s"), direction: SQLDirection.descending)).limit(limit)
             .all(decoding: OpenSupervision.self)
         return rows

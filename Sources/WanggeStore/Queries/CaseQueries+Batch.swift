@@ -90,71 +90,52 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
 
     private func batch(_ pending: [CaseQueries.PendingCase], metres: Double, maxAge: TimeInterval) throws -> [CaseQueries.BatchOutcome] {
         // First the key checks and the numbers, in order; then the cases and their rows, whose JSON is most of a
-        // batch's own work, on every core at once; then the inserts, in order.
-        var taken: [String: (requestHash: String, caseID: UUID)] = [:]
-        var next: [String: Int] = [:]
-        var plan: [(index: Int, id: UUID, sequence: Int)] = []
-        var outcomes: [CaseQueries.BatchOutcome?] = Array(repeating: nil, count: pending.count)
-        for (i, p) in pending.enumerated() {
-            if let key = p.idempotencyKey, let earlier = try taken[key] ?? keyTaken(key) {
-                outcomes[i] = .keyTaken(requestHash: earlier.requestHash, caseID: earlier.caseID)
-                continue
+        // batch's own work, on every core at once; then the inserts, in order. A report that cannot become a case
+        // (rare) is left out and the rest planned again, so that it leaves no gap in the day's numbers and no
+        // batch mate's key names a case that was never written.
+        var rejected: [Int: any Error] = [:]
+        while true {
+            var taken: [String: (requestHash: String, caseID: UUID)] = [:]
+            var next: [String: Int] = [:]
+            var plan: [(index: Int, id: UUID, sequence: Int)] = []
+            var outcomes: [CaseQueries.BatchOutcome?] = pending.indices.map { i in rejected[i].map { .rejected($0) } }
+            for (i, p) in pending.enumerated() where rejected[i] == nil {
+                if let key = p.idempotencyKey, let earlier = try taken[key] ?? keyTaken(key) {
+                    outcomes[i] = .keyTaken(requestHash: earlier.requestHash, caseID: earlier.caseID)
+                    continue
+                }
+                let sequence = try next[p.prefix] ?? nextSequence(prefix: p.prefix)
+                next[p.prefix] = sequence + 1
+                let id = UUID()
+                plan.append((i, id, sequence))
+                if let key = p.idempotencyKey, let hash = p.requestHash { taken[key] = (hash, id) }
             }
-            let sequence = try next[p.prefix] ?? nextSequence(prefix: p.prefix)
-            next[p.prefix] = sequence + 1
-            let id = UUID()
-            plan.append((i, id, sequence))
-            if let key = p.idempotencyKey, let hash = p.requestHash { taken[key] = (hash, id) }
-        }
-        let made = parallelMap(plan) { step in
-            Result { () throws -> Made in
-                let new = try pending[step.index].make(step.sequence), s = new.transition.snapshot
-                return Made(new: new,
-                            caseRow: try CaseQueries.caseRow(id: step.id, code: new.code, trackingCode: new.trackingCode, report: new.report,
-                                                             snapshot: s, areaPath: new.areaPath, version: 1),
-                            actionRow: try CaseQueries.actionRow(new.transition.record, seq: 1, caseID: step.id))
+            let made = parallelMap(plan) { step in
+                Result { () throws -> Made in
+                    let new = try pending[step.index].make(step.sequence), s = new.transition.snapshot
+                    return Made(new: new,
+                                caseRow: try CaseQueries.caseRow(id: step.id, code: new.code, trackingCode: new.trackingCode,
+                                                                 report: new.report, snapshot: s, areaPath: new.areaPath, version: 1),
+                                actionRow: try CaseQueries.actionRow(new.transition.record, seq: 1, caseID: step.id))
+                }
             }
+            var retry = false
+            for (step, result) in zip(plan, made) {
+                if case .failure(let error) = result { rejected[step.index] = error; retry = true }
+            }
+            if retry { continue }
+            for (step, result) in zip(plan, made) {
+                guard case .success(let m) = result else { continue }
+                outcomes[step.index] = try store(m.new, id: step.id, caseRow: m.caseRow, actionRow: m.actionRow)
+            }
+            return try withNearby(outcomes.map { $0! }, metres: metres, maxAge: maxAge)
         }
-        // A report that cannot become a case (rare) must not leave a gap in the day's numbers or a batch mate's
-        // key naming no case: then the batch goes in one report after another.
-        if made.contains(where: { if case .failure = $0 { true } else { false } }) {
-            return try sequentially(pending, metres: metres, maxAge: maxAge)
-        }
-        for (step, result) in zip(plan, made) {
-            guard case .success(let m) = result else { continue }
-            outcomes[step.index] = try store(m.new, id: step.id, caseRow: m.caseRow, actionRow: m.actionRow)
-        }
-        return try withNearby(outcomes.map { $0! }, metres: metres, maxAge: maxAge)
     }
 
     private struct Made: Sendable {
         var new: NewCase
         var caseRow: CaseQueries.CaseRow
         var actionRow: CaseQueries.ActionRow
-    }
-
-    /// The batch one report after another, each rejection in its place.
-    private func sequentially(_ pending: [CaseQueries.PendingCase], metres: Double, maxAge: TimeInterval) throws -> [CaseQueries.BatchOutcome] {
-        var taken: [String: (requestHash: String, caseID: UUID)] = [:]
-        var next: [String: Int] = [:]
-        var outcomes: [CaseQueries.BatchOutcome] = []
-        for p in pending {
-            if let key = p.idempotencyKey, let earlier = try taken[key] ?? keyTaken(key) {
-                outcomes.append(.keyTaken(requestHash: earlier.requestHash, caseID: earlier.caseID))
-                continue
-            }
-            let sequence = try next[p.prefix] ?? nextSequence(prefix: p.prefix)
-            let new: NewCase
-            do { new = try p.make(sequence) } catch { outcomes.append(.rejected(error)); continue }
-            next[p.prefix] = sequence + 1
-            let id = UUID()
-            outcomes.append(try store(new, id: id, caseRow: try CaseQueries.caseRow(id: id, code: new.code, trackingCode: new.trackingCode,
-                                                                                   report: new.report, snapshot: new.transition.snapshot,
-                                                                                   areaPath: new.areaPath, version: 1),
-                                      actionRow: try CaseQueries.actionRow(new.transition.record, seq: 1, caseID: id)))
-            if let key = new.idempotencyKey, let hash = new.requestHash { taken[key] = (hash, id) }
-        }
-        return try withNearby(outcomes, metres: metres, maxAge: maxAge)
     }
 
     /// Inserts a new case's rows and key.
@@ -184,7 +165,12 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         let s = try statement("SELECT request_hash, case_id FROM idempotency_keys WHERE key = ?1")
         bind(s, 1, key)
         var found: (String, UUID)?
-        try each(s) { found = (text($0, 0) ?? "", UUID(uuidString: text($0, 1) ?? "") ?? UUID()) }
+        try each(s) { row in
+            guard let hash = text(row, 0), let caseID = text(row, 1).flatMap(UUID.init(uuidString:)) else {
+                throw StoreError.corrupt("idempotency key \(key) has no request hash or case")
+            }
+            found = (hash, caseID)
+        }
         return found
     }
 
@@ -195,7 +181,7 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         bind(s, 2, prefix + ".")
         var latest: String?
         try each(s) { latest = text($0, 0) }
-        return (latest.flatMap { Int($0.split(separator: "-").last ?? "") } ?? 0) + 1
+        return CaseQueries.sequence(after: latest)
     }
 
     private func insert(_ r: CaseQueries.CaseRow) throws {
@@ -236,7 +222,7 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         let s = try statement("""
             SELECT code, category_code, lat, lon, reported_at, state FROM cases \
             WHERE category_code = ?1 AND lat >= ?2 AND lat <= ?3 AND lon >= ?4 AND lon <= ?5 AND reported_at >= ?6 \
-            AND state NOT IN ('\(CaseState.rejected.rawValue)', '\(CaseState.merged.rawValue)', '\(CaseState.closed.rawValue)')
+            AND state NOT IN (\(CaseState.finished.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
             """)
         let box = CaseQueries.DuplicateBox(categoryCode: c.report.categoryCode, around: point, metres: metres)
         bind(s, 1, box.categoryCode); bind(s, 2, box.lat.lowerBound); bind(s, 3, box.lat.upperBound)

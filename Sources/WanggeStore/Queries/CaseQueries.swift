@@ -222,8 +222,12 @@ public enum CaseQueries {
         let latest = try await sql.select().column("code").from(CaseModel.schema)
             .where("code", .greaterThan, prefix + "-").where("code", .lessThan, prefix + ".")
             .orderBy("code", .descending).limit(1).first()
-        let code = try latest?.decode(column: "code", as: String.self)
-        return (code.flatMap { Int($0.split(separator: "-").last ?? "") } ?? 0) + 1
+        return sequence(after: try latest?.decode(column: "code", as: String.self))
+    }
+
+    /// The number after the one that ends `latest`, the last code of a prefix (1 when there is none).
+    static func sequence(after latest: String?) -> Int {
+        (latest.flatMap { Int($0.split(separator: "-").last ?? "") } ?? 0) + 1
     }
 
     /// A page of the cases that pass the filter, newest first, and how many pass in all (0 when not `counting`).
@@ -276,7 +280,7 @@ public enum CaseQueries {
             .where("lat", .greaterThanOrEqual, box.lat.lowerBound).where("lat", .lessThanOrEqual, box.lat.upperBound)
             .where("lon", .greaterThanOrEqual, box.lon.lowerBound).where("lon", .lessThanOrEqual, box.lon.upperBound)
             .where("reported_at", .greaterThanOrEqual, since)
-            .where("state", .notIn, [CaseState.rejected, .merged, .closed].map(\.rawValue))
+            .where("state", .notIn, CaseState.finished.map(\.rawValue))
             .all().map(duplicateCandidate)
     }
 
@@ -318,7 +322,7 @@ public enum CaseQueries {
             .filter(\.$reportedAt < period.end)
             .group(.or) { g in
                 g.filter(\.$updatedAt >= period.start).filter(\.$closureDueAt >= period.start)
-                    .filter(\.$state !~ [CaseState.rejected, .merged, .closed].map(\.rawValue))
+                    .filter(\.$state !~ CaseState.finished.map(\.rawValue))
             }
             .all()
         return Array(try await CaseIndexQueries.histories(ids: cases.map { try $0.requireID() }, on: db).values)
