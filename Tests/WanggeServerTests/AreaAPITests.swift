@@ -128,9 +128,20 @@ final class AreaAPITests: XCTestCase {
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertContains(res.body.string, "\"database\":\"ok\"")
             }
-            try await app.test(.GET, "/metrics") { res async throws in
+            // In process there is no client address: not loopback, so /metrics does not answer.
+            try await app.test(.GET, "/metrics") { res async throws in XCTAssertEqual(res.status, .notFound) }
+        }
+        // Over a real connection from loopback it does.
+        try await withApp { app, _ in
+            try await app.testable(method: .running(hostname: "127.0.0.1", port: 0)).test(.GET, "/metrics") { res async throws in
                 XCTAssertEqual(res.status, .ok)
                 XCTAssertContains(res.body.string, "http_requests_total")
+            }
+        }
+        // Configured off, it answers nobody, loopback included.
+        try await withApp(configure: { $0.network.metricsAllowed = nil }) { app, _ in
+            try await app.testable(method: .running(hostname: "127.0.0.1", port: 0)).test(.GET, "/metrics") { res async throws in
+                XCTAssertEqual(res.status, .notFound)
             }
         }
     }
@@ -144,13 +155,13 @@ final class AreaAPITests: XCTestCase {
             try await app.test(.GET, "/api/v1/calendar", headers: ["Authorization": "Bearer \(op)"]) { res async throws in
                 XCTAssertContains(res.body.string, "\"missing_years\":[2027]")
             }
-            try await app.test(.PUT, "/api/v1/calendar/2027", headers: ["Authorization": "Bearer \(op)"], body: .init(string: year2027)) { res async throws in
+            try await app.test(.PUT, "/api/v1/calendar/2027", headers: ["Authorization": "Bearer \(op)", "Content-Type": "application/json"], body: .init(string: year2027)) { res async throws in
                 XCTAssertEqual(res.status, .forbidden)
             }
-            try await app.test(.PUT, "/api/v1/calendar/2027", headers: ["Authorization": "Bearer \(admin)"], body: .init(string: #"{"off": [{"name": "x", "from": "2026-01-01", "to": "2026-01-02"}], "work": []}"#)) { res async throws in
+            try await app.test(.PUT, "/api/v1/calendar/2027", headers: ["Authorization": "Bearer \(admin)", "Content-Type": "application/json"], body: .init(string: #"{"off": [{"name": "x", "from": "2026-01-01", "to": "2026-01-02"}], "work": []}"#)) { res async throws in
                 XCTAssertEqual(res.status, .badRequest)  // a 2026 date in the 2027 schedule
             }
-            try await app.test(.PUT, "/api/v1/calendar/2027", headers: ["Authorization": "Bearer \(admin)"], body: .init(string: year2027)) { res async throws in
+            try await app.test(.PUT, "/api/v1/calendar/2027", headers: ["Authorization": "Bearer \(admin)", "Content-Type": "application/json"], body: .init(string: year2027)) { res async throws in
                 XCTAssertEqual(res.status, .ok, res.body.string)
                 XCTAssertContains(res.body.string, "\"missing_years\":[]")
             }

@@ -85,37 +85,39 @@ final class AuthTests: XCTestCase {
                 XCTAssertEqual(res.status, .seeOther)
                 XCTAssertEqual(res.headers.first(name: .location), "/login?next=/areas")
             }
-            var cookie = ""
-            try await app.test(.POST, "/login", beforeRequest: { req async throws in
-                try req.content.encode(["username": "eastop", "password": "password1", "next": "/areas"], as: .urlEncodedForm)
-            }) { res async throws in
-                XCTAssertEqual(res.status, .seeOther)
-                cookie = res.headers.setCookie?[StaffAuthentication.cookieName]?.string ?? ""
-                XCTAssertFalse(cookie.isEmpty)
-            }
-            try await app.test(.GET, "/areas", headers: ["Cookie": "\(StaffAuthentication.cookieName)=\(cookie)"]) { res async throws in
-                XCTAssertEqual(res.status, .ok)
-                XCTAssertContains(res.body.string, "东镇受理员")
-            }
-            try await app.test(.POST, "/logout", headers: ["Cookie": "\(StaffAuthentication.cookieName)=\(cookie)"]) { res async throws in
-                XCTAssertEqual(res.status, .seeOther)
-            }
-            try await app.test(.GET, "/areas", headers: ["Cookie": "\(StaffAuthentication.cookieName)=\(cookie)"]) { res async throws in
-                XCTAssertEqual(res.status, .seeOther)
-            }
-            try await app.test(.POST, "/login", beforeRequest: { req async throws in
-                try req.content.encode(["username": "eastop", "password": "nope-nope"], as: .urlEncodedForm)
-            }) { res async throws in
-                XCTAssertEqual(res.status, .unauthorized)
-                XCTAssertContains(res.body.string, "用户名或密码错误")
-                XCTAssertContains(res.body.string, "aria-invalid=\"true\"")
-            }
+            let browser = Browser(app)
+            try await browser.get("/login?next=/areas")
+            var res = try await browser.post("/login", form: ["username": "eastop", "password": "password1", "next": "/areas"])
+            XCTAssertEqual(res.status, .seeOther)
+            XCTAssertEqual(res.headers.first(name: .location), "/areas")
+            let cookie = try XCTUnwrap(res.headers.setCookie?[StaffAuthentication.cookieName])
+            XCTAssertTrue(cookie.isHTTPOnly)
+            XCTAssertEqual(cookie.sameSite, .lax)
+            XCTAssertFalse(cookie.isSecure, "plain http unless PUBLIC_URL is https")
+            res = try await browser.get("/areas")
+            XCTAssertEqual(res.status, .ok)
+            XCTAssertContains(res.body.string, "东镇受理员")
+            res = try await browser.post("/logout", form: [:])
+            XCTAssertEqual(res.status, .seeOther)
+            res = try await browser.get("/areas")
+            XCTAssertEqual(res.status, .seeOther)
+            try await browser.get("/login")
+            res = try await browser.post("/login", form: ["username": "eastop", "password": "nope-nope"])
+            XCTAssertEqual(res.status, .unauthorized)
+            XCTAssertContains(res.body.string, "用户名或密码错误")
+            XCTAssertContains(res.body.string, "aria-invalid=\"true\"")
         }
     }
 
     func testTheLoginPageDoesNotRedirectOffSite() {
-        XCTAssertEqual(SessionPages.safeNext("//evil.example/x"), "/areas")
-        XCTAssertEqual(SessionPages.safeNext("https://evil.example"), "/areas")
+        XCTAssertNil(SessionPages.safeNext("//evil.example/x"))
+        XCTAssertNil(SessionPages.safeNext("https://evil.example"))
+        XCTAssertNil(SessionPages.safeNext("/\t/evil.example"))
+        XCTAssertNil(SessionPages.safeNext("/\\evil.example"))
+        XCTAssertNil(SessionPages.safeNext("/areas\r\nSet-Cookie: x=1"))
+        XCTAssertNil(SessionPages.safeNext("/a b"))
+        XCTAssertNil(SessionPages.safeNext("areas"))
         XCTAssertEqual(SessionPages.safeNext("/areas?focus=1"), "/areas?focus=1")
+        XCTAssertEqual(SessionPages.safeNext("/cases/AL-20261123-000001?back=%3Ftab%3Dall"), "/cases/AL-20261123-000001?back=%3Ftab%3Dall")
     }
 }

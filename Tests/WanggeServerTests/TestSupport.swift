@@ -27,12 +27,17 @@ func testConfig() -> AppConfig {
     } else {
         database = .sqlite(path: dir + "/wangge.sqlite")
     }
-    return AppConfig(database: database, dataDirectory: dir, logLevel: .warning, demoPassword: "demo-password", tokenLifetime: 3600, bcryptCost: 4)
+    var config = AppConfig(database: database, dataDirectory: dir, logLevel: .warning, demoPassword: "demo-password", tokenLifetime: 3600, bcryptCost: 4)
+    // Tests make many requests from one (unknown) address; the rate-limit tests turn the limits back on.
+    config.rateLimits = .off
+    return config
 }
 
 /// Runs `body` with a migrated app on an empty database and always shuts it down.
-func withApp(clock: TestClock = TestClock(), _ body: (Application, TestClock) async throws -> Void) async throws {
-    let config = testConfig()
+func withApp(clock: TestClock = TestClock(), configure: (inout AppConfig) -> Void = { _ in },
+             _ body: (Application, TestClock) async throws -> Void) async throws {
+    var config = testConfig()
+    configure(&config)
     let app = try await AppFactory.make(config, clock: clock, environment: .testing)
     defer { try? FileManager.default.removeItem(atPath: config.dataDirectory) }
     do {
@@ -117,4 +122,78 @@ struct ErrorBody: Decodable {
 
 enum WanggeStoreProbe {
     static func areaCount(_ app: Application) async throws -> Int { try await AreaQueries.count(on: app.db) }
+}
+
+/// A browser's view of the pages: it keeps the cookies the site sets and sends back the page's CSRF token with its
+/// forms and writes, as the real pages do.
+final class Browser: @unchecked Sendable {
+    let app: Application
+    var cookies: [String: String] = [:]
+    /// The CSRF token of the last page seen.
+    var token = ""
+    /// Headers a browser adds to every request (an `Origin`, say).
+    var extraHeaders: HTTPHeaders = [:]
+
+    init(_ app: Application) { self.app = app }
+
+    var cookieHeader: HTTPHeaders {
+        var h = extraHeaders
+        if !cookies.isEmpty { h.replaceOrAdd(name: .cookie, value: cookies.map { "\($0.key)=\($0.value)" }.joined(separator: "; ")) }
+        return h
+    }
+
+    private func keep(_ res: XCTHTTPResponse) {
+        for (name, value) in res.headers.setCookie?.all ?? [:] {
+            if value.string.isEmpty { cookies.removeValue(forKey: name) } else { cookies[name] = value.string }
+        }
+        if let range = res.body.string.range(of: #"<meta name="csrf-token" content="([0-9a-f]+)">"#, options: .regularExpression) {
+            token = String(res.body.string[range].split(separator: "\"")[3])
+        }
+    }
+
+    @discardableResult
+    func get(_ path: String, headers: HTTPHeaders = [:]) async throws -> XCTHTTPResponse {
+        var h = cookieHeader
+        h.add(contentsOf: headers)
+        var out: XCTHTTPResponse? = nil
+        try await app.test(.GET, path, headers: h) { res async throws in out = res }
+        keep(out!)
+        return out!
+    }
+
+    /// Posts a page form with the page's token (unless `token` says otherwise).
+    @discardableResult
+    func post(_ path: String, form: [String: String], token: String? = nil, headers: HTTPHeaders = [:]) async throws -> XCTHTTPResponse {
+        var fields = form
+        fields["csrf"] = token ?? self.token
+        var h = cookieHeader
+        h.add(contentsOf: headers)
+        var out: XCTHTTPResponse? = nil
+        try await app.test(.POST, path, headers: h, beforeRequest: { req async throws in
+            try req.content.encode(fields, as: .urlEncodedForm)
+        }) { res async throws in out = res }
+        keep(out!)
+        return out!
+    }
+
+    /// A JSON write through the API with the session cookie, as the pages' scripts make it.
+    @discardableResult
+    func api(_ method: HTTPMethod, _ path: String, json: String, token: String? = nil, headers: HTTPHeaders = [:]) async throws -> XCTHTTPResponse {
+        var h = cookieHeader
+        h.add(contentsOf: headers)
+        h.replaceOrAdd(name: .contentType, value: "application/json")
+        if let t = token ?? (self.token.isEmpty ? nil : self.token) { h.replaceOrAdd(name: "X-CSRF-Token", value: t) }
+        var out: XCTHTTPResponse? = nil
+        try await app.test(method, path, headers: h, body: ByteBuffer(string: json)) { res async throws in out = res }
+        keep(out!)
+        return out!
+    }
+
+    /// Signs in through the sign-in page.
+    func signIn(_ username: String, _ password: String = "password1") async throws {
+        try await get("/login")
+        let res = try await post("/login", form: ["username": username, "password": password])
+        XCTAssertEqual(res.status, .seeOther, res.body.string)
+        try await get("/areas")
+    }
 }

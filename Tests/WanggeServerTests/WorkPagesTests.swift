@@ -162,17 +162,14 @@ final class WorkPagesTests: XCTestCase {
             try await app.test(.GET, "/track?code=\(created.trackingCode.lowercased())") { res async throws in
                 XCTAssertEqual(res.status, .seeOther)
             }
-            try await app.test(.GET, "/track/\(created.trackingCode)") { res async throws in
-                XCTAssertEqual(res.status, .ok)
-                XCTAssertFalse(res.body.string.contains("name=\"rating\""), "no rating before closing")
-                XCTAssertFalse(res.body.string.contains("张三"), "no personal data on the public page")
-            }
+            let browser = Browser(app)
+            let page = try await browser.get("/track/\(created.trackingCode)")
+            XCTAssertEqual(page.status, .ok)
+            XCTAssertFalse(page.body.string.contains("name=\"rating\""), "no rating before closing")
+            XCTAssertFalse(page.body.string.contains("张三"), "no personal data on the public page")
             // rating an open case through the form is refused and says so, writing nothing
-            try await app.test(.POST, "/track/\(created.trackingCode)/rating", beforeRequest: { req async throws in
-                try req.content.encode(["rating": "satisfied"], as: .urlEncodedForm)
-            }) { res async throws in
-                XCTAssertEqual(res.status, .conflict)
-            }
+            let res = try await browser.post("/track/\(created.trackingCode)/rating", form: ["rating": "satisfied"])
+            XCTAssertEqual(res.status, .conflict)
         }
     }
 

@@ -50,10 +50,3 @@ public struct GridTeamMember: Hashable, Sendable, Codable {
         self.username = username
     }
 }
-
-/// Masks a mobile number for views that do not need it: 138****5678.
-public func maskedPhone(_ phone: String) -> String {
-    let chars = Array(phone)
-    guard chars.count >= 7 else { return String(repeating: "*", count: chars.count) }
-    return String(chars.prefix(3)) + String(repeating: "*", count: chars.count - 7) + String(chars.suffix(4))
-}

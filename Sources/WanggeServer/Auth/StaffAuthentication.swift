@@ -24,13 +24,32 @@ struct StaffAuthentication: AsyncMiddleware {
     static let cookieName = "wangge_session"
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let secret = req.headers.bearerAuthorization?.token ?? req.cookies[Self.cookieName]?.string
-        if let secret, !secret.isEmpty {
-            req.staff = try await AccountQueries.account(tokenHash: TokenSecret.hash(secret), now: req.now, on: req.db)
+        let bearer = req.headers.bearerAuthorization?.token
+        let cookie = req.cookies[Self.cookieName]?.string
+        guard let secret = bearer ?? cookie, !secret.isEmpty else { return try await next.respond(to: req) }
+        // A secret no longer than ours, or it is not one of ours (and need not be hashed).
+        if secret.utf8.count <= 128, let found = try await AccountQueries.session(tokenHash: TokenSecret.hash(secret), now: req.now, on: req.db) {
+            req.staff = found.account
+            req.session = Session(tokenHash: TokenSecret.hash(secret), expiresAt: found.expiresAt, viaCookie: bearer == nil)
+        } else if bearer != nil {
+            throw APIError(.unauthorized, "unauthorized", "the bearer token is unknown or has expired; ask for a new one at /api/v1/auth/token")
+        } else {
+            req.session = nil
+            req.storage[StaleSessionKey.self] = true
         }
         return try await next.respond(to: req)
     }
 }
+
+/// The session or token the request was signed in with.
+struct Session: Sendable {
+    var tokenHash: String
+    var expiresAt: Date
+    /// Signed in by the page cookie (ambient: writes need the CSRF token), not by `Authorization: Bearer`.
+    var viaCookie: Bool
+}
+
+private struct StaleSessionKey: StorageKey { typealias Value = Bool }
 
 extension Request {
     private struct StaffKey: StorageKey { typealias Value = StaffAccount }
@@ -44,28 +63,50 @@ extension Request {
         guard let staff else { throw APIError.unauthorized }
         return staff
     }
+
+    private struct SessionKey: StorageKey { typealias Value = Session }
+
+    var session: Session? {
+        get { storage[SessionKey.self] }
+        set { storage[SessionKey.self] = newValue }
+    }
+
+    /// The request carried a page session that has ended (signed out or expired).
+    var hasStaleSession: Bool { storage[StaleSessionKey.self] ?? false }
 }
 
-/// Signing in: password check, throttling of repeated failures per user name, and issuing the secret.
+/// Signing in: password check, throttling, and issuing the secret.
+///
+/// Failures slow further attempts, never lock anyone out: they are counted per user name *and client address*
+/// (doubling waits after five, up to five minutes) and per client address whatever the name (`SIGN_INS_PER_MINUTE`).
+/// Someone guessing `admin`'s password from elsewhere therefore slows only themselves; the real admin, from their
+/// own address, signs in at once. A guesser with many addresses is held by each address's limit and bcrypt's cost.
 enum SignIn {
     static let policy = SignInThrottlePolicy()
+    static let maximumUsername = 64
+    static let maximumPassword = 512
 
     static func attempt(username: String, password: String, kind: TokenKind, on req: Request) async throws -> (secret: String, expiresAt: Date, account: StaffAccount) {
+        guard username.utf8.count <= maximumUsername else { throw APIError.badRequest("username is at most \(maximumUsername) characters", field: "username") }
+        guard password.utf8.count <= maximumPassword else { throw APIError.badRequest("password is at most \(maximumPassword) characters", field: "password") }
         let now = req.now
-        if let f = try await AccountQueries.failures(username: username, on: req.db),
+        let client = req.client.limitKey
+        if let wait = req.wangge.limiters.signIns.check(client, now: now) {
+            throw APIError.tooManyRequests(wait: wait, field: "username", message: "too many failed sign-ins from your address")
+        }
+        let throttleKey = username + "\n" + client
+        if let f = try await AccountQueries.failures(username: throttleKey, on: req.db),
            let wait = policy.remainingWait(failures: f.count, lastFailureAt: f.last, now: now) {
-            var e = APIError(.tooManyRequests, "too_many_attempts",
-                             "too many failed sign-ins for this user name; try again in \(Int(wait.rounded(.up))) s", field: "username")
-            e.headers.replaceOrAdd(name: .retryAfter, value: "\(Int(wait.rounded(.up)))")
-            throw e
+            throw APIError.tooManyRequests(wait: wait, field: "username", message: "too many failed sign-ins for this user name from your address")
         }
         let creds = try await AccountQueries.credentials(username: username, on: req.db)
         let ok = try await req.password.async.verify(password, created: creds?.passwordHash ?? req.wangge.decoyHash)
         guard ok, let creds else {
-            try await AccountQueries.recordFailure(username: username, at: now, on: req.db)
+            req.wangge.limiters.signIns.charge(client, now: now)
+            try await AccountQueries.recordFailure(username: throttleKey, at: now, on: req.db)
             throw APIError(.unauthorized, "invalid_credentials", "user name or password is wrong", field: "password")
         }
-        try await AccountQueries.clearFailures(username: username, on: req.db)
+        try await AccountQueries.clearFailures(username: throttleKey, on: req.db)
         let secret = TokenSecret.generate()
         let expires = now.addingTimeInterval(req.wangge.config.tokenLifetime)
         try await AccountQueries.storeToken(hash: TokenSecret.hash(secret), userID: creds.account.id, kind: kind.rawValue,

@@ -40,9 +40,12 @@ public func configure(_ app: Application, config: AppConfig, clock: any WallCloc
     app.http.server.configuration.hostname = config.host
     app.http.server.configuration.port = config.port
     app.http.server.configuration.responseCompression = .enabled
-    app.routes.defaultMaxBodySize = "1mb"
+    app.routes.defaultMaxBodySize = ByteCount(value: config.limits.jsonBytes)
+    // Compressed request bodies are not unpacked: a few kilobytes of gzip can unpack to gigabytes.
+    app.http.server.configuration.requestDecompression = .disabled
 
     app.middleware = Middlewares()
+    app.middleware.use(SecurityHeaders())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(ErrorRendering())
     if let resources = Bundle.module.resourcePath {

@@ -31,8 +31,10 @@ enum HealthController {
         return response
     }
 
-    /// `GET /metrics`: every swift-metrics measurement in Prometheus text format.
+    /// `GET /metrics`: every swift-metrics measurement in Prometheus text format, for the addresses `METRICS_ALLOW`
+    /// names (loopback by default); to everyone else it does not exist.
     static func metrics(_ req: Request) async throws -> Response {
+        guard let allowed = req.wangge.config.network.metricsAllowed, req.client.isIn(allowed) else { throw APIError.notFound("no such page") }
         let response = Response(status: .ok, body: .init(string: MetricsBackend.registry.emitToString()))
         response.headers.contentType = HTTPMediaType(type: "text", subType: "plain", parameters: ["version": "0.0.4", "charset": "utf-8"])
         return response

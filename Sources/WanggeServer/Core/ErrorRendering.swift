@@ -8,10 +8,14 @@ struct ErrorRendering: AsyncMiddleware {
             return try await next.respond(to: req)
         } catch {
             let api = Self.apiError(error)
+            // The route, not the raw path (a client may send kilobytes of it), and the error's type at error level: its
+            // full text can hold file paths and data, so it is logged only at debug.
+            let route = req.route.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" } ?? "unrouted"
             if api.status == .internalServerError {
-                req.logger.error("request failed", metadata: ["path": .string(req.url.path), "error": .string(String(reflecting: error))])
+                req.logger.error("request failed", metadata: ["route": .string(route), "error": .string(String(describing: type(of: error)))])
+                req.logger.debug("request failed", metadata: ["route": .string(route), "detail": .string(String(String(reflecting: error).prefix(2_000)))])
             } else {
-                req.logger.debug("client error", metadata: ["code": .string(api.code), "path": .string(req.url.path)])
+                req.logger.debug("client error", metadata: ["code": .string(api.code), "route": .string(route)])
             }
             let wantsJSON = req.url.path.hasPrefix("/api/") || req.headers.accept.contains { $0.mediaType.type == "application" && $0.mediaType.subType == "json" }
             let response: Response
@@ -52,23 +56,47 @@ struct ErrorRendering: AsyncMiddleware {
         }
     }
 
+    /// A body that does not decode, in the API's words: snake_case field names (the decoder's keys are Swift's) and
+    /// JSON's kinds of value instead of Swift types.
     static func decodingError(_ e: DecodingError) -> APIError {
         func field(_ path: [any CodingKey]) -> String? {
-            path.isEmpty ? nil : path.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
+            path.isEmpty ? nil : path.map { $0.intValue.map(String.init) ?? snakeCase($0.stringValue) }.joined(separator: ".")
         }
         switch e {
         case let .keyNotFound(key, ctx):
-            let f = field(ctx.codingPath + [key]) ?? key.stringValue
+            let f = field(ctx.codingPath + [key]) ?? snakeCase(key.stringValue)
             return .badRequest("\(f) is required", field: f)
         case let .typeMismatch(type, ctx):
-            return .badRequest("\(field(ctx.codingPath) ?? "body") must be \(type)", field: field(ctx.codingPath))
-        case let .valueNotFound(_, ctx):
-            return .badRequest("\(field(ctx.codingPath) ?? "body") must not be null", field: field(ctx.codingPath))
+            return .badRequest("\(field(ctx.codingPath) ?? "the body") must be \(jsonKind(type))", field: field(ctx.codingPath))
+        case let .valueNotFound(type, ctx):
+            return .badRequest("\(field(ctx.codingPath) ?? "the body") must be \(jsonKind(type)), not null", field: field(ctx.codingPath))
         case let .dataCorrupted(ctx):
-            return .badRequest(ctx.codingPath.isEmpty ? "the body is not valid JSON" : "\(field(ctx.codingPath)!) is not valid: \(ctx.debugDescription)",
+            return .badRequest(ctx.codingPath.isEmpty ? "the body is not valid JSON" : "\(field(ctx.codingPath)!) has a value that cannot be read",
                                field: field(ctx.codingPath))
         @unknown default:
             return .badRequest("the body cannot be read", field: nil)
         }
+    }
+
+    /// "categoryCode" → "category_code", as the API spells its fields.
+    static func snakeCase(_ key: String) -> String {
+        var out = ""
+        for ch in key {
+            if ch.isUppercase, !out.isEmpty { out.append("_") }
+            out += ch.lowercased()
+        }
+        return out
+    }
+
+    /// The kind of JSON value a Swift type is read from.
+    static func jsonKind(_ type: Any.Type) -> String {
+        let name = String(describing: type)
+        if name.hasPrefix("Dictionary") || name.hasPrefix("KeyedDecodingContainer") { return "an object" }
+        if name.hasPrefix("Array") || name.hasPrefix("UnkeyedDecodingContainer") { return "a list" }
+        if name.hasPrefix("String") || name == "UUID" || name == "Date" { return "a string" }
+        if name == "Bool" { return "true or false" }
+        if ["Int", "Int64", "Int32", "UInt", "UInt64"].contains(name) { return "a whole number" }
+        if ["Double", "Float", "Decimal"].contains(name) { return "a number" }
+        return "another kind of value"
     }
 }

@@ -12,8 +12,8 @@ struct PhotoStore: Sendable {
     func path(for sha: String) -> String { "\(directory)/\(sha.prefix(2))/\(sha)" }
 
     /// Sanitises and stores a photo; returns its id (the hash) and type.
-    func store(_ bytes: [UInt8]) throws -> (sha256: String, type: PhotoType, size: Int) {
-        let (type, clean) = try PhotoSanitizer.sanitize(bytes)
+    func store(_ bytes: [UInt8], limit: Int = PhotoSanitizer.maximumBytes) throws -> (sha256: String, type: PhotoType, size: Int) {
+        let (type, clean) = try PhotoSanitizer.sanitize(bytes, limit: limit)
         let sha = SHA256.hash(data: clean).map { String(format: "%02x", $0) }.joined()
         let target = path(for: sha)
         let fm = FileManager.default

@@ -1,4 +1,5 @@
 import Fluent
+import NIOConcurrencyHelpers
 import SQLKit
 import Vapor
 import WanggeCore
@@ -62,6 +63,11 @@ public final class WanggeServices: Sendable {
     let photos: PhotoStore
     /// Live case events for the pages' server-sent event streams.
     let events = EventHub()
+    /// How often an open event stream checks that its session still holds (tests shorten it).
+    var liveCheckInterval: TimeInterval { liveCheck.withLockedValue { $0 } }
+    let liveCheck = NIOLockedValueBox<TimeInterval>(15)
+    /// The public doors' rate limits.
+    let limiters: RateLimiters
     /// Each case's measure outcomes, kept by version, for the dashboards.
     let measureIndex = MeasureIndex()
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
@@ -71,6 +77,7 @@ public final class WanggeServices: Sendable {
         self.config = config
         self.clock = clock
         photos = PhotoStore(dataDirectory: config.dataDirectory)
+        limiters = RateLimiters(config.rateLimits)
         switch config.database {
         case .postgres:
             writes = WriteGate(serial: false)

@@ -48,18 +48,24 @@ struct CaseEvent: Codable, Sendable {
 /// Passes case events to every open live page of this app server. Events reach it through `LiveRelay`: straight
 /// from this server's writes on SQLite, through PostgreSQL NOTIFY from every app server otherwise.
 actor EventHub {
-    private var subscribers: [UUID: AsyncStream<CaseEvent>.Continuation] = [:]
+    private var subscribers: [UUID: (token: String?, continuation: AsyncStream<CaseEvent>.Continuation)] = [:]
 
-    func subscribe() -> (UUID, AsyncStream<CaseEvent>) {
+    /// `token`: the hash of the session the stream was opened with, so that signing out ends it.
+    func subscribe(token: String? = nil) -> (UUID, AsyncStream<CaseEvent>) {
         let id = UUID()
         let (stream, continuation) = AsyncStream<CaseEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
-        subscribers[id] = continuation
+        subscribers[id] = (token, continuation)
         return (id, stream)
     }
 
-    func unsubscribe(_ id: UUID) { subscribers.removeValue(forKey: id)?.finish() }
+    func unsubscribe(_ id: UUID) { subscribers.removeValue(forKey: id)?.continuation.finish() }
 
-    func publish(_ event: CaseEvent) { for c in subscribers.values { c.yield(event) } }
+    /// Ends every stream opened with this session (it was signed out).
+    func revoke(_ token: String) {
+        for (id, s) in subscribers where s.token == token { unsubscribe(id) }
+    }
+
+    func publish(_ event: CaseEvent) { for s in subscribers.values { s.continuation.yield(event) } }
 
     var count: Int { subscribers.count }
 }
@@ -84,8 +90,10 @@ enum EventsAPI {
     /// with a comment every 15 s so proxies keep the connection open.
     static func stream(_ req: Request) async throws -> Response {
         let staff = try req.requireStaff()
-        let hub = req.wangge.events
-        let (id, events) = await hub.subscribe()
+        guard let session = req.session else { throw APIError.unauthorized }
+        let hub = req.wangge.events, db = req.db
+        let clock = req.wangge.clock, check = req.wangge.liveCheckInterval
+        let (id, events) = await hub.subscribe(token: session.tokenHash)
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
         encoder.dateEncodingStrategy = .iso8601
@@ -95,19 +103,31 @@ enum EventsAPI {
         response.headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
         response.body = .init(asyncStream: { writer in
             defer { Task { await hub.unsubscribe(id) } }
-            let heartbeat = Task {
+            // Keeps proxies from closing the connection, and ends the stream once its session has ended: expired,
+            // or signed out on another app server (this one's sign-out ends it at once through `revoke`).
+            let watch = Task {
+                var sinceBeat: TimeInterval = 0
                 while !Task.isCancelled {
-                    try? await Task.sleep(for: .seconds(15))
+                    try? await Task.sleep(for: .seconds(check))
+                    sinceBeat += check
+                    var alive = clock.now() < session.expiresAt
+                    if alive, let found = try? await AccountQueries.session(tokenHash: session.tokenHash, now: clock.now(), on: db) {
+                        alive = found != nil
+                    }
+                    if !alive { await hub.unsubscribe(id); return }
+                    guard sinceBeat >= 15 else { continue }
+                    sinceBeat = 0
                     do { try await writer.writeBuffer(ByteBuffer(string: ": keep-alive\n\n")) } catch {
                         await hub.unsubscribe(id)  // the page went away: end the event loop too
                         return
                     }
                 }
             }
-            defer { heartbeat.cancel() }
+            defer { watch.cancel() }
             do {
                 try await writer.writeBuffer(ByteBuffer(string: "retry: 2000\n: connected\n\n"))
                 for await event in events where event.isVisible(to: staff) {
+                    guard clock.now() < session.expiresAt else { break }
                     var public_ = event
                     public_.areas = []
                     public_.departmentCode = nil

@@ -90,7 +90,7 @@ enum AreasView {
     static func teamList(_ team: [GridTeamMember], _ l: Lang, mask: Bool) -> HTML {
         guard !team.isEmpty else { return "<p>\(l.t(.noTeam))</p>" }
         let rows: [HTML] = team.map { t in
-            let phone = t.phone.map { mask ? maskedPhone($0) : $0 } ?? ""
+            let phone = t.phone.map { mask ? PersonalDataPolicy.maskedPhone($0) : $0 } ?? ""
             return "<li><span class=\"pos\">\(l == .zh ? t.position.nameZH : t.position.nameEN)</span> \(t.name) <span class=\"phone\">\(phone)</span></li>"
         }
         return "<ul class=\"members\">\(rows)</ul>"

@@ -84,8 +84,8 @@ enum CaseView {
         """
         let reporter: String = {
             guard c.report.hasReporter else { return l.t(.anonymous) }
-            let name = c.report.reporterName.map { m.maskReporter ? String($0.prefix(1)) + "**" : $0 } ?? ""
-            let phone = c.report.reporterPhone.map { m.maskReporter ? maskedPhone($0) : $0 } ?? ""
+            let name = c.report.reporterName.map { m.maskReporter ? PersonalDataPolicy.maskedName($0) : $0 } ?? ""
+            let phone = c.report.reporterPhone.map { m.maskReporter ? PersonalDataPolicy.maskedPhone($0) : $0 } ?? ""
             return [name, phone].filter { !$0.isEmpty }.joined(separator: " · ")
         }()
         let html: HTML = """

@@ -7,7 +7,7 @@ enum Lang: String, Sendable {
     static let cookieName = "lang"
 
     static func of(_ req: Request) -> Lang {
-        if let q = req.query[String.self, at: "lang"], let l = Lang(rawValue: q) { return l }
+        if req.url.query != nil, let q = try? req.query.get(String.self, at: "lang"), let l = Lang(rawValue: q) { return l }
         if let c = req.cookies[cookieName]?.string, let l = Lang(rawValue: c) { return l }
         return .zh
     }
@@ -22,8 +22,8 @@ enum Lang: String, Sendable {
 struct LangCookie: AsyncMiddleware {
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         let response = try await next.respond(to: req)
-        if let q = req.query[String.self, at: "lang"], let l = Lang(rawValue: q) {
-            response.cookies[Lang.cookieName] = HTTPCookies.Value(string: l.rawValue, maxAge: 365 * 24 * 3600, path: "/", isHTTPOnly: true, sameSite: .lax)
+        if req.url.query != nil, let q = try? req.query.get(String.self, at: "lang"), let l = Lang(rawValue: q) {
+            response.cookies[Lang.cookieName] = SiteCookie.make(l.rawValue, maxAge: 365 * 24 * 3600, req)
         }
         return response
     }

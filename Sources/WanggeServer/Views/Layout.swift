@@ -6,9 +6,11 @@ struct PageContext: Sendable {
     var staff: StaffAccount?
     /// The path of the page, for the language switch link.
     var path: String
+    /// The CSRF token the page's forms and scripts send back with every write.
+    var csrf: String = ""
     var warnings: [String] = []
 
-    static let mock = PageContext(lang: .zh, staff: nil, path: "/areas")
+    static let mock = PageContext(lang: .zh, staff: nil, path: "/areas", csrf: "mock-token")
 }
 
 /// The one page frame: header with navigation, language switch and account, then the page's own content.
@@ -19,7 +21,7 @@ enum Layout {
         let account: HTML = ctx.staff.map { s in
             """
             <span class="who" title="\(s.role.nameZH) / \(s.role.nameEN)">\(s.displayName) · \(l == .zh ? s.role.nameZH : s.role.nameEN)</span>
-            <form method="post" action="/logout" class="inline"><button type="submit" class="link">\(l.t(.signOut))</button></form>
+            <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="\(ctx.csrf)"><button type="submit" class="link">\(l.t(.signOut))</button></form>
             """
         } ?? "<a href=\"/login\">\(l.t(.signIn))</a>"
         let warnings: HTML = ctx.warnings.map { w in "<p class=\"warning\" role=\"status\">\(w)</p>" }.joined()
@@ -29,6 +31,7 @@ enum Layout {
         <head>
         <meta charset="utf-8">
         <meta name="viewport" content="width=device-width, initial-scale=1">
+        <meta name="csrf-token" content="\(ctx.csrf)">
         <title>\(title) · \(l.t(.appName))</title>
         <link rel="stylesheet" href="/static/app.css">
         <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
@@ -59,13 +62,18 @@ enum Layout {
 extension Layout {
     /// The pages a role works in, first the one it starts on.
     static func pages(for role: Role?) -> [(path: String, text: Text)] {
+        // Only pages the route table lets the role open, so no link leads to a refusal.
+        wanted(for: role).filter { Site.page($0.path)?.access.allows(role) ?? false || role == nil }
+    }
+
+    private static func wanted(for role: Role?) -> [(path: String, text: Text)] {
         switch role {
         case nil: [("/report", .navReport), ("/track", .navTrack)]
         case .gridWorker?, .gridLeader?: [("/worker", .navWorker), ("/workbench", .navWorkbench), ("/areas", .areas)]
         case .handler?, .mediator?: [("/workbench", .navWorkbench), ("/areas", .areas)]
         case .operator?: [("/workbench", .navWorkbench), ("/dashboard", .navDashboard), ("/screen", .navScreen), ("/areas", .areas)]
         case .leader?: [("/dashboard", .navDashboard), ("/workbench", .navWorkbench), ("/screen", .navScreen), ("/areas", .areas)]
-        case .admin?: [("/workbench", .navWorkbench), ("/dashboard", .navDashboard), ("/screen", .navScreen), ("/areas", .areas)]
+        case .admin?: [("/workbench", .navWorkbench), ("/dashboard", .navDashboard), ("/screen", .navScreen), ("/areas", .areas), ("/audit", .navAudit)]
         }
     }
 

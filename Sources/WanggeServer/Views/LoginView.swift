@@ -8,6 +8,7 @@ enum LoginView {
           <h1>\(l.t(.appTitle))</h1>
           <form method="post" action="/login" class="stack">
             <input type="hidden" name="next" value="\(next)">
+            <input type="hidden" name="csrf" value="\(ctx.csrf)">
             <label for="username">\(l.t(.username))</label>
             <input id="username" name="username" autocomplete="username" required value="\(username)"\(described)>
             <label for="password">\(l.t(.password))</label>

@@ -143,6 +143,7 @@ enum ResidentViews {
         let rateForm: HTML = t.canRate ? """
         <section class="card" aria-labelledby="rate-h"><h2 id="rate-h">\(l.t(.rateTitle))</h2>
         <form method="post" action="/track/\(t.code)/rating" class="stack" id="rate">
+          <input type="hidden" name="csrf" value="\(ctx.csrf)">
           <fieldset class="choices"><legend class="sr-only">\(l.t(.rateTitle))</legend>\(ratings)</fieldset>
           \(error.map { e in "<p class=\"field-error\" role=\"alert\">\(e)</p>" as HTML })
           <label for="comment">\(l.t(.comment))</label><textarea id="comment" name="comment" rows="2" maxlength="500"></textarea>

@@ -19,6 +19,10 @@ public enum WanggeMigrations {
         M013_CreateSupervisions(),
         M014_AddCaseLookupIndexes(),
         M015_CoverDuplicateLookup(),
+        M016_AddPhotoUploader(),
+        M017_CreateCasePhotos(),
+        M018_CreateCaseSequences(),
+        M019_CreateAuditEvents(),
     ]
 }
 

@@ -64,6 +64,7 @@ final class PhotoModel: Model, @unchecked Sendable {
     @OptionalField(key: "width") var width: Int?
     @OptionalField(key: "height") var height: Int?
     @Field(key: "created_at") var createdAt: Date
+    @OptionalField(key: "uploaded_by") var uploadedBy: UUID?
 
     init() {}
 }

@@ -42,10 +42,15 @@ public enum AccountQueries {
 
     /// The account a token belongs to, if the token exists and has not expired at `now`.
     public static func account(tokenHash: String, now: Date, on db: any Database) async throws -> StaffAccount? {
+        try await session(tokenHash: tokenHash, now: now, on: db)?.account
+    }
+
+    /// The account a token belongs to and when the token ends, if it exists and has not expired at `now`.
+    public static func session(tokenHash: String, now: Date, on db: any Database) async throws -> (account: StaffAccount, expiresAt: Date)? {
         guard let t = try await UserTokenModel.query(on: db).filter(\.$tokenHash == tokenHash).with(\.$user).first(),
               t.expiresAt > now
         else { return nil }
-        return try account(t.user)
+        return (try account(t.user), t.expiresAt)
     }
 
     public static func revokeToken(hash: String, on db: any Database) async throws {

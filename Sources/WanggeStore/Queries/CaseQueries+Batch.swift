@@ -128,6 +128,7 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
                 guard case .success(let m) = result else { continue }
                 outcomes[step.index] = try store(m.new, id: step.id, caseRow: m.caseRow, actionRow: m.actionRow)
             }
+            for (prefix, following) in next { try saveSequence(prefix: prefix, last: following - 1) }
             return try withNearby(outcomes.map { $0! }, metres: metres, maxAge: maxAge)
         }
     }
@@ -174,14 +175,27 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         return found
     }
 
+    /// As `CaseQueries.takeSequence`: the prefix's counter, or after its highest code when it has none yet.
     private func nextSequence(prefix: String) throws -> Int {
-        // A range on the unique code index ("-" < "." in ASCII), as `CaseQueries.nextSequence`.
+        let counted = try statement("SELECT last_number FROM case_sequences WHERE prefix = ?1")
+        bind(counted, 1, prefix)
+        var last: Int?
+        try each(counted) { last = Int(sqlite_nio_sqlite3_column_int64($0, 0)) }
+        if let last { return last + 1 }
+        // A range on the unique code index ("-" < "." in ASCII), as `CaseQueries.legacySequence`.
         let s = try statement("SELECT code FROM cases WHERE code > ?1 AND code < ?2 ORDER BY code DESC LIMIT 1")
         bind(s, 1, prefix + "-")
         bind(s, 2, prefix + ".")
         var latest: String?
         try each(s) { latest = text($0, 0) }
         return CaseQueries.sequence(after: latest)
+    }
+
+    private func saveSequence(prefix: String, last: Int) throws {
+        let s = try statement("INSERT INTO case_sequences (prefix, last_number) VALUES (?1, ?2) ON CONFLICT (prefix) DO UPDATE SET last_number = excluded.last_number")
+        bind(s, 1, prefix)
+        bind(s, 2, last)
+        try each(s) { _ in }
     }
 
     private func insert(_ r: CaseQueries.CaseRow) throws {

@@ -84,25 +84,41 @@ public enum CaseQueries {
 
     static func json<T: Encodable>(_ value: T) throws -> String { String(decoding: try encoder.encode(value), as: UTF8.self) }
 
-    /// Writes a new case, its first action and its idempotency key in one transaction. Plain SQL rows rather than
-    /// Fluent models: this is intake's hot path, and model reflection cost more than the database (measured).
-    public static func create(_ new: NewCase, on db: any Database) async throws -> StoredCase {
-        let id = UUID()
-        let s = new.transition.snapshot
-        let row = try caseRow(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report, snapshot: s,
-                              areaPath: new.areaPath, version: 1)
-        let action = try actionRow(new.transition.record, seq: 1, caseID: id)
+    /// Numbers and writes a new case, its first action, its photos and its idempotency key in one transaction.
+    /// Plain SQL rows rather than Fluent models: this is intake's hot path, and model reflection cost more than the
+    /// database (measured).
+    public static func create(_ pending: PendingCase, on db: any Database) async throws -> StoredCase {
         try await db.transaction { db in
             guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-            try await sql.insert(into: CaseModel.schema).model(row).run()
-            try await sql.insert(into: CaseActionModel.schema).model(action).run()
+            let new = try pending.make(try await takeSequence(prefix: pending.prefix, on: sql))
+            let id = UUID()
+            let s = new.transition.snapshot
+            try await sql.insert(into: CaseModel.schema).model(try caseRow(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report,
+                                                                          snapshot: s, areaPath: new.areaPath, version: 1)).run()
+            try await sql.insert(into: CaseActionModel.schema).model(try actionRow(new.transition.record, seq: 1, caseID: id)).run()
+            try await linkPhotos(new.transition.record.attachmentIDs, to: id, on: sql)
             if let key = new.idempotencyKey, let hash = new.requestHash {
                 try await sql.insert(into: IdempotencyKeyModel.schema)
                     .model(IdempotencyRow(id: UUID(), key: key, request_hash: hash, case_id: id, created_at: s.reportedAt)).run()
             }
+            return StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report,
+                              snapshot: s, version: 1, reportedAt: s.reportedAt)
         }
-        return StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report,
-                          snapshot: s, version: 1, reportedAt: s.reportedAt)
+    }
+
+    /// The next number of a prefix, counted in `case_sequences` within the caller's transaction (on PostgreSQL the
+    /// row's lock orders concurrent intakes). A prefix without a row yet starts after its highest stored code.
+    static func takeSequence(prefix: String, on sql: any SQLDatabase) async throws -> Int {
+        if let row = try await sql.raw("UPDATE case_sequences SET last_number = last_number + 1 WHERE prefix = \(bind: prefix) RETURNING last_number").first() {
+            return try row.decode(column: "last_number", as: Int.self)
+        }
+        let first = try await legacySequence(prefix: prefix, on: sql)
+        let row = try await sql.raw("""
+            INSERT INTO case_sequences (prefix, last_number) VALUES (\(bind: prefix), \(bind: first)) \
+            ON CONFLICT (prefix) DO UPDATE SET last_number = case_sequences.last_number + 1 RETURNING last_number
+            """).first()
+        guard let row else { throw StoreError.corrupt("case_sequences gave no number for \(prefix)") }
+        return try row.decode(column: "last_number", as: Int.self)
     }
 
     struct CaseRow: Encodable {
@@ -164,6 +180,7 @@ public enum CaseQueries {
         do {
             try await db.transaction { db in
                 try await insertAction(t.record, seq: t.snapshot.actionCount, caseID: c.id, on: db)
+                if let sql = db as? any SQLDatabase { try await linkPhotos(t.record.attachmentIDs, to: c.id, on: sql) }
                 guard let m = try await CaseModel.find(c.id, on: db), m.version == c.version else {
                     throw CaseConflict(code: c.code)
                 }
@@ -215,9 +232,9 @@ public enum CaseQueries {
         }
     }
 
-    /// The next number for a case code with this prefix ("AL-20261123").
-    public static func nextSequence(prefix: String, on db: any Database) async throws -> Int {
-        guard let sql = db as? any SQLDatabase else { return 1 }
+    /// The number after a prefix's highest code, for a prefix that `case_sequences` does not count yet (days
+    /// before it existed, the demo's history). Codes compare as text, which holds while they have six digits.
+    static func legacySequence(prefix: String, on sql: any SQLDatabase) async throws -> Int {
         // A range on the unique code index ("-" < "." in ASCII), not LIKE, which SQLite cannot serve from an index.
         let latest = try await sql.select().column("code").from(CaseModel.schema)
             .where("code", .greaterThan, prefix + "-").where("code", .lessThan, prefix + ".")
@@ -353,17 +370,56 @@ public enum CaseQueries {
 
     public static func count(on db: any Database) async throws -> Int { try await CaseModel.query(on: db).count() }
 
-    public static func recordPhoto(sha256: String, contentType: String, size: Int, at: Date, on db: any Database) async throws {
-        guard try await PhotoModel.query(on: db).filter(\.$sha256 == sha256).first() == nil else { return }
+    public static func recordPhoto(sha256: String, contentType: String, size: Int, at: Date, uploadedBy: UUID? = nil, on db: any Database) async throws {
+        if let existing = try await PhotoModel.query(on: db).filter(\.$sha256 == sha256).first() {
+            // The same bytes sent again by someone else: they may attach it too, as if they had sent it first.
+            if let uploadedBy, existing.uploadedBy == nil || existing.uploadedBy != uploadedBy {
+                existing.uploadedBy = uploadedBy
+                try await existing.save(on: db)
+            }
+            return
+        }
         let p = PhotoModel()
         p.sha256 = sha256
         p.contentType = contentType
         p.size = size
         p.createdAt = at
+        p.uploadedBy = uploadedBy
         do { try await p.create(on: db) } catch let e as any DatabaseError where e.isConstraintFailure {}  // stored meanwhile
     }
 
     public static func photo(sha256: String, on db: any Database) async throws -> (contentType: String, size: Int)? {
         try await PhotoModel.query(on: db).filter(\.$sha256 == sha256).first().map { ($0.contentType, $0.size) }
+    }
+
+    /// Who last uploaded the photo through the staff upload (nil when only a report carried it).
+    public static func photoUploader(sha256: String, on db: any Database) async throws -> UUID?? {
+        try await PhotoModel.query(on: db).filter(\.$sha256 == sha256).first().map { $0.uploadedBy }
+    }
+
+    /// The cases that use a photo, at intake or on an action.
+    public static func cases(usingPhoto sha256: String, on db: any Database) async throws -> [StoredCase] {
+        guard let sql = db as? any SQLDatabase else { return [] }
+        let ids = try await sql.select().column("case_id").from("case_photos").where("sha256", .equal, sha256).limit(50).all()
+            .map { try $0.decode(column: "case_id", as: UUID.self) }
+        guard !ids.isEmpty else { return [] }
+        return try await CaseModel.query(on: db).filter(\.$id ~~ ids).all().map(stored)
+    }
+
+    /// Whether a case uses a photo.
+    public static func caseUses(_ caseID: UUID, photo sha256: String, on db: any Database) async throws -> Bool {
+        guard let sql = db as? any SQLDatabase else { return false }
+        return try await sql.select().column("case_id").from("case_photos").where("case_id", .equal, caseID)
+            .where("sha256", .equal, sha256).first() != nil
+    }
+
+    /// Records that a case uses these photos (in the caller's transaction), each once.
+    static func linkPhotos(_ shas: [String], to caseID: UUID, on sql: any SQLDatabase) async throws {
+        guard !shas.isEmpty else { return }
+        let known = Set(try await sql.select().column("sha256").from("case_photos").where("case_id", .equal, caseID).all()
+            .map { try $0.decode(column: "sha256", as: String.self) })
+        for sha in Set(shas).subtracting(known).sorted() {
+            try await sql.insert(into: "case_photos").columns("id", "case_id", "sha256").values(SQLBind(UUID()), SQLBind(caseID), SQLBind(sha)).run()
+        }
     }
 }

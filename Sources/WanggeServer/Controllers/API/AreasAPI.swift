@@ -7,8 +7,8 @@ enum AreasAPI {
     static func list(_ req: Request) async throws -> Response {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
-        let areas = try query(j, scope: staff.scope.areaCode, level: req.query[String.self, at: "level"],
-                              parent: req.query[String.self, at: "parent"])
+        let areas = try query(j, scope: staff.scope.areaCode, level: try req.textQuery("level", maxLength: 16),
+                              parent: try req.textQuery("parent", maxLength: 64))
         let response = Response(status: .ok)
         if req.headers.accept.contains(where: { $0.mediaType.type == "application" && $0.mediaType.subType == "geo+json" }) {
             let fc = AreaFeatureCollectionDTO(features: areas.map {
@@ -47,16 +47,13 @@ enum AreasAPI {
             throw APIError.notFound("no grid \(code) in your scope")
         }
         let lang = Lang.of(req)
-        let mask = shouldMaskPhones(staff)
-        let members = try await OrganisationQueries.team(ofGrids: [code], on: req.db).map { m in
+        let mask = !PersonalDataPolicy.seesTeamPhones(staff.role)
+        let team = try await OrganisationQueries.team(ofGrids: [code], on: req.db)
+        let members = team.map { m in
             TeamMemberDTO(position: m.position.rawValue, positionName: lang == .zh ? m.position.nameZH : m.position.nameEN,
-                          name: m.name, phone: m.phone.map { mask ? maskedPhone($0) : $0 })
+                          name: m.name, phone: m.phone.map { mask ? PersonalDataPolicy.maskedPhone($0) : $0 })
         }
+        try await req.audit(PersonalDataViews.team(grid: code, members: team, shownTo: staff.role))
         return TeamDTO(grid: AreaRefDTO(code: grid.code, name: grid.name), members: members)
-    }
-
-    /// Team phone numbers are for the people who organise the team; everyone else sees them masked.
-    static func shouldMaskPhones(_ staff: StaffAccount) -> Bool {
-        !(staff.role == .admin || staff.role == .gridLeader || staff.role == .operator)
     }
 }

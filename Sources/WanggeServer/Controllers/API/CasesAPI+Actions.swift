@@ -21,18 +21,35 @@ extension CasesAPI {
             command.department = dept
         }
         if let m = body.mergeInto {
+            // Only a case the caller may see: one outside their scope is "no such case", exactly as one that does
+            // not exist, so the answer tells nothing about cases they cannot see.
+            guard m.utf8.count <= 64 else { throw APIError.badRequest("merge_into is a case code or id", field: "merge_into") }
             var found = try await CaseQueries.find(code: m, on: req.db)
             if found == nil, let id = UUID(uuidString: m) { found = try await CaseQueries.find(id: id, on: req.db) }
-            guard let target = found, target.id != c.id
-            else { throw APIError.badRequest("no other case \(m) to merge into", field: "merge_into") }
+            guard let target = found, target.id != c.id, CasePermissions.isInScope(target.snapshot, of: CaseActor(staff).staff!)
+            else { throw APIError(.notFound, "not_found", "no other case \(m) in your scope to merge into", field: "merge_into") }
             command.mergeTarget = MergeTarget(code: target.code, state: target.snapshot.state)
         }
         if let e = body.extension {
-            guard let d = WorkingDuration(e) else { throw APIError.badRequest("extension is like 8h or 2d", field: "extension") }
+            guard e.utf8.count <= 16, let d = WorkingDuration(e) else { throw APIError.badRequest("extension is like 8h or 2d", field: "extension") }
             command.extensionDuration = d
         }
-        for id in command.attachmentIDs where try await CaseQueries.photo(sha256: id, on: req.db) == nil {
-            throw APIError.badRequest("no uploaded photo \(id)", field: "attachments")
+        let maximum = req.wangge.config.limits.photosPerReport
+        guard command.attachmentIDs.count <= maximum else {
+            throw APIError.badRequest("at most \(maximum) attachments on one action", field: "attachments")
+        }
+        var seen = Set<String>()
+        command.attachmentIDs = command.attachmentIDs.filter { seen.insert($0).inserted }
+        // Only photos this member of staff uploaded, or that the case already has: attaching another case's photo
+        // would open it to everyone who sees this case.
+        for id in command.attachmentIDs {
+            let usable: Bool
+            switch PhotosAPI.isPhotoID(id) ? try await CaseQueries.photoUploader(sha256: id, on: req.db) : nil {
+            case .none: usable = false  // no such photo
+            case .some(let uploader?) where uploader == staff.id: usable = true
+            case .some: usable = try await CaseQueries.caseUses(c.id, photo: id, on: req.db)
+            }
+            guard usable else { throw APIError.badRequest("no photo \(id.prefix(64)) uploaded by you", field: "attachments") }
         }
         let transition: CaseTransition
         do {
@@ -148,12 +165,12 @@ enum MeasuresAPI {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
-        let area = req.query[String.self, at: "area"].flatMap { $0.isEmpty ? nil : $0 } ?? staff.scope.areaCode
+        let area = try req.textQuery("area", maxLength: 64) ?? staff.scope.areaCode
         guard let a = j[area], staff.scope.covers(area, in: j) else { throw APIError(.notFound, "not_found", "no area \(area) in your scope", field: "area") }
-        guard let fromText = req.query[String.self, at: "from"], let from = try CasesAPI.day(req, "from", ref.calendar, end: false) else {
+        guard let from = try req.instantQuery("from", ref.calendar, end: false), let fromText = try req.textQuery("from") else {
             throw APIError.badRequest("from is required (YYYY-MM-DD)", field: "from")
         }
-        guard let toText = req.query[String.self, at: "to"], let to = try CasesAPI.day(req, "to", ref.calendar, end: true) else {
+        guard let to = try req.instantQuery("to", ref.calendar, end: true), let toText = try req.textQuery("to") else {
             throw APIError.badRequest("to is required (YYYY-MM-DD)", field: "to")
         }
         guard to > from else { throw APIError.badRequest("to must not be before from", field: "to") }

@@ -9,9 +9,13 @@ enum CasesAPI {
 
     /// `POST /api/v1/cases`: JSON, or multipart with the JSON in part `case` and photos in parts `photos`.
     static func create(_ req: Request) async throws -> Response {
+        // A report sent with a page session that has ended is not quietly taken as a resident's.
+        if req.hasStaleSession { throw APIError(.unauthorized, "unauthorized", "your session has ended; sign in again and send the report again") }
         let (dto, photos) = try decodeReport(req)
         let key = req.headers.first(name: "Idempotency-Key").flatMap { $0.isEmpty ? nil : $0 }
-        if let key, key.count > 200 { throw APIError.badRequest("Idempotency-Key is at most 200 characters", field: "Idempotency-Key") }
+        if let key, key.utf8.count > 200 || key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            throw APIError.badRequest("Idempotency-Key is at most 200 characters, without control characters", field: "Idempotency-Key")
+        }
         let requestHash = try key == nil ? "" : hash(dto, photos: photos)
         // On an SQLite file a report without photos learns in its write turn whether its key is taken (one query for the
         // whole batch); otherwise the key is looked up first, before photos are stored.
@@ -44,14 +48,12 @@ enum CasesAPI {
             }
         }
         let db = req.db, pending = prepared.pending
-        for attempt in 1...8 {
+        for _ in 1...8 {
             do {
-                // The day's next number is read and used inside one write turn, so on SQLite (one writer at a time)
-                // two reports never compete for it; on PostgreSQL a collision retries with the next number.
-                let stored = try await req.wangge.writes.run(on: db) { () async throws -> StoredCase in
-                    let jump = attempt == 1 ? 0 : (attempt - 1) * Int.random(in: 1...7)
-                    return try await CaseQueries.create(try pending.make(try await CaseQueries.nextSequence(prefix: pending.prefix, on: db) + jump), on: db)
-                }
+                // The day's next number is taken inside the transaction that uses it (on PostgreSQL the counter's row
+                // lock orders concurrent reports); a constraint failure is a raced idempotency key, or two first
+                // reports of a day creating its counter at once: the first is answered below, the second retried.
+                let stored = try await req.wangge.writes.run(on: db) { try await CaseQueries.create(pending, on: db) }
                 let dup = try await duplicates(of: stored, on: req)
                 return try await created(stored, department: prepared.department, duplicates: dup, status: .created,
                                          jurisdiction: prepared.jurisdiction, on: req)
@@ -115,8 +117,9 @@ enum CasesAPI {
         var attachmentIDs: [String] = []
         for (i, bytes) in photos.enumerated() {
             do {
-                let stored = try req.wangge.photos.store(bytes)
-                try await CaseQueries.recordPhoto(sha256: stored.sha256, contentType: stored.type.rawValue, size: stored.size, at: req.now, on: req.db)
+                let stored = try req.wangge.photos.store(bytes, limit: req.wangge.config.limits.photoBytes)
+                try await CaseQueries.recordPhoto(sha256: stored.sha256, contentType: stored.type.rawValue, size: stored.size, at: req.now,
+                                                  uploadedBy: staff?.id, on: req.db)
                 attachmentIDs.append(stored.sha256)
             } catch let problem as PhotoProblem {
                 throw APIError(problem == .notAnImage ? .unsupportedMediaType : .badRequest, "invalid_photo",
@@ -191,27 +194,27 @@ enum CasesAPI {
         return response
     }
 
-    /// The report and its photos from a JSON or multipart body.
+    /// The report and its photos from a JSON or multipart body (the door has checked the type and the total size).
     static func decodeReport(_ req: Request) throws -> (CaseReportDTO, [[UInt8]]) {
         // The raw header first: parsing it costs more than the rest of a small report's decoding.
         if let raw = req.headers.first(name: .contentType), raw.utf8.count >= 9,
            raw.prefix(9).lowercased() == "multipart" {
-            guard let boundary = req.headers.contentType?.parameters["boundary"], let body = req.body.data else {
-                throw APIError.badRequest("the multipart body has no boundary", field: nil)
-            }
-            let parts = try MultipartParts.parse(body: body, boundary: boundary)
-            guard let json = parts.first(where: { $0.name == "case" }) else {
+            let limits = req.wangge.config.limits
+            let form = try MultipartForm.parse(req, limits: .init(maximumParts: limits.photosPerReport + 1) { name in
+                switch name {
+                case "case": limits.jsonBytes
+                case "photos", "photos[]": limits.photoBytes
+                default: nil
+                }
+            })
+            guard let json = form.first(named: "case") else {
                 throw APIError.badRequest("the multipart body needs a part named case with the report as JSON", field: "case")
             }
-            let photos = parts.filter { $0.name == "photos" || $0.name == "photos[]" }.map(\.data)
-            guard photos.count <= CaseIntakeRules.maximumPhotos else {
-                throw APIError.badRequest("at most \(CaseIntakeRules.maximumPhotos) photos", field: "photos")
+            let photos = form.all(named: ["photos", "photos[]"]).map { Array(buffer: $0.data) }
+            guard photos.count <= limits.photosPerReport else {
+                throw APIError.badRequest("at most \(limits.photosPerReport) photos", field: "photos")
             }
-            for (i, p) in photos.enumerated() where p.count > PhotoSanitizer.maximumBytes {
-                throw APIError(.payloadTooLarge, "invalid_photo", "photo \(i + 1) is larger than 10 MB", field: "photos")
-            }
-            let dto = try ContentConfiguration.global.requireDecoder(for: .json)
-                .decode(CaseReportDTO.self, from: ByteBuffer(bytes: json.data), headers: [:])
+            let dto = try ContentConfiguration.global.requireDecoder(for: .json).decode(CaseReportDTO.self, from: json.data, headers: [:])
             return (dto, photos)
         }
         guard req.body.data != nil else { throw APIError.badRequest("the body must be the report as JSON", field: nil) }

@@ -20,7 +20,7 @@ extension CasesAPI {
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
         var filter = CaseFilter(scopePath: j.path(of: staff.scope.areaCode), departmentCode: staff.scope.departmentCode)
-        if let s = req.query[String.self, at: "status"], !s.isEmpty {
+        if let s = try req.textQuery("status", maxLength: 400) {
             filter.states = try s.split(separator: ",").map { raw in
                 guard let st = CaseState(rawValue: String(raw)) else {
                     throw APIError.badRequest("status must be among \(CaseState.allCases.map(\.rawValue).joined(separator: ", "))", field: "status")
@@ -30,23 +30,25 @@ extension CasesAPI {
         } else {
             filter.states = defaultStates
         }
-        if let a = req.query[String.self, at: "area"], !a.isEmpty {
+        if let a = try req.textQuery("area", maxLength: 64) {
             guard j[a] != nil, staff.scope.covers(a, in: j) else { throw APIError(.notFound, "not_found", "no area \(a) in your scope", field: "area") }
             filter.areaPath = j.path(of: a)
         }
-        filter.categoryCode = req.query[String.self, at: "category"].flatMap { $0.isEmpty ? nil : $0 }
-        if let src = req.query[String.self, at: "source"], !src.isEmpty {
+        if let category = try req.textQuery("category", maxLength: 32) {
+            guard ref.catalogue[category] != nil else { throw APIError.badRequest("no category \(category)", field: "category") }
+            filter.categoryCode = category
+        }
+        if let src = try req.textQuery("source", maxLength: 32) {
             guard let s = CaseSource(rawValue: src) else { throw APIError.badRequest("unknown source \(src)", field: "source") }
             filter.source = s
         }
-        filter.reportedFrom = try day(req, "from", ref.calendar, end: false)
-        filter.reportedTo = try day(req, "to", ref.calendar, end: true)
-        filter.text = req.query[String.self, at: "q"]
-        let page = max(1, req.query[Int.self, at: "page"] ?? 1)
-        let per = min(200, max(1, req.query[Int.self, at: "per"] ?? 50))
+        filter.reportedFrom = try req.instantQuery("from", ref.calendar, end: false)
+        filter.reportedTo = try req.instantQuery("to", ref.calendar, end: true)
+        filter.text = try req.textQuery("q", maxLength: 100)
+        let (page, per) = try req.paging()
         let now = req.now
         var clockFilter: ClockColour? = nil
-        if let c = req.query[String.self, at: "clock"], !c.isEmpty {
+        if let c = try req.textQuery("clock", maxLength: 16) {
             guard let colour = ClockColour(rawValue: c) else { throw APIError.badRequest("clock must be red, yellow or green", field: "clock") }
             clockFilter = colour
         }
@@ -78,19 +80,10 @@ extension CasesAPI {
             clock: CaseClock.status(of: s, at: now, calendar: ref.calendar).map(ClockDTO.init))
     }
 
-    /// A date query parameter (YYYY-MM-DD, a day in Asia/Shanghai; `to` is inclusive) or an ISO 8601 instant.
-    static func day(_ req: Request, _ name: String, _ calendar: WorkingCalendar, end: Bool) throws -> Date? {
-        guard let text = req.query[String.self, at: name], !text.isEmpty else { return nil }
-        if let d = CivilDate(text) {
-            return calendar.start(of: end ? d.adding(days: 1) : d)
-        }
-        if let instant = ISO8601DateFormatter().date(from: text) { return instant }
-        throw APIError.badRequest("\(name) must be a date (YYYY-MM-DD) or an ISO 8601 time", field: name)
-    }
-
     /// The case by id or code, if the staff member may see it; otherwise 404 (never saying it exists).
     static func visibleCase(_ req: Request, staff: StaffAccount) async throws -> StoredCase {
         let key = try req.parameters.require("id")
+        guard key.utf8.count <= 64 else { throw APIError.notFound("no case \(key.prefix(64))… in your scope") }
         var found: StoredCase? = nil
         if let id = UUID(uuidString: key) { found = try await CaseQueries.find(id: id, on: req.db) }
         if found == nil { found = try await CaseQueries.find(code: key, on: req.db) }
@@ -112,7 +105,8 @@ extension CasesAPI {
         let ref = try await req.reference()
         let s = c.snapshot
         let actions = try await CaseQueries.actions(caseID: c.id, on: req.db)
-        let mask = !(staff.role == .operator || staff.role == .admin)
+        let mask = !PersonalDataPolicy.seesReporterContacts(staff.role)
+        try await req.audit(PersonalDataViews.reporter(of: c, shownTo: staff.role))
         return CaseDetailDTO(
             id: c.id, code: c.code, trackingCode: c.trackingCode, status: s.state.rawValue,
             category: ref.catalogue[c.report.categoryCode].map(CategoryDTO.init), description: c.report.description,
@@ -122,8 +116,8 @@ extension CasesAPI {
             department: s.departmentCode.map { DepartmentRefDTO(id: $0, name: ref.departmentsByCode[$0]?.name ?? $0) },
             centre: AreaRefDTO(code: s.centre.code, name: j[s.centre.code]?.name ?? ""),
             source: c.report.source.rawValue,
-            reporter: c.report.hasReporter ? .init(name: c.report.reporterName.map { mask ? String($0.prefix(1)) + "**" : $0 },
-                                                   phone: c.report.reporterPhone.map { mask ? maskedPhone($0) : $0 }) : nil,
+            reporter: c.report.hasReporter ? .init(name: c.report.reporterName.map { mask ? PersonalDataPolicy.maskedName($0) : $0 },
+                                                   phone: c.report.reporterPhone.map { mask ? PersonalDataPolicy.maskedPhone($0) : $0 }) : nil,
             reportedAt: c.reportedAt, suspended: s.isSuspended, routingReason: s.intake.routingReason,
             deadlines: DeadlinesDTO(s.deadlines), clock: CaseClock.status(of: s, at: req.now, calendar: ref.calendar).map(ClockDTO.init),
             reworkCount: s.reworkCount,

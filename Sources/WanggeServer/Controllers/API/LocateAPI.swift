@@ -14,7 +14,7 @@ enum LocateAPI {
     }
 
     static func coordinate(_ req: Request, _ name: String, range: ClosedRange<Double>) throws -> Double {
-        guard let text = req.query[String.self, at: name], !text.isEmpty else {
+        guard let text = try req.textQuery(name, maxLength: 40) else {
             throw APIError.badRequest("\(name) is required", field: name)
         }
         guard let v = Double(text), v.isFinite, range.contains(v) else {

@@ -3,15 +3,40 @@ import WanggeCore
 import WanggeStore
 
 enum PhotosAPI {
-    /// `GET /api/v1/photos/{sha256}` (staff): a stored photo, location metadata already removed.
+    /// `GET /api/v1/photos/{sha256}` (staff): a stored photo, location metadata already removed, to staff whose scope
+    /// holds a case that uses it; to anyone else it does not exist.
     static func show(_ req: Request) async throws -> Response {
-        _ = try req.requireStaff()
+        let staff = try req.requireStaff()
+        let sha = try photoID(req)
+        let scoped = try await CaseQueries.cases(usingPhoto: sha, on: req.db)
+            .contains { CasePermissions.isInScope($0.snapshot, of: CaseActor(staff).staff!) }
+        guard scoped else { throw APIError.notFound("no photo \(sha) in your scope") }
+        return try serve(sha, on: req)
+    }
+
+    /// `GET /api/v1/track/{code}/photos/{sha256}`: a photo of the case with this tracking code, for its reporter.
+    static func showTracked(_ req: Request) async throws -> Response {
+        let c = try await TrackingAPI.tracked(req)
+        let sha = try photoID(req)
+        guard try await CaseQueries.caseUses(c.id, photo: sha, on: req.db) else { throw APIError.notFound("no photo \(sha) on this report") }
+        return try serve(sha, on: req)
+    }
+
+    /// A photo id is a SHA-256 in lower-case hex.
+    static func photoID(_ req: Request) throws -> String {
         let sha = try req.parameters.require("sha")
-        guard let meta = try await CaseQueries.photo(sha256: sha, on: req.db), let data = req.wangge.photos.read(sha) else {
+        guard isPhotoID(sha) else { throw APIError.notFound("no photo \(sha.prefix(64))") }
+        return sha
+    }
+
+    static func isPhotoID(_ s: String) -> Bool { s.utf8.count == 64 && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) } }
+
+    private static func serve(_ sha: String, on req: Request) throws -> Response {
+        guard let data = req.wangge.photos.read(sha), let type = PhotoType.sniff(Array(data.prefix(16))) else {
             throw APIError.notFound("no photo \(sha)")
         }
         let r = Response(status: .ok, body: .init(data: data))
-        r.headers.replaceOrAdd(name: .contentType, value: meta.contentType)
+        r.headers.replaceOrAdd(name: .contentType, value: type.rawValue)
         r.headers.cacheControl = .init(isPrivate: true, maxAge: 86_400 * 30)
         return r
     }
@@ -23,22 +48,20 @@ extension PhotosAPI {
     /// `POST /api/v1/photos` (staff, multipart parts `photos`): stores photos for a later action's `attachments`,
     /// stripped of location metadata like intake's.
     static func upload(_ req: Request) async throws -> [Uploaded] {
-        _ = try req.requireStaff()
-        guard req.headers.contentType?.type == "multipart", let boundary = req.headers.contentType?.parameters["boundary"],
-              let body = req.body.data
-        else { throw APIError.badRequest("send the photos as multipart parts named photos", field: "photos") }
-        let photos = try MultipartParts.parse(body: body, boundary: boundary).filter { $0.name == "photos" || $0.name == "photos[]" }
-        guard !photos.isEmpty, photos.count <= CaseIntakeRules.maximumPhotos else {
-            throw APIError.badRequest("send 1 to \(CaseIntakeRules.maximumPhotos) photos", field: "photos")
+        let staff = try req.requireStaff()
+        let limits = req.wangge.config.limits
+        let photos = try MultipartForm.parse(req, limits: .init(maximumParts: limits.photosPerReport) { name in
+            name == "photos" || name == "photos[]" ? limits.photoBytes : nil
+        }).parts
+        guard !photos.isEmpty else {
+            throw APIError.badRequest("send 1 to \(limits.photosPerReport) photos as parts named photos", field: "photos")
         }
         var out: [Uploaded] = []
         for (i, p) in photos.enumerated() {
-            guard p.data.count <= PhotoSanitizer.maximumBytes else {
-                throw APIError(.payloadTooLarge, "invalid_photo", "photo \(i + 1) is larger than 10 MB", field: "photos")
-            }
             do {
-                let stored = try req.wangge.photos.store(p.data)
-                try await CaseQueries.recordPhoto(sha256: stored.sha256, contentType: stored.type.rawValue, size: stored.size, at: req.now, on: req.db)
+                let stored = try req.wangge.photos.store(Array(buffer: p.data), limit: limits.photoBytes)
+                try await CaseQueries.recordPhoto(sha256: stored.sha256, contentType: stored.type.rawValue, size: stored.size, at: req.now,
+                                                  uploadedBy: staff.id, on: req.db)
                 out.append(Uploaded(sha256: stored.sha256, contentType: stored.type.rawValue, size: stored.size))
             } catch let problem as PhotoProblem {
                 throw APIError(problem == .notAnImage ? .unsupportedMediaType : .badRequest, "invalid_photo", "photo \(i + 1): \(problem)", field: "photos")

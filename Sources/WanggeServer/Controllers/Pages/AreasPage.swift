@@ -5,17 +5,17 @@ import WanggeStore
 enum AreasPage {
     /// `GET /areas`: the jurisdiction page for the signed-in user's scope.
     static func show(_ req: Request) async throws -> Response {
-        if let redirect = try SessionPages.requireStaff(req) { return redirect }
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let lang = Lang.of(req)
-        var focus = req.query[String.self, at: "focus"]
+        var focus = try req.textQuery("focus", maxLength: 64)
         if let f = focus, !(j[f]?.level == .grid && staff.scope.covers(f, in: j)) { focus = nil }
         let team = try await OrganisationQueries.team(ofGrids: focus.map { [$0] } ?? [], on: req.db)
+        if let focus { try await req.audit(PersonalDataViews.team(grid: focus, members: team, shownTo: staff.role)) }
         let svg = await req.wangge.maps.svg(j, version: try await req.wangge.jurisdictions.current(on: req.db, now: req.now).version,
                                             scope: staff.scope.areaCode, title: lang.t(.map))
         guard let model = AreasPageModel.build(j, scope: staff.scope.areaCode, mapSVG: svg, focus: focus, focusTeam: team,
-                                               maskPhones: AreasAPI.shouldMaskPhones(staff))
+                                               maskPhones: !PersonalDataPolicy.seesTeamPhones(staff.role))
         else { throw APIError.notFound("your scope \(staff.scope.areaCode) is not in the jurisdiction") }
         var ctx = SessionPages.context(req)
         if staff.role == .admin {

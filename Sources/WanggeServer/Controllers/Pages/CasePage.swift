@@ -6,7 +6,6 @@ enum CasePage {
     /// `GET /cases/{id}` (id or code): the case with its timeline, photos, place, routing, clocks, likely
     /// duplicates and the actions this user may take now; `?fragment=1` sends the case part alone.
     static func show(_ req: Request) async throws -> Response {
-        if let redirect = try SessionPages.requireStaff(req) { return redirect }
         let staff = try req.requireStaff()
         let c = try await CasesAPI.visibleCase(req, staff: staff)
         let j = try await req.jurisdiction()
@@ -17,7 +16,7 @@ enum CasePage {
         let duplicates = s.state.isOpen ? try await CasesAPI.duplicates(of: c, on: req) : []
         var names: [String: String] = [:]
         for a in actions { if let d = a.record.toAssignee.departmentCode { names["dept:" + d] = ref.departmentsByCode[d]?.name ?? d } }
-        let back = req.query[String.self, at: "back"].flatMap { $0.hasPrefix("?") && !$0.contains("//") ? $0 : nil } ?? ""
+        let back = try req.textQuery("back", maxLength: 1_000).flatMap { $0.hasPrefix("?") && !$0.contains("//") ? $0 : nil } ?? ""
         let model = CasePageModel(
             c: c, actions: actions, categoryName: Format.category(c.report.categoryCode, ref.catalogue, lang),
             areaName: j[s.areaCode]?.name ?? s.areaCode,
@@ -27,8 +26,9 @@ enum CasePage {
             allowed: CaseStateMachine.allowedActions(for: s, actor: CaseActor(staff)),
             duplicates: duplicates, departments: WorkbenchPage.departments(ref, j, scope: s.centre.code),
             mapSVG: placeMap(j, areaCode: s.areaCode, point: c.report.point, title: lang.t(.place)),
-            back: back, maskReporter: !(staff.role == .operator || staff.role == .admin), actionNames: names)
-        if req.query[String.self, at: "fragment"] == "1" { return SessionPages.html(CaseView.fragment(model, lang)) }
+            back: back, maskReporter: !PersonalDataPolicy.seesReporterContacts(staff.role), actionNames: names)
+        try await req.audit(PersonalDataViews.reporter(of: c, shownTo: staff.role))
+        if try req.textQuery("fragment", maxLength: 4) == "1" { return SessionPages.html(CaseView.fragment(model, lang)) }
         return SessionPages.html(CaseView.render(model, SessionPages.context(req)))
     }
 

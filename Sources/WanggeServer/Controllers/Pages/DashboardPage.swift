@@ -28,11 +28,10 @@ struct DashboardData {
 enum DashboardPage {
     /// `GET /dashboard?area=&from=&to=&m=&export=`: DESIGN §5 measures for an area in scope and a period.
     static func show(_ req: Request) async throws -> Response {
-        if let redirect = try SessionPages.requireStaff(req) { return redirect }
         let staff = try req.requireStaff()
         let lang = Lang.of(req)
         let data = try await build(req, staff: staff, lang: lang)
-        if let export = req.query[String.self, at: "export"] { return try csv(data, table: export, lang: lang, catalogue: try await req.reference().catalogue) }
+        if let export = try req.textQuery("export", maxLength: 32) { return try csv(data, table: export, lang: lang, catalogue: try await req.reference().catalogue) }
         return SessionPages.html(DashboardView.render(data, SessionPages.context(req), query: req.url.query ?? ""))
     }
 
@@ -41,17 +40,23 @@ enum DashboardPage {
         let tree = try await req.wangge.jurisdictions.current(on: req.db, now: req.now)
         let j = tree.jurisdiction
         let ref = try await req.reference()
-        let code = req.query[String.self, at: "area"].flatMap { $0.isEmpty ? nil : $0 } ?? staff.scope.areaCode
+        let code = try req.textQuery("area", maxLength: 64) ?? staff.scope.areaCode
         guard let area = j[code], staff.scope.covers(code, in: j) else { throw Abort(.notFound, reason: "no area \(code) in your scope") }
         let now = req.now
         let today = ref.calendar.civilDate(of: now)
         let monthStart = CivilDate(year: today.year, month: today.month, day: 1)!
-        let from = try civil(req, "from") ?? monthStart
-        let to = try civil(req, "to") ?? today
+        let from = try req.civilQuery("from") ?? monthStart
+        let to = try req.civilQuery("to") ?? today
         guard from <= to else { throw Abort(.badRequest, reason: lang == .zh ? "开始日期不能晚于结束日期" : "from must not be after to") }
         let period = DateInterval(start: ref.calendar.start(of: from), end: ref.calendar.start(of: to.adding(days: 1)))
         let asOf = min(now, period.end)
-        let measure = req.query[String.self, at: "m"].flatMap(MeasureKind.init(rawValue:)) ?? .onTimeClosure
+        var measure = MeasureKind.onTimeClosure
+        if let m = try req.textQuery("m", maxLength: 32) {
+            guard let kind = MeasureKind(rawValue: m) else {
+                throw APIError.badRequest("m must be one of \(MeasureKind.allCases.map(\.rawValue).joined(separator: ", "))", field: "m")
+            }
+            measure = kind
+        }
 
         let all = try await req.wangge.measureIndex.all(on: req.db, calendar: ref.calendar)
         let path = j.path(of: area.code)
@@ -108,12 +113,6 @@ enum DashboardPage {
                              reported: reported, children: children, categories: categories,
                              departments: departments, weeks: weeks, late: late.prefix(200).map { ($0.entry.row, $0.lateBy) }, lateCount: late.count, supervisions: supervisions, mapSVG: map,
                              entries: entries)
-    }
-
-    static func civil(_ req: Request, _ name: String) throws -> CivilDate? {
-        guard let text = req.query[String.self, at: name], !text.isEmpty else { return nil }
-        guard let d = CivilDate(text) else { throw Abort(.badRequest, reason: "\(name) must be a date like 2026-11-01") }
-        return d
     }
 
     static let heatMapWidth = 800.0

@@ -48,7 +48,7 @@ enum ResidentPages {
     /// `GET /track` (with `?code=` it goes to that report's page).
     static func trackForm(_ req: Request) async throws -> Response {
         let lang = Lang.of(req)
-        guard let raw = req.query[String.self, at: "code"]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else {
+        guard let raw = try req.textQuery("code", maxLength: 40) else {
             return SessionPages.html(ResidentViews.trackForm(SessionPages.context(req), code: "", error: nil))
         }
         let code = raw.uppercased()
@@ -69,7 +69,7 @@ enum ResidentPages {
             r.status = .notFound
             return r
         }
-        let message = req.query[String.self, at: "rated"] == "1" ? lang.t(.thanksRating) : nil
+        let message = try req.textQuery("rated", maxLength: 4) == "1" ? lang.t(.thanksRating) : nil
         return SessionPages.html(ResidentViews.track(try await TrackingAPI.dto(c, on: req), SessionPages.context(req), message: message, error: nil))
     }
 

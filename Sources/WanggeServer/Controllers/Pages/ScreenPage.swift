@@ -15,7 +15,6 @@ extension Text {
 enum ScreenPage {
     /// `GET /screen`: the command centre's wall, 1920×1080, dark; live by server-sent events.
     static func show(_ req: Request) async throws -> Response {
-        if let redirect = try SessionPages.requireStaff(req) { return redirect }
         let staff = try req.requireStaff()
         let lang = Lang.of(req)
         let j = try await req.jurisdiction()

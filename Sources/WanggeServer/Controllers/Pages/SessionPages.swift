@@ -1,49 +1,67 @@
 import Vapor
 import WanggeStore
 
+extension Text {
+    static let notForYourRole = Text(zh: "您的角色无权打开此页面", en: "Your role may not open this page")
+    static let formExpired = Text(zh: "页面已过期，请重新提交", en: "The page had expired; please send it again")
+}
+
 enum SessionPages {
     static func context(_ req: Request) -> PageContext {
-        PageContext(lang: Lang.of(req), staff: req.staff, path: req.url.path)
+        PageContext(lang: Lang.of(req), staff: req.staff, path: req.url.path, csrf: CrossSite.token(req))
+    }
+
+    /// `GET /`: the first page of the signed-in user's role, or the sign-in page.
+    static func home(_ req: Request) async throws -> Response {
+        req.redirect(to: req.staff.map { Layout.pages(for: $0.role)[0].path } ?? "/login")
     }
 
     static func loginForm(_ req: Request) async throws -> Response {
-        if req.staff != nil { return req.redirect(to: "/areas") }
-        let next = safeNext(req.query[String.self, at: "next"])
-        return html(LoginView.render(context(req), error: nil, username: "", next: next))
+        let next = safeNext(try? req.textQuery("next", maxLength: 2_000))
+        if let staff = req.staff { return req.redirect(to: next ?? Layout.pages(for: staff.role)[0].path) }
+        return html(LoginView.render(context(req), error: nil, username: "", next: next ?? ""))
     }
 
     struct LoginForm: Content { var username: String?; var password: String?; var next: String? }
 
     static func login(_ req: Request) async throws -> Response {
         let form = try req.content.decode(LoginForm.self)
-        let username = form.username ?? "", next = safeNext(form.next)
+        let username = String((form.username ?? "").prefix(SignIn.maximumUsername)), next = safeNext(form.next)
         let lang = Lang.of(req)
         do {
             let result = try await SignIn.attempt(username: username, password: form.password ?? "", kind: .session, on: req)
-            let response = req.redirect(to: next, redirectType: .normal)
-            response.cookies[StaffAuthentication.cookieName] = HTTPCookies.Value(
-                string: result.secret, expires: result.expiresAt, path: "/", isHTTPOnly: true, sameSite: .lax)
+            let response = req.redirect(to: next ?? Layout.pages(for: result.account.role)[0].path, redirectType: .normal)
+            response.cookies[StaffAuthentication.cookieName] = SiteCookie.make(result.secret, expires: result.expiresAt, req)
             return response
         } catch let e as APIError {
             let message = e.code == "invalid_credentials" ? lang.t(.signInFailed) : e.message
-            let response = html(LoginView.render(context(req), error: message, username: username, next: next))
+            let response = html(LoginView.render(context(req), error: message, username: username, next: next ?? ""))
             response.status = e.status
+            for (name, value) in e.headers { response.headers.replaceOrAdd(name: name, value: value) }
             return response
         }
     }
 
     static func logout(_ req: Request) async throws -> Response {
-        if let secret = req.cookies[StaffAuthentication.cookieName]?.string {
-            try await AccountQueries.revokeToken(hash: TokenSecret.hash(secret), on: req.db)
+        if let session = req.session, session.viaCookie {
+            try await AccountQueries.revokeToken(hash: session.tokenHash, on: req.db)
+            await req.wangge.events.revoke(session.tokenHash)
         }
         let response = req.redirect(to: "/login", redirectType: .normal)
-        response.cookies[StaffAuthentication.cookieName] = HTTPCookies.Value(string: "", expires: Date(timeIntervalSince1970: 0), path: "/", isHTTPOnly: true, sameSite: .lax)
+        response.cookies[StaffAuthentication.cookieName] = SiteCookie.make("", expires: Date(timeIntervalSince1970: 0), req)
         return response
     }
 
-    /// Only same-site paths, so the sign-in form cannot be used to bounce users elsewhere.
-    static func safeNext(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.contains("\\") else { return "/areas" }
+    /// A path on this site to go to after signing in, or nil. Only a plain absolute path: no scheme or host, no
+    /// "//" or "\" (which browsers read as another host), and no control characters or spaces of any kind (a CR/LF
+    /// would end the Location header; a tab is dropped by browsers, turning "/\t/host" into "//host").
+    static func safeNext(_ next: String?) -> String? {
+        guard let next, next.hasPrefix("/"), next.utf8.count <= 2_000 else { return nil }
+        guard next.unicodeScalars.allSatisfy({ $0.value > 0x20 && $0.value != 0x7F && !$0.properties.isWhitespace && !(0x80...0x9F).contains($0.value) })
+        else { return nil }
+        let second = next.dropFirst().first
+        guard second != "/", second != "\\", !next.contains("\\") else { return nil }
+        guard let url = URLComponents(string: next), url.scheme == nil, url.host == nil, url.path.hasPrefix("/") else { return nil }
         return next
     }
 
@@ -55,9 +73,11 @@ enum SessionPages {
     }
 
     /// Pages that need an account send the browser to sign in first, and back afterwards.
-    static func requireStaff(_ req: Request) throws -> Response? {
-        guard req.staff == nil else { return nil }
-        let target = req.url.path + (req.url.query.map { "?\($0)" } ?? "")
-        return req.redirect(to: "/login?next=" + (target.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "?"])) ?? "/areas"))
+    static func signInFirst(_ req: Request) -> Response {
+        var target = req.url.path
+        if let q = req.url.query { target += "?" + q }
+        guard safeNext(target) != nil, let escaped = target.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "?", "+", "#"]))
+        else { return req.redirect(to: "/login") }
+        return req.redirect(to: "/login?next=" + escaped)
     }
 }

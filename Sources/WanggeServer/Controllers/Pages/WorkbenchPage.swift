@@ -5,13 +5,14 @@ import WanggeStore
 enum WorkbenchPage {
     /// `GET /workbench`: the queue by state with filters and paging; `?fragment=1` sends the table alone.
     static func show(_ req: Request) async throws -> Response {
-        if let redirect = try SessionPages.requireStaff(req) { return redirect }
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
         let lang = Lang.of(req)
-        let tab = req.query[String.self, at: "tab"] ?? "open"
-        let states = WorkbenchView.tabs.first { $0.0 == tab }?.1 ?? []
+        let tab = try req.textQuery("tab", maxLength: 16) ?? "open"
+        guard let states = WorkbenchView.tabs.first(where: { $0.0 == tab })?.1 else {
+            throw APIError.badRequest("tab must be one of \(WorkbenchView.tabs.map(\.0).joined(separator: ", "))", field: "tab")
+        }
         let q: CasesAPI.Queue
         do {
             q = try await CasesAPI.queue(req, staff: staff, defaultStates: states.isEmpty ? CaseState.allCases.filter(\.isOpen) : states)
@@ -25,12 +26,12 @@ enum WorkbenchPage {
         }
         var query: [String: String] = [:]
         for key in ["tab", "area", "category", "source", "clock", "from", "to", "q", "page"] {
-            if let v = req.query[String.self, at: key], !v.isEmpty { query[key] = v }
+            if let v = try req.textQuery(key, maxLength: 400) { query[key] = v }
         }
         let model = WorkbenchModel(rows: rows, total: q.total, page: q.page, per: q.per, query: query,
                                    areas: areaChoices(j, scope: staff.scope.areaCode),
                                    majors: ref.catalogue.majors, departments: departments(ref, j, scope: staff.scope.areaCode))
-        if req.query[String.self, at: "fragment"] == "1" { return SessionPages.html(WorkbenchView.fragment(model, lang)) }
+        if try req.textQuery("fragment", maxLength: 4) == "1" { return SessionPages.html(WorkbenchView.fragment(model, lang)) }
         return SessionPages.html(WorkbenchView.render(model, SessionPages.context(req)))
     }
 

@@ -5,7 +5,6 @@ import WanggeStore
 enum WorkerPage {
     /// `GET /worker`: the grid worker's phone page (installable; reports wait in the browser when offline).
     static func show(_ req: Request) async throws -> Response {
-        if let redirect = try SessionPages.requireStaff(req) { return redirect }
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
@@ -24,7 +23,7 @@ enum WorkerPage {
             open: open.filter { $0.snapshot.state != .resolved }.map { WorkbenchPage.view($0, j, ref, req.now, lang) },
             canVerify: Set(toVerify.filter { CaseStateMachine.allowedActions(for: $0.snapshot, actor: actor).contains(.verifyPass) }.map(\.id)),
             categories: ResidentViews.categoryOptions(majors, lang))
-        if req.query[String.self, at: "fragment"] == "1" { return SessionPages.html(WorkerView.tasks(model, lang)) }
+        if try req.textQuery("fragment", maxLength: 4) == "1" { return SessionPages.html(WorkerView.tasks(model, lang)) }
         return SessionPages.html(WorkerView.render(model, SessionPages.context(req)))
     }
 

@@ -12,8 +12,12 @@
     return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
   };
   /** fetch that resolves to {ok, status, body}; body is the parsed JSON or null. Never rejects on HTTP errors. */
+  var csrfMeta = document.querySelector('meta[name="csrf-token"]');
+  /** The page's CSRF token, sent with every write made with the session cookie. */
+  W.csrf = csrfMeta ? csrfMeta.getAttribute("content") : "";
   W.request = function (method, url, body, headers) {
     var init = { method: method, credentials: "same-origin", headers: Object.assign({ Accept: "application/json" }, headers || {}) };
+    if (method !== "GET" && W.csrf) init.headers["X-CSRF-Token"] = W.csrf;
     if (body instanceof FormData) init.body = body;
     else if (body !== undefined) { init.body = JSON.stringify(body); init.headers["Content-Type"] = "application/json"; }
     return fetch(url, init).then(function (r) {

@@ -1,0 +1,227 @@
+import Vapor
+import WanggeCore
+
+/// Who may use a route.
+enum Access: Sendable, Equatable {
+    /// No account needed.
+    case anyone
+    /// Signed in, with one of these roles (DESIGN §1); every role when nil.
+    case staff(Set<Role>?)
+
+    func allows(_ role: Role?) -> Bool {
+        switch self {
+        case .anyone: true
+        case .staff(let roles): role.map { roles?.contains($0) ?? true } ?? false
+        }
+    }
+}
+
+/// What a route's request body may be.
+enum BodyKind: Sendable, Equatable {
+    /// None is read (GET).
+    case none
+    /// JSON only, up to the JSON limit.
+    case json
+    /// A page form (application/x-www-form-urlencoded), up to the JSON limit, with the CSRF token in field `csrf`.
+    case form
+    /// A report: JSON up to the JSON limit, or multipart with photos up to the report limit.
+    case report
+    /// Multipart photos, up to the report limit.
+    case photos
+}
+
+/// Which public door's rate limit a route counts against.
+enum Throttle: Sendable, Equatable { case none, reports, tracking }
+
+/// One route: how it is registered, who may use it, what it reads. The one table that registers the routes, checks
+/// role and body before any handler runs, and drives the access and parameter tests over every route.
+struct SiteRoute: Sendable {
+    let method: HTTPMethod
+    /// `/api/v1/cases/:id`: parameters start with a colon.
+    let path: String
+    let access: Access
+    /// The query parameters the route reads.
+    let query: [String]
+    let body: BodyKind
+    let throttle: Throttle
+    let respond: @Sendable (Request) async throws -> Response
+
+    init<R: AsyncResponseEncodable>(_ method: HTTPMethod, _ path: String, _ access: Access, query: [String] = [],
+                                    body: BodyKind? = nil, throttle: Throttle = .none,
+                                    _ handler: @escaping @Sendable (Request) async throws -> R) {
+        self.method = method
+        self.path = path
+        self.access = access
+        self.query = query
+        self.body = body ?? (method == .GET ? .none : .json)
+        self.throttle = throttle
+        respond = { req in try await handler(req).encodeResponse(for: req) }
+    }
+
+    var isPage: Bool { !path.hasPrefix("/api/") }
+    var components: [PathComponent] { path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) } }
+    var parameters: [String] { path.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) } }
+}
+
+enum Site {
+    /// Leaders read the dashboards and the big screen; operators and administrators run them (DESIGN §1).
+    static let dashboardRoles: Set<Role> = [.leader, .operator, .admin]
+    static let fieldRoles: Set<Role> = [.gridWorker, .gridLeader]
+    static let admin: Set<Role> = [.admin]
+
+    static let caseQuery = ["status", "area", "category", "source", "clock", "from", "to", "q", "page", "per"]
+
+    static let routes: [SiteRoute] = [
+        SiteRoute(.GET, "/healthz", .anyone, HealthController.health),
+        SiteRoute(.GET, "/metrics", .anyone, HealthController.metrics),
+
+        SiteRoute(.POST, "/api/v1/auth/token", .anyone, AuthAPI.token),
+        SiteRoute(.GET, "/api/v1/areas", .staff(nil), query: ["level", "parent"], AreasAPI.list),
+        SiteRoute(.GET, "/api/v1/areas/:code/team", .staff(nil), AreasAPI.team),
+        SiteRoute(.GET, "/api/v1/locate", .anyone, query: ["lat", "lon"], LocateAPI.locate),
+        SiteRoute(.GET, "/api/v1/categories", .anyone, CategoriesAPI.list),
+        SiteRoute(.POST, "/api/v1/cases", .anyone, body: .report, throttle: .reports, CasesAPI.create),
+        SiteRoute(.GET, "/api/v1/cases", .staff(nil), query: caseQuery, CasesAPI.list),
+        SiteRoute(.GET, "/api/v1/cases/:id", .staff(nil), CasesAPI.show),
+        SiteRoute(.POST, "/api/v1/cases/:id/actions", .staff(nil), CasesAPI.act),
+        SiteRoute(.GET, "/api/v1/track/:code", .anyone, throttle: .tracking, TrackingAPI.show),
+        SiteRoute(.POST, "/api/v1/track/:code/rating", .anyone, throttle: .tracking, TrackingAPI.rate),
+        SiteRoute(.GET, "/api/v1/track/:code/photos/:sha", .anyone, throttle: .tracking, PhotosAPI.showTracked),
+        SiteRoute(.GET, "/api/v1/measures", .staff(dashboardRoles), query: ["area", "from", "to"], MeasuresAPI.show),
+        SiteRoute(.GET, "/api/v1/photos/:sha", .staff(nil), PhotosAPI.show),
+        SiteRoute(.POST, "/api/v1/photos", .staff(nil), body: .photos, PhotosAPI.upload),
+        SiteRoute(.GET, "/api/v1/events", .staff(nil), EventsAPI.stream),
+        SiteRoute(.GET, "/api/v1/calendar", .staff(nil), CalendarAPI.show),
+        SiteRoute(.PUT, "/api/v1/calendar/:year", .staff(admin), CalendarAPI.put),
+        SiteRoute(.GET, "/api/v1/audit", .staff(admin), query: ["user", "record", "from", "to", "page", "per"], AuditAPI.list),
+
+        SiteRoute(.GET, "/", .anyone, SessionPages.home),
+        SiteRoute(.GET, "/login", .anyone, query: ["next"], SessionPages.loginForm),
+        SiteRoute(.POST, "/login", .anyone, body: .form, SessionPages.login),
+        SiteRoute(.POST, "/logout", .anyone, body: .form, SessionPages.logout),
+        SiteRoute(.GET, "/areas", .staff(nil), query: ["focus"], AreasPage.show),
+        SiteRoute(.GET, "/workbench", .staff(nil), query: ["tab", "fragment"] + caseQuery, WorkbenchPage.show),
+        SiteRoute(.GET, "/dashboard", .staff(dashboardRoles), query: ["area", "from", "to", "m", "export"], DashboardPage.show),
+        SiteRoute(.GET, "/screen", .staff(dashboardRoles), query: ["area"], ScreenPage.show),
+        SiteRoute(.GET, "/report", .anyone, ResidentPages.report),
+        SiteRoute(.GET, "/worker", .staff(fieldRoles), query: ["fragment"], WorkerPage.show),
+        SiteRoute(.GET, "/sw.js", .anyone, WorkerPage.serviceWorker),
+        SiteRoute(.GET, "/track", .anyone, query: ["code"], throttle: .tracking, ResidentPages.trackForm),
+        SiteRoute(.GET, "/track/:code", .anyone, query: ["rated"], throttle: .tracking, ResidentPages.track),
+        SiteRoute(.POST, "/track/:code/rating", .anyone, body: .form, throttle: .tracking, ResidentPages.rate),
+        SiteRoute(.GET, "/cases/:id", .staff(nil), query: ["fragment", "back"], CasePage.show),
+        SiteRoute(.GET, "/audit", .staff(admin), query: ["user", "record", "from", "to", "page"], AuditPage.show),
+    ]
+
+    /// The route of a page path such as "/dashboard", for the navigation.
+    static func page(_ path: String) -> SiteRoute? { routes.first { $0.method == .GET && $0.path == path } }
+}
+
+/// The door every request of the route table goes through, in this order: the account and its role, the client's
+/// rate limit, the body (its size, then its type), the cross-site check, and only then the handler.
+struct SiteDoor {
+    let route: SiteRoute
+    let config: AppConfig
+    let limiters: RateLimiters
+
+    func respond(_ req: Request) async throws -> Response {
+        switch route.access {
+        case .anyone: break
+        case .staff(let roles):
+            guard let staff = req.staff else {
+                if route.isPage { return SessionPages.signInFirst(req) }
+                throw APIError.unauthorized
+            }
+            if let roles, !roles.contains(staff.role) {
+                throw APIError.forbidden(route.isPage ? Lang.of(req).t(.notForYourRole) : "the \(staff.role.rawValue) role may not use \(route.method.rawValue) \(route.path)")
+            }
+        }
+        try throttle(req)
+        try await collectBody(req)
+        try CrossSite.check(req, route: route)
+        let response = try await route.respond(req)
+        CrossSite.setCookieIfNew(req, on: response)
+        return response
+    }
+
+    private func throttle(_ req: Request) throws {
+        let limiter: RateLimiter
+        switch route.throttle {
+        case .none: return
+        case .reports:
+            guard req.staff == nil else { return }  // staff reports are accounted to their account
+            limiter = limiters.reports
+        case .tracking:
+            limiter = limiters.tracking
+        }
+        if let wait = limiter.take(req.client.limitKey, now: req.now) { throw APIError.tooManyRequests(wait: wait) }
+    }
+
+    private func collectBody(_ req: Request) async throws {
+        let limits = config.limits
+        let max: Int
+        switch route.body {
+        case .none: max = limits.jsonBytes
+        case .json, .form: max = limits.jsonBytes
+        case .report, .photos: max = limits.reportBytes
+        }
+        if let length = req.headers.first(name: .contentLength).flatMap(Int.init), length > max {
+            throw APIError.payloadTooLarge(limit: max, route: route)
+        }
+        if req.body.data == nil {
+            do {
+                _ = try await req.body.collect(max: max).get()
+            } catch let e as any AbortError where e.status == .payloadTooLarge {
+                throw APIError.payloadTooLarge(limit: max, route: route)
+            }
+        } else if let data = req.body.data, data.readableBytes > max {
+            throw APIError.payloadTooLarge(limit: max, route: route)
+        }
+        guard let data = req.body.data, data.readableBytes > 0 else { return }
+        let type = req.headers.contentType
+        switch route.body {
+        case .none:
+            return
+        case .json:
+            guard type == .json || (type?.type == "application" && type?.subType.hasSuffix("+json") == true) else {
+                throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)", field: nil)
+            }
+        case .form:
+            guard type == .urlEncodedForm else {
+                throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the form as application/x-www-form-urlencoded", field: nil)
+            }
+        case .report:
+            guard type == .json || type?.type == "multipart" else {
+                throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the report as JSON, or as multipart/form-data with photos", field: nil)
+            }
+            if type == .json, data.readableBytes > limits.jsonBytes { throw APIError.payloadTooLarge(limit: limits.jsonBytes, route: route) }
+        case .photos:
+            guard type?.type == "multipart" else {
+                throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the photos as multipart/form-data parts named photos", field: "photos")
+            }
+        }
+    }
+}
+
+/// The rate limits of the public doors, one table per door.
+final class RateLimiters: Sendable {
+    let reports: RateLimiter
+    let tracking: RateLimiter
+    let signIns: RateLimiter
+
+    init(_ r: AppConfig.RateLimits) {
+        reports = RateLimiter(perMinute: r.reportsPerMinute)
+        tracking = RateLimiter(perMinute: r.trackingPerMinute)
+        signIns = RateLimiter(perMinute: r.signInsPerMinute)
+    }
+}
+
+func routes(_ app: Application) {
+    let config = app.wangge.config
+    for route in Site.routes {
+        let door = SiteDoor(route: route, config: config, limiters: app.wangge.limiters)
+        // Bodies are read by the door, after the account, role and rate limit are checked; GETs take the small limit.
+        let strategy: HTTPBodyStreamStrategy = route.body == .none ? .collect(maxSize: ByteCount(value: config.limits.jsonBytes)) : .stream
+        app.on(route.method, route.components, body: strategy, use: door.respond)
+    }
+}

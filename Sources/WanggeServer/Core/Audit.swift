@@ -1,0 +1,33 @@
+import Vapor
+import WanggeCore
+import WanggeStore
+
+extension Request {
+    /// Writes views of personal data to the audit log before they are shown: if the log cannot be written, the data
+    /// is not shown either.
+    func audit(_ views: [PersonalDataView]) async throws {
+        guard let staff, !views.isEmpty else { return }
+        let route = self.route.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" } ?? url.path
+        let events = views.map {
+            AuditEvent(at: now, userID: staff.id, username: staff.username, role: staff.role.rawValue, client: client.text, view: $0, route: route)
+        }
+        let db = self.db
+        try await wangge.writes.run(on: db) {
+            for e in events { try await AuditQueries.record(e, on: db) }
+        }
+    }
+}
+
+/// What a case's reporter fields hold unmasked for this viewer, as audit-log views.
+enum PersonalDataViews {
+    static func reporter(of c: StoredCase, shownTo role: Role) -> [PersonalDataView] {
+        guard PersonalDataPolicy.seesReporterContacts(role) else { return [] }
+        let fields = [c.report.reporterName.map { _ in "reporter_name" }, c.report.reporterPhone.map { _ in "reporter_phone" }].compactMap { $0 }
+        return fields.isEmpty ? [] : [PersonalDataView(recordKind: "case", recordID: c.code, fields: fields)]
+    }
+
+    static func team(grid: String, members: [GridTeamMember], shownTo role: Role) -> [PersonalDataView] {
+        guard PersonalDataPolicy.seesTeamPhones(role), members.contains(where: { $0.phone != nil }) else { return [] }
+        return [PersonalDataView(recordKind: "grid_team", recordID: grid, fields: ["phone"])]
+    }
+}

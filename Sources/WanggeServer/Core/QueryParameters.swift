@@ -1,0 +1,55 @@
+import Foundation
+import Vapor
+import WanggeCore
+
+/// Query parameters read with bounds: a value outside them is a 400 naming the parameter, never clamped, never a
+/// number that can overflow later arithmetic.
+extension Request {
+    /// Text of at most `maxLength` characters without control characters, trimmed; nil when absent or empty.
+    func textQuery(_ name: String, maxLength: Int = 200) throws -> String? {
+        guard let raw = url.query != nil ? query[String.self, at: name] : nil else { return nil }
+        let text = raw.trimmingCharacters(in: .whitespaces)
+        guard !text.isEmpty else { return nil }
+        guard text.count <= maxLength else { throw APIError.badRequest("\(name) is at most \(maxLength) characters", field: name) }
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else {
+            throw APIError.badRequest("\(name) must not contain control characters", field: name)
+        }
+        return text
+    }
+
+    /// A whole number within `range`; nil when absent or empty.
+    func intQuery(_ name: String, _ range: ClosedRange<Int>) throws -> Int? {
+        guard let text = try textQuery(name, maxLength: 20) else { return nil }
+        guard let n = Int(text), range.contains(n) else {
+            throw APIError.badRequest("\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound)", field: name)
+        }
+        return n
+    }
+
+    /// `page` (1 to 10,000) and `per` (1 to `maxPer`, default `defaultPer`).
+    func paging(defaultPer: Int = 50, maxPer: Int = 200) throws -> (page: Int, per: Int) {
+        (try intQuery("page", 1...10_000) ?? 1, try intQuery("per", 1...maxPer) ?? defaultPer)
+    }
+
+    /// A day (YYYY-MM-DD, from 2000 to 2100); nil when absent.
+    func civilQuery(_ name: String) throws -> CivilDate? {
+        guard let text = try textQuery(name, maxLength: 40) else { return nil }
+        guard let d = CivilDate(text), Self.years.contains(d.year) else {
+            throw APIError.badRequest("\(name) must be a date from 2000-01-01 to 2100-12-31 (YYYY-MM-DD)", field: name)
+        }
+        return d
+    }
+
+    /// The start of a day in the calendar's zone (the day after for an inclusive `end`), or an ISO 8601 instant
+    /// between 2000 and 2100; nil when absent.
+    func instantQuery(_ name: String, _ calendar: WorkingCalendar, end: Bool) throws -> Date? {
+        guard let text = try textQuery(name, maxLength: 40) else { return nil }
+        if let d = CivilDate(text), Self.years.contains(d.year) { return calendar.start(of: end ? d.adding(days: 1) : d) }
+        if let instant = ISO8601DateFormatter().date(from: text), (Self.earliest...Self.latest).contains(instant) { return instant }
+        throw APIError.badRequest("\(name) must be a date (YYYY-MM-DD) or an ISO 8601 time, from 2000 to 2100", field: name)
+    }
+
+    static let years = 2000...2100
+    static let earliest = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
+    static let latest = Date(timeIntervalSince1970: 4_133_980_800)  // 2101-01-01
+}

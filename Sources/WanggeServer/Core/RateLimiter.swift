@@ -1,0 +1,54 @@
+import Foundation
+import NIOConcurrencyHelpers
+
+/// A token bucket per key (a client address): `perMinute` requests at once, then refilled evenly over a minute.
+/// Held in memory: each app server counts its own requests, so behind a load balancer of N servers a client gets at
+/// most N times the limit, which is still a limit. The table forgets buckets that have refilled when it grows.
+final class RateLimiter: Sendable {
+    let perMinute: Int
+    private struct Bucket { var tokens: Double; var at: Date }
+    private let buckets = NIOLockedValueBox<[String: Bucket]>([:])
+    private let maximumKeys: Int
+
+    init(perMinute: Int, maximumKeys: Int = 100_000) {
+        self.perMinute = perMinute
+        self.maximumKeys = maximumKeys
+    }
+
+    var isOff: Bool { perMinute <= 0 }
+
+    /// Takes one request's token: nil when it may go ahead, else the seconds until a token is back.
+    func take(_ key: String, now: Date) -> TimeInterval? { spend(key, now: now, consume: true) }
+
+    /// Whether a request may go ahead, without spending (for counting only failures: sign-in).
+    func check(_ key: String, now: Date) -> TimeInterval? { spend(key, now: now, consume: false) }
+
+    /// Spends a token whether or not one is left (a failed sign-in already happened).
+    func charge(_ key: String, now: Date) { _ = spend(key, now: now, consume: true, force: true) }
+
+    private func spend(_ key: String, now: Date, consume: Bool, force: Bool = false) -> TimeInterval? {
+        guard !isOff else { return nil }
+        let capacity = Double(perMinute), perSecond = Double(perMinute) / 60
+        return buckets.withLockedValue { table -> TimeInterval? in
+            var b = table[key] ?? Bucket(tokens: capacity, at: now)
+            b.tokens = min(capacity, b.tokens + max(0, now.timeIntervalSince(b.at)) * perSecond)
+            b.at = now
+            defer {
+                if table.count >= maximumKeys && table[key] == nil { Self.forgetFull(&table, now: now, capacity: capacity, perSecond: perSecond, maximum: maximumKeys) }
+                table[key] = b
+            }
+            if b.tokens >= 1 {
+                if consume { b.tokens -= 1 }
+                return nil
+            }
+            if force { b.tokens = max(b.tokens - 1, -capacity) }
+            return (1 - b.tokens) / perSecond
+        }
+    }
+
+    private static func forgetFull(_ table: inout [String: Bucket], now: Date, capacity: Double, perSecond: Double, maximum: Int) {
+        table = table.filter { $0.value.tokens + now.timeIntervalSince($0.value.at) * perSecond < capacity }
+        // Still full of active clients (a spread-out flood): start over rather than grow without bound.
+        if table.count >= maximum { table.removeAll() }
+    }
+}
