@@ -11,7 +11,7 @@ struct Wangge: AsyncParsableCommand {
         commandName: "wangge",
         abstract: "网格 Wangge: grid-based community service and governance platform.",
         discussion: "Every subcommand reads DATABASE_URL (unset: SQLite file under DATA_DIR, default ./data), HOST, PORT, LOG_LEVEL.",
-        subcommands: [Serve.self, Demo.self, Migrate.self, Import.self, User.self, CalendarCommand.self, Bench.self]
+        subcommands: [Serve.self, Demo.self, Migrate.self, Import.self, User.self, CalendarCommand.self, Backup.self, Restore.self, Bench.self]
     )
 }
 
@@ -93,6 +93,35 @@ struct Migrate: AsyncParsableCommand {
         try await withApp { app, _ in
             try await Setup.migrate(app)
             say("The schema is up to date.")
+        }
+    }
+}
+
+struct Backup: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write a consistent copy of the database to FILE while it is in use (SQLite online backup; pg_dump custom format on PostgreSQL).",
+        discussion: "Photos live under DATA_DIR/photos as files named by their content; copy that folder alongside.")
+    @Argument(help: "The backup file to write (replaced if it exists).") var file: String
+
+    func run() async throws {
+        try await withApp { app, _ in
+            let t0 = Date()
+            try await Setup.backup(app, to: file)
+            let size = ((try? FileManager.default.attributesOfItem(atPath: file)[.size]) as? Int) ?? 0
+            say("Backed up to \(file) (\(size / 1024) KB) in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s.")
+        }
+    }
+}
+
+struct Restore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Replace the whole database with a backup made by `wangge backup`, then bring its schema up to date. Stop the servers first.")
+    @Argument(help: "The backup file.") var file: String
+
+    func run() async throws {
+        try await withApp { app, _ in
+            try await Setup.restore(app, from: file)
+            say("Restored \(file).")
         }
     }
 }

@@ -1,23 +1,31 @@
 import Foundation
 import Vapor
 
-/// Serves the files under `Public/` without asking the file system about every other request. Vapor's
-/// `FileMiddleware` looks each request's path up on disk (a hop to the file-system thread pool and back), which on
-/// the API and the pages always finds nothing; this passes it only the paths whose first segment is one of the
-/// folder's own entries (`static`, `api`), read once at start.
+/// Serves the files under `Public/` (`/static/…`, `/api/openapi.yaml`), and only those: the set of their paths is
+/// read once at start, and any other path goes on to the routes without touching the file system. Vapor's
+/// `FileMiddleware` looks every path up on disk, which costs a hop to the file-system thread pool per request,
+/// and answered a 500 for a name too long for the file system.
 struct PublicFiles: AsyncMiddleware {
     let files: FileMiddleware
-    let roots: Set<Substring>
+    let paths: Set<String>
 
     init(directory: String) {
         files = FileMiddleware(publicDirectory: directory, defaultFile: nil)
-        roots = Set(((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).map { Substring($0) })
+        let root = URL(fileURLWithPath: directory).standardizedFileURL.path
+        var found = Set<String>()
+        if let walk = FileManager.default.enumerator(atPath: root) {
+            while let relative = walk.nextObject() as? String {
+                var isDirectory: ObjCBool = false
+                if FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
+                    found.insert("/" + relative)
+                }
+            }
+        }
+        paths = found
     }
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
-        let path = req.url.path.drop { $0 == "/" }
-        let first = path.prefix { $0 != "/" }
-        guard roots.contains(first) || first.contains("%") else { return try await next.respond(to: req) }
+        guard paths.contains(req.url.path) else { return try await next.respond(to: req) }
         return try await files.respond(to: req, chainingTo: next)
     }
 }

@@ -68,6 +68,8 @@ public final class WanggeServices: Sendable {
     let liveCheck = NIOLockedValueBox<TimeInterval>(15)
     /// The public doors' rate limits.
     let limiters: RateLimiters
+    /// When the clock job last pruned the audit log.
+    let lastAuditPrune = NIOLockedValueBox<Date?>(nil)
     /// Each case's measure outcomes, kept by version, for the dashboards.
     let measureIndex = MeasureIndex()
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.

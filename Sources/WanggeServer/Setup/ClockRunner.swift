@@ -17,6 +17,7 @@ public enum ClockRunner {
         let ref = try await app.wangge.reference.current(on: app.db, now: now)
         let j = try await app.wangge.jurisdictions.current(on: app.db, now: now).jurisdiction
         var outcome = Outcome()
+        try await pruneAudit(app, now: now)
         for c in try await CaseQueries.dueForClockJob(before: now, on: app.db) {
             var current = c
             for t in ClockJob.run(c.snapshot, now: now, calendar: ref.calendar, policy: policy) {
@@ -39,6 +40,19 @@ public enum ClockRunner {
             }
         }
         return outcome
+    }
+
+    /// Deletes audit-log lines older than the configured retention, at most once an hour.
+    static func pruneAudit(_ app: Application, now: Date) async throws {
+        let due = app.wangge.lastAuditPrune.withLockedValue { last -> Bool in
+            guard last.map({ now.timeIntervalSince($0) >= 3_600 || now < $0 }) ?? true else { return false }
+            last = now
+            return true
+        }
+        guard due else { return }
+        let before = now.addingTimeInterval(-Double(app.wangge.config.auditRetentionDays) * 86_400), db = app.db
+        let pruned = try await app.wangge.writes.run(on: db) { try await AuditQueries.prune(before: before, on: db) }
+        if pruned > 0 { app.logger.info("audit log: \(pruned) views older than \(app.wangge.config.auditRetentionDays) days removed") }
     }
 
     /// Which stage a supervision belongs to: the stage's start, so a new dispatch can be pushed again.

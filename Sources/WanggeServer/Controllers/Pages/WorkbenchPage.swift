@@ -13,12 +13,7 @@ enum WorkbenchPage {
         guard let states = WorkbenchView.tabs.first(where: { $0.0 == tab })?.1 else {
             throw APIError.badRequest("tab must be one of \(WorkbenchView.tabs.map(\.0).joined(separator: ", "))", field: "tab")
         }
-        let q: CasesAPI.Queue
-        do {
-            q = try await CasesAPI.queue(req, staff: staff, defaultStates: states.isEmpty ? CaseState.allCases.filter(\.isOpen) : states)
-        } catch let e as APIError where e.status == .badRequest || e.status == .notFound {
-            throw Abort(.badRequest, reason: e.message)
-        }
+        let q = try await CasesAPI.queue(req, staff: staff, defaultStates: states.isEmpty ? CaseState.allCases.filter(\.isOpen) : states)
         let actor = CaseActor(staff)
         let rows = q.cases.map { c in
             WorkbenchModel.Row(c: view(c, j, ref, req.now, lang),

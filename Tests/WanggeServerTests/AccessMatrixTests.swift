@@ -1,0 +1,247 @@
+import Foundation
+import NIOCore
+import XCTVapor
+import XCTest
+import WanggeCore
+import WanggeStore
+@testable import WanggeServer
+
+/// Tests generated from the route table (`Site.routes`): every route × every role × in scope / out of scope, and
+/// anonymous; then every parameter of every route with extreme values.
+final class AccessMatrixTests: XCTestCase {
+    /// A county with one account of every role in the east township (grid roles in its first grid), a case on each
+    /// side with a photo, and the west side's personal data that no east account may ever see.
+    struct World {
+        var east: CaseLoopTests.Created
+        var west: CaseLoopTests.Created
+        var eastPhoto: String
+        var westPhoto: String
+        var tokens: [Role: String]
+        var browsers: [Role: Browser]
+        static let users: [Role: String] = [.admin: "m_admin", .leader: "m_leader", .operator: "m_operator", .handler: "m_handler",
+                                            .mediator: "m_mediator", .gridLeader: "m_gridleader", .gridWorker: "m_gridworker"]
+        static let westSecrets = ["西镇王五", "13911112222", "西镇秘密描述", "13700001111"]
+
+        static func make(_ app: Application) async throws -> World {
+            try await SmallCounty.load(app)
+            for (role, name) in users {
+                let grid = role == .gridLeader || role == .gridWorker
+                try await Setup.createUser(app, username: name, password: "password1", role: role, areaCode: grid ? "3301001001001" : "3301001",
+                                           departmentCode: role == .handler ? "3301001-market_regulation" : nil, displayName: "矩阵\(role.rawValue)")
+            }
+            try await OrganisationQueries.insert([GridTeamMember(gridCode: "3301002001001", position: .fullTimeWorker, name: "西网格员", phone: "13700001111")], on: app.db)
+            func report(lon: Double, name: String, phone: String, description: String) async throws -> (CaseLoopTests.Created, String) {
+                let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0, 4, UInt8(Int(lon * 10) & 0xff), 2, 0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9]
+                let json = #"{"category_code": "\#(CaseLoopTests.marketCategory)", "description": "\#(description)", "lat": 30.1, "lon": \#(lon), "reporter": {"name": "\#(name)", "phone": "\#(phone)"}}"#
+                var body = Array("--B\r\nContent-Disposition: form-data; name=\"case\"\r\n\r\n\(json)\r\n--B\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\n\r\n".utf8)
+                body += jpeg + Array("\r\n--B--\r\n".utf8)
+                var created: CaseLoopTests.Created? = nil
+                try await app.test(.POST, "/api/v1/cases", headers: ["Content-Type": "multipart/form-data; boundary=B"], body: ByteBuffer(bytes: body)) { res async throws in
+                    XCTAssertEqual(res.status, .created, res.body.string)
+                    created = try CaseLoopTests.decoder.decode(CaseLoopTests.Created.self, from: Data(res.body.readableBytesView))
+                }
+                let c = try XCTUnwrap(created)
+                let sha = try await CaseQueries.actions(caseID: c.id, on: app.db)[0].record.attachmentIDs[0]
+                return (c, sha)
+            }
+            let (east, eastPhoto) = try await report(lon: 120.05, name: "东镇李四", phone: "13800001234", description: "东镇描述")
+            let (west, westPhoto) = try await report(lon: 120.25, name: "西镇王五", phone: "13911112222", description: "西镇秘密描述")
+            var tokens: [Role: String] = [:], browsers: [Role: Browser] = [:]
+            for (role, name) in users {
+                tokens[role] = try await app.token(name)
+                let b = Browser(app)
+                try await b.signIn(name)
+                browsers[role] = b
+            }
+            return World(east: east, west: west, eastPhoto: eastPhoto, westPhoto: westPhoto, tokens: tokens, browsers: browsers)
+        }
+    }
+
+    enum Side: String { case inScope = "in", outOfScope = "out" }
+
+    /// Who may use each route, written out here from DESIGN §1 rather than read from the route table, so that a
+    /// route opened up in the table by mistake fails this test. nil: anyone; an empty set would be no one.
+    static let expected: [String: Set<Role>?] = {
+        let all = Set(Role.allCases), dashboards: Set<Role> = [.leader, .operator, .admin], admin: Set<Role> = [.admin]
+        return [
+            "GET /healthz": nil, "GET /metrics": nil, "POST /api/v1/auth/token": nil,
+            "GET /api/v1/areas": all, "GET /api/v1/areas/:code/team": all, "GET /api/v1/locate": nil, "GET /api/v1/categories": nil,
+            "POST /api/v1/cases": nil, "GET /api/v1/cases": all, "GET /api/v1/cases/:id": all, "POST /api/v1/cases/:id/actions": all,
+            "GET /api/v1/track/:code": nil, "POST /api/v1/track/:code/rating": nil, "GET /api/v1/track/:code/photos/:sha": nil,
+            "GET /api/v1/measures": dashboards, "GET /api/v1/photos/:sha": all, "POST /api/v1/photos": all, "GET /api/v1/events": all,
+            "GET /api/v1/calendar": all, "PUT /api/v1/calendar/:year": admin, "GET /api/v1/audit": admin,
+            "GET /": nil, "GET /login": nil, "POST /login": nil, "POST /logout": nil, "GET /areas": all, "GET /workbench": all,
+            "GET /dashboard": dashboards, "GET /screen": dashboards, "GET /report": nil, "GET /worker": [.gridWorker, .gridLeader],
+            "GET /sw.js": nil, "GET /track": nil, "GET /track/:code": nil, "POST /track/:code/rating": nil, "GET /cases/:id": all,
+            "GET /audit": admin,
+        ]
+    }()
+
+    /// A concrete request for a route: its path with parameters filled in, its query and body.
+    static func request(_ route: SiteRoute, _ w: World, side: Side, role: Role?) -> (path: String, query: String, body: String?) {
+        let c = side == .inScope ? w.east : w.west
+        var path = route.path
+        let isTracking = route.path.contains("/track/")
+        for p in route.parameters {
+            let value: String
+            switch p {
+            case "id": value = c.id.uuidString
+            case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
+            case "sha": value = side == .inScope ? w.eastPhoto : w.westPhoto
+            case "year": value = "2027"
+            default: value = "x"
+            }
+            path = path.replacingOccurrences(of: ":\(p)", with: value)
+        }
+        var query: [String] = []
+        let scopeArea = role.map { [.gridLeader, .gridWorker].contains($0) ? "3301001001001" : "3301001" } ?? "3301001"
+        if route.query.contains("area") { query.append("area=\(side == .inScope ? scopeArea : "3301002")") }
+        if route.query.contains("parent") { query.append("parent=\(side == .inScope ? scopeArea : "3301002")") }
+        if route.path == "/api/v1/measures" { query += ["from=2026-11-01", "to=2026-11-30"] }
+        var body: String? = nil
+        switch (route.method, route.path) {
+        case (.POST, "/api/v1/auth/token"): body = #"{"username": "m_operator", "password": "password1"}"#
+        case (.POST, "/api/v1/cases"):
+            body = #"{"category_code": "\#(CaseLoopTests.marketCategory)", "description": "矩阵上报", "lat": 30.1, "lon": 120.05, "source": "hotline"}"#
+        case (.POST, "/api/v1/cases/:id/actions"): body = #"{"action": "comment", "note": "矩阵"}"#
+        case (.POST, "/api/v1/track/:code/rating"): body = #"{"rating": "satisfied"}"#
+        case (.PUT, "/api/v1/calendar/:year"): body = #"{"off": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "work": []}"#
+        default: break
+        }
+        return (path, query.joined(separator: "&"), body)
+    }
+
+    /// Routes whose parameters name something inside a scope: out of scope they answer 404.
+    static func isScoped(_ route: SiteRoute) -> Bool {
+        !route.path.contains("/track/") && (route.parameters.contains { ["id", "sha"].contains($0) } || route.path.hasSuffix("/team")
+            || route.query.contains("area") || route.query.contains("parent"))
+    }
+
+    func testEveryRouteByEveryRoleInAndOutOfScopeAndAnonymous() async throws {
+        try await withApp { app, _ in
+            let w = try await World.make(app)
+            var checked = 0
+            for route in Site.routes {
+                // The live stream never ends by itself; its access is checked for anonymous callers only (the stream's
+                // scope is tested in LiveEventsTests and its ending in TrustTests).
+                let streams = route.path == "/api/v1/events"
+                for role in [nil] + Role.allCases.map(Optional.some) {
+                    for side in [Side.inScope, .outOfScope] {
+                        if streams && role != nil { continue }
+                        let (path, query, body) = Self.request(route, w, side: side, role: role)
+                        let res = try await send(app, route, w, role: role, path: path, query: query, body: body)
+                        checked += 1
+                        let label = "\(route.method.rawValue) \(route.path) as \(role?.rawValue ?? "anonymous"), \(side.rawValue) of scope → \(res.status.code)"
+                        XCTAssertLessThan(res.status.code, 500, label)
+                        let text = res.body.string
+                        // Nothing of the west side ever reaches an east account or a stranger (the west tracking code
+                        // holder sees the west case's public view, which names no person).
+                        for secret in World.westSecrets { XCTAssertFalse(text.contains(secret), "\(label): shows \(secret)") }
+                        if !route.path.contains("/track/") {
+                            XCTAssertFalse(text.contains(w.west.code), "\(label): shows the west case's code")
+                            XCTAssertFalse(text.contains(w.west.trackingCode), "\(label): shows the west case's tracking code")
+                        }
+                        guard let spec = Self.expected["\(route.method.rawValue) \(route.path)"] else {
+                            XCTFail("\(route.method.rawValue) \(route.path) is not in this test's table of who may use what")
+                            continue
+                        }
+                        switch spec {
+                        case nil:
+                            XCTAssertNotEqual(res.status, .forbidden, label)
+                        case let roles?:
+                            guard let role else {
+                                XCTAssertEqual(res.status, route.isPage ? .seeOther : .unauthorized, label)
+                                if route.isPage { XCTAssertTrue(res.headers.first(name: .location)?.hasPrefix("/login") == true, label) }
+                                continue
+                            }
+                            if !roles.contains(role) {
+                                XCTAssertEqual(res.status, .forbidden, label)
+                            } else if side == .outOfScope && Self.isScoped(route) {
+                                XCTAssertEqual(res.status, .notFound, label)
+                            } else {
+                                XCTAssertFalse([.unauthorized, .forbidden, .notFound].contains(res.status), "\(label): \(text.prefix(200))")
+                            }
+                        }
+                    }
+                }
+            }
+            print("access matrix: \(Site.routes.count) routes, \(checked) requests")
+            XCTAssertGreaterThan(checked, Site.routes.count * 14)
+        }
+    }
+
+    /// Sends a request as a role: bearer token for the API, the signed-in browser for pages (forms carry the token).
+    func send(_ app: Application, _ route: SiteRoute, _ w: World, role: Role?, path: String, query: String, body: String?) async throws -> XCTHTTPResponse {
+        let target = query.isEmpty ? path : path + "?" + query
+        if route.isPage {
+            let browser: Browser
+            if route.method == .POST {
+                // A fresh session for every form: signing out must not end the shared one.
+                browser = Browser(app)
+                if let role { try await browser.signIn(World.users[role]!) } else { try await browser.get("/login") }
+                let form: [String: String] = route.path == "/login" ? ["username": "m_operator", "password": "password1"]
+                    : route.path.hasSuffix("/rating") ? ["rating": "satisfied"] : [:]
+                return try await browser.post(target, form: form)
+            }
+            browser = role.map { w.browsers[$0]! } ?? Browser(app)
+            return try await browser.get(target)
+        }
+        var headers: HTTPHeaders = [:]
+        if let role { headers.add(name: .authorization, value: "Bearer \(w.tokens[role]!)") }
+        var out: XCTHTTPResponse? = nil
+        if route.path == "/api/v1/photos" && route.method == .POST {
+            let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0, 4, 7, 7, 0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9]
+            var b = Array("--B\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\n\r\n".utf8) + jpeg
+            b += Array("\r\n--B--\r\n".utf8)
+            headers.add(name: .contentType, value: "multipart/form-data; boundary=B")
+            try await app.test(route.method, target, headers: headers, body: ByteBuffer(bytes: b)) { res async throws in out = res }
+            return out!
+        }
+        if let body { headers.add(name: .contentType, value: "application/json") }
+        try await app.test(route.method, target, headers: headers, body: body.map { ByteBuffer(string: $0) }) { res async throws in out = res }
+        return out!
+    }
+
+    /// Every path and query parameter of every route with extreme values: never a 5xx, and the server answers after each.
+    func testEveryParameterOfEveryRouteWithExtremeValues() async throws {
+        try await withApp { app, _ in
+            let w = try await World.make(app)
+            try await Setup.createUser(app, username: "fuzzadmin", password: "password1", role: .admin, areaCode: "3301", departmentCode: nil, displayName: nil)
+            let admin = try await app.token("fuzzadmin")
+            let extremes = ["0", "-1", "9223372036854775808", "-9223372036854775809", "1e308", "-1e308", "NaN", "Infinity",
+                            String(repeating: "9", count: 400), String(repeating: "長", count: 10_000), "\u{0}\r\n\t\u{7}\u{1B}", "%00%0d%0a",
+                            "../../../etc/passwd", "<script>alert(1)</script>", "' OR 1=1 --", "%", "_", "\u{FEFF}\u{202E}", ""]
+            var sent = 0
+            for route in Site.routes where route.path != "/api/v1/events" {
+                for parameter in route.parameters + route.query.map { "?" + $0 } {
+                    for value in extremes {
+                        let encoded = value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? ""
+                        var (path, query, body) = Self.request(route, w, side: .inScope, role: .admin)
+                        if parameter.hasPrefix("?") {
+                            query = (query.isEmpty ? "" : query + "&") + "\(parameter.dropFirst())=\(encoded)"
+                        } else {
+                            // Put the extreme value where the parameter stood.
+                            let filled = Self.request(route, w, side: .inScope, role: .admin).path.split(separator: "/", omittingEmptySubsequences: false)
+                            let pattern = route.path.split(separator: "/", omittingEmptySubsequences: false)
+                            path = zip(pattern, filled).map { $0 == ":\(parameter)" ? (encoded.isEmpty ? "%20" : encoded) : String($1) }.joined(separator: "/")
+                        }
+                        for token in [admin, nil] as [String?] {
+                            var headers: HTTPHeaders = [:]
+                            if let token { headers.add(name: .authorization, value: "Bearer \(token)") }
+                            if body != nil { headers.add(name: .contentType, value: "application/json") }
+                            let target = query.isEmpty ? path : path + "?" + query
+                            try await app.test(route.method, target, headers: headers, body: body.map { ByteBuffer(string: $0) }) { res async throws in
+                                XCTAssertLessThan(res.status.code, 500, "\(route.method.rawValue) \(route.path) \(parameter)=\(value.prefix(20).debugDescription): \(res.status) \(res.body.string.prefix(200))")
+                            }
+                            sent += 1
+                        }
+                        body = nil
+                    }
+                }
+                try await app.test(.GET, "/healthz") { res async throws in XCTAssertEqual(res.status, .ok, "alive after \(route.path)") }
+            }
+            print("parameter fuzz: \(sent) requests")
+            XCTAssertGreaterThan(sent, 1_000)
+        }
+    }
+}
