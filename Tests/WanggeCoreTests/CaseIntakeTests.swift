@@ -21,6 +21,15 @@ import Testing
         do { _ = try check(r, photos: photos); return nil } catch { return error.field }
     }
 
+    @Test func controlCharactersAreRefusedWhereAPersonTypes() {
+        #expect(field(report { $0.description = "路灯\u{0}不亮" }) == "description")
+        #expect(field(report { $0.description = "第一行\n第二行\t完" }) == nil, "line breaks and tabs belong in a description")
+        #expect(field(report { $0.reporterName = "张\n三" }) == "reporter.name")
+        #expect(field(report { $0.address = "东街\u{1B}[31m" }) == "address")
+        #expect(TextInput.isClean("普通的字 plain text ✓"))
+        #expect(!TextInput.isClean("a\u{85}b"), "C1 controls too")
+    }
+
     @Test func aGoodReportIsTidiedAndLocated() throws {
         let (r, c, loc) = try check(report())
         #expect(r.description == "路灯不亮")

@@ -28,6 +28,7 @@ final class BackupTests: XCTestCase {
             XCTAssertGreaterThan(before["case_actions"]?.count ?? 0, 5)
             XCTAssertGreaterThan(before["audit_events"]?.count ?? 0, 0)
 
+            try FileManager.default.createDirectory(atPath: app.wangge.config.dataDirectory, withIntermediateDirectories: true)
             let file = app.wangge.config.dataDirectory + "/backup.bin"
             try await Setup.backup(app, to: file)
             // Changes after the backup: a new case, an action, a deleted account.
@@ -50,6 +51,7 @@ final class BackupTests: XCTestCase {
         try await withApp { app, _ in
             try await SmallCounty.load(app)
             let before = try await Self.dump(app.db)
+            try FileManager.default.createDirectory(atPath: app.wangge.config.dataDirectory, withIntermediateDirectories: true)
             let file = app.wangge.config.dataDirectory + "/not-a-backup.bin"
             try Data("this is not a backup".utf8).write(to: URL(fileURLWithPath: file))
             do {

@@ -454,7 +454,8 @@ final class TrustTests: XCTestCase {
             try await SmallCounty.load(app)
             for (body, field) in [(#"{"description": "x", "lat": 30.1, "lon": 120.25}"#, "category_code"),
                                   (#"{"category_code": "x", "description": "x", "reporter": 5}"#, "reporter"),
-                                  (#"{"category_code": 7, "description": "x"}"#, "category_code")] {
+                                  (#"{"category_code": 7, "description": "x"}"#, "category_code"),
+                                  (#"{"category_code": "\#(Loop.marketCategory)", "description": "a\u0000b", "lat": 30.1, "lon": 120.25}"#, "description")] {
                 try await app.test(.POST, "/api/v1/cases", headers: ["Content-Type": "application/json"], body: ByteBuffer(string: body)) { res async throws in
                     XCTAssertEqual(res.status, .badRequest, body)
                     let e = try res.content.decode(ErrorBody.self).error

@@ -87,7 +87,9 @@ enum SignIn {
     static let maximumPassword = 512
 
     static func attempt(username: String, password: String, kind: TokenKind, on req: Request) async throws -> (secret: String, expiresAt: Date, account: StaffAccount) {
-        guard username.utf8.count <= maximumUsername else { throw APIError.badRequest("username is at most \(maximumUsername) characters", field: "username") }
+        guard username.utf8.count <= maximumUsername, TextInput.isClean(username) else {
+            throw APIError.badRequest("username is at most \(maximumUsername) characters, without control characters", field: "username")
+        }
         guard password.utf8.count <= maximumPassword else { throw APIError.badRequest("password is at most \(maximumPassword) characters", field: "password") }
         let now = req.now
         let client = req.client.limitKey

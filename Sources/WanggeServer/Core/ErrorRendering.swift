@@ -1,3 +1,4 @@
+import PostgresNIO
 import Vapor
 import WanggeCore
 
@@ -46,6 +47,9 @@ struct ErrorRendering: AsyncMiddleware {
             return APIError(.badRequest, "invalid_input", e.description, field: e.field)
         case let e as DecodingError:
             return decodingError(e)
+        case let e as PSQLError where ["22021", "22P05", "54000"].contains(e.serverInfo?[.sqlState] ?? ""):
+            // Text PostgreSQL cannot store (U+0000) or too large for it: the request's fault, whichever field held it.
+            return .badRequest("the request holds text that cannot be stored (a NUL character, or too much of it)", field: nil)
         case let e as any AbortError:
             let code = e.status.code == 404 ? "not_found" : e.status.reasonPhrase.lowercased().replacingOccurrences(of: " ", with: "_")
             var api = APIError(e.status, code, e.reason)

@@ -16,6 +16,7 @@ extension CasesAPI {
         let ref = try await req.reference()
         var command = CaseCommand(kind: kind, note: body.note?.trimmingCharacters(in: .whitespacesAndNewlines), attachmentIDs: body.attachments ?? [])
         if let note = command.note, note.count > 2_000 { throw APIError.badRequest("note is at most 2,000 characters", field: "note") }
+        if let note = command.note, !TextInput.isClean(note, multiline: true) { throw APIError.badRequest("note holds control characters", field: "note") }
         if let d = body.departmentCode {
             guard let dept = ref.departmentsByCode[d] else { throw APIError.badRequest("no department \(d)", field: "department_code") }
             command.department = dept
@@ -23,7 +24,7 @@ extension CasesAPI {
         if let m = body.mergeInto {
             // Only a case the caller may see: one outside their scope is "no such case", exactly as one that does
             // not exist, so the answer tells nothing about cases they cannot see.
-            guard m.utf8.count <= 64 else { throw APIError.badRequest("merge_into is a case code or id", field: "merge_into") }
+            guard m.utf8.count <= 64, TextInput.isClean(m) else { throw APIError.badRequest("merge_into is a case code or id", field: "merge_into") }
             var found = try await CaseQueries.find(code: m, on: req.db)
             if found == nil, let id = UUID(uuidString: m) { found = try await CaseQueries.find(id: id, on: req.db) }
             guard let target = found, target.id != c.id, CasePermissions.isInScope(target.snapshot, of: CaseActor(staff).staff!)
@@ -137,6 +138,7 @@ enum TrackingAPI {
             throw APIError.badRequest("rating must be satisfied, basically_satisfied or unsatisfied", field: "rating")
         }
         if let comment = body.comment, comment.count > 500 { throw APIError.badRequest("comment is at most 500 characters", field: "comment") }
+        if let comment = body.comment, !TextInput.isClean(comment, multiline: true) { throw APIError.badRequest("comment holds control characters", field: "comment") }
         let ref = try await req.reference()
         do {
             let t = try CaseStateMachine.apply(.rate(rating, comment: body.comment), to: c.snapshot, actor: .reporter, at: req.now, calendar: ref.calendar)

@@ -83,7 +83,7 @@ extension CasesAPI {
     /// The case by id or code, if the staff member may see it; otherwise 404 (never saying it exists).
     static func visibleCase(_ req: Request, staff: StaffAccount) async throws -> StoredCase {
         let key = try req.parameters.require("id")
-        guard key.utf8.count <= 64 else { throw APIError.notFound("no case \(key.prefix(64))… in your scope") }
+        guard key.utf8.count <= 64, TextInput.isClean(key) else { throw APIError.notFound("no case \(key.prefix(64)) in your scope") }
         var found: StoredCase? = nil
         if let id = UUID(uuidString: key) { found = try await CaseQueries.find(id: id, on: req.db) }
         if found == nil { found = try await CaseQueries.find(code: key, on: req.db) }
