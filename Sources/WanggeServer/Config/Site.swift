@@ -177,7 +177,13 @@ struct SiteDoor {
         } else if let data = req.body.data, data.readableBytes > max {
             throw APIError.payloadTooLarge(limit: max, route: route)
         }
-        guard let data = req.body.data, data.readableBytes > 0 else { return }
+        guard let data = req.body.data, data.readableBytes > 0 else {
+            switch route.body {
+            case .none, .form: return
+            case .json, .report: throw APIError.badRequest("send the body as JSON (Content-Type: application/json)", field: nil)
+            case .photos: throw APIError.badRequest("send the photos as multipart/form-data parts named photos", field: "photos")
+            }
+        }
         let type = req.headers.contentType
         switch route.body {
         case .none:
