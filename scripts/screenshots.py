@@ -99,6 +99,7 @@ PAGES = [
     ("dashboard", "/dashboard", "leader"),
     ("dashboard-township", "/dashboard", "leader_t01"),
     ("screen", "/screen", "leader"),
+    ("audit", "/audit", "admin"),
 ]
 
 opts = Options()

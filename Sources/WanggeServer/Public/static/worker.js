@@ -63,6 +63,9 @@
           return W.request("POST", "/api/v1/cases", W.reportBody(item.report, item.photos), { "Idempotency-Key": item.key }).then(function (res) {
             if (res.ok) { sent++; return remove(item.key).then(show); }
             if (res.status === 401) { stop = true; statusEl.textContent = W.t("登录已过期，请重新登录后发送", "Signed out: sign in again to send"); return; }
+            // A stale page (its form token no longer matches): the report is fine, the page is not. Keep it for a reload.
+            var code = res.body && res.body.error && res.body.error.code;
+            if (res.status === 403 && (code === "csrf_failed" || code === "cross_site")) { stop = true; statusEl.textContent = W.t("页面已过期，请刷新后发送", "This page has expired: reload it to send"); return; }
             if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
               item.error = (res.body && res.body.error && res.body.error.message) || ("HTTP " + res.status);
               return put(item).then(show);

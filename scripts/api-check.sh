@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# API checks that need a running server (tests/api), each against a throwaway demo server it starts on loopback:
+#   * schemathesis over /api/openapi.yaml: no server errors, every answer as the document says;
+#   * the crash test: reports keep arriving while the server is killed and restarted; nothing acknowledged is lost
+#     or doubled, and a retry with the same Idempotency-Key answers the same case.
+# On SQLite by default; the crash test uses PostgreSQL when DATABASE_URL is set. Installs schemathesis when missing.
+#
+#   bash scripts/api-check.sh              both
+#   bash scripts/api-check.sh crash        only the crash test
+#   API_EXAMPLES=N                         schemathesis examples per operation and phase (default 25)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ -z "${WANGGE_BIN:-}" ] && [ ! -x .build/debug/wangge ]; then
+    echo "== building the server"
+    swift build --product wangge
+fi
+
+if [ "${1:-}" != "crash" ]; then
+    if ! python3 -c 'import schemathesis' 2>/dev/null || ! command -v schemathesis >/dev/null; then
+        echo "== installing schemathesis"
+        python3 -m pip install -q "schemathesis==4.32.5"
+    fi
+    echo "== schemathesis (SQLite)"
+    env -u DATABASE_URL python3 tests/api/schemathesis_run.py --examples "${API_EXAMPLES:-25}"
+fi
+
+if [ -n "${DATABASE_URL:-}" ]; then echo "== crash test (PostgreSQL)"; else echo "== crash test (SQLite)"; fi
+python3 tests/api/crash_test.py
