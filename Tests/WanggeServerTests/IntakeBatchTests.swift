@@ -105,7 +105,8 @@ final class IntakeBatchTests: XCTestCase {
                 XCTAssertEqual(stored?.code, c.code)
             }
             // Its duplicate candidates are read with the batch: the earlier case and its batch mates, not itself.
-            XCTAssertEqual(Set(nearA.map(\.code)), Set([earlier.code, plain.code, b.code]))
+            XCTAssertEqual(Set(nearA.nearest.map(\.code)), Set([earlier.code, plain.code, b.code]))
+            XCTAssertEqual(nearA.total, 3)
             let keyA = try await CaseQueries.idempotent(key: "a", on: app.db)
             XCTAssertEqual(keyA?.caseID, a.id)
             let count = try await CaseQueries.count(on: app.db)

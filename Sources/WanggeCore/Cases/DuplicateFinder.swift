@@ -43,13 +43,73 @@ public enum DuplicateFinder {
         .sorted { ($0.distanceMetres, $0.code) < ($1.distanceMetres, $1.code) }
     }
 
+    /// How many likely duplicates an answer names: the nearest. How many there are in all is said beside them, so
+    /// a spot that a crowd reports (thousands of open reports) gives a small answer that costs little to find.
+    public static let nearestShown = 5
+
+    /// The Earth's mean radius, in metres.
+    public static let earthRadius = 6_371_008.8
+
     /// Great-circle distance on a sphere of the Earth's mean radius.
     public static func haversineMetres(_ a: GeoPoint, _ b: GeoPoint) -> Double {
-        let radius = 6_371_008.8
+        let radius = earthRadius
         let rad = Double.pi / 180
         let dLat = (b.lat - a.lat) * rad
         let dLon = (b.lon - a.lon) * rad
         let h = sin(dLat / 2) * sin(dLat / 2) + cos(a.lat * rad) * cos(b.lat * rad) * sin(dLon / 2) * sin(dLon / 2)
         return 2 * radius * asin(min(1, sqrt(h)))
+    }
+}
+
+/// Distance near a point on the local plane, as a store ranks and counts candidates in SQL: metres² =
+/// (Δlat·k)² + (Δlon·k·cos φ)² with k the metres of one degree. Within `DuplicateFinder.defaultDistanceMetres` it
+/// differs from the great circle by far less than a millimetre, so the store's count and the finder's list agree.
+public struct LocalPlane: Sendable, Equatable {
+    public var origin: GeoPoint
+    /// Metres per degree of latitude, and of longitude at the origin's latitude.
+    public var metresPerDegreeLat: Double
+    public var metresPerDegreeLon: Double
+
+    public init(around origin: GeoPoint) {
+        self.origin = origin
+        metresPerDegreeLat = DuplicateFinder.earthRadius * .pi / 180
+        metresPerDegreeLon = metresPerDegreeLat * cos(origin.lat * .pi / 180)
+    }
+
+    public func squaredMetres(to p: GeoPoint) -> Double {
+        let y = (p.lat - origin.lat) * metresPerDegreeLat, x = (p.lon - origin.lon) * metresPerDegreeLon
+        return x * x + y * y
+    }
+}
+
+/// The nearest candidates of a report and how many there are in all (within the distance and time of the search).
+public struct NearbyCandidates: Sendable, Equatable {
+    public var nearest: [DuplicateCandidate]
+    public var total: Int
+
+    public init(nearest: [DuplicateCandidate], total: Int) {
+        self.nearest = nearest
+        self.total = total
+    }
+
+    public static let none = NearbyCandidates(nearest: [], total: 0)
+}
+
+/// What a report's answer and its case page show: the nearest likely duplicates and how many there are in all.
+public struct LikelyDuplicates: Sendable, Equatable {
+    public var nearest: [DuplicateMatch]
+    public var total: Int
+
+    public init(nearest: [DuplicateMatch], total: Int) {
+        self.nearest = nearest
+        self.total = total
+    }
+
+    public static let none = LikelyDuplicates(nearest: [], total: 0)
+
+    /// The finder's rule over the store's nearest candidates; the total is the store's count (at least the list).
+    public init(report categoryCode: String, at point: GeoPoint, time: Date, nearby: NearbyCandidates) {
+        let matches = DuplicateFinder.likely(categoryCode: categoryCode, point: point, at: time, open: nearby.nearest)
+        self.init(nearest: Array(matches.prefix(DuplicateFinder.nearestShown)), total: max(nearby.total, matches.count))
     }
 }

@@ -51,11 +51,15 @@ struct CaseCreatedDTO: Encodable {
     var department: DepartmentRefDTO?
     var routingReason: String
     var deadlines: DeadlinesDTO
+    /// The nearest few (`DuplicateFinder.nearestShown`), nearest first.
     var likelyDuplicates: [DuplicateDTO]
+    /// How many likely duplicates there are in all.
+    var likelyDuplicateCount: Int
 
     enum CodingKeys: String, CodingKey {
         case id, code, trackingCode = "tracking_code", status, area, department, routingReason = "routing_reason", deadlines
         case likelyDuplicates = "likely_duplicates"
+        case likelyDuplicateCount = "likely_duplicate_count"
     }
 
     /// The API's JSON (ISO 8601 dates, slashes unescaped) without key conversion.

@@ -11,6 +11,8 @@ extension Text {
     static let timeline = Text(zh: "办理过程", en: "Timeline")
     static let photos = Text(zh: "照片", en: "Photos")
     static let duplicates = Text(zh: "疑似重复", en: "Likely duplicates")
+    static let duplicatesInAll = Text(zh: "共", en: "In all:")
+    static let duplicatesNearestShown = Text(zh: "件，列出最近的", en: "; the nearest shown:")
     static let mergeInto = Text(zh: "合并到此案", en: "Merge into this case")
     static let actionsNow = Text(zh: "可办理操作", en: "What you can do now")
     static let noActions = Text(zh: "当前没有您可办理的操作", en: "Nothing for you to do on this case now")
@@ -41,7 +43,7 @@ struct CasePageModel {
     var departmentName: String?
     var clock: CaseClockStatus?
     var allowed: [CaseActionKind]
-    var duplicates: [DuplicateMatch]
+    var duplicates: LikelyDuplicates
     var departments: [Department]
     var mapSVG: String
     var back: String
@@ -71,9 +73,10 @@ enum CaseView {
         \(photoIDs.map { id in "<a href=\"/api/v1/photos/\(id)\" target=\"_blank\"><img src=\"/api/v1/photos/\(id)\" alt=\"\(l.t(.photos))\" loading=\"lazy\" width=\"160\" height=\"120\"></a>" as HTML })
         </div></section>
         """
-        let dups: HTML = m.duplicates.isEmpty ? "" : """
-        <section class="card"><h2>\(l.t(.duplicates))</h2><ul class="dups">
-        \(m.duplicates.map { d in
+        let more = m.duplicates.total > m.duplicates.nearest.count
+        let dups: HTML = m.duplicates.nearest.isEmpty ? "" : """
+        <section class="card"><h2>\(l.t(.duplicates))</h2>\(more ? HTML("<p class=\"muted\">\(l.t(.duplicatesInAll)) \(m.duplicates.total) · \(l.t(.duplicatesNearestShown)) \(m.duplicates.nearest.count)</p>") : nil)<ul class="dups">
+        \(m.duplicates.nearest.map { d in
             let canMerge = m.allowed.contains(.merge)
             return """
             <li><a href="/cases/\(d.code)">\(d.code)</a> · \(Int(d.distanceMetres.rounded())) \(l.t(.metres))

@@ -106,7 +106,7 @@ enum JurisdictionMap {
         for a in j.areas where a.level == .grid {
             guard let shape = a.boundary else { continue }
             let inScope = j.chain(from: a.code).contains { $0.code == scope }
-            out += "<path d=\"\(proj.path(shape))\" fill=\"\(fill(a))\" data-code=\"\(a.code)\"\(inScope ? " class=\"in\"" : " class=\"out\"")><title>\(HTML.escape(a.name))</title></path>"
+            out += "<path d=\"\(proj.path(shape))\" fill=\"\(HTML.escape(fill(a)))\" data-code=\"\(HTML.escape(a.code))\"\(inScope ? " class=\"in\"" : " class=\"out\"")><title>\(HTML.escape(a.name))</title></path>"
         }
         out += "</g><g class=\"townships\">"
         for t in townships { if let s = t.boundary { out += "<path d=\"\(proj.path(s))\"/>" } }
@@ -187,11 +187,11 @@ enum AreaMap {
 
     static func svg(_ d: Drawing, _ o: Options, overlay: (MapProjection) -> String = { _ in "" }) -> String {
         let proj = d.projection
-        var out = "<svg class=\"\(o.cssClass)\" viewBox=\"0 0 \(Int(proj.width)) \(Int(proj.height))\" role=\"img\" aria-label=\"\(HTML.escape(o.title))\" \(proj.dataAttributes) xmlns=\"http://www.w3.org/2000/svg\"><g class=\"areas\">"
+        var out = "<svg class=\"\(HTML.escape(o.cssClass))\" viewBox=\"0 0 \(Int(proj.width)) \(Int(proj.height))\" role=\"img\" aria-label=\"\(HTML.escape(o.title))\" \(proj.dataAttributes) xmlns=\"http://www.w3.org/2000/svg\"><g class=\"areas\">"
         for s in d.shapes {
             let a = s.area
             let cls = a.code == o.highlight ? " class=\"hl\"" : ""
-            let path = "<path d=\"\(s.path)\" fill=\"\(o.fill(a))\" data-code=\"\(a.code)\"\(cls)><title>\(HTML.escape(o.tooltip(a)))</title></path>"
+            let path = "<path d=\"\(s.path)\" fill=\"\(HTML.escape(o.fill(a)))\" data-code=\"\(HTML.escape(a.code))\"\(cls)><title>\(HTML.escape(o.tooltip(a)))</title></path>"
             if let link = o.links?(a) { out += "<a href=\"\(HTML.escape(link))\">\(path)</a>" } else { out += path }
         }
         out += "</g>" + overlay(proj) + "</svg>"

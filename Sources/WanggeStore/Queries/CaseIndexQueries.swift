@@ -89,7 +89,7 @@ public enum CaseIndexQueries {
             .from(SQLAlias(SQLIdentifier(SupervisionModel.schema), as: SQLIdentifier("s")))
             .join(SQLAlias(SQLIdentifier(CaseModel.schema), as: SQLIdentifier("c")), method: SQLJoinMethod.inner,
                   on: SQLColumn("case_id", table: "s"), .equal, SQLColumn("id", table: "c"))
-            .where(SQLColumn("area_path", table: "s"), .like, SQLBind(scopePath + "%"))
+            .where(LikePattern.startsWith(SQLColumn("area_path", table: "s"), scopePath))
             .where(SQLColumn("state", table: "c"), .notIn, SQLBind.group(CaseState.finished.map(\.rawValue)))
             .orderBy(SQLOrderBy(expression: SQLColumn("raised_at", table: "s"), direction: SQLDirection.descending)).limit(limit)
             .all(decoding: OpenSupervision.self)

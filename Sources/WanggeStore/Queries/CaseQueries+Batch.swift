@@ -24,8 +24,8 @@ extension CaseQueries {
 
     /// What became of one report of a batch.
     public enum BatchOutcome: Sendable {
-        /// Written, with the open cases near it of its category (itself not among them) as duplicate candidates.
-        case stored(StoredCase, nearby: [DuplicateCandidate])
+        /// Written, with the nearest open cases of its category (itself not among them) and how many there are.
+        case stored(StoredCase, nearby: NearbyCandidates)
         /// Its idempotency key already names a case (stored earlier, or earlier in the same batch).
         case keyTaken(requestHash: String, caseID: UUID)
         case rejected(any Error)
@@ -148,7 +148,7 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
             try insert(CaseQueries.IdempotencyRow(id: UUID(), key: key, request_hash: hash, case_id: id, created_at: s.reportedAt))
         }
         return .stored(StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report, snapshot: s,
-                                  version: 1, reportedAt: s.reportedAt), nearby: [])
+                                  version: 1, reportedAt: s.reportedAt), nearby: .none)
     }
 
     /// Each stored outcome with its duplicate candidates, read after every insert so that batch mates find each
@@ -231,25 +231,31 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         try each(s) { _ in }
     }
 
-    /// What `CaseQueries.duplicateCandidates` finds for `c`, without `c` itself.
-    private func nearby(_ c: StoredCase, point: GeoPoint, metres: Double, maxAge: TimeInterval) throws -> [DuplicateCandidate] {
-        let s = try statement("""
-            SELECT code, category_code, lat, lon, reported_at, state FROM cases \
-            WHERE category_code = ?1 AND lat >= ?2 AND lat <= ?3 AND lon >= ?4 AND lon <= ?5 AND reported_at >= ?6 \
-            AND state NOT IN (\(CaseState.finished.map { "'\($0.rawValue)'" }.joined(separator: ", ")))
-            """)
-        let box = CaseQueries.DuplicateBox(categoryCode: c.report.categoryCode, around: point, metres: metres)
-        bind(s, 1, box.categoryCode); bind(s, 2, box.lat.lowerBound); bind(s, 3, box.lat.upperBound)
-        bind(s, 4, box.lon.lowerBound); bind(s, 5, box.lon.upperBound); bind(s, 6, c.reportedAt.addingTimeInterval(-maxAge))
+    /// What `CaseQueries.duplicateCandidates` finds for `c`: the same statement (`DuplicateSearch`).
+    private func nearby(_ c: StoredCase, point: GeoPoint, metres: Double, maxAge: TimeInterval) throws -> NearbyCandidates {
+        let search = DuplicateSearch(categoryCode: c.report.categoryCode, point: point, metres: metres, time: c.reportedAt,
+                                     maxAge: maxAge, excluding: c.code).numbered()
+        let s = try statement(search.sql)
+        for (i, value) in search.values.enumerated() {
+            let n = Int32(i + 1)
+            switch value {
+            case .text(let t): bind(s, n, t)
+            case .real(let d): bind(s, n, d)
+            case .integer(let v): bind(s, n, v)
+            case .date(let d): bind(s, n, d)
+            }
+        }
         var found: [DuplicateCandidate] = []
+        var total = 0
         try each(s) { row in
-            guard let code = text(row, 0), code != c.code, let state = text(row, 5).flatMap(CaseState.init(rawValue:)) else { return }
+            total = Int(sqlite_nio_sqlite3_column_int64(row, 6))
+            guard let code = text(row, 0), let state = text(row, 5).flatMap(CaseState.init(rawValue:)) else { return }
             let lat = double(row, 2), lon = double(row, 3)
             found.append(DuplicateCandidate(code: code, categoryCode: text(row, 1) ?? "",
                                             point: lat.flatMap { la in lon.map { GeoPoint(lon: $0, lat: la) } },
                                             reportedAt: Date(timeIntervalSince1970: double(row, 4) ?? 0), state: state))
         }
-        return found
+        return NearbyCandidates(nearest: found, total: total)
     }
 
     // MARK: SQLite

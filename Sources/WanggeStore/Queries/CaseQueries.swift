@@ -251,20 +251,21 @@ public enum CaseQueries {
     public static func list(_ f: CaseFilter, page: Int, per: Int, counting: Bool = true, on db: any Database) async throws -> (cases: [StoredCase], total: Int) {
         let q = CaseModel.query(on: db)
         q.group(.or) { g in
-            g.filter(\.$areaPath, .custom("LIKE"), f.scopePath + "%")
+            g.filter(LikePattern.startsWith(CaseModel.schema, "area_path", f.scopePath))
             if let d = f.departmentCode { g.filter(\.$departmentCode == d) }
         }
         if !f.states.isEmpty { q.filter(\.$state ~~ f.states.map(\.rawValue)) }
-        if let p = f.areaPath { q.filter(\.$areaPath, .custom("LIKE"), p + "%") }
+        if let p = f.areaPath { q.filter(LikePattern.startsWith(CaseModel.schema, "area_path", p)) }
         if let c = f.categoryCode {
-            q.group(.or) { g in g.filter(\.$categoryCode == c).filter(\.$categoryCode, .custom("LIKE"), c + "%") }
+            q.group(.or) { g in g.filter(\.$categoryCode == c).filter(LikePattern.startsWith(CaseModel.schema, "category_code", c)) }
         }
         if let s = f.source { q.filter(\.$source == s.rawValue) }
         if let from = f.reportedFrom { q.filter(\.$reportedAt >= from) }
         if let to = f.reportedTo { q.filter(\.$reportedAt < to) }
         if let t = f.text, !t.isEmpty {
-            let like = "%" + t.replacingOccurrences(of: "%", with: "").replacingOccurrences(of: "_", with: "") + "%"
-            q.group(.or) { g in g.filter(\.$description, .custom("LIKE"), like).filter(\.$code, .custom("LIKE"), like) }
+            q.group(.or) { g in
+                g.filter(LikePattern.contains(CaseModel.schema, "description", t)).filter(LikePattern.contains(CaseModel.schema, "code", t))
+            }
         }
         if let cut = f.clockDeadlinePassed {
             let closureOnly = [CaseState.accepted, .verified].map(\.rawValue)
@@ -286,19 +287,16 @@ public enum CaseQueries {
         return (try rows.map(stored), total)
     }
 
-    /// Open cases of a category reported since `since` within a box of `metres` around `point`, as duplicate
-    /// candidates. The box keeps the query small however many cases the category has.
-    public static func duplicateCandidates(categoryCode: String, near point: GeoPoint, metres: Double, since: Date,
-                                           on db: any Database) async throws -> [DuplicateCandidate] {
-        guard let sql = db as? any SQLDatabase else { return [] }
-        let box = DuplicateBox(categoryCode: categoryCode, around: point, metres: metres)
-        return try await sql.select().columns(duplicateColumns).from(CaseModel.schema)
-            .where("category_code", .equal, categoryCode)
-            .where("lat", .greaterThanOrEqual, box.lat.lowerBound).where("lat", .lessThanOrEqual, box.lat.upperBound)
-            .where("lon", .greaterThanOrEqual, box.lon.lowerBound).where("lon", .lessThanOrEqual, box.lon.upperBound)
-            .where("reported_at", .greaterThanOrEqual, since)
-            .where("state", .notIn, CaseState.finished.map(\.rawValue))
-            .all().map(duplicateCandidate)
+    /// The likely duplicates of a report as the store finds them (`DuplicateSearch`): the nearest open cases of its
+    /// category within `metres` and `maxAge` of it, and how many there are in all.
+    public static func duplicateCandidates(categoryCode: String, near point: GeoPoint, metres: Double, around time: Date,
+                                           maxAge: TimeInterval, excluding code: String,
+                                           on db: any Database) async throws -> NearbyCandidates {
+        guard let sql = db as? any SQLDatabase else { return .none }
+        let search = DuplicateSearch(categoryCode: categoryCode, point: point, metres: metres, time: time, maxAge: maxAge, excluding: code)
+        let rows = try await sql.raw("\(search.expression)").all()
+        return NearbyCandidates(nearest: try rows.map(duplicateCandidate),
+                                total: try rows.first?.decode(column: "total", as: Int.self) ?? 0)
     }
 
     /// Where duplicates of a report may lie: its category, and a box around its point a little larger than the circle.
@@ -314,14 +312,7 @@ public enum CaseQueries {
             lat = (point.lat - dLat)...(point.lat + dLat)
             lon = (point.lon - dLon)...(point.lon + dLon)
         }
-
-        func contains(_ c: DuplicateCandidate) -> Bool {
-            guard let p = c.point else { return false }
-            return c.categoryCode == categoryCode && lat.contains(p.lat) && lon.contains(p.lon)
-        }
     }
-
-    static let duplicateColumns = ["code", "category_code", "lat", "lon", "reported_at", "state"]
 
     static func duplicateCandidate(_ r: any SQLRow) throws -> DuplicateCandidate {
         let lat = try r.decodeNil(column: "lat") ? nil : try r.decode(column: "lat", as: Double.self)
@@ -335,7 +326,7 @@ public enum CaseQueries {
 
     /// Every case of a subtree that may have an event in the period, with its actions, for the measures.
     public static func histories(scopePath: String, period: DateInterval, on db: any Database) async throws -> [CaseHistory] {
-        let cases = try await CaseModel.query(on: db).filter(\.$areaPath, .custom("LIKE"), scopePath + "%")
+        let cases = try await CaseModel.query(on: db).filter(LikePattern.startsWith(CaseModel.schema, "area_path", scopePath))
             .filter(\.$reportedAt < period.end)
             .group(.or) { g in
                 g.filter(\.$updatedAt >= period.start).filter(\.$closureDueAt >= period.start)

@@ -163,21 +163,20 @@ enum CasesAPI {
         return try await created(stored, department: department, duplicates: try await duplicates(of: stored, on: req), status: .ok, on: req)
     }
 
-    static func duplicates(of c: StoredCase, on req: Request) async throws -> [DuplicateMatch] {
-        guard let point = c.report.point else { return [] }
-        let candidates = try await CaseQueries.duplicateCandidates(categoryCode: c.report.categoryCode, near: point,
-                                                                    metres: DuplicateFinder.defaultDistanceMetres,
-                                                                    since: c.reportedAt.addingTimeInterval(-DuplicateFinder.defaultMaxAge), on: req.db)
-        return likelyDuplicates(of: c, among: candidates)
+    static func duplicates(of c: StoredCase, on req: Request) async throws -> LikelyDuplicates {
+        guard let point = c.report.point else { return .none }
+        let nearby = try await CaseQueries.duplicateCandidates(categoryCode: c.report.categoryCode, near: point,
+                                                               metres: DuplicateFinder.defaultDistanceMetres, around: c.reportedAt,
+                                                               maxAge: DuplicateFinder.defaultMaxAge, excluding: c.code, on: req.db)
+        return likelyDuplicates(of: c, among: nearby)
     }
 
-    static func likelyDuplicates(of c: StoredCase, among candidates: [DuplicateCandidate]) -> [DuplicateMatch] {
-        guard let point = c.report.point else { return [] }
-        return DuplicateFinder.likely(categoryCode: c.report.categoryCode, point: point, at: c.reportedAt,
-                                      open: candidates.filter { $0.code != c.code })
+    static func likelyDuplicates(of c: StoredCase, among nearby: NearbyCandidates) -> LikelyDuplicates {
+        guard let point = c.report.point else { return .none }
+        return LikelyDuplicates(report: c.report.categoryCode, at: point, time: c.reportedAt, nearby: nearby)
     }
 
-    static func created(_ c: StoredCase, department: Department?, duplicates: [DuplicateMatch], status: HTTPStatus,
+    static func created(_ c: StoredCase, department: Department?, duplicates: LikelyDuplicates, status: HTTPStatus,
                         jurisdiction: Jurisdiction? = nil, on req: Request) async throws -> Response {
         let area = c.snapshot.intake.areas.first
         let j = if let jurisdiction { jurisdiction } else { try await req.jurisdiction() }
@@ -186,7 +185,8 @@ enum CasesAPI {
             area: AreaRefDTO(code: area?.code ?? "", name: area.flatMap { j[$0.code]?.name } ?? ""),
             department: department.map { DepartmentRefDTO(id: $0.code, name: $0.name) },
             routingReason: c.snapshot.intake.routingReason, deadlines: DeadlinesDTO(c.snapshot.deadlines),
-            likelyDuplicates: duplicates.map { DuplicateDTO(code: $0.code, distanceMetres: ($0.distanceMetres * 10).rounded() / 10) })
+            likelyDuplicates: duplicates.nearest.map { DuplicateDTO(code: $0.code, distanceMetres: ($0.distanceMetres * 10).rounded() / 10) },
+            likelyDuplicateCount: duplicates.total)
         if status == .created { req.publish(c, kind: "created", action: CaseActionKind.report.rawValue) }
         let response = Response(status: status, body: .init(data: try CaseCreatedDTO.plainJSON.encode(dto)))
         response.headers.contentType = .json

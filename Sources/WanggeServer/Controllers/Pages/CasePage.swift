@@ -13,7 +13,7 @@ enum CasePage {
         let lang = Lang.of(req)
         let s = c.snapshot
         let actions = try await CaseQueries.actions(caseID: c.id, on: req.db)
-        let duplicates = s.state.isOpen ? try await CasesAPI.duplicates(of: c, on: req) : []
+        let duplicates = s.state.isOpen ? try await CasesAPI.duplicates(of: c, on: req) : .none
         var names: [String: String] = [:]
         for a in actions { if let d = a.record.toAssignee.departmentCode { names["dept:" + d] = ref.departmentsByCode[d]?.name ?? d } }
         let back = try req.textQuery("back", maxLength: 1_000).flatMap { $0.hasPrefix("?") && !$0.contains("//") ? $0 : nil } ?? ""
