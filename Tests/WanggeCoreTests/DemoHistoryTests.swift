@@ -278,3 +278,70 @@ struct DemoHistoryTests {
         #expect(calls.values.allSatisfy { $0.1 == 2_466 })
     }
 }
+
+/// The stored measure facts count as the replay does, for every case of a simulated quarter, for periods of a day,
+/// a week and a month and the whole quarter, as of their end and of moments after the last action (when the facts
+/// of every case are its final ones).
+@Suite("Measure facts")
+struct MeasureFactsTests {
+    @Test func factsCountAsTheReplayDoes() {
+        let cases = History.medium.cases
+        let quarter = History.period(days: 90)
+        var periods: [DateInterval] = [quarter]
+        var start = quarter.start
+        while start < quarter.end {  // every week, and a day in each
+            let end = min(start.addingTimeInterval(7 * 86_400), quarter.end)
+            periods.append(DateInterval(start: start, end: end))
+            periods.append(DateInterval(start: start.addingTimeInterval(2 * 86_400), end: start.addingTimeInterval(3 * 86_400)))
+            start = end
+        }
+        periods.append(DateInterval(start: quarter.start.addingTimeInterval(30 * 86_400), end: quarter.start.addingTimeInterval(61 * 86_400)))
+        // The replay's `asOf` is the period's end or later; the facts hold for instants after each case's last action.
+        let lastAction = cases.map { $0.records.last!.at }.max()!
+        let facts = cases.map { MeasureFact.facts(of: $0.history, calendar: History.calendar) }
+        var compared = 0, nonEmpty = 0
+        for period in periods {
+            for asOf in [max(period.end, lastAction.addingTimeInterval(1)), lastAction.addingTimeInterval(40 * 86_400)] {
+                var fromFacts = MeasureCounts()
+                for f in facts { fromFacts.add(MeasureFact.counts(f, period: period, asOf: asOf)) }
+                let replay = Measures.compute(cases: cases.map(\.history), period: period, asOf: asOf, calendar: History.calendar)
+                for kind in MeasureKind.allCases {
+                    #expect(fromFacts[kind] == replay[kind], "\(kind) in \(period) as of \(asOf)")
+                    if replay[kind].denominator > 0 { nonEmpty += 1 }
+                    compared += 1
+                }
+            }
+        }
+        #expect(nonEmpty > compared / 2, "the comparison counts something")
+        // Feedback and satisfaction more than once in a case: the once-per-period rule is exercised.
+        #expect(facts.contains { f in f.filter { $0.outcome.kind == .satisfaction }.count > 1 })
+    }
+
+    /// Intake writes no facts (its writers do not know the calendar): a history of a report alone has none.
+    @Test func aReportAloneHasNoMeasureOutcome() {
+        for c in History.small.cases {
+            let report = CaseHistory(actions: [c.records[0]])
+            #expect(MeasureFact.facts(of: report, calendar: History.calendar).isEmpty, "\(c.code)")
+        }
+    }
+
+    @Test func aLaterOutcomeOfTheSameKindInThePeriodReplacesAnEarlierOne() {
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        let outcomes = [
+            MeasureOutcome(.satisfaction, at: t0, success: false, lastInPeriodOnly: true),
+            MeasureOutcome(.satisfaction, at: t0.addingTimeInterval(3_600), success: true, lastInPeriodOnly: true),
+            MeasureOutcome(.satisfaction, at: t0.addingTimeInterval(3_600), success: false, lastInPeriodOnly: true),
+        ]
+        let facts = MeasureFact.facts(outcomes)
+        #expect(facts.map(\.supersededAt) == [t0.addingTimeInterval(3_600), t0.addingTimeInterval(3_600), nil])
+        let both = DateInterval(start: t0, duration: 86_400)
+        let first = DateInterval(start: t0, duration: 60)
+        for period in [both, first] {
+            var expected = MeasureCounts()
+            Measures.tally(outcomes, asOf: period.end, bucket: { period.contains($0) && $0 < period.end ? 0 : nil }) { _, k, s in expected.count(k, s) }
+            #expect(MeasureFact.counts(facts, period: period, asOf: period.end) == expected)
+        }
+        #expect(MeasureFact.counts(facts, period: both, asOf: both.end)[.satisfaction] == Measure(numerator: 0, denominator: 1))
+        #expect(MeasureFact.counts(facts, period: first, asOf: first.end)[.satisfaction] == Measure(numerator: 0, denominator: 1))
+    }
+}

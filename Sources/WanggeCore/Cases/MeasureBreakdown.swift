@@ -55,17 +55,17 @@ public struct MeasureGroups: Sendable {
     public init() {}
 
     @inlinable
-    public mutating func add(_ key: String?, _ counts: MeasureCounts, reported: Bool) {
+    public mutating func add(_ key: String?, _ counts: MeasureCounts, reported: Bool, times: Int = 1) {
         guard let key, reported || !counts.isEmpty else { return }
-        storage[key, default: Totals()].add(counts, reported: reported)  // one lookup
+        storage[key, default: Totals()].add(counts, reported: reported, times: times)  // one lookup
     }
 }
 
 extension MeasureGroups.Totals {
     @inlinable
-    mutating func add(_ c: MeasureCounts, reported isReported: Bool) {
+    mutating func add(_ c: MeasureCounts, reported isReported: Bool, times: Int = 1) {
         counts.add(c)
-        if isReported { reported += 1 }
+        if isReported { reported += times }
     }
 }
 

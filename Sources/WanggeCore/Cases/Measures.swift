@@ -229,32 +229,42 @@ public struct MeasureOutcome: Hashable, Sendable {
     }
 }
 
-/// Numerators and denominators of every measure, counted one result at a time. Kept in two small vectors, so
-/// counting a year of cases by area, category and week allocates nothing per case.
+/// Numerators and denominators of every measure, counted one result at a time.
+///
+/// Plain arrays, not SIMD vectors: a 32-byte-aligned SIMD value kept across a suspension point made the Swift 6.3
+/// compiler size an async frame too small (AddressSanitizer: heap-buffer-overflow in `DashboardPage.build`'s frame).
 public struct MeasureCounts: Hashable, Sendable {
-    @usableFromInline var numerators = SIMD8<Int32>()
-    @usableFromInline var denominators = SIMD8<Int32>()
+    @usableFromInline var numerators = [Int](repeating: 0, count: MeasureKind.allCases.count)
+    @usableFromInline var denominators = [Int](repeating: 0, count: MeasureKind.allCases.count)
 
     public init() {}
 
     @inlinable
     public mutating func count(_ kind: MeasureKind, _ success: Bool) {
+        count(kind, success, times: 1)
+    }
+
+    /// `times` results of one kind and outcome at once (a row of a store's GROUP BY).
+    @inlinable
+    public mutating func count(_ kind: MeasureKind, _ success: Bool, times: Int) {
         let i = kind.index
-        denominators[i] += 1
-        if success { numerators[i] += 1 }
+        denominators[i] += times
+        if success { numerators[i] += times }
     }
 
     @inlinable
     public mutating func add(_ other: MeasureCounts) {
-        numerators &+= other.numerators
-        denominators &+= other.denominators
+        for i in numerators.indices {
+            numerators[i] += other.numerators[i]
+            denominators[i] += other.denominators[i]
+        }
     }
 
     @inlinable
-    public var isEmpty: Bool { denominators == SIMD8<Int32>() }
+    public var isEmpty: Bool { !denominators.contains { $0 != 0 } }
 
     public subscript(kind: MeasureKind) -> Measure {
-        Measure(numerator: Int(numerators[kind.index]), denominator: Int(denominators[kind.index]))
+        Measure(numerator: numerators[kind.index], denominator: denominators[kind.index])
     }
 
     public var measures: [MeasureKind: Measure] {

@@ -98,6 +98,8 @@ public struct CategoryCatalogue: Sendable {
 
     public subscript(code: String) -> Category? { byCode[code] }
     public var majors: [Category] { categories.filter(\.isMajor) }
+    /// The 大类 a category belongs to (itself, for a 大类; the code itself when the catalogue does not know it).
+    public func majorCode(of code: String) -> String { byCode[code].map { $0.parentCode ?? $0.code } ?? code }
     public func minors(of code: String) -> [Category] { categories.filter { $0.parentCode == code } }
 
     /// Decodes the catalogue file format (`Resources/categories.json`).

@@ -70,8 +70,6 @@ public final class WanggeServices: Sendable {
     let limiters: RateLimiters
     /// When the clock job last pruned the audit log.
     let lastAuditPrune = NIOLockedValueBox<Date?>(nil)
-    /// Each case's measure outcomes, kept by version, for the dashboards.
-    let measureIndex = MeasureIndex()
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
     let decoyHash: String
 
@@ -166,6 +164,9 @@ actor ReferenceCache {
         loadedAt = now
         return fresh
     }
+
+    /// Forgets what it holds, so the next read loads afresh (after the calendar changed).
+    func invalidate() { data = nil }
 }
 
 extension Request {

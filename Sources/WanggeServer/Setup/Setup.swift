@@ -35,6 +35,27 @@ public enum Setup {
         try await app.autoMigrate()
         try await CategoryQueries.seedIfEmpty(try CoreResources.defaultCatalogue(), on: app.db)
         try await CalendarQueries.seedMissing(try CoreResources.bundledHolidaySchedules(), source: "bundled cn-holidays.json", on: app.db)
+        // A database made before the measure facts were kept gets them once, from every case's history.
+        let context = try await measureContext(app)
+        let db = app.db
+        let started = Date()
+        let n = try await app.wangge.writes.run(on: db) { try await MeasureQueries.backfill(context: context, on: db) }
+        if n > 0 { app.logger.notice("measure facts written for \(n) cases in \(String(format: "%.1f", Date().timeIntervalSince(started))) s") }
+    }
+
+    /// The calendar and catalogue the measure facts are computed with, read from the store (not the reference
+    /// cache, which would then hold what it read before the caller's next writes).
+    static func measureContext(_ app: Application) async throws -> MeasureFactContext {
+        MeasureFactContext(calendar: WorkingCalendar(schedules: try await CalendarQueries.schedules(on: app.db)),
+                           catalogue: try await CategoryQueries.catalogue(on: app.db))
+    }
+
+    /// After the working calendar changed: every deadline, and so every case's measure facts, may move.
+    static func calendarChanged(_ app: Application) async throws {
+        await app.wangge.reference.invalidate()
+        let context = try await measureContext(app)
+        let db = app.db
+        try await app.wangge.writes.run(on: db) { try await MeasureQueries.rebuild(context: context, on: db) }
     }
 
     /// Generates the demo county into an empty database; returns its accounts, or nil when the database already has
@@ -56,7 +77,8 @@ public enum Setup {
                 if done % 6_000 == 0 || (done == total && total % 6_000 != 0) { progress("  simulated \(done) of \(total) cases") }
             }
             let paths = Dictionary(uniqueKeysWithValues: county.areas.map { ($0.code, j.path(of: $0.code)) })
-            try await CaseQueries.bulkInsert(cases, paths: paths, on: app.db) { done, total in
+            try await CaseQueries.bulkInsert(cases, paths: paths, context: MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue),
+                                             on: app.db) { done, total in
                 if done % 6_000 < 400 || done == total { progress("  stored \(done) of \(total) cases") }
             }
         }
@@ -90,6 +112,7 @@ public enum Setup {
     public static func importCalendarYear(_ app: Application, year: Int, json: Data, source: String) async throws {
         let schedule = try HolidaySchedules.decodeYear(from: json, year: year)
         try await CalendarQueries.put(year: year, schedule: schedule, source: source, on: app.db)
+        try await calendarChanged(app)
     }
 }
 

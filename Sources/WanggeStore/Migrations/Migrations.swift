@@ -23,6 +23,7 @@ public enum WanggeMigrations {
         M017_CreateCasePhotos(),
         M018_CreateCaseSequences(),
         M019_CreateAuditEvents(),
+        M020_CreateCaseOutcomes(),
     ]
 }
 

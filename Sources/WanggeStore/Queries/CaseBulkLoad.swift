@@ -6,7 +6,7 @@ import WanggeCore
 extension CaseQueries {
     /// Writes simulated cases with their whole histories in batches, in one transaction; `paths` gives each
     /// case's area path; `progress` is told how many cases are written.
-    public static func bulkInsert(_ cases: [SimulatedCase], paths: [String: String], on db: any Database,
+    public static func bulkInsert(_ cases: [SimulatedCase], paths: [String: String], context: MeasureFactContext, on db: any Database,
                                   progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws {
         try await db.transaction { db in
             guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
@@ -14,15 +14,20 @@ extension CaseQueries {
             for chunk in cases.chunked(by: 400) {
                 var caseRows: [CaseRow] = []
                 var actionRows: [ActionRow] = []
+                var factRows: [MeasureQueries.Row] = []
                 for c in chunk {
                     let id = UUID()
                     caseRows.append(try caseRow(id: id, code: c.code, trackingCode: c.trackingCode, report: c.report,
                                                 snapshot: c.snapshot, areaPath: paths[c.snapshot.areaCode] ?? "",
                                                 version: c.records.count))
                     for (i, r) in c.records.enumerated() { actionRows.append(try actionRow(r, seq: i + 1, caseID: id)) }
+                    factRows += MeasureQueries.rows(caseID: id, facts: MeasureFact.facts(of: c.history, calendar: context.calendar),
+                                                    snapshot: c.snapshot, areaPath: paths[c.snapshot.areaCode] ?? "",
+                                                    categoryCode: c.report.categoryCode, context: context)
                 }
                 try await sql.insert(into: CaseModel.schema).models(caseRows, nilEncodingStrategy: .asNil).run()
                 for actions in actionRows.chunked(by: 800) { try await sql.insert(into: CaseActionModel.schema).models(Array(actions), nilEncodingStrategy: .asNil).run() }
+                try await MeasureQueries.insert(factRows, on: sql)
                 written += chunk.count
                 progress(written, cases.count)
             }

@@ -3,7 +3,7 @@ import Foundation
 import SQLKit
 import WanggeCore
 
-/// What the dashboards keep of every case besides its measure outcomes: where, what, who and how far along.
+/// What the dashboards show of a case: where, what, who and how far along.
 public struct CaseIndexRow: Sendable, Decodable {
     public var id: UUID
     public var code: String
@@ -24,34 +24,58 @@ public struct CaseIndexRow: Sendable, Decodable {
     public var point: GeoPoint? { lat.flatMap { la in lon.map { GeoPoint(lon: $0, lat: la) } } }
 }
 
-/// Reads for the dashboards' case index: plain SQL rows, no models, since they run over every case.
+/// Reads for the dashboards and the big screen: plain SQL rows, no models.
 public enum CaseIndexQueries {
     static let columns = ["id", "code", "version", "area_code", "area_path", "category_code", "department_code", "state",
                           "lat", "lon", "reported_at", "updated_at", "next_deadline_at", "suspended"]
 
-    /// A cheap fingerprint of every case's version: it changes with every report and every action.
-    public static func fingerprint(on db: any Database) async throws -> (count: Int, versions: Int) {
+    /// Open work past its deadline (not suspended) under `scopePath`: the most late first, at most `limit`, and how
+    /// many there are in all.
+    public static func late(scopePath: String, now: Date, limit: Int, on db: any Database) async throws -> (rows: [CaseIndexRow], total: Int) {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-        let row = try await sql.raw("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(version), 0) AS BIGINT) AS v FROM cases").first()
-        return (try row?.decode(column: "n", as: Int.self) ?? 0, try row?.decode(column: "v", as: Int.self) ?? 0)
-    }
-
-    /// The rows changed at or after `since` (every row when nil).
-    public static func rows(updatedSince since: Date?, on db: any Database) async throws -> [CaseIndexRow] {
-        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-        var q = sql.select().columns(columns.map { SQLIdentifier($0) }).from(CaseModel.schema)
-        if let since { q = q.where("updated_at", .greaterThanOrEqual, since) }
-        return try await q.all(decoding: CaseIndexRow.self)
-    }
-
-    /// Every case's id and version, to find what an incremental read missed.
-    public static func versions(on db: any Database) async throws -> [UUID: Int] {
-        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-        var out: [UUID: Int] = [:]
-        for r in try await sql.select().columns("id", "version").from(CaseModel.schema).all() {
-            out[try r.decode(column: "id", as: UUID.self)] = try r.decode(column: "version", as: Int.self)
+        func late(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
+            q.from(CaseModel.schema).where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+                .where("state", .in, CaseState.allCases.filter(\.isOpen).map(\.rawValue))
+                .where("suspended", .equal, false).where("next_deadline_at", .lessThan, now)
         }
-        return out
+        let total = try await late(sql.select().column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))))
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        let rows = try await late(sql.select().columns(columns.map { SQLIdentifier($0) }))
+            .orderBy("next_deadline_at").orderBy("code").limit(limit).all(decoding: CaseIndexRow.self)
+        return (rows, total)
+    }
+
+    /// The points of the cases reported in the period under `scopePath`, newest last.
+    public static func points(scopePath: String, period: DateInterval, on db: any Database) async throws -> [GeoPoint] {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        return try await sql.select().column("lat").column("lon").from(CaseModel.schema)
+            .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+            .where("reported_at", .greaterThanOrEqual, period.start).where("reported_at", .lessThan, period.end)
+            .where("lat", .isNot, SQLLiteral.null).where("lon", .isNot, SQLLiteral.null)
+            .orderBy("reported_at").all().map { GeoPoint(lon: try $0.decode(column: "lon", as: Double.self), lat: try $0.decode(column: "lat", as: Double.self)) }
+    }
+
+    /// The command centre's counters under `scopePath`: reported since `since`, closed since `since`, open now.
+    public static func counters(scopePath: String, since: Date, on db: any Database) async throws -> (reported: Int, closed: Int, open: Int) {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        func count(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
+            q.column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
+                .from(CaseModel.schema).where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+        }
+        let reported = try await count(sql.select()).where("reported_at", .greaterThanOrEqual, since).first()?.decode(column: "n", as: Int.self) ?? 0
+        let closed = try await count(sql.select()).where("state", .equal, CaseState.closed.rawValue).where("updated_at", .greaterThanOrEqual, since)
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        let open = try await count(sql.select()).where("state", .in, CaseState.allCases.filter(\.isOpen).map(\.rawValue))
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        return (reported, closed, open)
+    }
+
+    /// The newest cases under `scopePath`.
+    public static func newest(scopePath: String, limit: Int, on db: any Database) async throws -> [CaseIndexRow] {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        return try await sql.select().columns(columns.map { SQLIdentifier($0) }).from(CaseModel.schema)
+            .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+            .orderBy("reported_at", .descending).orderBy("code", .descending).limit(limit).all(decoding: CaseIndexRow.self)
     }
 
     public static func rows(ids: [UUID], on db: any Database) async throws -> [CaseIndexRow] {

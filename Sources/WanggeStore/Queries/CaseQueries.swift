@@ -174,19 +174,30 @@ public enum CaseQueries {
         try await sql.insert(into: CaseActionModel.schema).model(try actionRow(r, seq: seq, caseID: caseID)).run()
     }
 
-    /// Appends one action and stores the new snapshot, in one transaction. The action's number is unique per case,
-    /// so of two requests racing on the same case one wins and the other gets `CaseConflict`.
-    public static func append(_ t: CaseTransition, to c: StoredCase, on db: any Database) async throws -> StoredCase {
+    /// Appends one action, stores the new snapshot, records the supervision it raises (once per key) and rewrites
+    /// the case's measure facts, all in one transaction: either all of it is stored or none. The action's number is
+    /// unique per case, so of two requests racing on the same case one wins and the other gets `CaseConflict`.
+    /// Returns the case as stored and whether a supervision was newly recorded.
+    public static func append(_ t: CaseTransition, to c: StoredCase, context: MeasureFactContext,
+                              on db: any Database) async throws -> Appended {
+        let raised: Bool
         do {
-            try await db.transaction { db in
+            raised = try await db.transaction { db in
+                guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
                 try await insertAction(t.record, seq: t.snapshot.actionCount, caseID: c.id, on: db)
-                if let sql = db as? any SQLDatabase { try await linkPhotos(t.record.attachmentIDs, to: c.id, on: sql) }
+                try await linkPhotos(t.record.attachmentIDs, to: c.id, on: sql)
                 guard let m = try await CaseModel.find(c.id, on: db), m.version == c.version else {
                     throw CaseConflict(code: c.code)
                 }
                 try fill(m, from: t.snapshot)
                 m.version = c.version + 1
                 try await m.update(on: db)
+                var raised = false
+                if let r = SupervisionRaise(t) { raised = try await raiseSupervision(r, caseID: c.id, areaPath: m.areaPath, on: db) }
+                let history = CaseHistory(actions: try await actions(caseID: c.id, on: db).map(\.record))
+                try await MeasureQueries.replace(caseID: c.id, history: history, snapshot: t.snapshot, areaPath: m.areaPath,
+                                                 categoryCode: m.categoryCode, context: context, on: sql)
+                return raised
             }
         } catch let e as any DatabaseError where e.isConstraintFailure {
             throw CaseConflict(code: c.code)
@@ -194,7 +205,13 @@ public enum CaseQueries {
         var updated = c
         updated.snapshot = t.snapshot
         updated.version += 1
-        return updated
+        return Appended(stored: updated, raised: raised)
+    }
+
+    /// What `append` stored: the case, and whether its supervision was newly recorded.
+    public struct Appended: Sendable {
+        public var stored: StoredCase
+        public var raised: Bool
     }
 
     public static func find(id: UUID, on db: any Database) async throws -> StoredCase? {
@@ -324,31 +341,18 @@ public enum CaseQueries {
                                   state: CaseState(rawValue: try r.decode(column: "state", as: String.self)) ?? .reported)
     }
 
-    /// Every case of a subtree that may have an event in the period, with its actions, for the measures.
-    public static func histories(scopePath: String, period: DateInterval, on db: any Database) async throws -> [CaseHistory] {
-        let cases = try await CaseModel.query(on: db).filter(LikePattern.startsWith(CaseModel.schema, "area_path", scopePath))
-            .filter(\.$reportedAt < period.end)
-            .group(.or) { g in
-                g.filter(\.$updatedAt >= period.start).filter(\.$closureDueAt >= period.start)
-                    .filter(\.$state !~ CaseState.finished.map(\.rawValue))
-            }
-            .all()
-        return Array(try await CaseIndexQueries.histories(ids: cases.map { try $0.requireID() }, on: db).values)
-    }
-
-    /// Records a supervision once: false when that case already has one of this kind for this stage.
-    public static func raiseSupervision(caseID: UUID, kind: String, stageKey: String, at: Date, by: String?, areaPath: String,
-                                        note: String?, on db: any Database) async throws -> Bool {
-        if try await SupervisionModel.query(on: db).filter(\.$caseID == caseID).filter(\.$kind == kind)
-            .filter(\.$stageKey == stageKey).first() != nil { return false }
+    /// Records a supervision once: false when that case already has one of this kind for this key.
+    static func raiseSupervision(_ r: SupervisionRaise, caseID: UUID, areaPath: String, on db: any Database) async throws -> Bool {
+        if try await SupervisionModel.query(on: db).filter(\.$caseID == caseID).filter(\.$kind == r.reason.rawValue)
+            .filter(\.$stageKey == r.stageKey).first() != nil { return false }
         let s = SupervisionModel()
         s.caseID = caseID
-        s.kind = kind
-        s.stageKey = stageKey
-        s.raisedAt = at
-        s.raisedBy = by
+        s.kind = r.reason.rawValue
+        s.stageKey = r.stageKey
+        s.raisedAt = r.at
+        s.raisedBy = r.by
         s.areaPath = areaPath
-        s.note = note
+        s.note = r.note
         try await s.create(on: db)
         return true
     }

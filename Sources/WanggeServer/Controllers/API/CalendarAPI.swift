@@ -34,6 +34,7 @@ enum CalendarAPI {
             throw APIError.badRequest(error.description, field: "schedule")
         }
         try await CalendarQueries.put(year: year, schedule: schedule, source: "added by \(staff.username)", on: req.db)
+        try await Setup.calendarChanged(req.application)
         return try await show(req)
     }
 

@@ -52,24 +52,13 @@ extension CasesAPI {
             }
             guard usable else { throw APIError.badRequest("no photo \(id.prefix(64)) uploaded by you", field: "attachments") }
         }
-        let transition: CaseTransition
-        do {
-            transition = try CaseStateMachine.apply(command, to: c.snapshot, actor: CaseActor(staff), at: req.now, calendar: ref.calendar)
-        } catch {
-            throw ruleError(error)
-        }
         let updated: StoredCase
         do {
-            let db = req.db
-            updated = try await req.wangge.writes.run(on: db) { try await CaseQueries.append(transition, to: c, on: db) }
+            updated = try await req.application.caseService.act(command, on: c, by: CaseActor(staff), at: req.now).stored
+        } catch let e as CaseRuleError {
+            throw ruleError(e)
         } catch let conflict as CaseConflict {
             throw APIError(.conflict, "conflict", conflict.description)
-        }
-        req.publish(updated, kind: "changed", action: kind.rawValue)
-        if kind == .supervise {
-            _ = try await CaseQueries.raiseSupervision(caseID: c.id, kind: command.supervisionReason?.rawValue ?? SupervisionReason.leader.rawValue,
-                                                        stageKey: "\(updated.snapshot.actionCount)", at: req.now, by: staff.username,
-                                                        areaPath: try await req.jurisdiction().path(of: c.snapshot.areaCode), note: command.note, on: req.db)
         }
         let response = Response(status: .ok)
         try response.content.encode(try await detail(updated, staff: staff, on: req), as: .json)
@@ -139,12 +128,8 @@ enum TrackingAPI {
         }
         if let comment = body.comment, comment.count > 500 { throw APIError.badRequest("comment is at most 500 characters", field: "comment") }
         if let comment = body.comment, !TextInput.isClean(comment, multiline: true) { throw APIError.badRequest("comment holds control characters", field: "comment") }
-        let ref = try await req.reference()
         do {
-            let t = try CaseStateMachine.apply(.rate(rating, comment: body.comment), to: c.snapshot, actor: .reporter, at: req.now, calendar: ref.calendar)
-            let db = req.db
-            let updated = try await req.wangge.writes.run(on: db) { try await CaseQueries.append(t, to: c, on: db) }
-            req.publish(updated, kind: "changed", action: CaseActionKind.rate.rawValue)
+            _ = try await req.application.caseService.act(.rate(rating, comment: body.comment), on: c, by: .reporter, at: req.now)
         } catch let e as CaseRuleError {
             throw CasesAPI.ruleError(e)
         } catch let conflict as CaseConflict {
@@ -177,8 +162,9 @@ enum MeasuresAPI {
         }
         guard to > from else { throw APIError.badRequest("to must not be before from", field: "to") }
         let period = DateInterval(start: from, end: to)
-        let histories = try await CaseQueries.histories(scopePath: j.path(of: area), period: period, on: req.db)
-        let report = Measures.compute(cases: histories, period: period, asOf: min(req.now, to), calendar: ref.calendar)
+        let report = try await MeasureQueries.counts(scopePath: j.path(of: area), period: period, asOf: min(req.now, to), by: .total,
+                                                     context: MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue),
+                                                     on: req.db)[""] ?? MeasureCounts()
         let lang = Lang.of(req)
         var out: [String: MeasureDTO] = [:]
         for kind in MeasureKind.allCases {

@@ -1,8 +1,9 @@
 import Vapor
+import Fluent
 import WanggeCore
 import WanggeStore
 
-/// The numbers behind the dashboard, counted from the measure index.
+/// The numbers behind the dashboard, counted with SQL from the stored measure facts (`MeasureQueries`).
 struct DashboardData {
     struct Group { var code: String; var name: String; var counts: MeasureCounts; var reported: Int }
     var area: Area
@@ -21,8 +22,18 @@ struct DashboardData {
     var lateCount: Int
     var supervisions: [OpenSupervision]
     var mapSVG: String
-    /// Every case in the area, as the index holds it.
-    var entries: [MeasureIndex.Entry]
+}
+
+/// One area, period and instant to count the measures of.
+struct MeasureScope: Sendable {
+    var path: String
+    var period: DateInterval
+    var asOf: Date
+    var context: MeasureFactContext
+
+    func counts(_ grouping: MeasureQueries.Grouping, on db: any Database) async throws -> [String: MeasureCounts] {
+        try await MeasureQueries.counts(scopePath: path, period: period, asOf: asOf, by: grouping, context: context, on: db)
+    }
 }
 
 enum DashboardPage {
@@ -58,40 +69,40 @@ enum DashboardPage {
             measure = kind
         }
 
-        let all = try await req.wangge.measureIndex.all(on: req.db, calendar: ref.calendar)
         let path = j.path(of: area.code)
-        let entries = all.filter { $0.row.area_path.hasUTF8Prefix(path) }
-        let fresh = try await MeasureIndex.outcomes(entries, asOf: asOf, on: req.db, calendar: ref.calendar)
-
-        // Which child of the area each area below it belongs to: one walk of the tree, then a lookup per case.
+        let context = MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue)
+        let db = req.db
+        let scope = MeasureScope(path: path, period: period, asOf: asOf, context: context)
+        // Which child of the area each area below it belongs to: one walk of the tree, then a lookup per grid.
         var childOf: [String: String] = [:]
         for c in j.children(of: area.code) { for a in j.subtree(of: c.code) { childOf[a.code] = c.code } }
         let weekPeriods = MeasureBreakdown.weeks(from: period.duration < 28 * 86_400 ? period.end.addingTimeInterval(-84 * 86_400) : period.start,
                                                  to: period.end, timeZone: ref.calendar.timeZone)
-        // One pass: each case is counted once for the period, then added to every grouping and to its week.
-        // (Fields are read through the entry: binding its row would copy a row of strings per case.)
-        var total = MeasureCounts(), reported = 0
+        let total = try await scope.counts(.total, on: db)[""] ?? MeasureCounts()
+        let lateWork = try await CaseIndexQueries.late(scopePath: path, now: now, limit: 200, on: db)
+        let reportedRows = try await MeasureQueries.reported(scopePath: path, period: period, on: db)
+        let reported = reportedRows.reduce(0) { $0 + $1.count }
         var byChild = MeasureGroups(), byCategory = MeasureGroups(), byDepartment = MeasureGroups(), byGrid = MeasureGroups()
-        var weekly = MeasureSeries(periods: full ? weekPeriods : [], asOf: asOf)
+        var weekly: [MeasureCounts] = []
         var points: [GeoPoint] = []
-        var late: [(entry: MeasureIndex.Entry, lateBy: TimeInterval)] = []
-        for e in entries {
-            let outcomes = fresh.isEmpty ? e.outcomes : fresh[e.row.id] ?? e.outcomes
-            let c = MeasureBreakdown.counts(outcomes, period: period, asOf: asOf)
-            total.add(c)
-            if e.state.isOpen, !e.row.suspended, let due = e.row.next_deadline_at, due < now { late.append((e, now.timeIntervalSince(due))) }
-            let inPeriod = e.row.reported_at >= period.start && e.row.reported_at < period.end
-            if inPeriod { reported += 1 }
-            guard full else { continue }
-            weekly.add(outcomes)
-            guard inPeriod || !c.isEmpty else { continue }
-            if inPeriod, let p = e.row.point { points.append(p) }
-            byChild.add(childOf[e.row.area_code], c, reported: inPeriod)
-            byCategory.add(e.majorCategory, c, reported: inPeriod)
-            byDepartment.add(e.row.department_code, c, reported: inPeriod)
-            byGrid.add(e.row.area_code, c, reported: inPeriod)
+        if full {
+            let grids = try await scope.counts(.area, on: db)
+            for (grid, c) in grids {
+                byGrid.add(grid, c, reported: false)
+                byChild.add(childOf[grid], c, reported: false)
+            }
+            for (major, c) in try await scope.counts(.majorCategory, on: db) { byCategory.add(major, c, reported: false) }
+            for (department, c) in try await scope.counts(.department, on: db) { byDepartment.add(department, c, reported: false) }
+            for r in reportedRows {
+                byGrid.add(r.areaCode, MeasureCounts(), reported: true, times: r.count)
+                byChild.add(childOf[r.areaCode], MeasureCounts(), reported: true, times: r.count)
+                byCategory.add(ref.catalogue.majorCode(of: r.categoryCode), MeasureCounts(), reported: true, times: r.count)
+                byDepartment.add(r.departmentCode, MeasureCounts(), reported: true, times: r.count)
+            }
+            let series = try await scope.counts(.periods(weekPeriods), on: db)
+            weekly = weekPeriods.indices.map { series["\($0)"] ?? MeasureCounts() }
+            points = try await CaseIndexQueries.points(scopePath: path, period: period, on: db)
         }
-        late.sort { $0.lateBy > $1.lateBy }
         func groups(_ g: MeasureGroups, name: (String) -> String) -> [DashboardData.Group] {
             g.totals.map { DashboardData.Group(code: $0.key, name: name($0.key), counts: $0.value.counts, reported: $0.value.reported) }
         }
@@ -101,8 +112,7 @@ enum DashboardPage {
         }.sorted { $0.reported > $1.reported }
         let departments = groups(byDepartment) { ref.departmentsByCode[$0]?.name ?? $0 }
             .sorted { ($0.counts[.onTimeClosure].rate ?? 2, -$0.counts[.onTimeClosure].denominator) < ($1.counts[.onTimeClosure].rate ?? 2, -$1.counts[.onTimeClosure].denominator) }
-        let series = weekly.counts
-        let weeks = zip(weekPeriods, series).map { (Format.day($0.start).dropFirst(5).description, $1[measure]) }
+        let weeks = zip(weekPeriods, weekly).map { (Format.day($0.start).dropFirst(5).description, $1[measure]) }
         let supervisions = !full ? [] : try await CaseIndexQueries.openSupervisions(scopePath: path, limit: 50, on: req.db)
         var map = ""
         if full, let drawing = await req.wangge.maps.cached("heat|\(tree.version)|\(area.code)", { heatDrawing(j, area: area) }) {
@@ -111,8 +121,9 @@ enum DashboardPage {
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,
                              reported: reported, children: children, categories: categories,
-                             departments: departments, weeks: weeks, late: late.prefix(200).map { ($0.entry.row, $0.lateBy) }, lateCount: late.count, supervisions: supervisions, mapSVG: map,
-                             entries: entries)
+                             departments: departments, weeks: weeks,
+                             late: lateWork.rows.map { ($0, now.timeIntervalSince($0.next_deadline_at ?? now)) }, lateCount: lateWork.total,
+                             supervisions: supervisions, mapSVG: map)
     }
 
     static let heatMapWidth = 800.0

@@ -20,20 +20,11 @@ enum ScreenPage {
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
         let data = try await DashboardPage.build(req, staff: staff, lang: lang, full: false)
-        let entries = data.entries
         let today = ref.calendar.start(of: ref.calendar.civilDate(of: req.now))
-        var reportedToday = 0, closedToday = 0, open = 0
-        // The newest dozen from the index the counters come from (no second read of the cases table).
-        func newer(_ a: MeasureIndex.Entry, _ b: MeasureIndex.Entry) -> Bool { (a.row.reported_at, a.row.code) > (b.row.reported_at, b.row.code) }
-        var newest: [MeasureIndex.Entry] = []
-        for e in entries {
-            if e.row.reported_at >= today { reportedToday += 1 }
-            if e.state == .closed, e.row.updated_at >= today { closedToday += 1 }
-            if e.state.isOpen { open += 1 }
-            guard newest.count < 12 || newer(e, newest[newest.count - 1]) else { continue }
-            newest.insert(e, at: newest.firstIndex { newer(e, $0) } ?? newest.count)
-            if newest.count > 12 { newest.removeLast() }
-        }
+        let path = j.path(of: data.area.code)
+        let counters = try await CaseIndexQueries.counters(scopePath: path, since: today, on: req.db)
+        let (reportedToday, closedToday, open) = (counters.reported, counters.closed, counters.open)
+        let newest = try await CaseIndexQueries.newest(scopePath: path, limit: 12, on: req.db)
         let version = try await req.wangge.jurisdictions.current(on: req.db, now: req.now).version
         let map = await req.wangge.maps.cached("screen|\(version)|\(data.area.code)") { ResidentPages.tapMap(j, title: lang.t(.map)) }
         let l = lang
@@ -41,7 +32,7 @@ enum ScreenPage {
             let m = data.total[k]
             return "<div class=\"s-kpi\" title=\"\(m.numerator)/\(m.denominator)\"><span>\(l == .zh ? k.nameZH : k.nameEN)</span><strong>\(Format.rate(m))</strong></div>"
         }
-        let rows: [HTML] = newest.map(\.row).map { c in
+        let rows: [HTML] = newest.map { c in
             "<li data-id=\"\(c.id.uuidString)\"><span class=\"t\">\(String(Format.minute(c.reported_at).suffix(11)))</span> \(Format.state(c.caseState, l)) <span>\(Format.category(c.category_code, ref.catalogue, l))</span> <span class=\"a\">\(j[c.area_code]?.name ?? "")</span></li>"
         }
         let late: [HTML] = data.late.prefix(10).map { x in

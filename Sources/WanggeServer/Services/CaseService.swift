@@ -1,0 +1,48 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// The one road for every change to a case after its report: the state machine decides, then the action, the new
+/// snapshot, the supervision it raises and the case's measure facts are written in one transaction (through the
+/// write gate), and the change is published once, after it has committed. The API, the follow page's rating and
+/// the clock job all come this way; a test can call it with no request at all.
+struct CaseService: Sendable {
+    let app: Application
+
+    struct Change: Sendable {
+        var stored: StoredCase
+        var transition: CaseTransition
+        /// Whether a supervision was newly recorded.
+        var raisedSupervision: Bool
+    }
+
+    var context: MeasureFactContext {
+        get async throws {
+            let ref = try await app.wangge.reference.current(on: app.db, now: app.wangge.clock.now())
+            return MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue)
+        }
+    }
+
+    /// Applies `command` by `actor` at `now`. Throws `CaseRuleError` when the state machine refuses, and
+    /// `CaseConflict` when someone else changed the case first.
+    func act(_ command: CaseCommand, on c: StoredCase, by actor: CaseActor, at now: Date) async throws -> Change {
+        let ref = try await app.wangge.reference.current(on: app.db, now: now)
+        let t = try CaseStateMachine.apply(command, to: c.snapshot, actor: actor, at: now, calendar: ref.calendar)
+        return try await write(t, to: c, context: MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue))
+    }
+
+    /// Writes a transition the state machine made (the clock job makes several in a row), then publishes it.
+    func write(_ t: CaseTransition, to c: StoredCase, context: MeasureFactContext) async throws -> Change {
+        let db = app.db
+        let appended = try await app.wangge.writes.run(on: db) {
+            try await CaseQueries.append(t, to: c, context: context, on: db)
+        }
+        await app.publish(appended.stored, kind: "changed", action: t.record.kind.rawValue, at: t.record.at)
+        return Change(stored: appended.stored, transition: t, raisedSupervision: appended.raised)
+    }
+}
+
+extension Application {
+    var caseService: CaseService { CaseService(app: self) }
+}

@@ -1,0 +1,45 @@
+import Fluent
+import SQLKit
+
+/// Each case's measure outcomes (`MeasureFact`), rewritten in the transaction of every action, so the measures are
+/// counted with SQL. Where the case stands (area, 大类, department) is copied in, so counting reads this table only.
+/// Existing cases get theirs from `Setup.migrate` (it needs the working calendar, which a migration does not have).
+struct M020_CreateCaseOutcomes: AsyncMigration {
+    func prepare(on db: any Database) async throws {
+        try await db.schema("case_outcomes")
+            .field("case_id", .uuid, .required)
+            .field("ordinal", .int, .required)
+            .field("kind", .string, .required)
+            .field("at", .datetime, .required)
+            .field("success", .bool, .required)
+            .field("known_from", .datetime)
+            .field("strict", .bool, .required)
+            .field("last_only", .bool, .required)
+            .field("superseded_at", .datetime)
+            .field("area_path", .string, .required)
+            .field("area_code", .string, .required)
+            .field("major_category", .string, .required)
+            .field("department_code", .string)
+            .field("case_updated_at", .datetime, .required)
+            .unique(on: "case_id", "ordinal")
+            .create()
+        try await db.sqlIndex("case_outcomes_at", on: "case_outcomes", column: "at")
+        // The counts leave out cases changed after the instant they are for; late work is found by its deadline.
+        try await db.sqlIndex("cases_updated_at", on: "cases", column: "updated_at")
+        try await db.sqlIndex("cases_next_deadline_at", on: "cases", column: "next_deadline_at")
+        // Which cases have their facts: set when every case had them written (see `MeasureQueries.backfill`).
+        try await db.schema("store_markers")
+            .field("name", .string, .identifier(auto: false))
+            .field("at", .datetime, .required)
+            .create()
+    }
+
+    func revert(on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase {
+            try await sql.drop(index: "cases_updated_at").run()
+            try await sql.drop(index: "cases_next_deadline_at").run()
+        }
+        try await db.schema("store_markers").delete()
+        try await db.schema("case_outcomes").delete()
+    }
+}

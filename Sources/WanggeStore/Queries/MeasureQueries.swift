@@ -1,0 +1,207 @@
+import Fluent
+import Foundation
+import SQLKit
+import WanggeCore
+
+/// What the measure facts of a case need besides its history: the working calendar (deadlines) and which 大类 a
+/// category belongs to (the dashboards group by it).
+public struct MeasureFactContext: Sendable {
+    public var calendar: WorkingCalendar
+    public var catalogue: CategoryCatalogue
+
+    public init(calendar: WorkingCalendar, catalogue: CategoryCatalogue) {
+        self.calendar = calendar
+        self.catalogue = catalogue
+    }
+}
+
+/// The measures counted from `case_outcomes` (`MeasureFact`) with SQL. Each count is exactly what the replay of the
+/// histories gives (`Measures.compute`): a case whose facts are newer than `asOf` (it changed after) is left out of
+/// the SQL and replayed from its actions up to `asOf` instead.
+public enum MeasureQueries {
+    static let schema = "case_outcomes"
+
+    struct Row: Encodable {
+        var case_id: UUID, ordinal: Int, kind: String, at: Date, success: Bool, known_from: Date?, strict: Bool
+        var last_only: Bool, superseded_at: Date?, area_path: String, area_code: String, major_category: String
+        var department_code: String?, case_updated_at: Date
+    }
+
+    static func rows(caseID: UUID, facts: [MeasureFact], snapshot s: CaseSnapshot, areaPath: String,
+                     categoryCode: String, context: MeasureFactContext) -> [Row] {
+        let major = context.catalogue.majorCode(of: categoryCode)
+        return facts.map { f in
+            Row(case_id: caseID, ordinal: f.ordinal, kind: f.outcome.kind.rawValue, at: f.outcome.at, success: f.outcome.success,
+                known_from: f.outcome.knownFrom, strict: f.outcome.strict, last_only: f.outcome.lastInPeriodOnly,
+                superseded_at: f.supersededAt, area_path: areaPath, area_code: s.areaCode, major_category: major,
+                department_code: s.departmentCode, case_updated_at: s.lastActionAt)
+        }
+    }
+
+    /// Rewrites one case's facts from its whole history, inside the caller's transaction.
+    static func replace(caseID: UUID, history: CaseHistory, snapshot: CaseSnapshot, areaPath: String, categoryCode: String,
+                        context: MeasureFactContext, on sql: any SQLDatabase) async throws {
+        try await sql.delete(from: schema).where("case_id", .equal, caseID).run()
+        let facts = MeasureFact.facts(of: history, calendar: context.calendar)
+        try await insert(rows(caseID: caseID, facts: facts, snapshot: snapshot, areaPath: areaPath, categoryCode: categoryCode,
+                              context: context), on: sql)
+    }
+
+    static func insert(_ rows: [Row], on sql: any SQLDatabase) async throws {
+        for chunk in rows.chunked(by: 500) where !chunk.isEmpty {
+            try await sql.insert(into: schema).models(Array(chunk), nilEncodingStrategy: .asNil).run()
+        }
+    }
+
+    static let marker = "case_outcomes"
+
+    /// Writes the facts of every case once, for a database made before they were kept; `progress` hears how many
+    /// cases are done. Does nothing when they are there already.
+    public static func backfill(context: MeasureFactContext, on db: any Database,
+                                progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        if try await sql.select().column("name").from("store_markers").where("name", .equal, marker).first() != nil { return 0 }
+        return try await rebuild(context: context, on: db, progress: progress)
+    }
+
+    /// Rewrites the facts of every case (after the working calendar changed, say), in one transaction.
+    @discardableResult
+    public static func rebuild(context: MeasureFactContext, on db: any Database,
+                               progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        try await db.transaction { db in
+            guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+            try await sql.delete(from: schema).run()
+            let ids = try await sql.select().column("id").from(CaseModel.schema).all().map { try $0.decode(column: "id", as: UUID.self) }
+            var done = 0
+            for chunk in ids.chunked(by: 500) {
+                let histories = try await CaseIndexQueries.histories(ids: Array(chunk), on: db)
+                let cases = try await CaseModel.query(on: db).filter(\.$id ~~ Array(chunk)).all()
+                var rows: [Row] = []
+                for m in cases {
+                    let id = try m.requireID()
+                    guard let h = histories[id] else { continue }
+                    let s = try CaseQueries.stored(m).snapshot
+                    rows += Self.rows(caseID: id, facts: MeasureFact.facts(of: h, calendar: context.calendar), snapshot: s,
+                                      areaPath: m.areaPath, categoryCode: m.categoryCode, context: context)
+                }
+                try await insert(rows, on: sql)
+                done += chunk.count
+                progress(done, ids.count)
+            }
+            try await sql.delete(from: "store_markers").where("name", .equal, marker).run()
+            try await sql.insert(into: "store_markers").columns("name", "at").values(SQLBind(marker), SQLBind(Date())).run()
+            return ids.count
+        }
+    }
+
+    /// How the counts are grouped.
+    public enum Grouping: Sendable {
+        /// One total, under the key "".
+        case total
+        /// By the case's grid (its area code).
+        case area
+        /// By the case's 大类.
+        case majorCategory
+        /// By the case's department (cases without one are left out).
+        case department
+        /// By consecutive periods (weeks), keyed "0", "1", …; the period passed to `counts` is ignored.
+        case periods([DateInterval])
+    }
+
+    /// The measure counts of the cases under `scopePath` for a period as of `asOf`, grouped.
+    public static func counts(scopePath: String, period: DateInterval, asOf: Date, by grouping: Grouping,
+                              context: MeasureFactContext, on db: any Database) async throws -> [String: MeasureCounts] {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        let periods: [DateInterval]
+        if case .periods(let p) = grouping { periods = p } else { periods = [period] }
+        guard let first = periods.first, let last = periods.last else { return [:] }
+        var q = SQLQueryString("SELECT ")
+        switch grouping {
+        case .total: q.appendLiteral("'' AS g")
+        case .area: q.appendLiteral("area_code AS g")
+        case .majorCategory: q.appendLiteral("major_category AS g")
+        case .department: q.appendLiteral("department_code AS g")
+        case .periods(let p):
+            q.appendLiteral("CASE")
+            for (i, w) in p.enumerated() { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN '\(i)'") }
+            q.appendLiteral(" END AS g")
+        }
+        q.appendLiteral(", kind, success, COUNT(*) AS n FROM case_outcomes WHERE ")
+        q.appendInterpolation(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+        q.appendLiteral(" AND at >= "); q.appendInterpolation(bind: first.start)
+        q.appendLiteral(" AND at < "); q.appendInterpolation(bind: last.end)
+        q.appendLiteral(" AND case_updated_at <= "); q.appendInterpolation(bind: asOf)
+        q.appendLiteral(" AND (known_from IS NULL OR known_from < "); q.appendInterpolation(bind: asOf)
+        q.appendLiteral(" OR (strict = "); q.appendInterpolation(bind: false)
+        q.appendLiteral(" AND known_from = "); q.appendInterpolation(bind: asOf); q.appendLiteral("))")
+        // Once per case and period: not when the next of its kind falls before the end of this one's period.
+        q.appendLiteral(" AND (last_only = "); q.appendInterpolation(bind: false)
+        q.appendLiteral(" OR superseded_at IS NULL OR superseded_at >= ")
+        if periods.count == 1 {
+            q.appendInterpolation(bind: first.end)
+        } else {
+            q.appendLiteral("CASE")
+            for w in periods { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN "); q.appendInterpolation(bind: w.end) }
+            q.appendLiteral(" END")
+        }
+        q.appendLiteral(")")
+        if case .department = grouping { q.appendLiteral(" AND department_code IS NOT NULL") }
+        q.appendLiteral(" GROUP BY g, kind, success")
+        var out: [String: MeasureCounts] = [:]
+        for row in try await sql.raw(q).all() {
+            guard let kind = MeasureKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
+            let key = try row.decode(column: "g", as: String?.self) ?? ""
+            let success = try row.decode(column: "success", as: Bool.self)
+            let n = try row.decode(column: "n", as: Int.self)
+            out[key, default: MeasureCounts()].count(kind, success, times: n)
+        }
+        // Cases that changed after `asOf`: their facts are for later instants, so they are replayed up to `asOf`.
+        let changed = try await sql.select().column("id").column("area_code").column("category_code").column("department_code")
+            .from(CaseModel.schema)
+            .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+            .where("updated_at", .greaterThan, asOf).where("reported_at", .lessThan, min(asOf, last.end))
+            .all()
+        guard !changed.isEmpty else { return out }
+        let ids = try changed.map { try $0.decode(column: "id", as: UUID.self) }
+        var histories: [UUID: CaseHistory] = [:]
+        for chunk in ids.chunked(by: 500) { histories.merge(try await CaseIndexQueries.histories(ids: Array(chunk), on: db)) { a, _ in a } }
+        for row in changed {
+            let id = try row.decode(column: "id", as: UUID.self)
+            guard let h = histories[id] else { continue }
+            let outcomes = Measures.outcomes(of: h, upTo: asOf, calendar: context.calendar)
+            let key: String?
+            switch grouping {
+            case .total, .periods: key = ""
+            case .area: key = try row.decode(column: "area_code", as: String.self)
+            case .majorCategory: key = context.catalogue.majorCode(of: try row.decode(column: "category_code", as: String.self))
+            case .department: key = try row.decode(column: "department_code", as: String?.self)
+            }
+            guard let key else { continue }
+            if case .periods = grouping {
+                var series = MeasureSeries(periods: periods, asOf: asOf)
+                series.add(outcomes)
+                for (i, c) in series.counts.enumerated() where !c.isEmpty { out["\(i)", default: MeasureCounts()].add(c) }
+            } else {
+                let c = MeasureBreakdown.counts(outcomes, period: period, asOf: asOf)
+                if !c.isEmpty { out[key, default: MeasureCounts()].add(c) }
+            }
+        }
+        return out
+    }
+
+    /// How many cases under `scopePath` were reported in the period, by grid and by category (minor codes).
+    public static func reported(scopePath: String, period: DateInterval, on db: any Database) async throws
+        -> [(areaCode: String, categoryCode: String, departmentCode: String?, count: Int)] {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        return try await sql.select().column("area_code").column("category_code").column("department_code")
+            .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
+            .from(CaseModel.schema)
+            .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+            .where("reported_at", .greaterThanOrEqual, period.start).where("reported_at", .lessThan, period.end)
+            .groupBy("area_code").groupBy("category_code").groupBy("department_code")
+            .all().map {
+                (try $0.decode(column: "area_code", as: String.self), try $0.decode(column: "category_code", as: String.self),
+                 try $0.decode(column: "department_code", as: String?.self), try $0.decode(column: "n", as: Int.self))
+            }
+    }
+}
