@@ -24,8 +24,13 @@ public enum MeasureQueries {
     struct Row: Encodable {
         var case_id: UUID, ordinal: Int, kind: String, at: Date, success: Bool, known_from: Date?, strict: Bool
         var last_only: Bool, superseded_at: Date?, area_path: String, area_code: String, major_category: String
-        var department_code: String?, case_updated_at: Date
+        var department_code: String?, case_updated_at: Date, ready_at: Date, counts_until: Date
     }
+
+    /// `counts_until` of a fact that counts in any period holding it.
+    static let forever = Date(timeIntervalSince1970: 253_402_300_799)  // 9999-12-31T23:59:59Z
+    /// A strict `known_from` is known only after that instant: one microsecond after, which both databases keep.
+    static let strictly: TimeInterval = 0.000_001
 
     static func rows(caseID: UUID, facts: [MeasureFact], snapshot s: CaseSnapshot, areaPath: String,
                      categoryCode: String, context: MeasureFactContext) -> [Row] {
@@ -34,7 +39,9 @@ public enum MeasureQueries {
             Row(case_id: caseID, ordinal: f.ordinal, kind: f.outcome.kind.rawValue, at: f.outcome.at, success: f.outcome.success,
                 known_from: f.outcome.knownFrom, strict: f.outcome.strict, last_only: f.outcome.lastInPeriodOnly,
                 superseded_at: f.supersededAt, area_path: areaPath, area_code: s.areaCode, major_category: major,
-                department_code: s.departmentCode, case_updated_at: s.lastActionAt)
+                department_code: s.departmentCode, case_updated_at: s.lastActionAt,
+                ready_at: max(f.outcome.knownFrom.map { f.outcome.strict ? $0.addingTimeInterval(strictly) : $0 } ?? .distantPast, s.lastActionAt),
+                counts_until: f.outcome.lastInPeriodOnly ? f.supersededAt ?? forever : forever)
         }
     }
 
@@ -130,13 +137,10 @@ public enum MeasureQueries {
         q.appendInterpolation(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
         q.appendLiteral(" AND at >= "); q.appendInterpolation(bind: first.start)
         q.appendLiteral(" AND at < "); q.appendInterpolation(bind: last.end)
-        q.appendLiteral(" AND case_updated_at <= "); q.appendInterpolation(bind: asOf)
-        q.appendLiteral(" AND (known_from IS NULL OR known_from < "); q.appendInterpolation(bind: asOf)
-        q.appendLiteral(" OR (strict = "); q.appendInterpolation(bind: false)
-        q.appendLiteral(" AND known_from = "); q.appendInterpolation(bind: asOf); q.appendLiteral("))")
+        // Known at `asOf`, and of a case unchanged since (a changed one is replayed below).
+        q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: asOf)
         // Once per case and period: not when the next of its kind falls before the end of this one's period.
-        q.appendLiteral(" AND (last_only = "); q.appendInterpolation(bind: false)
-        q.appendLiteral(" OR superseded_at IS NULL OR superseded_at >= ")
+        q.appendLiteral(" AND counts_until >= ")
         if periods.count == 1 {
             q.appendInterpolation(bind: first.end)
         } else {
@@ -144,7 +148,6 @@ public enum MeasureQueries {
             for w in periods { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN "); q.appendInterpolation(bind: w.end) }
             q.appendLiteral(" END")
         }
-        q.appendLiteral(")")
         if case .department = grouping { q.appendLiteral(" AND department_code IS NOT NULL") }
         q.appendLiteral(" GROUP BY g, kind, success")
         var out: [String: MeasureCounts] = [:]
