@@ -104,6 +104,7 @@ final class LooseEndsTests: XCTestCase {
         var code: String
         var likelyDuplicates: [Dup]
         var likelyDuplicateCount: Int
+        var likelyDuplicateCountCapped: Bool
         struct Dup: Decodable { var code: String; var distanceMetres: Double }
     }
 
@@ -125,6 +126,7 @@ final class LooseEndsTests: XCTestCase {
             XCTAssertLessThan(data.count, 2_000, "the answer stays small")
             let created = try Loop.decoder.decode(CreatedWithCount.self, from: data)
             XCTAssertEqual(created.likelyDuplicateCount, 40)
+            XCTAssertFalse(created.likelyDuplicateCountCapped)
             XCTAssertEqual(created.likelyDuplicates.map(\.code), (1...5).map { codeAt[$0]! }, "the nearest five, nearest first")
             for (i, d) in created.likelyDuplicates.enumerated() { XCTAssertEqual(d.distanceMetres, Double(i + 1), accuracy: 0.2) }
 
@@ -137,6 +139,22 @@ final class LooseEndsTests: XCTestCase {
             for k in 1...5 { XCTAssertTrue(html.contains(codeAt[k]!)) }
             XCTAssertFalse(html.contains(codeAt[6]!), "only the nearest few are listed")
             XCTAssertTrue(html.contains("共 40"), "and how many there are in all")
+        }
+    }
+
+    func testPastTwoHundredTheCountSaysMoreThanTwoHundred() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            for _ in 0..<(DuplicateFinder.countCap + 1) {
+                let (status, _) = try await Loop.report(app, lat: 30.1, lon: 120.25)
+                XCTAssertEqual(status, .created)
+            }
+            let (_, data) = try await Loop.report(app, lat: 30.1, lon: 120.25)
+            let created = try Loop.decoder.decode(CreatedWithCount.self, from: data)
+            XCTAssertEqual(created.likelyDuplicateCount, DuplicateFinder.countCap)
+            XCTAssertTrue(created.likelyDuplicateCountCapped)
+            XCTAssertEqual(created.likelyDuplicates.count, DuplicateFinder.nearestShown)
+            XCTAssertTrue(created.likelyDuplicates.allSatisfy { $0.distanceMetres < 0.1 })
         }
     }
 }

@@ -12,12 +12,15 @@ end
 local counter = 0
 local thread_id = 0
 function setup(thread) thread_id = thread_id + 1; thread:set("tid", thread_id) end
+-- Keys differ between threads and between runs against the same database (a reused key is a 409, by design).
+local run = os.time()
+function init(args) math.randomseed(run * 100 + (tid or 0)) end
 function request()
   counter = counter + 1
   local p = hot and points[1] or points[math.random(n)]
   local body = string.format('{"category_code":"%s","description":"压测 %d","lat":%s,"lon":%s,"reporter":{"name":"测试","phone":"13800138000"}}',
     category, counter, p[1], p[2])
-  local headers = { ["Content-Type"] = "application/json", ["Idempotency-Key"] = string.format("wrk-%d-%d-%d", tid or 0, counter, math.random(1e9)) }
+  local headers = { ["Content-Type"] = "application/json", ["Idempotency-Key"] = string.format("wrk-%d-%d-%d-%d", run, tid or 0, counter, math.random(1e9)) }
   if token then headers["Authorization"] = "Bearer " .. token end
   return wrk.format("POST", "/api/v1/cases", headers, body)
 end

@@ -53,13 +53,16 @@ struct CaseCreatedDTO: Encodable {
     var deadlines: DeadlinesDTO
     /// The nearest few (`DuplicateFinder.nearestShown`), nearest first.
     var likelyDuplicates: [DuplicateDTO]
-    /// How many likely duplicates there are in all.
+    /// How many likely duplicates there are in all, up to `DuplicateFinder.countCap`.
     var likelyDuplicateCount: Int
+    /// There are more than `likelyDuplicateCount`.
+    var likelyDuplicateCountCapped: Bool
 
     enum CodingKeys: String, CodingKey {
         case id, code, trackingCode = "tracking_code", status, area, department, routingReason = "routing_reason", deadlines
         case likelyDuplicates = "likely_duplicates"
         case likelyDuplicateCount = "likely_duplicate_count"
+        case likelyDuplicateCountCapped = "likely_duplicate_count_capped"
     }
 
     /// The API's JSON (ISO 8601 dates, slashes unescaped) without key conversion.

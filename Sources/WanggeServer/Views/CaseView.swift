@@ -75,7 +75,7 @@ enum CaseView {
         """
         let more = m.duplicates.total > m.duplicates.nearest.count
         let dups: HTML = m.duplicates.nearest.isEmpty ? "" : """
-        <section class="card"><h2>\(l.t(.duplicates))</h2>\(more ? HTML("<p class=\"muted\">\(l.t(.duplicatesInAll)) \(m.duplicates.total) · \(l.t(.duplicatesNearestShown)) \(m.duplicates.nearest.count)</p>") : nil)<ul class="dups">
+        <section class="card"><h2>\(l.t(.duplicates))</h2>\(more ? HTML("<p class=\"muted\">\(l.t(.duplicatesInAll)) \(m.duplicates.total)\(m.duplicates.moreThanTotal ? "+" : "") · \(l.t(.duplicatesNearestShown)) \(m.duplicates.nearest.count)</p>") : nil)<ul class="dups">
         \(m.duplicates.nearest.map { d in
             let canMerge = m.allowed.contains(.merge)
             return """

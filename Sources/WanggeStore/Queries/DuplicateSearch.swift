@@ -4,8 +4,9 @@ import WanggeCore
 
 /// The one SQL text that finds a report's likely duplicates: open cases of its category within `metres` of its point
 /// (on the local plane, `LocalPlane`) and within `maxAge` of its time, nearest first, at most `limit` of them, each
-/// row carrying how many there are in all. A box on lat/lon (the covering index of M015) keeps the scan to the
-/// spot; the limit keeps the answer small however many reports a spot has.
+/// row carrying how many there are in all, counted up to `DuplicateFinder.countCap` + 1. A box on lat/lon (the
+/// covering index, M020) keeps the scan to the spot and off the table; the cap bounds it at a spot with thousands
+/// of open reports, where the nearest are then found among the first matches of the index (all within the 200 m).
 ///
 /// Rendered for SQLKit (both databases) by `expression`, and for the SQLite batch writer with numbered parameters.
 struct DuplicateSearch {
@@ -38,7 +39,9 @@ struct DuplicateSearch {
             literal(") + ((lon - "); bind(.real(point.lon)); literal(") * "); bind(.real(plane.metresPerDegreeLon))
             literal(") * ((lon - "); bind(.real(point.lon)); literal(") * "); bind(.real(plane.metresPerDegreeLon)); literal(")")
         }
-        literal("SELECT code, category_code, lat, lon, reported_at, state, COUNT(*) OVER () AS total, ")
+        // The inner scan stops after `countCap` + 1 matches, so a spot that a crowd reports costs no more than that.
+        literal("SELECT code, category_code, lat, lon, reported_at, state, COUNT(*) OVER () AS total, d2 FROM (")
+        literal("SELECT code, category_code, lat, lon, reported_at, state, ")
         squared()
         literal(" AS d2 FROM cases WHERE category_code = "); bind(.text(categoryCode))
         literal(" AND lat >= "); bind(.real(box.lat.lowerBound)); literal(" AND lat <= "); bind(.real(box.lat.upperBound))
@@ -47,7 +50,8 @@ struct DuplicateSearch {
         literal(" AND reported_at <= "); bind(.date(time.addingTimeInterval(maxAge)))
         literal(" AND state NOT IN (\(finished)) AND code <> "); bind(.text(excluding))
         literal(" AND "); squared(); literal(" <= "); bind(.real(metres * metres))
-        literal(" ORDER BY d2, code LIMIT "); bind(.integer(limit))
+        literal(" LIMIT "); bind(.integer(DuplicateFinder.countCap + 1))
+        literal(") AS near ORDER BY d2, code LIMIT "); bind(.integer(limit))
     }
 
     /// The statement for SQLKit, with the dialect's placeholders.

@@ -186,7 +186,7 @@ enum CasesAPI {
             department: department.map { DepartmentRefDTO(id: $0.code, name: $0.name) },
             routingReason: c.snapshot.intake.routingReason, deadlines: DeadlinesDTO(c.snapshot.deadlines),
             likelyDuplicates: duplicates.nearest.map { DuplicateDTO(code: $0.code, distanceMetres: ($0.distanceMetres * 10).rounded() / 10) },
-            likelyDuplicateCount: duplicates.total)
+            likelyDuplicateCount: duplicates.total, likelyDuplicateCountCapped: duplicates.moreThanTotal)
         if status == .created { req.publish(c, kind: "created", action: CaseActionKind.report.rawValue) }
         let response = Response(status: status, body: .init(data: try CaseCreatedDTO.plainJSON.encode(dto)))
         response.headers.contentType = .json
