@@ -157,4 +157,18 @@ final class LooseEndsTests: XCTestCase {
             XCTAssertTrue(created.likelyDuplicates.allSatisfy { $0.distanceMetres < 0.1 })
         }
     }
+
+    func testTheCaseCodePrefixIsTheCountysSetting() async throws {
+        XCTAssertThrowsError(try AppConfig.fromEnvironment(["CASE_CODE_PREFIX": "al-1"])) { error in
+            XCTAssertTrue("\(error)".contains("CASE_CODE_PREFIX"))
+        }
+        XCTAssertEqual(try AppConfig.fromEnvironment(["CASE_CODE_PREFIX": "DQ"]).caseCodePrefix, "DQ")
+        try await withApp(configure: { $0.caseCodePrefix = "DQ" }) { app, _ in
+            try await SmallCounty.load(app)
+            let (status, data) = try await Loop.report(app)
+            XCTAssertEqual(status, .created)
+            let created = try Loop.decoder.decode(CreatedWithCount.self, from: data)
+            XCTAssertTrue(created.code.hasPrefix("DQ-"), created.code)
+        }
+    }
 }

@@ -76,6 +76,8 @@ public struct AppConfig: Sendable {
     public var network = Network()
     /// How long views of personal data stay in the audit log.
     public var auditRetentionDays = 365
+    /// The county's case-code prefix: `AL-20261207-000001` (the demo county, 安澜县, is "AL").
+    public var caseCodePrefix = "AL"
 
     public init(database: Database, host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data",
                 logLevel: Logger.Level = .info, demoPassword: String = "wangge-demo",
@@ -93,7 +95,7 @@ public struct AppConfig: Sendable {
     /// Reads `DATABASE_URL`, `HOST`, `PORT`, `DATA_DIR`, `LOG_LEVEL`, `WANGGE_DEMO_PASSWORD`, `TOKEN_HOURS`, the
     /// limits (`MAX_JSON_KB`, `MAX_PHOTO_MB`, `MAX_REPORT_MB`, `MAX_PHOTOS`), the rate limits (`REPORTS_PER_MINUTE`,
     /// `TRACKING_PER_MINUTE`, `SIGN_INS_PER_MINUTE`), the network (`PUBLIC_URL`, `CLIENT_ADDRESS_HEADER`,
-    /// `TRUSTED_PROXIES`, `METRICS_ALLOW`) and `AUDIT_RETENTION_DAYS`. Every problem is collected, so one start-up
+    /// `TRUSTED_PROXIES`, `METRICS_ALLOW`), `AUDIT_RETENTION_DAYS` and `CASE_CODE_PREFIX`. Every problem is collected, so one start-up
     /// tells the operator everything there is to fix.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> AppConfig {
         var problems: [String] = []
@@ -179,6 +181,10 @@ public struct AppConfig: Sendable {
         }
 
         let retention = int("AUDIT_RETENTION_DAYS", 1...3650, unit: "days", default: 365)
+        let prefix = value("CASE_CODE_PREFIX") ?? "AL"
+        if !(1...6).contains(prefix.count) || !prefix.allSatisfy({ ($0.isASCII && $0.isUppercase) || $0.isASCII && $0.isNumber }) {
+            problems.append("CASE_CODE_PREFIX must be 1 to 6 capital letters or digits, like AL")
+        }
         guard problems.isEmpty else { throw ConfigError(problems: problems) }
         var config = AppConfig(database: database, host: value("HOST") ?? "127.0.0.1", port: port,
                                dataDirectory: dataDir, logLevel: level, demoPassword: demoPassword, tokenLifetime: lifetime)
@@ -186,6 +192,7 @@ public struct AppConfig: Sendable {
         config.rateLimits = rates
         config.network = network
         config.auditRetentionDays = retention
+        config.caseCodePrefix = prefix
         return config
     }
 }

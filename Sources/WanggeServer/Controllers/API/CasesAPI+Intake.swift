@@ -5,7 +5,6 @@ import WanggeCore
 import WanggeStore
 
 enum CasesAPI {
-    static let codePrefix = "AL"
 
     /// `POST /api/v1/cases`: JSON, or multipart with the JSON in part `case` and photos in parts `photos`.
     static func create(_ req: Request) async throws -> Response {
@@ -135,6 +134,7 @@ enum CasesAPI {
         let actor = staff.map(CaseActor.init) ?? .reporter
         let now = req.now
         let day = ref.calendar.civilDate(of: now)
+        let codePrefix = req.wangge.config.caseCodePrefix
         let prefix = "\(codePrefix)-" + String(format: "%04d%02d%02d", day.year, day.month, day.day)
         let point = checked.report.point, category = checked.category, location = checked.location
         let checkedReport = checked.report, finalSource = source, photoIDs = attachmentIDs
