@@ -171,4 +171,52 @@ final class LooseEndsTests: XCTestCase {
             XCTAssertTrue(created.code.hasPrefix("DQ-"), created.code)
         }
     }
+
+    /// Markup typed into every field a resident or a member of staff fills stays text on every page that shows it.
+    func testMarkupTypedIntoAnyFieldStaysTextOnEveryPage() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let attack = "<img src=x onerror=alert(1)>\"'"
+            let escaped = "&lt;img src=x onerror=alert(1)&gt;&quot;&#39;"
+            let body: [String: Any] = ["category_code": Loop.marketCategory, "description": "描述" + attack, "lat": 30.1, "lon": 120.25,
+                                       "address": "地址" + attack, "reporter": ["name": "名" + attack, "phone": "13800138000"]]
+            let (status, data) = try await Loop.report(app, body: body)
+            XCTAssertEqual(status, .created, String(decoding: data, as: UTF8.self))
+            let created = try Loop.decoder.decode(Loop.Created.self, from: data)
+            let op = try await app.token("westop"), handler = try await app.token("westmarket"), worker = try await app.token("westworker")
+            let steps: [(String, [String: Any])] = [
+                (op, ["action": "accept", "note": "受理" + attack]),
+                (op, ["action": "dispatch", "department_code": "3301002-market_regulation", "note": "派遣" + attack]),
+                (handler, ["action": "sign"]),
+                (handler, ["action": "resolve", "note": "处置" + attack]),
+                (worker, ["action": "verify_pass", "note": "核查" + attack]),
+                (op, ["action": "close", "note": "结案" + attack]),
+                (op, ["action": "feedback", "note": "反馈" + attack]),
+            ]
+            for (token, step) in steps {
+                let (s, d) = try await Loop.act(app, token, created.id, step)
+                XCTAssertEqual(s, .ok, "\(step["action"]!): \(String(decoding: d, as: UTF8.self).prefix(200))")
+            }
+            try await app.test(.POST, "/api/v1/track/\(created.trackingCode)/rating", headers: ["Content-Type": "application/json"],
+                               body: ByteBuffer(string: #"{"rating": "satisfied", "comment": "评价<img src=x onerror=alert(1)>\"'"}"#)) { res async throws in
+                XCTAssertEqual(res.status, .ok, res.body.string)
+            }
+            let staff = Browser(app)
+            try await staff.signIn("westop")
+            let pages: [(String, Browser?, [String])] = [
+                ("/workbench?tab=all", staff, ["描述"]),
+                ("/cases/\(created.id)", staff, ["描述", "地址", "名", "受理", "处置", "核查", "结案", "反馈", "评价"]),
+                ("/track/\(created.trackingCode)", nil, ["处置", "反馈"]),
+            ]
+            for (path, browser, shown) in pages {
+                let page = try await (browser ?? Browser(app)).get(path)
+                XCTAssertEqual(page.status, .ok, path)
+                let html = page.body.string
+                XCTAssertFalse(html.contains("<img src=x"), "\(path) carries the markup as markup")
+                for label in shown {
+                    XCTAssertTrue(html.contains(label + escaped), "\(path) shows \(label)… as text")
+                }
+            }
+        }
+    }
 }
