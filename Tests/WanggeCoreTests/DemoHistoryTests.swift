@@ -345,3 +345,37 @@ struct MeasureFactsTests {
         #expect(MeasureFact.counts(facts, period: first, asOf: first.end)[.satisfaction] == Measure(numerator: 0, denominator: 1))
     }
 }
+
+/// A store tells a clock's colour from two stored instants: that colour equals the computed one for every case of a
+/// simulated quarter, as it stood after each of its actions, at instants before, around and after its thresholds.
+@Suite("Clock thresholds")
+struct ClockThresholdTests {
+    @Test func twoInstantsGiveTheSameColourAsTheClock() throws {
+        var compared = 0, colours = Set<ClockColour>(), paused = 0
+        for c in History.medium.cases {
+            for n in 1...c.records.count {
+                let s = try CaseSnapshot.replay(Array(c.records.prefix(n)))
+                guard let t = CaseClock.thresholds(of: s, calendar: History.calendar) else {
+                    #expect(CaseClock.status(of: s, at: s.lastActionAt.addingTimeInterval(3_600), calendar: History.calendar) == nil)
+                    continue
+                }
+                if t.pausedColour != nil { paused += 1 }
+                let next = n < c.records.count ? c.records[n].at : s.lastActionAt.addingTimeInterval(30 * 86_400)
+                var instants = [s.lastActionAt, next, t.deadline, t.deadline.addingTimeInterval(1), t.deadline.addingTimeInterval(-1)]
+                if t.yellowAt > .distantPast { instants += [t.yellowAt, t.yellowAt.addingTimeInterval(-1), t.yellowAt.addingTimeInterval(1)] }
+                for step in stride(from: 0.0, to: 1.0, by: 0.125) {
+                    instants.append(s.lastActionAt.addingTimeInterval((next.timeIntervalSince(s.lastActionAt)) * step))
+                }
+                for now in instants where now >= s.lastActionAt {
+                    let expected = CaseClock.status(of: s, at: now, calendar: History.calendar)?.colour
+                    #expect(t.colour(at: now) == expected, "\(c.code) after \(n) actions at \(now)")
+                    colours.insert(t.colour(at: now))
+                    compared += 1
+                }
+            }
+        }
+        #expect(compared > 10_000)
+        #expect(colours == [.green, .yellow, .red])
+        #expect(paused > 0, "suspended clocks are among them")
+    }
+}

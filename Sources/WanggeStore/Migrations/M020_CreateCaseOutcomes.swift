@@ -42,6 +42,10 @@ struct M020_CreateCaseOutcomes: AsyncMigration {
         // The counts leave out cases changed after the instant they are for; late work is found by its deadline.
         try await db.sqlIndex("cases_updated_at", on: "cases", column: "updated_at")
         try await db.sqlIndex("cases_next_deadline_at", on: "cases", column: "next_deadline_at")
+        // Each running clock's thresholds, written with every action (and by `MeasureQueries.rebuild`).
+        try await db.schema("cases").field("clock_yellow_at", .datetime).update()
+        try await db.schema("cases").field("clock_due_at", .datetime).update()
+        try await db.schema("cases").field("clock_paused_colour", .string).update()
         // Which cases have their facts: set when every case had them written (see `MeasureQueries.backfill`).
         try await db.schema("store_markers")
             .field("name", .string, .identifier(auto: false))
@@ -56,5 +60,8 @@ struct M020_CreateCaseOutcomes: AsyncMigration {
         }
         try await db.schema("store_markers").delete()
         try await db.schema("case_outcomes").delete()
+        try await db.schema("cases").deleteField("clock_yellow_at").update()
+        try await db.schema("cases").deleteField("clock_due_at").update()
+        try await db.schema("cases").deleteField("clock_paused_colour").update()
     }
 }

@@ -24,6 +24,10 @@ final class CaseModel: Model, @unchecked Sendable {
     @Field(key: "suspended") var suspended: Bool
     @OptionalField(key: "next_deadline_at") var nextDeadlineAt: Date?
     @OptionalField(key: "closure_due_at") var closureDueAt: Date?
+    /// The running clock's thresholds (`CaseClock.Thresholds`), so the queue filters by colour in SQL.
+    @OptionalField(key: "clock_yellow_at") var clockYellowAt: Date?
+    @OptionalField(key: "clock_due_at") var clockDueAt: Date?
+    @OptionalField(key: "clock_paused_colour") var clockPausedColour: String?
     @Field(key: "snapshot") var snapshot: String
     @Field(key: "version") var version: Int
     @Field(key: "reported_at") var reportedAt: Date

@@ -19,7 +19,7 @@ extension CaseQueries {
                     let id = UUID()
                     caseRows.append(try caseRow(id: id, code: c.code, trackingCode: c.trackingCode, report: c.report,
                                                 snapshot: c.snapshot, areaPath: paths[c.snapshot.areaCode] ?? "",
-                                                version: c.records.count))
+                                                version: c.records.count, calendar: context.calendar))
                     for (i, r) in c.records.enumerated() { actionRows.append(try actionRow(r, seq: i + 1, caseID: id)) }
                     factRows += MeasureQueries.rows(caseID: id, facts: MeasureFact.facts(of: c.history, calendar: context.calendar),
                                                     snapshot: c.snapshot, areaPath: paths[c.snapshot.areaCode] ?? "",

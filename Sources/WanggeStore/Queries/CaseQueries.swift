@@ -59,10 +59,8 @@ public struct CaseFilter: Sendable {
     public var reportedFrom: Date?
     public var reportedTo: Date?
     public var text: String?
-    /// Only cases whose running clock's deadline (the stage's, or the closure's while only that one runs) has
-    /// passed at this instant (`true`), or has not or is paused (`false`): a cheap first cut before the clock
-    /// colours are computed, since a case is red exactly when its deadline passed before now or its suspension.
-    public var clockDeadlinePassed: (at: Date, passed: Bool)?
+    /// Only cases whose running clock has this colour at this instant (from the thresholds on the row).
+    public var clock: (colour: ClockColour, at: Date)?
 
     public init(scopePath: String, departmentCode: String?) {
         self.scopePath = scopePath
@@ -127,6 +125,7 @@ public enum CaseQueries {
         var reporter_name: String?, reporter_phone: String?, state: String, department_code: String?
         var operator_area_code: String, suspended: Bool, next_deadline_at: Date?, closure_due_at: Date?
         var snapshot: String, version: Int, reported_at: Date, updated_at: Date
+        var clock_yellow_at: Date?, clock_due_at: Date?, clock_paused_colour: String?
     }
 
     struct ActionRow: Encodable {
@@ -139,15 +138,20 @@ public enum CaseQueries {
         var id: UUID, key: String, request_hash: String, case_id: UUID, created_at: Date
     }
 
+    /// The case's row. `calendar` gives the running clock's thresholds; without it (intake: a reported case runs no
+    /// clock) they are empty.
     static func caseRow(id: UUID, code: String, trackingCode: String, report: CaseReport, snapshot s: CaseSnapshot,
-                        areaPath: String, version: Int) throws -> CaseRow {
-        CaseRow(id: id, code: code, tracking_code: trackingCode, category_code: report.categoryCode,
+                        areaPath: String, version: Int, calendar: WorkingCalendar? = nil) throws -> CaseRow {
+        let clock = calendar.flatMap { CaseClock.thresholds(of: s, calendar: $0) }
+        return CaseRow(id: id, code: code, tracking_code: trackingCode, category_code: report.categoryCode,
                 description: report.description, lat: report.lat, lon: report.lon, address: report.address,
                 area_code: s.areaCode, area_path: areaPath, source: report.source.rawValue,
                 reporter_name: report.reporterName, reporter_phone: report.reporterPhone, state: s.state.rawValue,
                 department_code: s.departmentCode, operator_area_code: s.centre.code, suspended: s.isSuspended,
                 next_deadline_at: s.nextDeadline, closure_due_at: s.deadlines.closure, snapshot: try json(s),
-                version: version, reported_at: s.reportedAt, updated_at: s.lastActionAt)
+                version: version, reported_at: s.reportedAt, updated_at: s.lastActionAt,
+                clock_yellow_at: clock?.pausedColour == nil ? clock?.yellowAt : nil,
+                clock_due_at: clock?.pausedColour == nil ? clock?.deadline : nil, clock_paused_colour: clock?.pausedColour?.rawValue)
     }
 
     static func actionRow(_ r: CaseActionRecord, seq: Int, caseID: UUID) throws -> ActionRow {
@@ -157,7 +161,11 @@ public enum CaseQueries {
                   note: r.note, attachments: try json(r.attachmentIDs), record: try json(r))
     }
 
-    static func fill(_ m: CaseModel, from s: CaseSnapshot) throws {
+    static func fill(_ m: CaseModel, from s: CaseSnapshot, calendar: WorkingCalendar) throws {
+        let clock = CaseClock.thresholds(of: s, calendar: calendar)
+        m.clockYellowAt = clock?.pausedColour == nil ? clock?.yellowAt : nil
+        m.clockDueAt = clock?.pausedColour == nil ? clock?.deadline : nil
+        m.clockPausedColour = clock?.pausedColour?.rawValue
         m.areaCode = s.areaCode
         m.state = s.state.rawValue
         m.departmentCode = s.departmentCode
@@ -189,7 +197,7 @@ public enum CaseQueries {
                 guard let m = try await CaseModel.find(c.id, on: db), m.version == c.version else {
                     throw CaseConflict(code: c.code)
                 }
-                try fill(m, from: t.snapshot)
+                try fill(m, from: t.snapshot, calendar: context.calendar)
                 m.version = c.version + 1
                 try await m.update(on: db)
                 var raised = false
@@ -284,18 +292,14 @@ public enum CaseQueries {
                 g.filter(LikePattern.contains(CaseModel.schema, "description", t)).filter(LikePattern.contains(CaseModel.schema, "code", t))
             }
         }
-        if let cut = f.clockDeadlinePassed {
-            let closureOnly = [CaseState.accepted, .verified].map(\.rawValue)
-            if cut.passed {
-                q.group(.or) { g in
-                    g.filter(\.$nextDeadlineAt < cut.at)
-                    g.group(.and) { h in h.filter(\.$state ~~ closureOnly).filter(\.$closureDueAt < cut.at) }
+        if let (colour, now) = f.clock {
+            q.group(.or) { g in
+                switch colour {
+                case .red: g.filter(\.$clockDueAt < now)
+                case .yellow: g.group(.and) { h in h.filter(\.$clockDueAt >= now).filter(\.$clockYellowAt <= now) }
+                case .green: g.filter(\.$clockYellowAt > now)
                 }
-            } else {
-                q.group(.or) { g in
-                    g.filter(\.$suspended == true).filter(\.$nextDeadlineAt >= cut.at)
-                    g.group(.and) { h in h.filter(\.$state ~~ closureOnly).filter(\.$closureDueAt >= cut.at) }
-                }
+                g.filter(\.$clockPausedColour == colour.rawValue)
             }
         }
         let total = counting ? try await q.copy().count() : 0

@@ -71,7 +71,8 @@ public enum MeasureQueries {
         return try await rebuild(context: context, on: db, progress: progress)
     }
 
-    /// Rewrites the facts of every case (after the working calendar changed, say), in one transaction.
+    /// Rewrites the facts of every case and the clock thresholds on its row (after the working calendar changed,
+    /// say), in one transaction.
     @discardableResult
     public static func rebuild(context: MeasureFactContext, on db: any Database,
                                progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
@@ -88,6 +89,10 @@ public enum MeasureQueries {
                     let id = try m.requireID()
                     guard let h = histories[id] else { continue }
                     let s = try CaseQueries.stored(m).snapshot
+                    // The clock thresholds on the row move with the calendar too.
+                    let (yellow, due, paused) = (m.clockYellowAt, m.clockDueAt, m.clockPausedColour)
+                    try CaseQueries.fill(m, from: s, calendar: context.calendar)
+                    if m.clockYellowAt != yellow || m.clockDueAt != due || m.clockPausedColour != paused { try await m.update(on: db) }
                     rows += Self.rows(caseID: id, facts: MeasureFact.facts(of: h, calendar: context.calendar), snapshot: s,
                                       areaPath: m.areaPath, categoryCode: m.categoryCode, context: context)
                 }

@@ -52,21 +52,8 @@ extension CasesAPI {
             guard let colour = ClockColour(rawValue: c) else { throw APIError.badRequest("clock must be red, yellow or green", field: "clock") }
             clockFilter = colour
         }
-        let cases: [StoredCase]
-        let total: Int
-        if let clockFilter {
-            // Colours depend on working time now, so they are computed, then paged here.
-            // Only open cases run a clock: a closed, rejected or merged one never matches a colour.
-            let open = CaseState.allCases.filter(\.isOpen)
-            filter.states = filter.states.isEmpty ? open : filter.states.filter(\.isOpen)
-            filter.clockDeadlinePassed = (now, clockFilter == .red)
-            let all = try await CaseQueries.list(filter, page: 1, per: 100_000, counting: false, on: req.db).cases
-                .filter { CaseClock.status(of: $0.snapshot, at: now, calendar: ref.calendar)?.colour == clockFilter }
-            total = all.count
-            cases = Array(all.dropFirst((page - 1) * per).prefix(per))
-        } else {
-            (cases, total) = try await CaseQueries.list(filter, page: page, per: per, on: req.db)
-        }
+        if let clockFilter { filter.clock = (clockFilter, now) }
+        let (cases, total) = try await CaseQueries.list(filter, page: page, per: per, on: req.db)
         return Queue(cases: cases, total: total, page: page, per: per)
     }
 
