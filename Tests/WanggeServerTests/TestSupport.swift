@@ -27,7 +27,7 @@ func testConfig() -> AppConfig {
     } else {
         database = .sqlite(path: dir + "/wangge.sqlite")
     }
-    var config = AppConfig(database: database, dataDirectory: dir, logLevel: .warning, demoPassword: "demo-password", tokenLifetime: 3600, bcryptCost: 4)
+    var config = AppConfig(database: database, dataDirectory: dir, logLevel: ProcessInfo.processInfo.environment["TEST_DEBUG"] != nil ? .debug : .warning, demoPassword: "demo-password", tokenLifetime: 3600, bcryptCost: 4)
     // Tests make many requests from one (unknown) address; the rate-limit tests turn the limits back on.
     config.rateLimits = .off
     return config

@@ -55,4 +55,12 @@ public struct MeasureFact: Hashable, Sendable {
         for f in facts where f.counts(in: period, asOf: asOf) { c.count(f.outcome.kind, f.outcome.success) }
         return c
     }
+
+    /// The calendar month holding `instant`, in the calendar's zone: monthly rollups count a fact in it.
+    public static func month(of instant: Date, calendar: WorkingCalendar) -> DateInterval {
+        let d = calendar.civilDate(of: instant)
+        let first = CivilDate(year: d.year, month: d.month, day: 1)!
+        let next = d.month == 12 ? CivilDate(year: d.year + 1, month: 1, day: 1)! : CivilDate(year: d.year, month: d.month + 1, day: 1)!
+        return DateInterval(start: calendar.start(of: first), end: calendar.start(of: next))
+    }
 }

@@ -26,6 +26,11 @@ struct M020_CreateCaseOutcomes: AsyncMigration {
             // known, and the case has not changed since), and the end of the periods it may count in.
             .field("ready_at", .datetime, .required)
             .field("counts_until", .datetime, .required)
+            // For the monthly rollup: the month of `at`, the case's township (its path to that level), and whether
+            // the fact counts in every period holding its whole month as of that month's end (see MeasureQueries).
+            .field("month_start", .datetime, .required)
+            .field("township_path", .string, .required)
+            .field("settled", .bool, .required)
             .unique(on: "case_id", "ordinal")
             .create()
         // Covering: a count reads this index only, in order of `at`.
@@ -42,6 +47,18 @@ struct M020_CreateCaseOutcomes: AsyncMigration {
         // The counts leave out cases changed after the instant they are for; late work is found by its deadline.
         try await db.sqlIndex("cases_updated_at", on: "cases", column: "updated_at")
         try await db.sqlIndex("cases_next_deadline_at", on: "cases", column: "next_deadline_at")
+        // Settled facts added up by month and township, kept in step by every write of facts.
+        try await db.schema("outcome_months")
+            .field("month_start", .datetime, .required)
+            .field("township_path", .string, .required)
+            .field("kind", .string, .required)
+            .field("success", .bool, .required)
+            .field("n", .int, .required)
+            .unique(on: "month_start", "township_path", "kind", "success")
+            .create()
+        if let sql = db as? any SQLDatabase {
+            try await sql.create(index: "case_outcomes_unsettled").on("case_outcomes").column("settled").column("at").run()
+        }
         // Each running clock's thresholds, written with every action (and by `MeasureQueries.rebuild`).
         try await db.schema("cases").field("clock_yellow_at", .datetime).update()
         try await db.schema("cases").field("clock_due_at", .datetime).update()
@@ -59,6 +76,7 @@ struct M020_CreateCaseOutcomes: AsyncMigration {
             try await sql.drop(index: "cases_next_deadline_at").run()
         }
         try await db.schema("store_markers").delete()
+        try await db.schema("outcome_months").delete()
         try await db.schema("case_outcomes").delete()
         try await db.schema("cases").deleteField("clock_yellow_at").update()
         try await db.schema("cases").deleteField("clock_due_at").update()

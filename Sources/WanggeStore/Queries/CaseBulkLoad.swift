@@ -31,6 +31,7 @@ extension CaseQueries {
                 written += chunk.count
                 progress(written, cases.count)
             }
+            try await MeasureQueries.rebuildRollup(on: sql)
         }
     }
 }

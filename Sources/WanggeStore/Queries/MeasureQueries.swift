@@ -25,6 +25,12 @@ public enum MeasureQueries {
         var case_id: UUID, ordinal: Int, kind: String, at: Date, success: Bool, known_from: Date?, strict: Bool
         var last_only: Bool, superseded_at: Date?, area_path: String, area_code: String, major_category: String
         var department_code: String?, case_updated_at: Date, ready_at: Date, counts_until: Date
+        var month_start: Date, township_path: String, settled: Bool
+    }
+
+    /// An area path cut to its first two levels (the county and its child: a township): the rollup's area.
+    static func townshipPath(_ areaPath: String) -> String {
+        areaPath.split(separator: "/", omittingEmptySubsequences: true).prefix(2).map { $0 + "/" }.joined()
     }
 
     /// `counts_until` of a fact that counts in any period holding it.
@@ -36,22 +42,53 @@ public enum MeasureQueries {
                      categoryCode: String, context: MeasureFactContext) -> [Row] {
         let major = context.catalogue.majorCode(of: categoryCode)
         return facts.map { f in
-            Row(case_id: caseID, ordinal: f.ordinal, kind: f.outcome.kind.rawValue, at: f.outcome.at, success: f.outcome.success,
+            let ready = max(f.outcome.knownFrom.map { f.outcome.strict ? $0.addingTimeInterval(strictly) : $0 } ?? .distantPast, s.lastActionAt)
+            let until = f.outcome.lastInPeriodOnly ? f.supersededAt ?? forever : forever
+            let month = MeasureFact.month(of: f.outcome.at, calendar: context.calendar)
+            return Row(case_id: caseID, ordinal: f.ordinal, kind: f.outcome.kind.rawValue, at: f.outcome.at, success: f.outcome.success,
                 known_from: f.outcome.knownFrom, strict: f.outcome.strict, last_only: f.outcome.lastInPeriodOnly,
                 superseded_at: f.supersededAt, area_path: areaPath, area_code: s.areaCode, major_category: major,
                 department_code: s.departmentCode, case_updated_at: s.lastActionAt,
-                ready_at: max(f.outcome.knownFrom.map { f.outcome.strict ? $0.addingTimeInterval(strictly) : $0 } ?? .distantPast, s.lastActionAt),
-                counts_until: f.outcome.lastInPeriodOnly ? f.supersededAt ?? forever : forever)
+                ready_at: ready, counts_until: until, month_start: month.start, township_path: townshipPath(areaPath),
+                // Counts in any period holding its whole month, as of that month's end or later.
+                settled: ready <= month.end && until == forever)
         }
     }
 
     /// Rewrites one case's facts from its whole history, inside the caller's transaction.
     static func replace(caseID: UUID, history: CaseHistory, snapshot: CaseSnapshot, areaPath: String, categoryCode: String,
                         context: MeasureFactContext, on sql: any SQLDatabase) async throws {
+        // The rollup loses the case's settled facts and gains its new ones.
+        let old = try await sql.select().column("month_start").column("township_path").column("kind").column("success")
+            .from(schema).where("case_id", .equal, caseID).where("settled", .equal, true).all()
+            .map { RollupKey(month_start: try $0.decode(column: "month_start", as: Date.self), township_path: try $0.decode(column: "township_path", as: String.self),
+                             kind: try $0.decode(column: "kind", as: String.self), success: try $0.decode(column: "success", as: Bool.self)) }
         try await sql.delete(from: schema).where("case_id", .equal, caseID).run()
         let facts = MeasureFact.facts(of: history, calendar: context.calendar)
-        try await insert(rows(caseID: caseID, facts: facts, snapshot: snapshot, areaPath: areaPath, categoryCode: categoryCode,
-                              context: context), on: sql)
+        let new = rows(caseID: caseID, facts: facts, snapshot: snapshot, areaPath: areaPath, categoryCode: categoryCode, context: context)
+        try await insert(new, on: sql)
+        var delta: [RollupKey: Int] = [:]
+        for k in old { delta[k, default: 0] -= 1 }
+        for r in new where r.settled { delta[RollupKey(month_start: r.month_start, township_path: r.township_path, kind: r.kind, success: r.success), default: 0] += 1 }
+        for (k, n) in delta where n != 0 {
+            try await sql.raw("""
+                INSERT INTO outcome_months (month_start, township_path, kind, success, n) \
+                VALUES (\(bind: k.month_start), \(bind: k.township_path), \(bind: k.kind), \(bind: k.success), \(bind: n)) \
+                ON CONFLICT (month_start, township_path, kind, success) DO UPDATE SET n = outcome_months.n + excluded.n
+                """).run()
+        }
+    }
+
+    struct RollupKey: Hashable { var month_start: Date, township_path: String, kind: String, success: Bool }
+
+    /// Counts the rollup afresh from the settled facts.
+    static func rebuildRollup(on sql: any SQLDatabase) async throws {
+        try await sql.delete(from: "outcome_months").run()
+        try await sql.raw("""
+            INSERT INTO outcome_months (month_start, township_path, kind, success, n) \
+            SELECT month_start, township_path, kind, success, COUNT(*) FROM case_outcomes WHERE settled = \(bind: true) \
+            GROUP BY month_start, township_path, kind, success
+            """).run()
     }
 
     static func insert(_ rows: [Row], on sql: any SQLDatabase) async throws {
@@ -100,6 +137,7 @@ public enum MeasureQueries {
                 done += chunk.count
                 progress(done, ids.count)
             }
+            try await rebuildRollup(on: sql)
             try await sql.delete(from: "store_markers").where("name", .equal, marker).run()
             try await sql.insert(into: "store_markers").columns("name", "at").values(SQLBind(marker), SQLBind(Date())).run()
             return ids.count
@@ -127,41 +165,68 @@ public enum MeasureQueries {
         let periods: [DateInterval]
         if case .periods(let p) = grouping { periods = p } else { periods = [period] }
         guard let first = periods.first, let last = periods.last else { return [:] }
-        var q = SQLQueryString("SELECT ")
-        switch grouping {
-        case .total: q.appendLiteral("'' AS g")
-        case .area: q.appendLiteral("area_code AS g")
-        case .majorCategory: q.appendLiteral("major_category AS g")
-        case .department: q.appendLiteral("department_code AS g")
-        case .periods(let p):
-            q.appendLiteral("CASE")
-            for (i, w) in p.enumerated() { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN '\(i)'") }
-            q.appendLiteral(" END AS g")
-        }
-        q.appendLiteral(", kind, success, COUNT(*) AS n FROM case_outcomes WHERE ")
-        q.appendInterpolation(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
-        q.appendLiteral(" AND at >= "); q.appendInterpolation(bind: first.start)
-        q.appendLiteral(" AND at < "); q.appendInterpolation(bind: last.end)
-        // Known at `asOf`, and of a case unchanged since (a changed one is replayed below).
-        q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: asOf)
-        // Once per case and period: not when the next of its kind falls before the end of this one's period.
-        q.appendLiteral(" AND counts_until >= ")
-        if periods.count == 1 {
-            q.appendInterpolation(bind: first.end)
-        } else {
-            q.appendLiteral("CASE")
-            for w in periods { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN "); q.appendInterpolation(bind: w.end) }
-            q.appendLiteral(" END")
-        }
-        if case .department = grouping { q.appendLiteral(" AND department_code IS NOT NULL") }
-        q.appendLiteral(" GROUP BY g, kind, success")
         var out: [String: MeasureCounts] = [:]
-        for row in try await sql.raw(q).all() {
-            guard let kind = MeasureKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
-            let key = try row.decode(column: "g", as: String?.self) ?? ""
-            let success = try row.decode(column: "success", as: Bool.self)
-            let n = try row.decode(column: "n", as: Int.self)
-            out[key, default: MeasureCounts()].count(kind, success, times: n)
+        // Whole months of the period that ended by `asOf`: for a total over a county or its children, their settled
+        // facts come from the monthly rollup, and only the edges and the unsettled facts are scanned.
+        var months: [DateInterval] = []
+        if case .total = grouping, scopePath.split(separator: "/").count <= 2 {
+            var m = MeasureFact.month(of: period.start, calendar: context.calendar)
+            if m.start < period.start { m = MeasureFact.month(of: m.end, calendar: context.calendar) }
+            while m.end <= period.end && m.end <= asOf {
+                months.append(m)
+                m = MeasureFact.month(of: m.end, calendar: context.calendar)
+            }
+        }
+        var scans: [(from: Date, to: Date, unsettledOnly: Bool)] = [(first.start, last.end, false)]
+        if let m1 = months.first, let mk = months.last {
+            scans = [(first.start, m1.start, false), (mk.end, last.end, false), (m1.start, mk.end, true)].filter { $0.from < $0.to }
+            var q = SQLQueryString("SELECT kind, success, CAST(SUM(n) AS BIGINT) AS n FROM outcome_months WHERE ")
+            q.appendInterpolation(LikePattern.startsWith(SQLColumn("township_path"), scopePath))
+            q.appendLiteral(" AND month_start >= "); q.appendInterpolation(bind: m1.start)
+            q.appendLiteral(" AND month_start < "); q.appendInterpolation(bind: mk.end)
+            q.appendLiteral(" GROUP BY kind, success")
+            for row in try await sql.raw(q).all() {
+                guard let kind = MeasureKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
+                out["", default: MeasureCounts()].count(kind, try row.decode(column: "success", as: Bool.self),
+                                                        times: try row.decode(column: "n", as: Int.self))
+            }
+        }
+        for scan in scans {
+            var q = SQLQueryString("SELECT ")
+            switch grouping {
+            case .total: q.appendLiteral("'' AS g")
+            case .area: q.appendLiteral("area_code AS g")
+            case .majorCategory: q.appendLiteral("major_category AS g")
+            case .department: q.appendLiteral("department_code AS g")
+            case .periods(let p):
+                q.appendLiteral("CASE")
+                for (i, w) in p.enumerated() { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN '\(i)'") }
+                q.appendLiteral(" END AS g")
+            }
+            q.appendLiteral(", kind, success, COUNT(*) AS n FROM case_outcomes WHERE ")
+            if scan.unsettledOnly { q.appendLiteral("settled = "); q.appendInterpolation(bind: false); q.appendLiteral(" AND ") }
+            q.appendInterpolation(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+            q.appendLiteral(" AND at >= "); q.appendInterpolation(bind: scan.from)
+            q.appendLiteral(" AND at < "); q.appendInterpolation(bind: scan.to)
+            // Known at `asOf`, and of a case unchanged since (a changed one is replayed below).
+            q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: asOf)
+            // Once per case and period: not when the next of its kind falls before the end of this one's period.
+            q.appendLiteral(" AND counts_until >= ")
+            if periods.count == 1 {
+                q.appendInterpolation(bind: first.end)
+            } else {
+                q.appendLiteral("CASE")
+                for w in periods { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN "); q.appendInterpolation(bind: w.end) }
+                q.appendLiteral(" END")
+            }
+            if case .department = grouping { q.appendLiteral(" AND department_code IS NOT NULL") }
+            q.appendLiteral(" GROUP BY g, kind, success")
+            for row in try await sql.raw(q).all() {
+                guard let kind = MeasureKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
+                let key = try row.decode(column: "g", as: String?.self) ?? ""
+                out[key, default: MeasureCounts()].count(kind, try row.decode(column: "success", as: Bool.self),
+                                                         times: try row.decode(column: "n", as: Int.self))
+            }
         }
         // Cases that changed after `asOf`: their facts are for later instants, so they are replayed up to `asOf`.
         let changed = try await sql.select().column("id").column("area_code").column("category_code").column("department_code")
