@@ -63,6 +63,9 @@ struct M020_CreateCaseOutcomes: AsyncMigration {
         try await db.schema("cases").field("clock_yellow_at", .datetime).update()
         try await db.schema("cases").field("clock_due_at", .datetime).update()
         try await db.schema("cases").field("clock_paused_colour", .string).update()
+        try await db.sqlIndex("cases_clock_due_at", on: "cases", column: "clock_due_at")
+        try await db.sqlIndex("cases_clock_yellow_at", on: "cases", column: "clock_yellow_at")
+        try await db.sqlIndex("cases_clock_paused_colour", on: "cases", column: "clock_paused_colour")
         // Which cases have their facts: set when every case had them written (see `MeasureQueries.backfill`).
         try await db.schema("store_markers")
             .field("name", .string, .identifier(auto: false))
@@ -74,6 +77,10 @@ struct M020_CreateCaseOutcomes: AsyncMigration {
         if let sql = db as? any SQLDatabase {
             try await sql.drop(index: "cases_updated_at").run()
             try await sql.drop(index: "cases_next_deadline_at").run()
+            for index in ["cases_clock_due_at", "cases_clock_yellow_at", "cases_clock_paused_colour"] { try await sql.drop(index: index).run() }
+            try await sql.drop(index: "cases_duplicate_lookup").run()
+            try await sql.create(index: "cases_duplicate_lookup").on("cases")
+                .column("category_code").column("lat").column("lon").column("reported_at").run()
         }
         try await db.schema("store_markers").delete()
         try await db.schema("outcome_months").delete()
