@@ -223,7 +223,7 @@ final class CaseLoopTests: XCTestCase {
             let op = CaseActor.staff(CaseStaff(username: "westop", role: .operator, areaCode: "3301002"))
             let accept = try CaseStateMachine.apply(.accept(), to: stored.snapshot, actor: op, at: clock.now(), calendar: ref.calendar)
             let reject = try CaseStateMachine.apply(.reject(reason: "重复"), to: stored.snapshot, actor: op, at: clock.now(), calendar: ref.calendar)
-            let db = app.db, context = MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue)
+            let db = app.db, context = ref.measureContext
             async let first = Result(catching: { try await CaseQueries.append(accept, to: stored, context: context, on: db) })
             async let second = Result(catching: { try await CaseQueries.append(reject, to: stored, context: context, on: db) })
             var wins = 0, conflicts = 0

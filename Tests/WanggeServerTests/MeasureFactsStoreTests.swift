@@ -20,7 +20,7 @@ final class MeasureFactsStoreTests: XCTestCase {
             let job = try await ClockRunner.runOnce(app)
             XCTAssertGreaterThan(job.supervisions + job.escalations, 0)
             let ref = try await app.wangge.reference.current(on: app.db, now: clock.now())
-            let context = MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue)
+            let context = ref.measureContext
             let j = try await app.wangge.jurisdictions.current(on: app.db, now: clock.now()).jurisdiction
             let county = j.areas.first { $0.level == .county }!
             let path = j.path(of: county.code)

@@ -141,6 +141,9 @@ actor ReferenceCache {
         let departments: [Department]
         let departmentsByCode: [String: Department]
         let calendar: WorkingCalendar
+
+        /// What the measure facts are computed with.
+        var measureContext: MeasureFactContext { MeasureFactContext(calendar: calendar, catalogue: catalogue) }
     }
 
     private var data: Data?
@@ -151,18 +154,21 @@ actor ReferenceCache {
     func current(on db: any Database, now: Date) async throws -> Data {
         if let data, now.timeIntervalSince(loadedAt) < 10, now >= loadedAt { return data }
         if let loading { return try await loading.value }
-        let load = Task { () async throws -> Data in
-            let departments = try await OrganisationQueries.departments(on: db)
-            return Data(catalogue: try await CategoryQueries.catalogue(on: db), departments: departments,
-                        departmentsByCode: Dictionary(departments.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
-                        calendar: WorkingCalendar(schedules: try await CalendarQueries.schedules(on: db)))
-        }
+        let load = Task { try await Self.load(on: db) }
         loading = load
         defer { loading = nil }
         let fresh = try await load.value
         data = fresh
         loadedAt = now
         return fresh
+    }
+
+    /// Reads it from the store, bypassing what is held.
+    static func load(on db: any Database) async throws -> Data {
+        let departments = try await OrganisationQueries.departments(on: db)
+        return Data(catalogue: try await CategoryQueries.catalogue(on: db), departments: departments,
+                    departmentsByCode: Dictionary(departments.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
+                    calendar: WorkingCalendar(schedules: try await CalendarQueries.schedules(on: db)))
     }
 
     /// Forgets what it holds, so the next read loads afresh (after the calendar changed).

@@ -17,19 +17,12 @@ struct CaseService: Sendable {
         var raisedSupervision: Bool
     }
 
-    var context: MeasureFactContext {
-        get async throws {
-            let ref = try await app.wangge.reference.current(on: app.db, now: app.wangge.clock.now())
-            return MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue)
-        }
-    }
-
     /// Applies `command` by `actor` at `now`. Throws `CaseRuleError` when the state machine refuses, and
     /// `CaseConflict` when someone else changed the case first.
     func act(_ command: CaseCommand, on c: StoredCase, by actor: CaseActor, at now: Date) async throws -> Change {
         let ref = try await app.wangge.reference.current(on: app.db, now: now)
         let t = try CaseStateMachine.apply(command, to: c.snapshot, actor: actor, at: now, calendar: ref.calendar)
-        return try await write(t, to: c, context: MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue))
+        return try await write(t, to: c, context: ref.measureContext)
     }
 
     /// Writes a transition the state machine made (the clock job makes several in a row), then publishes it.

@@ -18,7 +18,7 @@ public enum ClockRunner {
         var outcome = Outcome()
         try await pruneAudit(app, now: now)
         let service = app.caseService
-        let context = MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue)
+        let context = ref.measureContext
         for c in try await CaseQueries.dueForClockJob(before: now, on: app.db) {
             var current = c
             for t in ClockJob.run(c.snapshot, now: now, calendar: ref.calendar, policy: policy) {

@@ -46,8 +46,7 @@ public enum Setup {
     /// The calendar and catalogue the measure facts are computed with, read from the store (not the reference
     /// cache, which would then hold what it read before the caller's next writes).
     static func measureContext(_ app: Application) async throws -> MeasureFactContext {
-        MeasureFactContext(calendar: WorkingCalendar(schedules: try await CalendarQueries.schedules(on: app.db)),
-                           catalogue: try await CategoryQueries.catalogue(on: app.db))
+        try await ReferenceCache.load(on: app.db).measureContext
     }
 
     /// After the working calendar changed: every deadline, and so every case's measure facts, may move.
@@ -77,7 +76,7 @@ public enum Setup {
                 if done % 6_000 == 0 || (done == total && total % 6_000 != 0) { progress("  simulated \(done) of \(total) cases") }
             }
             let paths = Dictionary(uniqueKeysWithValues: county.areas.map { ($0.code, j.path(of: $0.code)) })
-            try await CaseQueries.bulkInsert(cases, paths: paths, context: MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue),
+            try await CaseQueries.bulkInsert(cases, paths: paths, context: ref.measureContext,
                                              on: app.db) { done, total in
                 if done % 6_000 < 400 || done == total { progress("  stored \(done) of \(total) cases") }
             }

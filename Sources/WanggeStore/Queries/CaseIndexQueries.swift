@@ -78,16 +78,6 @@ public enum CaseIndexQueries {
             .orderBy("reported_at", .descending).orderBy("code", .descending).limit(limit).all(decoding: CaseIndexRow.self)
     }
 
-    public static func rows(ids: [UUID], on db: any Database) async throws -> [CaseIndexRow] {
-        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-        var out: [CaseIndexRow] = []
-        for chunk in ids.chunked(by: 500) {
-            out += try await sql.select().columns(columns.map { SQLIdentifier($0) }).from(CaseModel.schema)
-                .where("id", .in, Array(chunk)).all(decoding: CaseIndexRow.self)
-        }
-        return out
-    }
-
     /// The histories of these cases, by case.
     public static func histories(ids: [UUID], on db: any Database) async throws -> [UUID: CaseHistory] {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }

@@ -142,7 +142,7 @@ public enum CaseQueries {
     /// clock) they are empty.
     static func caseRow(id: UUID, code: String, trackingCode: String, report: CaseReport, snapshot s: CaseSnapshot,
                         areaPath: String, version: Int, calendar: WorkingCalendar? = nil) throws -> CaseRow {
-        let clock = calendar.flatMap { CaseClock.thresholds(of: s, calendar: $0) }
+        let clock = calendar.map { ClockColumns(s, calendar: $0) } ?? ClockColumns()
         return CaseRow(id: id, code: code, tracking_code: trackingCode, category_code: report.categoryCode,
                 description: report.description, lat: report.lat, lon: report.lon, address: report.address,
                 area_code: s.areaCode, area_path: areaPath, source: report.source.rawValue,
@@ -150,8 +150,19 @@ public enum CaseQueries {
                 department_code: s.departmentCode, operator_area_code: s.centre.code, suspended: s.isSuspended,
                 next_deadline_at: s.nextDeadline, closure_due_at: s.deadlines.closure, snapshot: try json(s),
                 version: version, reported_at: s.reportedAt, updated_at: s.lastActionAt,
-                clock_yellow_at: clock?.pausedColour == nil ? clock?.yellowAt : nil,
-                clock_due_at: clock?.pausedColour == nil ? clock?.deadline : nil, clock_paused_colour: clock?.pausedColour?.rawValue)
+                clock_yellow_at: clock.yellowAt, clock_due_at: clock.dueAt, clock_paused_colour: clock.pausedColour)
+    }
+
+    /// A running clock's thresholds as the row keeps them: the two instants, or a paused clock's colour alone.
+    struct ClockColumns {
+        var yellowAt: Date?, dueAt: Date?, pausedColour: String?
+
+        init() {}
+
+        init(_ s: CaseSnapshot, calendar: WorkingCalendar) {
+            guard let t = CaseClock.thresholds(of: s, calendar: calendar) else { return }
+            if let paused = t.pausedColour { pausedColour = paused.rawValue } else { (yellowAt, dueAt) = (t.yellowAt, t.deadline) }
+        }
     }
 
     static func actionRow(_ r: CaseActionRecord, seq: Int, caseID: UUID) throws -> ActionRow {
@@ -162,10 +173,8 @@ public enum CaseQueries {
     }
 
     static func fill(_ m: CaseModel, from s: CaseSnapshot, calendar: WorkingCalendar) throws {
-        let clock = CaseClock.thresholds(of: s, calendar: calendar)
-        m.clockYellowAt = clock?.pausedColour == nil ? clock?.yellowAt : nil
-        m.clockDueAt = clock?.pausedColour == nil ? clock?.deadline : nil
-        m.clockPausedColour = clock?.pausedColour?.rawValue
+        let clock = ClockColumns(s, calendar: calendar)
+        (m.clockYellowAt, m.clockDueAt, m.clockPausedColour) = (clock.yellowAt, clock.dueAt, clock.pausedColour)
         m.areaCode = s.areaCode
         m.state = s.state.rawValue
         m.departmentCode = s.departmentCode

@@ -163,7 +163,7 @@ enum MeasuresAPI {
         guard to > from else { throw APIError.badRequest("to must not be before from", field: "to") }
         let period = DateInterval(start: from, end: to)
         let report = try await MeasureQueries.counts(scopePath: j.path(of: area), period: period, asOf: min(req.now, to), by: .total,
-                                                     context: MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue),
+                                                     context: ref.measureContext,
                                                      on: req.db)[""] ?? MeasureCounts()
         let lang = Lang.of(req)
         var out: [String: MeasureDTO] = [:]

@@ -12,6 +12,7 @@ struct DashboardData {
     var to: String
     var measure: MeasureKind
     var total: MeasureCounts
+    /// Cases reported in the period (0 when built with `full: false`).
     var reported: Int
     var children: [Group]
     var categories: [Group]
@@ -46,7 +47,8 @@ enum DashboardPage {
         return SessionPages.html(DashboardView.render(data, SessionPages.context(req), query: req.url.query ?? ""))
     }
 
-    /// `full: false` counts only the totals and the late list (the big screen shows no tables, trend or heat map).
+    /// `full: false` counts only the totals and the late list (the big screen shows no tables, trend, reported
+    /// counts or heat map).
     static func build(_ req: Request, staff: StaffAccount, lang: Lang, full: Bool = true) async throws -> DashboardData {
         let tree = try await req.wangge.jurisdictions.current(on: req.db, now: req.now)
         let j = tree.jurisdiction
@@ -70,9 +72,8 @@ enum DashboardPage {
         }
 
         let path = j.path(of: area.code)
-        let context = MeasureFactContext(calendar: ref.calendar, catalogue: ref.catalogue)
         let db = req.db
-        let scope = MeasureScope(path: path, period: period, asOf: asOf, context: context)
+        let scope = MeasureScope(path: path, period: period, asOf: asOf, context: ref.measureContext)
         // Which child of the area each area below it belongs to: one walk of the tree, then a lookup per grid.
         var childOf: [String: String] = [:]
         for c in j.children(of: area.code) { for a in j.subtree(of: c.code) { childOf[a.code] = c.code } }
@@ -83,7 +84,8 @@ enum DashboardPage {
         var total = MeasureCounts()
         if full { for c in grids.values { total.add(c) } } else { total = try await scope.counts(.total, on: db)[""] ?? MeasureCounts() }
         let lateWork = try await CaseIndexQueries.late(scopePath: path, now: now, limit: 200, on: db)
-        let reportedRows = try await MeasureQueries.reported(scopePath: path, period: period, on: db)
+        // The big screen shows neither the reported counts nor the tables, so `full: false` reads neither.
+        let reportedRows = full ? try await MeasureQueries.reported(scopePath: path, period: period, on: db) : []
         let reported = reportedRows.reduce(0) { $0 + $1.count }
         var byChild = MeasureGroups(), byCategory = MeasureGroups(), byDepartment = MeasureGroups(), byGrid = MeasureGroups()
         var weekly: [MeasureCounts] = []
