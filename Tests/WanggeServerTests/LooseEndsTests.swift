@@ -23,7 +23,7 @@ final class LooseEndsTests: XCTestCase {
             f("C9_1-V-G", "下划线网格", "grid", "C9_1-V", r(120, 30, 120.2, 30.2)),
             f("C9X1-V-G\"><script>alert(1)</script>", "叉网格", "grid", "C9X1-V", r(120.2, 30, 120.4, 30.2)),
         ]
-        return try! JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features])
+        return SmallCounty.collection(features)
     }
 
     struct List: Decodable { var cases: [Item]; var total: Int; struct Item: Decodable { var code: String } }

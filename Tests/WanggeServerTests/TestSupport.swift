@@ -75,7 +75,11 @@ enum SmallCounty {
             feature("3301002001001", "西村第一网格", "grid", "3301002001", rect(120.2, 30, 120.3, 30.2)),
             feature("3301002001002", "西村第二网格", "grid", "3301002001", rect(120.3, 30, 120.4, 30.2)),
         ]
-        return try! JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features])
+        return collection(features)
+    }
+
+    static func collection(_ features: [[String: Any]]) -> Data {
+        try! JSONSerialization.data(withJSONObject: ["type": "FeatureCollection", "features": features])
     }
 
     static let departments: [Department] = [
