@@ -37,6 +37,15 @@ final class MeasureFactsStoreTests: XCTestCase {
                            DateInterval(start: now.addingTimeInterval(-60 * 86_400), end: now.addingTimeInterval(-30 * 86_400)),
                            DateInterval(start: now.addingTimeInterval(-330 * 86_400), end: now.addingTimeInterval(-10 * 86_400))]
             var compared = 0
+            // The dashboard's road: pieces kept between requests (one cache for every period and instant below, so
+            // pieces counted as of one instant are reused or recounted for others) plus SQL for the rest.
+            let cache = PieceCache()
+            func pieced(_ scope: String, _ period: DateInterval, _ asOf: Date, _ grouping: MeasureQueries.Grouping,
+                        weeks: [DateInterval]) async throws -> [String: MeasureCounts] {
+                let s = MeasureScope(path: scope, period: period, asOf: asOf, context: context)
+                let pieces = try await s.pieces(weeks: weeks, cache: cache, on: app.db)
+                return try await s.counts(grouping, keeping: pieces, on: app.db).filter { !$0.value.isEmpty }
+            }
             for period in periods {
                 for asOf in [min(now, period.end), period.end.addingTimeInterval(-3 * 86_400)] {
                     for scope in [path, j.path(of: township.code)] {
@@ -58,6 +67,9 @@ final class MeasureFactsStoreTests: XCTestCase {
                             let stored = try await MeasureQueries.counts(scopePath: scope, period: period, asOf: asOf, by: grouping, context: context, on: app.db)
                                 .filter { !$0.value.isEmpty }
                             XCTAssertEqual(stored, replay(key), "\(grouping) \(period) as of \(asOf)")
+                            let weeks = MeasureBreakdown.weeks(from: period.start, to: period.end, timeZone: ref.calendar.timeZone, limit: 8)
+                            let viaPieces = try await pieced(scope, period, asOf, grouping, weeks: weeks)
+                            XCTAssertEqual(viaPieces, replay(key), "pieces: \(grouping) \(period) as of \(asOf)")
                             compared += 1
                         }
                         // Weeks: the same rule per consecutive week.
@@ -65,13 +77,39 @@ final class MeasureFactsStoreTests: XCTestCase {
                         var series = MeasureSeries(periods: weeks, asOf: asOf)
                         for m in inScope { if let h = histories[m.id!] { series.add(Measures.outcomes(of: h, upTo: asOf, calendar: ref.calendar)) } }
                         let stored = try await MeasureQueries.counts(scopePath: scope, period: period, asOf: asOf, by: .periods(weeks), context: context, on: app.db)
+                        let viaPieces = try await pieced(scope, period, asOf, .periods(weeks), weeks: weeks)
                         for (i, expected) in series.counts.enumerated() {
                             XCTAssertEqual(stored["\(i)"] ?? MeasureCounts(), expected, "week \(i) of \(period)")
+                            XCTAssertEqual(viaPieces["\(i)"] ?? MeasureCounts(), expected, "pieces: week \(i) of \(period)")
                         }
                     }
                 }
             }
             XCTAssertEqual(compared, 48)
+
+            // A change to a case of an old month after its pieces were kept: they are recounted, not added twice.
+            let year = DateInterval(start: now.addingTimeInterval(-330 * 86_400), end: now.addingTimeInterval(86_400))
+            let weeks = MeasureBreakdown.weeks(from: year.start, to: year.end, timeZone: ref.calendar.timeZone)
+            _ = try await pieced(path, year, now, .area, weeks: weeks)
+            let old = try await CaseModel.query(on: app.db).filter(\.$reportedAt < now.addingTimeInterval(-40 * 86_400))
+                .filter(\.$state ~~ CaseState.allCases.filter(\.isOpen).map(\.rawValue)).first()
+            let target = try XCTUnwrap(old, "an open case more than 40 days old")
+            try await Setup.createUser(app, username: "leader1", password: "password1", role: .leader, areaCode: county.code, departmentCode: nil, displayName: "领导")
+            clock.advance(3_600)
+            let (status, body) = try await CaseLoopTests.act(app, try await app.token("leader1"), target.id!, ["action": "supervise", "note": "请加快"])
+            XCTAssertEqual(status, .ok, String(decoding: body, as: UTF8.self))
+            let later = clock.now()
+            let after = try await CaseModel.query(on: app.db).all()
+            let afterHistories = try await CaseIndexQueries.histories(ids: after.map { $0.id! }, on: app.db)
+            for (grouping, key) in [(MeasureQueries.Grouping.area, { (m: CaseModel) in m.areaCode }), (.total, { _ in "" })] {
+                var expected: [String: MeasureCounts] = [:]
+                for m in after {
+                    let c = MeasureBreakdown.counts(Measures.outcomes(of: afterHistories[m.id!]!, upTo: later, calendar: ref.calendar), period: year, asOf: later)
+                    if !c.isEmpty { expected[key(m), default: MeasureCounts()].add(c) }
+                }
+                let viaPieces = try await pieced(path, year, later, grouping, weeks: weeks)
+                XCTAssertEqual(viaPieces, expected, "pieces after a change to an old case: \(grouping)")
+            }
         }
     }
 

@@ -53,6 +53,20 @@ public struct WorkingCalendar: Sendable {
 
     public func civilDate(of instant: Date) -> CivilDate { CivilDate(dayNumber: localDay(of: second(of: instant))) }
 
+    /// The local days that `interval` touches, each cut to the interval.
+    public func days(in interval: DateInterval) -> [DateInterval] {
+        var out: [DateInterval] = []
+        var day = civilDate(of: interval.start)
+        var from = interval.start
+        while from < interval.end {
+            let next = min(start(of: day.adding(days: 1)), interval.end)
+            out.append(DateInterval(start: from, end: next))
+            day = day.adding(days: 1)
+            from = next
+        }
+        return out
+    }
+
     /// The instant a day begins in `timeZone`.
     public func start(of day: CivilDate) -> Date {
         var gregorian = Calendar(identifier: .gregorian)

@@ -75,7 +75,7 @@ public struct CaseCommand: Hashable, Sendable {
     public static let autoEscalate = Self(kind: .autoEscalate)
 
     /// Kinds whose `note` must not be empty.
-    static let noteRequired: Set<CaseActionKind> = [
+    public static let noteRequired: Set<CaseActionKind> = [
         .reject, .return, .escalate, .requestExtension, .refuseExtension, .suspend, .resolve, .selfResolve,
         .verifyFail, .feedback, .comment,
     ]

@@ -54,6 +54,7 @@ public final class WanggeServices: Sendable {
     public let clock: any WallClock
     let jurisdictions = JurisdictionCache()
     let maps = MapCache()
+    let pieces = PieceCache()
     let reference = ReferenceCache()
     /// SQLite takes one writer at a time: writers queue here instead of spinning on the file lock.
     let writes: WriteGate

@@ -55,7 +55,6 @@ enum CaseView {
     /// Actions whose form asks for a department, a merge target, an extension, or photos.
     static let needsDepartment: Set<CaseActionKind> = [.dispatch, .transfer]
     static let needsPhotos: Set<CaseActionKind> = [.resolve, .selfResolve, .verifyPass, .verifyFail]
-    static let needsNote: Set<CaseActionKind> = [.reject, .return, .verifyFail, .suspend, .feedback, .comment, .supervise, .escalate]
 
     static func render(_ m: CasePageModel, _ ctx: PageContext) -> String {
         let l = ctx.lang
@@ -170,7 +169,7 @@ enum CaseView {
             fields.append("<label for=\"\(id)-p\">\(l.t(.attachPhotos))</label><input id=\"\(id)-p\" type=\"file\" name=\"photos\" accept=\"image/jpeg,image/png,image/webp\" multiple><span class=\"field-error\" data-for=\"attachments\"></span>")
         }
         fields.append("""
-        <label for="\(id)-n">\(l.t(.note))</label><textarea id="\(id)-n" name="note" rows="2" maxlength="2000"\(HTML(raw: needsNote.contains(kind) ? " required" : ""))></textarea><span class="field-error" data-for="note"></span>
+        <label for="\(id)-n">\(l.t(.note))</label><textarea id="\(id)-n" name="note" rows="2" maxlength="2000"\(HTML(raw: CaseCommand.noteRequired.contains(kind) ? " required" : ""))></textarea><span class="field-error" data-for="note"></span>
         """)
         let name = Format.action(kind, l)
         return """

@@ -24,6 +24,7 @@ public enum WanggeMigrations {
         M018_CreateCaseSequences(),
         M019_CreateAuditEvents(),
         M020_CreateCaseOutcomes(),
+        M021_CreateOutcomeMonthVersions(),
     ]
 }
 

@@ -55,20 +55,21 @@ public enum MeasureQueries {
         }
     }
 
-    /// Rewrites one case's facts from its whole history, inside the caller's transaction.
-    static func replace(caseID: UUID, history: CaseHistory, snapshot: CaseSnapshot, areaPath: String, categoryCode: String,
-                        context: MeasureFactContext, on sql: any SQLDatabase) async throws {
+    /// Rewrites one case's facts from its whole history, inside the caller's transaction (a case's area is fixed
+    /// at intake; its category and department may change).
+    static func replace(caseID: UUID, history: CaseHistory, snapshot: CaseSnapshot, areaPath: String, categoryCode: String, context: MeasureFactContext, on sql: any SQLDatabase) async throws {
         // The rollup loses the case's settled facts and gains its new ones.
-        let old = try await sql.select().column("month_start").column("township_path").column("kind").column("success")
-            .from(schema).where("case_id", .equal, caseID).where("settled", .equal, true).all()
-            .map { RollupKey(month_start: try $0.decode(column: "month_start", as: Date.self), township_path: try $0.decode(column: "township_path", as: String.self),
-                             kind: try $0.decode(column: "kind", as: String.self), success: try $0.decode(column: "success", as: Bool.self)) }
+        let old = try await sql.select().column("month_start").column("township_path").column("kind").column("success").column("settled")
+            .from(schema).where("case_id", .equal, caseID).all()
+            .map { (key: RollupKey(month_start: try $0.decode(column: "month_start", as: Date.self), township_path: try $0.decode(column: "township_path", as: String.self),
+                                   kind: try $0.decode(column: "kind", as: String.self), success: try $0.decode(column: "success", as: Bool.self)),
+                    settled: try $0.decode(column: "settled", as: Bool.self)) }
         try await sql.delete(from: schema).where("case_id", .equal, caseID).run()
         let facts = MeasureFact.facts(of: history, calendar: context.calendar)
         let new = rows(caseID: caseID, facts: facts, snapshot: snapshot, areaPath: areaPath, categoryCode: categoryCode, context: context)
         try await insert(new, on: sql)
         var delta: [RollupKey: Int] = [:]
-        for k in old { delta[k, default: 0] -= 1 }
+        for o in old where o.settled { delta[o.key, default: 0] -= 1 }
         for r in new where r.settled { delta[RollupKey(month_start: r.month_start, township_path: r.township_path, kind: r.kind, success: r.success), default: 0] += 1 }
         for (k, n) in delta where n != 0 {
             try await sql.raw("""
@@ -77,12 +78,19 @@ public enum MeasureQueries {
                 ON CONFLICT (month_start, township_path, kind, success) DO UPDATE SET n = outcome_months.n + excluded.n
                 """).run()
         }
+        // Every month and township whose facts or reported cases this write touched: caches of them are stale.
+        let reportedMonth = MeasureFact.month(of: snapshot.reportedAt, calendar: context.calendar).start
+        var touched: Set<MonthKey> = [MonthKey(monthStart: reportedMonth, townshipPath: townshipPath(areaPath))]
+        for o in old { touched.insert(MonthKey(monthStart: o.key.month_start, townshipPath: o.key.township_path)) }
+        for r in new { touched.insert(MonthKey(monthStart: r.month_start, townshipPath: r.township_path)) }
+        for k in touched { try await bump(k, on: sql) }
     }
 
     struct RollupKey: Hashable { var month_start: Date, township_path: String, kind: String, success: Bool }
 
-    /// Counts the rollup afresh from the settled facts.
+    /// Counts the rollup afresh from the settled facts; every cache of months' counts is then stale.
     static func rebuildRollup(on sql: any SQLDatabase) async throws {
+        try await bump(MonthKey(monthStart: Date(timeIntervalSince1970: 0), townshipPath: MonthKey.everything), on: sql)
         try await sql.delete(from: "outcome_months").run()
         try await sql.raw("""
             INSERT INTO outcome_months (month_start, township_path, kind, success, n) \
@@ -158,75 +166,47 @@ public enum MeasureQueries {
         case periods([DateInterval])
     }
 
-    /// The measure counts of the cases under `scopePath` for a period as of `asOf`, grouped.
+    /// The measure counts of the cases under `scopePath` for a period as of `asOf`, grouped. `counted` names
+    /// consecutive pieces of the period whose lasting facts the caller has counted already (`PieceCounts`, each
+    /// as of its `knownBy`, no later than `asOf`): those are left out here, and only the rest is counted.
     public static func counts(scopePath: String, period: DateInterval, asOf: Date, by grouping: Grouping,
-                              context: MeasureFactContext, on db: any Database) async throws -> [String: MeasureCounts] {
+                              counted: [CountedPiece] = [], context: MeasureFactContext, on db: any Database) async throws -> [String: MeasureCounts] {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
         let periods: [DateInterval]
         if case .periods(let p) = grouping { periods = p } else { periods = [period] }
         guard let first = periods.first, let last = periods.last else { return [:] }
         var out: [String: MeasureCounts] = [:]
-        // Whole months of the period that ended by `asOf`: for a total over a county or its children, their settled
-        // facts come from the monthly rollup, and only the edges and the unsettled facts are scanned.
-        var months: [DateInterval] = []
-        if case .total = grouping, scopePath.split(separator: "/").count <= 2 {
+        var scans: [Scan] = [Scan(from: first.start, to: last.end, facts: .all)]
+        if let c1 = counted.first, let ck = counted.last {
+            scans = [Scan(from: first.start, to: c1.interval.start, facts: .all), Scan(from: ck.interval.end, to: last.end, facts: .all)]
+                .filter { $0.from < $0.to } + [Scan(from: c1.interval.start, to: ck.interval.end, facts: .notCounted(counted))]
+        } else if case .total = grouping, scopePath.split(separator: "/").count <= 2 {
+            // Whole months of the period that ended by `asOf`: for a total over a county or its children, their
+            // settled facts come from the monthly rollup, and only the edges and the unsettled facts are scanned.
+            var months: [DateInterval] = []
             var m = MeasureFact.month(of: period.start, calendar: context.calendar)
             if m.start < period.start { m = MeasureFact.month(of: m.end, calendar: context.calendar) }
             while m.end <= period.end && m.end <= asOf {
                 months.append(m)
                 m = MeasureFact.month(of: m.end, calendar: context.calendar)
             }
-        }
-        var scans: [(from: Date, to: Date, unsettledOnly: Bool)] = [(first.start, last.end, false)]
-        if let m1 = months.first, let mk = months.last {
-            scans = [(first.start, m1.start, false), (mk.end, last.end, false), (m1.start, mk.end, true)].filter { $0.from < $0.to }
-            var q = SQLQueryString("SELECT kind, success, CAST(SUM(n) AS BIGINT) AS n FROM outcome_months WHERE ")
-            q.appendInterpolation(LikePattern.startsWith(SQLColumn("township_path"), scopePath))
-            q.appendLiteral(" AND month_start >= "); q.appendInterpolation(bind: m1.start)
-            q.appendLiteral(" AND month_start < "); q.appendInterpolation(bind: mk.end)
-            q.appendLiteral(" GROUP BY kind, success")
-            for row in try await sql.raw(q).all() {
-                guard let kind = MeasureKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
-                out["", default: MeasureCounts()].count(kind, try row.decode(column: "success", as: Bool.self),
-                                                        times: try row.decode(column: "n", as: Int.self))
+            if let m1 = months.first, let mk = months.last {
+                scans = [Scan(from: first.start, to: m1.start, facts: .all), Scan(from: mk.end, to: last.end, facts: .all)]
+                    .filter { $0.from < $0.to } + [Scan(from: m1.start, to: mk.end, facts: .unsettled)]
+                var q = SQLQueryString("SELECT kind, success, CAST(SUM(n) AS BIGINT) AS n FROM outcome_months WHERE ")
+                q.appendInterpolation(LikePattern.startsWith(SQLColumn("township_path"), scopePath))
+                q.appendLiteral(" AND month_start >= "); q.appendInterpolation(bind: m1.start)
+                q.appendLiteral(" AND month_start < "); q.appendInterpolation(bind: mk.end)
+                q.appendLiteral(" GROUP BY kind, success")
+                for row in try await sql.raw(q).all() {
+                    guard let kind = MeasureKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
+                    out["", default: MeasureCounts()].count(kind, try row.decode(column: "success", as: Bool.self),
+                                                            times: try row.decode(column: "n", as: Int.self))
+                }
             }
         }
         for scan in scans {
-            var q = SQLQueryString("SELECT ")
-            switch grouping {
-            case .total: q.appendLiteral("'' AS g")
-            case .area: q.appendLiteral("area_code AS g")
-            case .majorCategory: q.appendLiteral("major_category AS g")
-            case .department: q.appendLiteral("department_code AS g")
-            case .periods(let p):
-                q.appendLiteral("CASE")
-                for (i, w) in p.enumerated() { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN '\(i)'") }
-                q.appendLiteral(" END AS g")
-            }
-            q.appendLiteral(", kind, success, COUNT(*) AS n FROM case_outcomes WHERE ")
-            if scan.unsettledOnly { q.appendLiteral("settled = "); q.appendInterpolation(bind: false); q.appendLiteral(" AND ") }
-            q.appendInterpolation(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
-            q.appendLiteral(" AND at >= "); q.appendInterpolation(bind: scan.from)
-            q.appendLiteral(" AND at < "); q.appendInterpolation(bind: scan.to)
-            // Known at `asOf`, and of a case unchanged since (a changed one is replayed below).
-            q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: asOf)
-            // Once per case and period: not when the next of its kind falls before the end of this one's period.
-            q.appendLiteral(" AND counts_until >= ")
-            if periods.count == 1 {
-                q.appendInterpolation(bind: first.end)
-            } else {
-                q.appendLiteral("CASE")
-                for w in periods { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN "); q.appendInterpolation(bind: w.end) }
-                q.appendLiteral(" END")
-            }
-            if case .department = grouping { q.appendLiteral(" AND department_code IS NOT NULL") }
-            q.appendLiteral(" GROUP BY g, kind, success")
-            for row in try await sql.raw(q).all() {
-                guard let kind = MeasureKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
-                let key = try row.decode(column: "g", as: String?.self) ?? ""
-                out[key, default: MeasureCounts()].count(kind, try row.decode(column: "success", as: Bool.self),
-                                                         times: try row.decode(column: "n", as: Int.self))
-            }
+            try await count(scan, scopePath: scopePath, periods: periods, asOf: asOf, grouping: grouping, into: &out, on: sql)
         }
         // Cases that changed after `asOf`: their facts are for later instants, so they are replayed up to `asOf`.
         let changed = try await sql.select().column("id").column("area_code").column("category_code").column("department_code")
@@ -262,9 +242,91 @@ public enum MeasureQueries {
         return out
     }
 
+    /// A stretch of time whose facts one SQL statement counts, and which of them.
+    struct Scan {
+        enum Facts {
+            /// Every fact.
+            case all
+            /// Only those the monthly rollup leaves out.
+            case unsettled
+            /// Only those the caller's counted pieces leave out: facts that may stop counting, and facts known after
+            /// their piece was counted.
+            case notCounted([CountedPiece])
+            /// Only the lasting facts of one piece known by an instant (what `PieceCounts` holds).
+            case lasting(knownBy: Date)
+        }
+        var from: Date
+        var to: Date
+        var facts: Facts
+    }
+
+    /// Adds the counts of one scan's facts that count in `periods` as of `asOf`, grouped, to `out`.
+    static func count(_ scan: Scan, scopePath: String, periods: [DateInterval], asOf: Date, grouping: Grouping,
+                      into out: inout [String: MeasureCounts], on sql: any SQLDatabase) async throws {
+        guard let first = periods.first else { return }
+        var q = SQLQueryString("SELECT ")
+        switch grouping {
+        case .total: q.appendLiteral("'' AS g")
+        case .area: q.appendLiteral("area_code AS g")
+        case .majorCategory: q.appendLiteral("major_category AS g")
+        case .department: q.appendLiteral("department_code AS g")
+        case .periods(let p):
+            q.appendLiteral("CASE")
+            for (i, w) in p.enumerated() { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN '\(i)'") }
+            q.appendLiteral(" END AS g")
+        }
+        q.appendLiteral(", kind, success, COUNT(*) AS n FROM case_outcomes WHERE ")
+        q.appendInterpolation(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+        switch scan.facts {
+        case .all, .unsettled, .lasting:
+            if case .unsettled = scan.facts { q.appendLiteral(" AND settled = "); q.appendInterpolation(bind: false) }
+            if case .lasting(let knownBy) = scan.facts {
+                q.appendLiteral(" AND counts_until = "); q.appendInterpolation(bind: forever)
+                q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: knownBy)
+            }
+            q.appendLiteral(" AND at >= "); q.appendInterpolation(bind: scan.from)
+            q.appendLiteral(" AND at < "); q.appendInterpolation(bind: scan.to)
+        case .notCounted(let pieces):
+            // Two arms, each led by its own index (until; ready), so neither reads the stretch's counted facts.
+            let earliest = pieces.map(\.knownBy).min() ?? asOf
+            // (The stretch's bounds in the first arm are a CASE so that no planner takes `at` to lead it, and its
+            // `counts_until` has both bounds so that SQLite, which has no statistics of values, takes it to be narrow.)
+            q.appendLiteral(" AND ((counts_until >= "); q.appendInterpolation(bind: first.end)
+            q.appendLiteral(" AND counts_until < "); q.appendInterpolation(bind: forever)
+            q.appendLiteral(" AND CASE WHEN at < "); q.appendInterpolation(bind: scan.from)
+            q.appendLiteral(" THEN 0 WHEN at < "); q.appendInterpolation(bind: scan.to)
+            q.appendLiteral(" THEN 1 ELSE 0 END = 1) OR (ready_at > "); q.appendInterpolation(bind: earliest)
+            q.appendLiteral(" AND ready_at > CASE WHEN at < "); q.appendInterpolation(bind: scan.from)
+            q.appendLiteral(" THEN "); q.appendInterpolation(bind: forever)
+            for p in pieces {
+                q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: p.interval.end)
+                q.appendLiteral(" THEN "); q.appendInterpolation(bind: p.knownBy)
+            }
+            q.appendLiteral(" ELSE "); q.appendInterpolation(bind: forever); q.appendLiteral(" END))")
+        }
+        // Known at `asOf`, and of a case unchanged since (a changed one is replayed by `counts`).
+        q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: asOf)
+        // Once per case and period: not when the next of its kind falls before the end of this one's period.
+        q.appendLiteral(" AND counts_until >= ")
+        if periods.count == 1 {
+            q.appendInterpolation(bind: first.end)
+        } else {
+            q.appendLiteral("CASE")
+            for w in periods { q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: w.end); q.appendLiteral(" THEN "); q.appendInterpolation(bind: w.end) }
+            q.appendLiteral(" END")
+        }
+        if case .department = grouping { q.appendLiteral(" AND department_code IS NOT NULL") }
+        q.appendLiteral(" GROUP BY g, kind, success")
+        for row in try await sql.raw(q).all() {
+            guard let kind = MeasureKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
+            let key = try row.decode(column: "g", as: String?.self) ?? ""
+            out[key, default: MeasureCounts()].count(kind, try row.decode(column: "success", as: Bool.self),
+                                                     times: try row.decode(column: "n", as: Int.self))
+        }
+    }
+
     /// How many cases under `scopePath` were reported in the period, by grid and by category (minor codes).
-    public static func reported(scopePath: String, period: DateInterval, on db: any Database) async throws
-        -> [(areaCode: String, categoryCode: String, departmentCode: String?, count: Int)] {
+    public static func reported(scopePath: String, period: DateInterval, on db: any Database) async throws -> [ReportedCount] {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
         return try await sql.select().column("area_code").column("category_code").column("department_code")
             .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
@@ -273,8 +335,16 @@ public enum MeasureQueries {
             .where("reported_at", .greaterThanOrEqual, period.start).where("reported_at", .lessThan, period.end)
             .groupBy("area_code").groupBy("category_code").groupBy("department_code")
             .all().map {
-                (try $0.decode(column: "area_code", as: String.self), try $0.decode(column: "category_code", as: String.self),
-                 try $0.decode(column: "department_code", as: String?.self), try $0.decode(column: "n", as: Int.self))
+                ReportedCount(areaCode: try $0.decode(column: "area_code", as: String.self), categoryCode: try $0.decode(column: "category_code", as: String.self),
+                              departmentCode: try $0.decode(column: "department_code", as: String?.self), count: try $0.decode(column: "n", as: Int.self))
             }
     }
+}
+
+/// How many cases of one grid, category and department were reported (`MeasureQueries.reported`).
+public struct ReportedCount: Sendable, Hashable {
+    public var areaCode: String
+    public var categoryCode: String
+    public var departmentCode: String?
+    public var count: Int
 }

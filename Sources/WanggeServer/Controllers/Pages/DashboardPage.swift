@@ -35,6 +35,38 @@ struct MeasureScope: Sendable {
     func counts(_ grouping: MeasureQueries.Grouping, on db: any Database) async throws -> [String: MeasureCounts] {
         try await MeasureQueries.counts(scopePath: path, period: period, asOf: asOf, by: grouping, context: context, on: db)
     }
+
+    /// The period and `weeks` (a trend that may reach outside it) in pieces of a month at most, with the lasting
+    /// counts of each as kept by `cache` or counted now.
+    func pieces(weeks: [DateInterval], cache: PieceCache, on db: any Database) async throws -> [PieceCounts] {
+        let weekRange = DateInterval(start: weeks.first?.start ?? period.start, end: weeks.last?.end ?? period.end)
+        let cover = DateInterval(start: min(period.start, weekRange.start), end: max(period.end, weekRange.end))
+        return try await cache.pieces(scopePath: path, interval: cover, cuts: [period.start, period.end, weekRange.start, weekRange.end],
+                                      asOf: asOf, context: context, on: db)
+    }
+
+    /// The counts from the pieces inside the period (or the weeks), and SQL's for what those leave out.
+    func counts(_ grouping: MeasureQueries.Grouping, keeping pieces: [PieceCounts], on db: any Database) async throws -> [String: MeasureCounts] {
+        var range = period
+        if case .periods(let weeks) = grouping, let first = weeks.first, let last = weeks.last { range = DateInterval(start: first.start, end: last.end) }
+        let used = pieces.filter { range.start <= $0.interval.start && $0.interval.end <= range.end }
+        var out = try await MeasureQueries.counts(scopePath: path, period: period, asOf: asOf, by: grouping,
+                                                  counted: used.map(\.counted), context: context, on: db)
+        func add(_ kept: [String: MeasureCounts]) { for (k, c) in kept { out[k, default: MeasureCounts()].add(c) } }
+        for p in used {
+            switch grouping {
+            case .total: for c in p.grids.values { out["", default: MeasureCounts()].add(c) }
+            case .area: add(p.grids)
+            case .majorCategory: add(p.majors)
+            case .department: add(p.departments)
+            case .periods(let weeks):
+                for (day, c) in p.days {
+                    if let i = weeks.firstIndex(where: { $0.start <= day && day < $0.end }) { out["\(i)", default: MeasureCounts()].add(c) }
+                }
+            }
+        }
+        return out
+    }
 }
 
 enum DashboardPage {
@@ -79,33 +111,45 @@ enum DashboardPage {
         for c in j.children(of: area.code) { for a in j.subtree(of: c.code) { childOf[a.code] = c.code } }
         let weekPeriods = MeasureBreakdown.weeks(from: period.duration < 28 * 86_400 ? period.end.addingTimeInterval(-84 * 86_400) : period.start,
                                                  to: period.end, timeZone: ref.calendar.timeZone)
-        // The full page counts by grid and adds those up for the total: one scan fewer.
-        let grids = full ? try await scope.counts(.area, on: db) : [:]
         var total = MeasureCounts()
-        if full { for c in grids.values { total.add(c) } } else { total = try await scope.counts(.total, on: db)[""] ?? MeasureCounts() }
         let lateWork = try await CaseIndexQueries.late(scopePath: path, now: now, limit: 200, on: db)
-        // The big screen shows neither the reported counts nor the tables, so `full: false` reads neither.
-        let reportedRows = full ? try await MeasureQueries.reported(scopePath: path, period: period, on: db) : []
-        let reported = reportedRows.reduce(0) { $0 + $1.count }
+        var reported = 0
         var byChild = MeasureGroups(), byCategory = MeasureGroups(), byDepartment = MeasureGroups(), byGrid = MeasureGroups()
         var weekly: [MeasureCounts] = []
         var points: [GeoPoint] = []
         if full {
-            for (grid, c) in grids {
+            let pieces = try await scope.pieces(weeks: weekPeriods, cache: req.wangge.pieces, on: db)
+            // The total adds up the grids: one count fewer.
+            for (grid, c) in try await scope.counts(.area, keeping: pieces, on: db) {
                 byGrid.add(grid, c, reported: false)
                 byChild.add(childOf[grid], c, reported: false)
+                total.add(c)
             }
-            for (major, c) in try await scope.counts(.majorCategory, on: db) { byCategory.add(major, c, reported: false) }
-            for (department, c) in try await scope.counts(.department, on: db) { byDepartment.add(department, c, reported: false) }
-            for r in reportedRows {
-                byGrid.add(r.areaCode, MeasureCounts(), reported: true, times: r.count)
-                byChild.add(childOf[r.areaCode], MeasureCounts(), reported: true, times: r.count)
-                byCategory.add(ref.catalogue.majorCode(of: r.categoryCode), MeasureCounts(), reported: true, times: r.count)
-                byDepartment.add(r.departmentCode, MeasureCounts(), reported: true, times: r.count)
-            }
-            let series = try await scope.counts(.periods(weekPeriods), on: db)
+            for (major, c) in try await scope.counts(.majorCategory, keeping: pieces, on: db) { byCategory.add(major, c, reported: false) }
+            for (department, c) in try await scope.counts(.department, keeping: pieces, on: db) { byDepartment.add(department, c, reported: false) }
+            let series = try await scope.counts(.periods(weekPeriods), keeping: pieces, on: db)
             weekly = weekPeriods.indices.map { series["\($0)"] ?? MeasureCounts() }
-            points = try await CaseIndexQueries.points(scopePath: path, period: period, on: db)
+            // Reported cases and their points: kept for pieces that are over, read for the others.
+            var counted = ReportedTotals()
+            for p in pieces where scope.period.start <= p.interval.start && p.interval.end <= scope.period.end {
+                if let kept = p.reported, let keptPoints = p.points {
+                    counted.add(kept)
+                    points += keptPoints
+                } else {
+                    counted.add(ReportedTotals(try await MeasureQueries.reported(scopePath: path, period: p.interval, on: db), catalogue: ref.catalogue))
+                    points += try await CaseIndexQueries.points(scopePath: path, period: p.interval, on: db)
+                }
+            }
+            reported = counted.total
+            for (grid, n) in counted.grids {
+                byGrid.add(grid, MeasureCounts(), reported: true, times: n)
+                byChild.add(childOf[grid], MeasureCounts(), reported: true, times: n)
+            }
+            for (major, n) in counted.majors { byCategory.add(major, MeasureCounts(), reported: true, times: n) }
+            for (department, n) in counted.departments { byDepartment.add(department, MeasureCounts(), reported: true, times: n) }
+        } else {
+            // The big screen shows neither the reported counts nor the tables.
+            total = try await scope.counts(.total, on: db)[""] ?? MeasureCounts()
         }
         func groups(_ g: MeasureGroups, name: (String) -> String) -> [DashboardData.Group] {
             g.totals.map { DashboardData.Group(code: $0.key, name: name($0.key), counts: $0.value.counts, reported: $0.value.reported) }
