@@ -27,6 +27,12 @@ let package = Package(
             resources: [.copy("Resources/categories.json"), .copy("Resources/cn-holidays.json")],
             swiftSettings: strict
         ),
+        // The demo county and its simulated year: generated data, not domain rules.
+        .target(
+            name: "WanggeDemo",
+            dependencies: ["WanggeCore"],
+            swiftSettings: strict
+        ),
         .target(
             name: "WanggeStore",
             dependencies: [
@@ -40,7 +46,7 @@ let package = Package(
         .target(
             name: "WanggeServer",
             dependencies: [
-                "WanggeCore", "WanggeStore",
+                "WanggeCore", "WanggeStore", "WanggeDemo",
                 .product(name: "Vapor", package: "vapor"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "Fluent", package: "fluent"),
@@ -54,7 +60,7 @@ let package = Package(
         .executableTarget(
             name: "wangge",
             dependencies: [
-                "WanggeServer",
+                "WanggeServer", "WanggeDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict
@@ -65,9 +71,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "WanggeDemoTests",
+            dependencies: ["WanggeDemo", "WanggeCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "WanggeServerTests",
             dependencies: [
-                "WanggeServer",
+                "WanggeServer", "WanggeDemo",
                 .product(name: "XCTVapor", package: "vapor"),
             ],
             swiftSettings: strict

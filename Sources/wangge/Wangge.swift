@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import class Vapor.Application
 import WanggeCore
+import WanggeDemo
 import WanggeServer
 
 @main

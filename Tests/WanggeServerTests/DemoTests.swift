@@ -2,6 +2,7 @@ import XCTVapor
 import XCTest
 import WanggeCore
 @testable import WanggeServer
+import WanggeDemo
 
 final class DemoTests: XCTestCase {
     struct AreaList: Decodable { struct A: Decodable { var code: String }; var areas: [A] }

@@ -34,7 +34,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     /// Days since 1970-01-01 (negative before it); the calendar's arithmetic runs on these numbers.
-    init(dayNumber: Int) {
+    public init(dayNumber: Int) {
         // Howard Hinnant's civil_from_days, valid for the proleptic Gregorian calendar.
         let z = dayNumber + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
@@ -48,7 +48,7 @@ public struct CivilDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
     }
 
-    var dayNumber: Int {
+    public var dayNumber: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yearOfEra = y - era * 400

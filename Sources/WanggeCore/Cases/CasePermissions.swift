@@ -69,7 +69,7 @@ public enum CasePermissions {
     }
 
     /// The centre one level up (village → township → county), if there is one.
-    static func centreAbove(_ s: CaseSnapshot) -> CaseCentre? {
+    public static func centreAbove(_ s: CaseSnapshot) -> CaseCentre? {
         let areas = s.intake.areas
         guard let index = areas.firstIndex(where: { $0.code == s.centre.code }) else { return nil }
         return areas[(index + 1)...].first { $0.level <= .village && $0.level < s.centre.level }

@@ -86,7 +86,7 @@ public struct Ring: Hashable, Sendable {
     /// Crossing-number test with a half-open rule on latitude. Each edge is evaluated with its endpoints in a
     /// canonical order, so two polygons that share an edge compute the very same crossing and a point on the shared
     /// edge falls in exactly one of them.
-    func crossingContains(_ p: GeoPoint) -> Bool {
+    public func crossingContains(_ p: GeoPoint) -> Bool {
         var inside = false
         let pts = points
         forEdges(near: p.lat, margin: 0) { i in
@@ -168,7 +168,7 @@ public struct Polygon: Hashable, Sendable {
 
     public var area: Double { outer.area - holes.reduce(0) { $0 + $1.area } }
 
-    func crossingContains(_ p: GeoPoint) -> Bool {
+    public func crossingContains(_ p: GeoPoint) -> Bool {
         guard outer.crossingContains(p) else { return false }
         return !holes.contains { $0.crossingContains(p) }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import WanggeCore
+import WanggeDemo
 
 /// Measures `Jurisdiction.locate` against a brute-force scan of every grid, on the same points in the same run.
 public enum LocateBench {

@@ -3,6 +3,7 @@ import Foundation
 import SQLKit
 import Vapor
 import WanggeCore
+import WanggeDemo
 import WanggeStore
 
 /// What the command line does, as functions the tests call directly.
@@ -76,7 +77,8 @@ public enum Setup {
                 if done % 6_000 == 0 || (done == total && total % 6_000 != 0) { progress("  simulated \(done) of \(total) cases") }
             }
             let paths = Dictionary(uniqueKeysWithValues: county.areas.map { ($0.code, j.path(of: $0.code)) })
-            try await CaseQueries.bulkInsert(cases, paths: paths, context: ref.measureContext,
+            let historic = cases.map { HistoricCase(code: $0.code, trackingCode: $0.trackingCode, report: $0.report, records: $0.records, snapshot: $0.snapshot) }
+            try await CaseQueries.bulkInsert(historic, paths: paths, context: ref.measureContext,
                                              on: app.db) { done, total in
                 if done % 6_000 < 400 || done == total { progress("  stored \(done) of \(total) cases") }
             }

@@ -3,10 +3,30 @@ import Foundation
 import SQLKit
 import WanggeCore
 
+/// A case with its whole history, written at once (the demo's simulated year; an import of past cases).
+public struct HistoricCase: Sendable {
+    public var code: String
+    public var trackingCode: String
+    public var report: CaseReport
+    /// Every action in order, the report first.
+    public var records: [CaseActionRecord]
+    /// The replay of `records`.
+    public var snapshot: CaseSnapshot
+    public var history: CaseHistory { CaseHistory(actions: records) }
+
+    public init(code: String, trackingCode: String, report: CaseReport, records: [CaseActionRecord], snapshot: CaseSnapshot) {
+        self.code = code
+        self.trackingCode = trackingCode
+        self.report = report
+        self.records = records
+        self.snapshot = snapshot
+    }
+}
+
 extension CaseQueries {
-    /// Writes simulated cases with their whole histories in batches, in one transaction; `paths` gives each
-    /// case's area path; `progress` is told how many cases are written.
-    public static func bulkInsert(_ cases: [SimulatedCase], paths: [String: String], context: MeasureFactContext, on db: any Database,
+    /// Writes cases with their whole histories in batches, in one transaction; `paths` gives each case's area
+    /// path; `progress` is told how many cases are written.
+    public static func bulkInsert(_ cases: [HistoricCase], paths: [String: String], context: MeasureFactContext, on db: any Database,
                                   progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws {
         try await db.transaction { db in
             guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }

@@ -1,3 +1,4 @@
+import WanggeCore
 /// The demo county, 安澜县 (fictional), calibrated to Anji county in Zhejiang (seed report 000): 15 townships, 208
 /// villages and 978 grids over about 1,886 km² (119.23–119.88 E, 30.38–30.88 N), about 300,000 residents, the
 /// departments that handle work, a "6+X" team for every grid and demo staff accounts.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import WanggeCore
+@testable import WanggeDemo
 
 /// The demo county's simulated history, run small: 60 days at 2,000 cases a year for the structural checks, and 90
 /// days at 6,000 a year (about 1,500 cases) for the measures and the mix of outcomes.

@@ -1,3 +1,4 @@
+import WanggeCore
 extension DemoCounty {
     /// The county's departments, in the order they are listed; kinds may repeat (the nearest kind, or `.other`).
     static let countyDepartments: [(name: String, kind: DepartmentKind)] = [

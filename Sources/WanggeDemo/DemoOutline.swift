@@ -1,3 +1,4 @@
+import WanggeCore
 /// The county outline: a noisy radial blob over the nominal extent, as a set of bricks, connected and without holes.
 enum DemoOutline {
     /// Anji's area; the blob is scaled to it.

@@ -1,3 +1,4 @@
+import WanggeCore
 /// The building blocks for cutting a set of bricks into regions: where the seeds go, how the regions grow, how many
 /// children each parent gets.
 enum DemoPartition {

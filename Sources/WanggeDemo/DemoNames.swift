@@ -1,3 +1,4 @@
+import WanggeCore
 /// Generated place names: two characters and a suffix, plausible for a county in northern Zhejiang, never repeated
 /// within the county.
 struct DemoPlaceNames {

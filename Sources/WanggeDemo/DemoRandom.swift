@@ -1,3 +1,4 @@
+import WanggeCore
 /// SplitMix64, the demo county's only source of chance. `SystemRandomNumberGenerator` cannot be seeded and the
 /// standard library's `random(in:using:)` algorithms may change between releases; this generator's output depends on
 /// the seed alone, so the same seed gives the same county on every machine.

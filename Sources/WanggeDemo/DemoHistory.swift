@@ -1,4 +1,5 @@
 import Foundation
+import WanggeCore
 
 /// One case of the demo county's simulated history: the report as submitted and validated, and every step of its
 /// life as the state machine recorded it.

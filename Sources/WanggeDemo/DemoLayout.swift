@@ -1,3 +1,4 @@
+import WanggeCore
 /// Where everything is: the county's bricks cut into townships, villages and grids, and a density field that makes
 /// the township seats finer-gridded and more populous.
 struct DemoLayout {

@@ -1,4 +1,5 @@
 import Foundation
+import WanggeCore
 
 /// SplitMix64 for the simulated history, one stream per purpose (the report schedule, each case's life), so that
 /// the same seed gives the same history on every machine. Conforms to `RandomNumberGenerator` for

@@ -1,6 +1,8 @@
 import Fluent
 import Foundation
 import WanggeCore
+import WanggeDemo
+import WanggeStore
 
 public enum DemoSeed {
     /// Writes the demo county: areas, departments, teams and accounts, in one transaction.

@@ -1,3 +1,4 @@
+import WanggeCore
 /// The brick lattice the demo county is cut from.
 ///
 /// Bricks in alternate rows are offset by half a brick, so exactly three bricks meet at every vertex. Two regions can

@@ -1,3 +1,4 @@
+import WanggeCore
 /// Smooth value noise over the lattice, standing in for hills and valleys: region growth slows where it is low, so
 /// borders wander the way real ones follow rivers and ridges instead of running straight between seeds.
 enum DemoTerrain {

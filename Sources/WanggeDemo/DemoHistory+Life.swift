@@ -1,4 +1,5 @@
 import Foundation
+import WanggeCore
 
 /// What will happen to one case, drawn once when it is reported. The probabilities are the demo's assumptions about
 /// a county that works well; the measures follow from them.

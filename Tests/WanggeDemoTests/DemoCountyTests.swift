@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WanggeCore
+@testable import WanggeDemo
 
 /// Generated once for the whole file.
 private let demo = DemoCounty.generate()

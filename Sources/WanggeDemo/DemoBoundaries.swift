@@ -1,3 +1,4 @@
+import WanggeCore
 /// Traces the boundary of every region at every level from the same brick sides, so that neighbours share their
 /// vertices bit for bit and each level is exactly the union of the level below.
 ///
