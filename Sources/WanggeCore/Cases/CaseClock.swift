@@ -12,11 +12,6 @@ public enum CaseClockStage: String, CaseIterable, Codable, Sendable {
     case closure
 }
 
-/// Green under 80 % of the limit used, yellow from 80 % up to the deadline, red past it (DESIGN §4).
-public enum ClockColour: String, CaseIterable, Codable, Sendable {
-    case green, yellow, red
-}
-
 public struct CaseClockStatus: Hashable, Sendable {
     public var stage: CaseClockStage
     public var colour: ClockColour
@@ -29,12 +24,9 @@ public struct CaseClockStatus: Hashable, Sendable {
 }
 
 public enum CaseClock {
-    /// The running clock of a case at `now`, or nil when none runs (reported, rejected, merged, closed).
-    ///
-    /// Red means the deadline has passed: `now` (or, while suspended, the moment of suspension) is after it, even
-    /// in non-working time; a Friday 17:30 deadline is red on Saturday. Otherwise yellow from 80 % of the stage's
-    /// working time used, green below.
-    public static func status(of s: CaseSnapshot, at now: Date, calendar: WorkingCalendar) -> CaseClockStatus? {
+    /// The stage whose clock runs on a case, and that clock (`RunningClock`); nil when none runs (reported,
+    /// rejected, merged, closed).
+    public static func running(_ s: CaseSnapshot) -> (stage: CaseClockStage, clock: RunningClock)? {
         let stage: CaseClockStage
         let start: Date?
         let deadline: Date?
@@ -46,60 +38,21 @@ public enum CaseClock {
         case .reported, .rejected, .merged, .closed: return nil
         }
         guard let start, let deadline else { return nil }
-        let end = s.suspendedSince.map { min($0, now) } ?? now
-        let total = calendar.workingSeconds(from: start, to: deadline, excluding: s.suspensions)
-        let used = calendar.workingSeconds(from: start, to: end, excluding: s.suspensions)
-        let late = end > deadline
-        let colour: ClockColour = late ? .red : (used * 5 >= total * 4 ? .yellow : .green)
-        let fraction = total > 0 ? Double(used) / Double(total) : (late ? 1 : 0)
-        return CaseClockStatus(stage: stage, colour: colour, usedFraction: fraction, deadline: deadline,
-                               isPaused: s.isSuspended)
+        return (stage, RunningClock(start: start, deadline: deadline, suspensions: s.suspensions, pausedSince: s.suspendedSince))
     }
 
-    /// When a case's running clock turns yellow and red, so that a store can tell its colour at any instant with two
-    /// comparisons (`colour(at:)` equals `status(of:at:calendar:)`'s, as a test checks); a paused clock's colour is
-    /// fixed. Nil when no clock runs. Valid until the case's next action (every action rewrites them).
-    public struct Thresholds: Hashable, Sendable {
-        /// Yellow from this instant (80 % of the stage's working time used)…
-        public var yellowAt: Date
-        /// …red after this one.
-        public var deadline: Date
-        /// While suspended: the colour the clock stands at.
-        public var pausedColour: ClockColour?
-
-        public func colour(at now: Date) -> ClockColour {
-            if let pausedColour { return pausedColour }
-            return now > deadline ? .red : (now >= yellowAt ? .yellow : .green)
-        }
+    /// The running clock of a case at `now`, or nil when none runs. See `RunningClock.status`.
+    public static func status(of s: CaseSnapshot, at now: Date, calendar: WorkingCalendar) -> CaseClockStatus? {
+        guard let (stage, clock) = running(s) else { return nil }
+        let status = clock.status(at: now, calendar: calendar)
+        return CaseClockStatus(stage: stage, colour: status.colour, usedFraction: status.usedFraction, deadline: status.deadline,
+                               isPaused: status.isPaused)
     }
 
+    public typealias Thresholds = RunningClock.Thresholds
+
+    /// When a case's running clock turns yellow and red (`RunningClock.thresholds`); nil when no clock runs.
     public static func thresholds(of s: CaseSnapshot, calendar: WorkingCalendar) -> Thresholds? {
-        let start: Date?, deadline: Date?
-        switch s.state {
-        case .dispatched: (start, deadline) = (s.stageStartedAt, s.deadlines.sign)
-        case .signed: (start, deadline) = (s.stageStartedAt, s.deadlines.resolve)
-        case .resolved: (start, deadline) = (s.stageStartedAt, s.deadlines.verify)
-        case .accepted, .verified: (start, deadline) = (s.closureClockStartedAt, s.deadlines.closure)
-        case .reported, .rejected, .merged, .closed: return nil
-        }
-        guard let start, let deadline else { return nil }
-        if let since = s.suspendedSince {
-            guard let colour = status(of: s, at: since, calendar: calendar)?.colour else { return nil }
-            return Thresholds(yellowAt: deadline, deadline: deadline, pausedColour: colour)
-        }
-        let total = calendar.workingSeconds(from: start, to: deadline, excluding: s.suspensions)
-        // Yellow once used × 5 ≥ total × 4: from the instant `needed` unsuspended working seconds have passed.
-        let needed = (total * 4 + 4) / 5
-        guard needed > 0 else { return Thresholds(yellowAt: .distantPast, deadline: deadline, pausedColour: nil) }
-        // The instant `needed` + (the suspended working time before it) working seconds after the start; the
-        // suspended part depends on that instant, so step until it stands still (suspensions are few and finite).
-        var at = calendar.adding(workingSeconds: needed, to: start)
-        for _ in 0..<64 {
-            let suspended = calendar.workingSeconds(from: start, to: at) - calendar.workingSeconds(from: start, to: at, excluding: s.suspensions)
-            let next = calendar.adding(workingSeconds: needed + suspended, to: start)
-            if next == at { break }
-            at = next
-        }
-        return Thresholds(yellowAt: at, deadline: deadline, pausedColour: nil)
+        running(s)?.clock.thresholds(calendar: calendar)
     }
 }

@@ -5,15 +5,8 @@ extension CaseSnapshot {
     /// snapshot this way (`apply` = check the command, make the record, apply the record), so the case row and
     /// the history always agree; a stored row that differs from its replay has been tampered with.
     public static func replay(_ actions: some Sequence<CaseActionRecord>) throws(CaseRuleError) -> CaseSnapshot {
-        var iterator = actions.makeIterator()
-        guard let first = iterator.next(), first.kind == .report, case .intake(let intake)? = first.detail else {
-            throw .invalidHistory("the first action must be the report, carrying the intake")
-        }
-        var snapshot = CaseSnapshot(reportedAt: first.at, intake: intake)
-        while let record = iterator.next() {
-            snapshot = try snapshot.applying(record)
-        }
-        return snapshot
+        guard let s = try CaseLifecycle.replay(actions) else { throw .invalidHistory("no actions: a case starts with its report") }
+        return s
     }
 
     /// The snapshot after one more recorded action. The record says the outcome (state, assignee, deadlines,

@@ -1,10 +1,8 @@
 import Foundation
 
 /// The result of one accepted command: the case's new snapshot and the action to append.
-public struct CaseTransition: Hashable, Sendable {
-    public var snapshot: CaseSnapshot
-    public var record: CaseActionRecord
-}
+/// One step of a case's life: its action as recorded and the case after it.
+public typealias CaseTransition = LifecycleStep<CaseLifecycle>
 
 /// The case loop's one state machine (DESIGN §4). Every step of every case goes through `report` or `apply`; both
 /// are pure: time and the working calendar are passed in.

@@ -53,15 +53,6 @@ public enum ClockJob {
     /// transitions to persist in order (empty when nothing is due).
     public static func run(_ s: CaseSnapshot, now: Date, calendar: WorkingCalendar,
                            policy: ClockPolicy = ClockPolicy()) -> [CaseTransition] {
-        var snapshot = s
-        var result: [CaseTransition] = []
-        for effect in evaluate(s, now: now, calendar: calendar, policy: policy) {
-            guard let t = try? CaseStateMachine.apply(effect.command, to: snapshot, actor: .system, at: now,
-                                                      calendar: calendar)
-            else { continue }
-            snapshot = t.snapshot
-            result.append(t)
-        }
-        return result
+        CaseLifecycle.clockSteps(s, now: now, calendar: calendar, due: evaluate(s, now: now, calendar: calendar, policy: policy).map(\.command))
     }
 }

@@ -9,6 +9,8 @@ import WanggeStore
 /// the clock job all come this way; a test can call it with no request at all.
 struct CaseService: Sendable {
     let app: Application
+    /// The clock job's settings for cases.
+    var policy = ClockPolicy()
 
     struct Change: Sendable {
         var stored: StoredCase
@@ -33,6 +35,37 @@ struct CaseService: Sendable {
         }
         await app.publish(appended.stored, kind: "changed", action: t.record.kind.rawValue, at: t.record.at)
         return Change(stored: appended.stored, transition: t, raisedSupervision: appended.raised)
+    }
+}
+
+/// A lifecycle's service as the clock job sees it: the records whose clock may be due, what the job does to one,
+/// and the one road that writes a step (with its supervision and measure facts) and publishes it. The clock job
+/// (`ClockRunner`) runs every such service the same way; a mediation service joins by conforming.
+protocol ClockedService: Sendable {
+    associatedtype L: Lifecycle
+    associatedtype Stored: Sendable
+    /// Records whose next deadline is before `now` and whose clock runs.
+    func dueForClockJob(before now: Date) async throws -> [Stored]
+    /// The steps the clock job takes on one record at `now` (see `Lifecycle.clockSteps`).
+    func clockSteps(_ record: Stored, now: Date, reference: ReferenceCache.Data) -> [LifecycleStep<L>]
+    /// Writes one step; throws a `RecordConflict` when another writer came first.
+    func write(_ step: LifecycleStep<L>, to record: Stored, reference: ReferenceCache.Data) async throws -> (stored: Stored, raisedSupervision: Bool)
+}
+
+extension CaseService: ClockedService {
+    typealias L = CaseLifecycle
+
+    func dueForClockJob(before now: Date) async throws -> [StoredCase] {
+        try await CaseQueries.dueForClockJob(before: now, on: app.db)
+    }
+
+    func clockSteps(_ record: StoredCase, now: Date, reference: ReferenceCache.Data) -> [CaseTransition] {
+        ClockJob.run(record.snapshot, now: now, calendar: reference.calendar, policy: policy)
+    }
+
+    func write(_ step: CaseTransition, to record: StoredCase, reference: ReferenceCache.Data) async throws -> (stored: StoredCase, raisedSupervision: Bool) {
+        let change = try await write(step, to: record, context: reference.measureContext)
+        return (change.stored, change.raisedSupervision)
     }
 }
 

@@ -5,7 +5,7 @@ import WanggeCore
 import WanggeStore
 
 /// The clock job: looks at open work whose next deadline has passed, raises supervisions and escalates unsigned
-/// work through the state machine. Safe to run any number of times and on several app servers at once: the
+/// work through each lifecycle's rules (`ClockedService`; the case loop's today). Safe to run any number of times and on several app servers at once: the
 /// snapshot remembers what was raised, the action numbers are unique per case and supervisions are unique per
 /// case, kind and stage.
 public enum ClockRunner {
@@ -17,23 +17,29 @@ public enum ClockRunner {
         let ref = try await app.wangge.reference.current(on: app.db, now: now)
         var outcome = Outcome()
         try await pruneAudit(app, now: now)
-        let service = app.caseService
-        let context = ref.measureContext
-        for c in try await CaseQueries.dueForClockJob(before: now, on: app.db) {
-            var current = c
-            for t in ClockJob.run(c.snapshot, now: now, calendar: ref.calendar, policy: policy) {
+        var cases = app.caseService
+        cases.policy = policy
+        try await run(cases, now: now, reference: ref, into: &outcome)
+        return outcome
+    }
+
+    /// The job over one lifecycle's due records: each record's steps in order, through its service; a record
+    /// someone else changed meanwhile is left for the next run.
+    static func run<S: ClockedService>(_ service: S, now: Date, reference: ReferenceCache.Data, into outcome: inout Outcome) async throws {
+        for record in try await service.dueForClockJob(before: now) {
+            var current = record
+            for step in service.clockSteps(record, now: now, reference: reference) {
                 do {
-                    let change = try await service.write(t, to: current, context: context)
-                    current = change.stored
-                    if change.raisedSupervision { outcome.supervisions += 1 }
-                    if t.record.kind == .autoEscalate { outcome.escalations += 1 }
-                } catch is CaseConflict {
-                    outcome.conflicts += 1  // someone acted on the case meanwhile; the next run looks again
+                    let written = try await service.write(step, to: current, reference: reference)
+                    current = written.stored
+                    if written.raisedSupervision { outcome.supervisions += 1 }
+                    if SupervisionRaise(step) == nil { outcome.escalations += 1 }
+                } catch is any RecordConflict {
+                    outcome.conflicts += 1  // someone acted on the record meanwhile; the next run looks again
                     break
                 }
             }
         }
-        return outcome
     }
 
     /// Deletes audit-log lines older than the configured retention, at most once an hour.

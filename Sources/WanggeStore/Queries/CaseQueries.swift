@@ -21,7 +21,11 @@ public struct StoredAction: Sendable {
 }
 
 /// Another request changed the case first: the caller should reload and try again.
-public struct CaseConflict: Error, CustomStringConvertible {
+/// Another writer changed the record first (its version moved, or its next action number was taken): every
+/// lifecycle's store throws one, and callers retry or answer 409.
+public protocol RecordConflict: Error {}
+
+public struct CaseConflict: RecordConflict, CustomStringConvertible {
     public var code: String
     public var description: String { "case \(code) was changed by someone else at the same moment; reload it and try again" }
 }
