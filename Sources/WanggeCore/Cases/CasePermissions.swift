@@ -51,8 +51,13 @@ public enum CasePermissions {
     /// Whether a member of staff may see the case at all (else the HTTP layer answers 404): the case lies in the
     /// subtree of their area, or it is assigned to their department.
     public static func isInScope(_ snapshot: CaseSnapshot, of staff: CaseStaff) -> Bool {
-        snapshot.intake.areas.contains { $0.code == staff.areaCode }
-            || (staff.departmentCode != nil && snapshot.departmentCode == staff.departmentCode)
+        isInScope(areaCodes: snapshot.intake.areas.map(\.code), departmentCode: snapshot.departmentCode,
+                  staffArea: staff.areaCode, staffDepartment: staff.departmentCode)
+    }
+
+    /// The same rule on a case's area chain and department alone (a live event carries only these).
+    public static func isInScope(areaCodes: [String], departmentCode: String?, staffArea: String, staffDepartment: String?) -> Bool {
+        areaCodes.contains(staffArea) || (staffDepartment != nil && departmentCode == staffDepartment)
     }
 
     /// Nil when `actor` may do `kind` to the case now; otherwise why not, in plain words.

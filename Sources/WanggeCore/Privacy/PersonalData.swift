@@ -7,6 +7,16 @@ public enum PersonalDataPolicy {
     /// Grid team members' phones: the people who organise the team.
     public static func seesTeamPhones(_ role: Role) -> Bool { role == .admin || role == .gridLeader || role == .operator }
 
+    /// A reporter's (or later a party's) name and phone as `role` may see them: as given, or masked.
+    public static func contact(name: String?, phone: String?, shownTo role: Role) -> (name: String?, phone: String?) {
+        seesReporterContacts(role) ? (name, phone) : (name.map(maskedName), phone.map(maskedPhone))
+    }
+
+    /// A grid team member's phone as `role` may see it.
+    public static func teamPhone(_ phone: String?, shownTo role: Role) -> String? {
+        seesTeamPhones(role) ? phone : phone.map(maskedPhone)
+    }
+
     /// "张三" → "张**".
     public static func maskedName(_ name: String) -> String { String(name.prefix(1)) + "**" }
 

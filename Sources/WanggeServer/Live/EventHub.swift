@@ -39,9 +39,10 @@ struct CaseEvent: Codable, Sendable {
         departmentCode = c.snapshot.departmentCode
     }
 
-    /// The same rule as `CasePermissions.isInScope`.
+    /// The core's scope rule (`CasePermissions.isInScope`).
     func isVisible(to staff: StaffAccount) -> Bool {
-        areas.contains(staff.scope.areaCode) || (staff.scope.departmentCode != nil && departmentCode == staff.scope.departmentCode)
+        CasePermissions.isInScope(areaCodes: areas, departmentCode: departmentCode, staffArea: staff.scope.areaCode,
+                                  staffDepartment: staff.scope.departmentCode)
     }
 }
 

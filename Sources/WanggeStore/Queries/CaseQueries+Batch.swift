@@ -142,10 +142,10 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
     /// Inserts a new case's rows and key.
     private func store(_ new: NewCase, id: UUID, caseRow: CaseQueries.CaseRow, actionRow: CaseQueries.ActionRow) throws -> CaseQueries.BatchOutcome {
         let s = new.transition.snapshot
-        try insert(caseRow)
-        try insert(actionRow)
+        try insert(caseRow, into: "cases")
+        try insert(actionRow, into: "case_actions")
         if let key = new.idempotencyKey, let hash = new.requestHash {
-            try insert(CaseQueries.IdempotencyRow(id: UUID(), key: key, request_hash: hash, case_id: id, created_at: s.reportedAt))
+            try insert(CaseQueries.IdempotencyRow(id: UUID(), key: key, request_hash: hash, case_id: id, created_at: s.reportedAt), into: "idempotency_keys")
         }
         return .stored(StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report, snapshot: s,
                                   version: 1, reportedAt: s.reportedAt), nearby: .none)
@@ -198,36 +198,19 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         try each(s) { _ in }
     }
 
-    private func insert(_ r: CaseQueries.CaseRow) throws {
-        let s = try statement("""
-            INSERT INTO cases (id, code, tracking_code, category_code, description, lat, lon, address, area_code, area_path, \
-            source, reporter_name, reporter_phone, state, department_code, operator_area_code, suspended, next_deadline_at, \
-            closure_due_at, snapshot, version, reported_at, updated_at) \
-            VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)
-            """)
-        bind(s, 1, r.id.uuidString); bind(s, 2, r.code); bind(s, 3, r.tracking_code); bind(s, 4, r.category_code)
-        bind(s, 5, r.description); bind(s, 6, r.lat); bind(s, 7, r.lon); bind(s, 8, r.address); bind(s, 9, r.area_code)
-        bind(s, 10, r.area_path); bind(s, 11, r.source); bind(s, 12, r.reporter_name); bind(s, 13, r.reporter_phone)
-        bind(s, 14, r.state); bind(s, 15, r.department_code); bind(s, 16, r.operator_area_code); bind(s, 17, r.suspended ? 1 : 0)
-        bind(s, 18, r.next_deadline_at); bind(s, 19, r.closure_due_at); bind(s, 20, r.snapshot); bind(s, 21, r.version)
-        bind(s, 22, r.reported_at); bind(s, 23, r.updated_at)
-        try each(s) { _ in }
-    }
-
-    private func insert(_ r: CaseQueries.ActionRow) throws {
-        let s = try statement("""
-            INSERT INTO case_actions (id, case_id, seq, kind, actor, actor_role, at, from_state, to_state, from_assignee, \
-            to_assignee, note, attachments, record) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
-            """)
-        bind(s, 1, r.id.uuidString); bind(s, 2, r.case_id.uuidString); bind(s, 3, r.seq); bind(s, 4, r.kind); bind(s, 5, r.actor)
-        bind(s, 6, r.actor_role); bind(s, 7, r.at); bind(s, 8, r.from_state); bind(s, 9, r.to_state); bind(s, 10, r.from_assignee)
-        bind(s, 11, r.to_assignee); bind(s, 12, r.note); bind(s, 13, r.attachments); bind(s, 14, r.record)
-        try each(s) { _ in }
-    }
-
-    private func insert(_ r: CaseQueries.IdempotencyRow) throws {
-        let s = try statement("INSERT INTO idempotency_keys (id, key, request_hash, case_id, created_at) VALUES (?1, ?2, ?3, ?4, ?5)")
-        bind(s, 1, r.id.uuidString); bind(s, 2, r.key); bind(s, 3, r.request_hash); bind(s, 4, r.case_id.uuidString); bind(s, 5, r.created_at)
+    /// Inserts one row (`RowColumns`: the same Encodable rows that SQLKit inserts elsewhere).
+    private func insert(_ row: some Encodable, into table: String) throws {
+        let columns = try RowColumns(row)
+        let s = try statement(columns.insert(into: table))
+        for (i, value) in columns.values.enumerated() {
+            let n = Int32(i + 1)
+            switch value {
+            case .null: sqlite_nio_sqlite3_bind_null(s, n)
+            case .text(let v): bind(s, n, v)
+            case .double(let v): bind(s, n, v)
+            case .int(let v): sqlite_nio_sqlite3_bind_int64(s, n, v)
+            }
+        }
         try each(s) { _ in }
     }
 

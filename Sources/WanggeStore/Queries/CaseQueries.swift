@@ -146,15 +146,35 @@ public enum CaseQueries {
     /// clock) they are empty.
     static func caseRow(id: UUID, code: String, trackingCode: String, report: CaseReport, snapshot s: CaseSnapshot,
                         areaPath: String, version: Int, calendar: WorkingCalendar? = nil) throws -> CaseRow {
-        let clock = calendar.map { ClockColumns(s, calendar: $0) } ?? ClockColumns()
+        let c = try SnapshotColumns(s, calendar: calendar)
         return CaseRow(id: id, code: code, tracking_code: trackingCode, category_code: report.categoryCode,
                 description: report.description, lat: report.lat, lon: report.lon, address: report.address,
-                area_code: s.areaCode, area_path: areaPath, source: report.source.rawValue,
-                reporter_name: report.reporterName, reporter_phone: report.reporterPhone, state: s.state.rawValue,
-                department_code: s.departmentCode, operator_area_code: s.centre.code, suspended: s.isSuspended,
-                next_deadline_at: s.nextDeadline, closure_due_at: s.deadlines.closure, snapshot: try json(s),
-                version: version, reported_at: s.reportedAt, updated_at: s.lastActionAt,
-                clock_yellow_at: clock.yellowAt, clock_due_at: clock.dueAt, clock_paused_colour: clock.pausedColour)
+                area_code: c.areaCode, area_path: areaPath, source: report.source.rawValue,
+                reporter_name: report.reporterName, reporter_phone: report.reporterPhone, state: c.state,
+                department_code: c.departmentCode, operator_area_code: c.operatorAreaCode, suspended: c.suspended,
+                next_deadline_at: c.nextDeadlineAt, closure_due_at: c.closureDueAt, snapshot: c.snapshot,
+                version: version, reported_at: s.reportedAt, updated_at: c.updatedAt,
+                clock_yellow_at: c.clock.yellowAt, clock_due_at: c.clock.dueAt, clock_paused_colour: c.clock.pausedColour)
+    }
+
+    /// The columns of a case's row that its snapshot decides (the others come from the report and do not change):
+    /// the one mapping that inserts (`caseRow`) and updates (`fill`) use.
+    struct SnapshotColumns {
+        var areaCode: String, state: String, departmentCode: String?, operatorAreaCode: String, suspended: Bool
+        var nextDeadlineAt: Date?, closureDueAt: Date?, snapshot: String, updatedAt: Date, clock: ClockColumns
+
+        init(_ s: CaseSnapshot, calendar: WorkingCalendar?) throws {
+            areaCode = s.areaCode
+            state = s.state.rawValue
+            departmentCode = s.departmentCode
+            operatorAreaCode = s.centre.code
+            suspended = s.isSuspended
+            nextDeadlineAt = s.nextDeadline
+            closureDueAt = s.deadlines.closure
+            snapshot = try json(s)
+            updatedAt = s.lastActionAt
+            clock = calendar.map { ClockColumns(s, calendar: $0) } ?? ClockColumns()
+        }
     }
 
     /// A running clock's thresholds as the row keeps them: the two instants, or a paused clock's colour alone.
@@ -177,17 +197,11 @@ public enum CaseQueries {
     }
 
     static func fill(_ m: CaseModel, from s: CaseSnapshot, calendar: WorkingCalendar) throws {
-        let clock = ClockColumns(s, calendar: calendar)
-        (m.clockYellowAt, m.clockDueAt, m.clockPausedColour) = (clock.yellowAt, clock.dueAt, clock.pausedColour)
-        m.areaCode = s.areaCode
-        m.state = s.state.rawValue
-        m.departmentCode = s.departmentCode
-        m.operatorAreaCode = s.centre.code
-        m.suspended = s.isSuspended
-        m.nextDeadlineAt = s.nextDeadline
-        m.closureDueAt = s.deadlines.closure
-        m.snapshot = try json(s)
-        m.updatedAt = s.lastActionAt
+        let c = try SnapshotColumns(s, calendar: calendar)
+        (m.clockYellowAt, m.clockDueAt, m.clockPausedColour) = (c.clock.yellowAt, c.clock.dueAt, c.clock.pausedColour)
+        (m.areaCode, m.state, m.departmentCode, m.operatorAreaCode) = (c.areaCode, c.state, c.departmentCode, c.operatorAreaCode)
+        (m.suspended, m.nextDeadlineAt, m.closureDueAt) = (c.suspended, c.nextDeadlineAt, c.closureDueAt)
+        (m.snapshot, m.updatedAt) = (c.snapshot, c.updatedAt)
     }
 
     static func insertAction(_ r: CaseActionRecord, seq: Int, caseID: UUID, on db: any Database) async throws {

@@ -47,11 +47,10 @@ enum AreasAPI {
             throw APIError.notFound("no grid \(code) in your scope")
         }
         let lang = Lang.of(req)
-        let mask = !PersonalDataPolicy.seesTeamPhones(staff.role)
         let team = try await OrganisationQueries.team(ofGrids: [code], on: req.db)
         let members = team.map { m in
             TeamMemberDTO(position: m.position.rawValue, positionName: lang == .zh ? m.position.nameZH : m.position.nameEN,
-                          name: m.name, phone: m.phone.map { mask ? PersonalDataPolicy.maskedPhone($0) : $0 })
+                          name: m.name, phone: PersonalDataPolicy.teamPhone(m.phone, shownTo: staff.role))
         }
         try await req.audit(PersonalDataViews.team(grid: code, members: team, shownTo: staff.role))
         return TeamDTO(grid: AreaRefDTO(code: grid.code, name: grid.name), members: members)

@@ -92,7 +92,7 @@ extension CasesAPI {
         let ref = try await req.reference()
         let s = c.snapshot
         let actions = try await CaseQueries.actions(caseID: c.id, on: req.db)
-        let mask = !PersonalDataPolicy.seesReporterContacts(staff.role)
+        let contact = PersonalDataPolicy.contact(name: c.report.reporterName, phone: c.report.reporterPhone, shownTo: staff.role)
         try await req.audit(PersonalDataViews.reporter(of: c, shownTo: staff.role))
         return CaseDetailDTO(
             id: c.id, code: c.code, trackingCode: c.trackingCode, status: s.state.rawValue,
@@ -103,8 +103,7 @@ extension CasesAPI {
             department: s.departmentCode.map { DepartmentRefDTO(id: $0, name: ref.departmentsByCode[$0]?.name ?? $0) },
             centre: AreaRefDTO(code: s.centre.code, name: j[s.centre.code]?.name ?? ""),
             source: c.report.source.rawValue,
-            reporter: c.report.hasReporter ? .init(name: c.report.reporterName.map { mask ? PersonalDataPolicy.maskedName($0) : $0 },
-                                                   phone: c.report.reporterPhone.map { mask ? PersonalDataPolicy.maskedPhone($0) : $0 }) : nil,
+            reporter: c.report.hasReporter ? .init(name: contact.name, phone: contact.phone) : nil,
             reportedAt: c.reportedAt, suspended: s.isSuspended, routingReason: s.intake.routingReason,
             deadlines: DeadlinesDTO(s.deadlines), clock: CaseClock.status(of: s, at: req.now, calendar: ref.calendar).map(ClockDTO.init),
             reworkCount: s.reworkCount,
