@@ -151,6 +151,8 @@ public enum SupervisionReason: String, CaseIterable, Codable, Sendable {
     case unsignedLate = "unsigned_late"
     /// Signed work not resolved by its resolve deadline (超期件). Raised by the clock job.
     case resolveLate = "resolve_late"
+    /// A mediation past its time limit (调解超期). Raised by the clock job.
+    case mediationLate = "mediation_late"
     /// Raised by a leader.
     case leader
 
@@ -160,6 +162,7 @@ public enum SupervisionReason: String, CaseIterable, Codable, Sendable {
         switch self {
         case .unsignedLate: "超时未签收"
         case .resolveLate: "超期未办结"
+        case .mediationLate: "调解超期"
         case .leader: "领导督办"
         }
     }
@@ -168,6 +171,7 @@ public enum SupervisionReason: String, CaseIterable, Codable, Sendable {
         switch self {
         case .unsignedLate: "Not signed for in time"
         case .resolveLate: "Not resolved in time"
+        case .mediationLate: "Mediation past its time limit"
         case .leader: "Raised by a leader"
         }
     }
