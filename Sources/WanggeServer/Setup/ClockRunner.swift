@@ -20,6 +20,7 @@ public enum ClockRunner {
         var cases = app.caseService
         cases.policy = policy
         try await run(cases, now: now, reference: ref, into: &outcome)
+        try await run(app.mediationService, now: now, reference: ref, into: &outcome)
         return outcome
     }
 

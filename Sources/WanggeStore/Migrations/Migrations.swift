@@ -25,6 +25,7 @@ public enum WanggeMigrations {
         M019_CreateAuditEvents(),
         M020_CreateCaseOutcomes(),
         M021_CreateOutcomeMonthVersions(),
+        M022_CreateMediations(),
     ]
 }
 
