@@ -16,6 +16,8 @@ final class AccessMatrixTests: XCTestCase {
         var west: CaseLoopTests.Created
         var eastPhoto: String
         var westPhoto: String
+        var eastMediation: UUID
+        var westMediation: UUID
         var tokens: [Role: String]
         var browsers: [Role: Browser]
         static let users: [Role: String] = [.admin: "m_admin", .leader: "m_leader", .operator: "m_operator", .handler: "m_handler",
@@ -46,6 +48,16 @@ final class AccessMatrixTests: XCTestCase {
             }
             let (east, eastPhoto) = try await report(lon: 120.05, name: "东镇李四", phone: "13800001234", description: "东镇描述")
             let (west, westPhoto) = try await report(lon: 120.25, name: "西镇王五", phone: "13911112222", description: "西镇秘密描述")
+            // A mediation on each side; the west one's parties are west secrets too.
+            func mediation(area: String, name: String, phone: String) async throws -> UUID {
+                var body = MediationAPITests.direct(area: area)
+                body["parties"] = [["role": "applicant", "kind": "person", "name": name, "phone": phone]]
+                let (status, data) = try await MediationAPITests.send(app, .POST, "/api/v1/mediations", token: try await app.token("countyop"), body: body)
+                XCTAssertEqual(status, .created, String(decoding: data, as: UTF8.self))
+                return try CaseLoopTests.decoder.decode(MediationAPITests.Summary.self, from: data).id
+            }
+            let eastMediation = try await mediation(area: "3301001001001", name: "东镇调解申请人", phone: "13800005555")
+            let westMediation = try await mediation(area: "3301002001001", name: "西镇王五", phone: "13911112222")
             var tokens: [Role: String] = [:], browsers: [Role: Browser] = [:]
             for (role, name) in users {
                 tokens[role] = try await app.token(name)
@@ -53,7 +65,8 @@ final class AccessMatrixTests: XCTestCase {
                 try await b.signIn(name)
                 browsers[role] = b
             }
-            return World(east: east, west: west, eastPhoto: eastPhoto, westPhoto: westPhoto, tokens: tokens, browsers: browsers)
+            return World(east: east, west: west, eastPhoto: eastPhoto, westPhoto: westPhoto, eastMediation: eastMediation,
+                         westMediation: westMediation, tokens: tokens, browsers: browsers)
         }
     }
 
@@ -63,6 +76,7 @@ final class AccessMatrixTests: XCTestCase {
     /// route opened up in the table by mistake fails this test. nil: anyone; an empty set would be no one.
     static let expected: [String: Set<Role>?] = {
         let all = Set(Role.allCases), dashboards: Set<Role> = [.leader, .operator, .admin], admin: Set<Role> = [.admin]
+        let mediation: Set<Role> = [.mediator, .operator, .admin, .leader]
         return [
             "GET /healthz": nil, "GET /metrics": nil, "POST /api/v1/auth/token": nil,
             "GET /api/v1/areas": all, "GET /api/v1/areas/:code/team": all, "GET /api/v1/locate": nil, "GET /api/v1/categories": nil,
@@ -74,6 +88,9 @@ final class AccessMatrixTests: XCTestCase {
             "GET /dashboard": dashboards, "GET /screen": dashboards, "GET /report": nil, "GET /worker": [.gridWorker, .gridLeader],
             "GET /sw.js": nil, "GET /track": nil, "GET /track/:code": nil, "POST /track/:code/rating": nil, "GET /cases/:id": all,
             "GET /audit": admin,
+            "GET /api/v1/mediation-types": mediation, "GET /api/v1/mediators": mediation, "GET /api/v1/mediations": mediation,
+            "POST /api/v1/mediations": mediation, "GET /api/v1/mediations/measures": mediation, "GET /api/v1/mediations/:id": mediation,
+            "GET /api/v1/mediations/:id/suggested-mediators": mediation, "POST /api/v1/mediations/:id/actions": mediation,
         ]
     }()
 
@@ -85,6 +102,7 @@ final class AccessMatrixTests: XCTestCase {
         for p in route.parameters {
             let value: String
             switch p {
+            case "id" where route.path.hasPrefix("/api/v1/mediations/"): value = (side == .inScope ? w.eastMediation : w.westMediation).uuidString
             case "id": value = c.id.uuidString
             case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
             case "sha": value = side == .inScope ? w.eastPhoto : w.westPhoto
@@ -97,7 +115,7 @@ final class AccessMatrixTests: XCTestCase {
         let scopeArea = role.map { [.gridLeader, .gridWorker].contains($0) ? "3301001001001" : "3301001" } ?? "3301001"
         if route.query.contains("area") { query.append("area=\(side == .inScope ? scopeArea : "3301002")") }
         if route.query.contains("parent") { query.append("parent=\(side == .inScope ? scopeArea : "3301002")") }
-        if route.path == "/api/v1/measures" { query += ["from=2026-11-01", "to=2026-11-30"] }
+        if route.path == "/api/v1/measures" || route.path == "/api/v1/mediations/measures" { query += ["from=2026-11-01", "to=2026-11-30"] }
         var body: String? = nil
         switch (route.method, route.path) {
         case (.POST, "/api/v1/auth/token"): body = #"{"username": "m_operator", "password": "password1"}"#
@@ -105,6 +123,9 @@ final class AccessMatrixTests: XCTestCase {
             body = #"{"category_code": "\#(CaseLoopTests.marketCategory)", "description": "矩阵上报", "lat": 30.1, "lon": 120.05, "source": "hotline"}"#
         case (.POST, "/api/v1/cases/:id/actions"): body = #"{"action": "comment", "note": "矩阵"}"#
         case (.POST, "/api/v1/track/:code/rating"): body = #"{"rating": "satisfied"}"#
+        case (.POST, "/api/v1/mediations"):
+            body = String(decoding: try! JSONSerialization.data(withJSONObject: MediationAPITests.direct(area: "3301001001001")), as: UTF8.self)
+        case (.POST, "/api/v1/mediations/:id/actions"): body = #"{"action": "supervise", "note": "矩阵"}"#
         case (.PUT, "/api/v1/calendar/:year"): body = #"{"off": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "work": []}"#
         default: break
         }

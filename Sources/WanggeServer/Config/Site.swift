@@ -71,7 +71,7 @@ enum Site {
 
     static let caseQuery = ["status", "area", "category", "source", "clock", "from", "to", "q", "page", "per"]
 
-    static let routes: [SiteRoute] = [
+    static let routes: [SiteRoute] = mediationRoutes + [
         SiteRoute(.GET, "/healthz", .anyone, HealthController.health),
         SiteRoute(.GET, "/metrics", .anyone, HealthController.metrics),
 

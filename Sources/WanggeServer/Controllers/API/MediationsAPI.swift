@@ -179,7 +179,7 @@ enum MediationsAPI {
 
     /// The lowest committee tier of an area chain (a cell counts as its grid).
     static func lowestTier(of areas: [CaseAreaRef]) -> MediationTier? {
-        areas.compactMap { MediationTier(level: $0.level) }.max()
+        areas.compactMap { MediationTier(level: $0.level) }.min()
     }
 
     static func text(_ value: String?, _ field: String, max: Int, multiline: Bool = false) throws -> String {
@@ -241,7 +241,7 @@ enum MediationsAPI {
             f.states = states
         }
         if let a = try req.textQuery("area", maxLength: 64) {
-            guard j[a] != nil, staff.scope.covers(a, in: j) || staff.role == .mediator else { throw APIError(.notFound, "not_found", "no area \(a) in your scope", field: "area") }
+            guard j[a] != nil, staff.scope.covers(a, in: j) else { throw APIError(.notFound, "not_found", "no area \(a) in your scope", field: "area") }
             f.areaPath = j.path(of: a)
         }
         if let t = try req.textQuery("type", maxLength: 64) {
