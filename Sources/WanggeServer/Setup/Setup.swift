@@ -83,6 +83,26 @@ public enum Setup {
                 if done % 6_000 < 400 || done == total { progress("  stored \(done) of \(total) cases") }
             }
         }
+        // The mediators' pool (each an account of the mediator role) and, with the history, a year of disputes.
+        let pool = DemoMediation.pool(county: county, seed: seed)
+        for m in pool {
+            _ = try await AccountQueries.create(username: m.id, displayName: m.name, passwordHash: hash, role: .mediator,
+                                                areaCode: m.areaCode, departmentCode: nil, on: app.db)
+        }
+        try await MediationQueries.insert(pool.map { Mediator(id: $0.id, name: $0.name, phone: $0.phone, specialities: $0.specialities, areaCodes: [$0.areaCode]) },
+                                          on: app.db)
+        if history {
+            let now = app.wangge.clock.now()
+            let ref = try await app.wangge.reference.current(on: app.db, now: now)
+            let j = Jurisdiction(areas: county.areas)
+            progress("Simulating a year of disputes…")
+            let disputes = DemoMediation.simulate(county: county, pool: pool, catalogue: .standard, calendar: ref.calendar, end: now,
+                                                  perYear: casesPerYear / 6, seed: seed)
+            let paths = Dictionary(uniqueKeysWithValues: county.areas.map { ($0.code, j.path(of: $0.code)) })
+            try await MediationQueries.bulkInsert(disputes.map { ($0.records, $0.snapshot) }, paths: paths, calendar: ref.calendar, on: app.db) { done, total in
+                if done % 3_000 < 300 || done == total { progress("  stored \(done) of \(total) disputes") }
+            }
+        }
         return county.accounts
     }
 

@@ -266,6 +266,36 @@ public enum MediationQueries {
         return out
     }
 
+    /// Writes mediations with their whole histories (the demo's year) in one transaction: rows, numbered actions,
+    /// who is assigned. `paths` gives each area's path.
+    public static func bulkInsert(_ histories: [(records: [MediationRecord], snapshot: MediationSnapshot)], paths: [String: String],
+                                  calendar: WorkingCalendar, on db: any Database,
+                                  progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws {
+        try await db.transaction { db in
+            guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+            var written = 0
+            for chunk in histories.chunked(by: 300) {
+                var rows: [Row] = [], actions: [ActionRow] = []
+                var assignments: [(UUID, String, Bool)] = []
+                for h in chunk {
+                    let id = UUID()
+                    let s = h.snapshot
+                    rows.append(try row(id: id, s, version: h.records.count, areaPath: paths[s.registration.areas.first?.code ?? ""] ?? "",
+                                        committeePath: paths[s.committeeArea.code] ?? "", calendar: calendar))
+                    for (i, r) in h.records.enumerated() { actions.append(try actionRow(r, seq: i + 1, id: id)) }
+                    for m in s.mediators { assignments.append((id, m, s.state.isOpen)) }
+                }
+                try await sql.insert(into: "mediations").models(rows, nilEncodingStrategy: .asNil).run()
+                for part in actions.chunked(by: 800) { try await sql.insert(into: "mediation_actions").models(Array(part), nilEncodingStrategy: .asNil).run() }
+                for a in assignments {
+                    try await sql.raw("INSERT INTO mediation_assignments (mediation_id, mediator, open) VALUES (\(bind: a.0), \(bind: a.1), \(bind: a.2))").run()
+                }
+                written += chunk.count
+                progress(written, histories.count)
+            }
+        }
+    }
+
     // MARK: The pool
 
     public static func insert(_ mediators: [Mediator], on db: any Database) async throws {
