@@ -68,10 +68,10 @@ enum AreasView {
             let team: HTML = focused ? teamList(m.focusTeam, l, mask: m.maskPhones) : ""
             return """
             <li class="grid" id="grid-\(a.code)" data-name="\(a.name) \(a.code)">
-              <details\(HTML(raw: focused ? " open" : "")) data-team="/api/v1/areas/\(a.code)/team">
+              <details\(HTML(raw: focused ? " open" : "")) data-team="\(SitePath.apiAreaTeam.link(a.code))">
                 <summary><span class="lvl">\(levelName)</span> \(a.name) \(figures)</summary>
                 <div class="team" aria-live="polite">\(team)</div>
-                <noscript><a href="?focus=\(a.code)#grid-\(a.code)">\(l.t(.showTeam))</a></noscript>
+                <noscript><a href="\(SitePath.areas.link(query: ["focus": a.code]))#grid-\(a.code)">\(l.t(.showTeam))</a></noscript>
               </details>
             </li>
             """

@@ -59,7 +59,7 @@ enum CaseView {
     static func render(_ m: CasePageModel, _ ctx: PageContext) -> String {
         let l = ctx.lang
         return Layout.page("\(l.t(.caseTitle)) \(m.c.code)", ctx, bodyClass: "case-page", scripts: ["workbench.js"], """
-        <p class="crumbs"><a href="/workbench\(m.back)">← \(l.t(.backToQueue))</a></p>
+        <p class="crumbs"><a href="\(SitePath.workbench.link())\(m.back)">← \(l.t(.backToQueue))</a></p>
         <div id="case" data-id="\(m.c.id.uuidString)" data-live="1">\(HTML(raw: fragment(m, l)))</div>
         """)
     }
@@ -69,7 +69,7 @@ enum CaseView {
         let photoIDs = m.actions.flatMap(\.record.attachmentIDs)
         let photos: HTML = photoIDs.isEmpty ? "" : """
         <section class="card"><h2>\(l.t(.photos))</h2><div class="photos">
-        \(photoIDs.map { id in "<a href=\"/api/v1/photos/\(id)\" target=\"_blank\"><img src=\"/api/v1/photos/\(id)\" alt=\"\(l.t(.photos))\" loading=\"lazy\" width=\"160\" height=\"120\"></a>" as HTML })
+        \(photoIDs.map { id in "<a href=\"\(SitePath.apiPhoto.link(id))\" target=\"_blank\"><img src=\"\(SitePath.apiPhoto.link(id))\" alt=\"\(l.t(.photos))\" loading=\"lazy\" width=\"160\" height=\"120\"></a>" as HTML })
         </div></section>
         """
         let more = m.duplicates.total > m.duplicates.nearest.count
@@ -78,7 +78,7 @@ enum CaseView {
         \(m.duplicates.nearest.map { d in
             let canMerge = m.allowed.contains(.merge)
             return """
-            <li><a href="/cases/\(d.code)">\(d.code)</a> · \(Int(d.distanceMetres.rounded())) \(l.t(.metres))
+            <li><a href="\(SitePath.caseView.link(d.code))">\(d.code)</a> · \(Int(d.distanceMetres.rounded())) \(l.t(.metres))
             \(canMerge ? HTML("<form class=\"act inline\" data-action=\"merge\"><input type=\"hidden\" name=\"merge_into\" value=\"\(d.code)\"><button type=\"submit\">\(l.t(.mergeInto))</button><span class=\"field-error\" data-for=\"form\"></span></form>") : nil)</li>
             """ as HTML
         })

@@ -27,31 +27,34 @@ extension Text {
 enum DashboardView {
     static func render(_ d: DashboardData, _ ctx: PageContext, query: String) -> String {
         let l = ctx.lang
-        let base = "/dashboard?area=\(d.area.code)&from=\(d.from)&to=\(d.to)&m=\(d.measure.rawValue)"
+        /// This dashboard with another area, measure or as a CSV table.
+        func link(area: String? = nil, measure: MeasureKind? = nil, export: String? = nil) -> String {
+            SitePath.dashboard.link(query: ["area": area ?? d.area.code, "from": d.from, "to": d.to, "m": (measure ?? d.measure).rawValue, "export": export])
+        }
         let cards: [HTML] = MeasureKind.allCases.map { k in
             let m = d.total[k]
             return """
             <div class="kpi\(HTML(raw: k == d.measure ? " on" : ""))" title="\(m.numerator.grouped) / \(m.denominator.grouped)">
-              <a href="/dashboard?area=\(d.area.code)&amp;from=\(d.from)&amp;to=\(d.to)&amp;m=\(k.rawValue)">
+              <a href="\(link(measure: k))">
               <span class="kpi-name">\(l == .zh ? k.nameZH : k.nameEN)</span>
               <span class="kpi-value">\(Format.rate(m))</span>
               <span class="kpi-parts">\(m.numerator.grouped) / \(m.denominator.grouped)</span></a>
             </div>
             """
         }
-        let trail: [HTML] = d.trail.map { a in "<a href=\"/dashboard?area=\(a.code)&amp;from=\(d.from)&amp;to=\(d.to)&amp;m=\(d.measure.rawValue)\">\(a.name)</a>" }
+        let trail: [HTML] = d.trail.map { a in "<a href=\"\(link(area: a.code))\">\(a.name)</a>" }
         let options: [HTML] = MeasureKind.allCases.map { k in "<option value=\"\(k.rawValue)\"\(HTML(raw: k == d.measure ? " selected" : ""))>\(l == .zh ? k.nameZH : k.nameEN)</option>" }
         let late: [HTML] = d.late.prefix(30).map { x in
-            "<tr><td><a href=\"/cases/\(x.row.id.uuidString)\">\(x.row.code)</a></td><td>\(CaseState(rawValue: x.row.state).map { Format.state($0, l) } ?? HTML(raw: x.row.state))</td><td class=\"num\">\(Int(x.lateBy / 3600).grouped) \(l.t(.hours))</td></tr>"
+            "<tr><td><a href=\"\(SitePath.caseView.link(x.row.id.uuidString))\">\(x.row.code)</a></td><td>\(CaseState(rawValue: x.row.state).map { Format.state($0, l) } ?? HTML(raw: x.row.state))</td><td class=\"num\">\(Int(x.lateBy / 3600).grouped) \(l.t(.hours))</td></tr>"
         }
         let sups: [HTML] = d.supervisions.prefix(30).map { s in
             let reason = SupervisionReason(rawValue: s.kind).map { l == .zh ? $0.nameZH : $0.nameEN } ?? s.kind
-            return "<tr><td><a href=\"/cases/\(s.case_id.uuidString)\">\(s.code)</a></td><td>\(reason)</td><td>\(Format.time(s.raised_at))</td></tr>"
+            return "<tr><td><a href=\"\(SitePath.caseView.link(s.case_id.uuidString))\">\(s.code)</a></td><td>\(reason)</td><td>\(Format.time(s.raised_at))</td></tr>"
         }
         return Layout.page(l.t(.dashboard), ctx, bodyClass: "dashboard", scripts: ["dashboard.js"], """
         <nav class="crumbs" aria-label="\(l.t(.area))">\(HTML(raw: trail.map(\.description).joined(separator: " › ")))</nav>
         <h1>\(d.area.name) · \(l.t(.dashboard))</h1>
-        <form method="get" action="/dashboard" class="card controls">
+        <form method="get" action="\(SitePath.dashboard.link())" class="card controls">
           <input type="hidden" name="area" value="\(d.area.code)">
           <div><label for="d-from">\(l.t(.from))</label><input id="d-from" type="date" name="from" value="\(d.from)" required></div>
           <div><label for="d-to">\(l.t(.to))</label><input id="d-to" type="date" name="to" value="\(d.to)" required></div>
@@ -64,20 +67,20 @@ enum DashboardView {
           <section class="card"><h2>\(l.t(.heatMap))</h2>\(HTML(raw: d.mapSVG))<p class="caption">\(l.t(.heatLegend))</p></section>
           <section class="card"><h2>\(l.t(.weeklyTrend)) · \(l == .zh ? d.measure.nameZH : d.measure.nameEN)</h2>
             \(HTML(raw: Charts.rateLine(d.weeks, title: l.t(.weeklyTrend))))
-            <p><a href="\(base)&amp;export=weeks">\(l.t(.exportCSV))</a></p></section>
+            <p><a href="\(link(export: "weeks"))">\(l.t(.exportCSV))</a></p></section>
         </div>
-        \(groupTable(d.children, title: l.t(.drillDown), d: d, l: l, export: base + "&export=areas", link: { "/dashboard?area=\($0)&from=\(d.from)&to=\(d.to)&m=\(d.measure.rawValue)" }))
+        \(groupTable(d.children, title: l.t(.drillDown), d: d, l: l, export: link(export: "areas"), link: { link(area: $0) }))
         <div class="dash-grid">
-        \(groupTable(d.categories, title: l.t(.byCategory), d: d, l: l, export: base + "&export=categories", link: nil))
-        \(groupTable(d.departments, title: l.t(.byDepartment), d: d, l: l, export: base + "&export=departments", link: nil))
+        \(groupTable(d.categories, title: l.t(.byCategory), d: d, l: l, export: link(export: "categories"), link: nil))
+        \(groupTable(d.departments, title: l.t(.byDepartment), d: d, l: l, export: link(export: "departments"), link: nil))
         </div>
         <div class="dash-grid">
           <section class="card"><h2>\(l.t(.lateWork)) (\(d.lateCount))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.status))</th><th class="num">\(l.t(.lateBy))</th></tr></thead><tbody>\(late)</tbody></table></div>
-            <p><a href="\(base)&amp;export=late">\(l.t(.exportCSV))</a></p></section>
+            <p><a href="\(link(export: "late"))">\(l.t(.exportCSV))</a></p></section>
           <section class="card"><h2>\(l.t(.openSupervisions)) (\(d.supervisions.count))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.kind))</th><th>\(l.t(.raised))</th></tr></thead><tbody>\(sups)</tbody></table></div>
-            <p><a href="\(base)&amp;export=supervisions">\(l.t(.exportCSV))</a></p></section>
+            <p><a href="\(link(export: "supervisions"))">\(l.t(.exportCSV))</a></p></section>
         </div>
         """)
     }
@@ -97,7 +100,7 @@ enum DashboardView {
         <section class="card"><h2>\(title)</h2>
         <div class="table-wrap"><table class="measures"><thead><tr><th scope="col">\(l.t(.nameColumn))</th><th scope="col" class="num">\(l.t(.reportedCases))</th>\(heads)</tr></thead>
         <tbody>\(rows)</tbody></table></div>
-        <p><a href="\(export.replacingOccurrences(of: "&", with: "&amp;"))">\(l.t(.exportCSV))</a></p></section>
+        <p><a href="\(export)">\(l.t(.exportCSV))</a></p></section>
         """
     }
 }

@@ -92,8 +92,8 @@ enum ResidentViews {
           <h2>✅ \(l.t(.reportReceived))</h2>
           <p>\(l.t(.keepCode))</p>
           <p class="code-big" id="done-code"></p>
-          <p><a id="done-link" class="primary-link" href="/track">\(l.t(.followLink))</a></p>
-          <p><a href="/report">\(l.t(.reportAnother))</a></p>
+          <p><a id="done-link" class="primary-link" href="\(SitePath.trackForm.link())">\(l.t(.followLink))</a></p>
+          <p><a href="\(SitePath.report.link())">\(l.t(.reportAnother))</a></p>
         </div>
         </section>
         <script type="application/json" id="categories">\(HTML(raw: categoriesJSON.replacingOccurrences(of: "</", with: "<\\/")))</script>
@@ -115,7 +115,7 @@ enum ResidentViews {
         return Layout.page(l.t(.trackTitle), ctx, bodyClass: "resident", """
         <section class="card narrow">
         <h1>\(l.t(.trackTitle))</h1>
-        <form method="get" action="/track" class="stack">
+        <form method="get" action="\(SitePath.trackForm.link())" class="stack">
           <label for="code">\(l.t(.enterCode))</label>
           <input id="code" name="code" value="\(code)" autocomplete="off" autocapitalize="characters" required\(HTML(raw: error == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"code-error\""))>
           \(error.map { e in "<p class=\"field-error\" id=\"code-error\">\(e)</p>" as HTML })
@@ -142,7 +142,7 @@ enum ResidentViews {
         }
         let rateForm: HTML = t.canRate ? """
         <section class="card" aria-labelledby="rate-h"><h2 id="rate-h">\(l.t(.rateTitle))</h2>
-        <form method="post" action="/track/\(t.code)/rating" class="stack" id="rate">
+        <form method="post" action="\(SitePath.trackRating.link(t.code))" class="stack" id="rate">
           <input type="hidden" name="csrf" value="\(ctx.csrf)">
           <fieldset class="choices"><legend class="sr-only">\(l.t(.rateTitle))</legend>\(ratings)</fieldset>
           \(error.map { e in "<p class=\"field-error\" role=\"alert\">\(e)</p>" as HTML })

@@ -108,9 +108,7 @@ enum WorkbenchView {
     static func link(_ m: WorkbenchModel, _ changes: [String: String?]) -> String {
         var q = m.query
         for (k, v) in changes { q[k] = v }
-        let items = q.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-        return "/workbench" + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+        return SitePath.workbench.link([], queryItems: q.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     static func tabBar(_ m: WorkbenchModel, _ l: Lang) -> HTML {
@@ -133,7 +131,7 @@ enum WorkbenchView {
         return """
         <details class="card filters"\(HTML(raw: q.keys.contains(where: { !["tab", "page"].contains($0) }) ? " open" : ""))>
         <summary>\(l.t(.filters))</summary>
-        <form method="get" action="/workbench" class="filter-grid">
+        <form method="get" action="\(SitePath.workbench.link())" class="filter-grid">
           <input type="hidden" name="tab" value="\(q["tab"] ?? "open")">
           <div><label for="f-area">\(l.t(.area))</label>
             <select id="f-area" name="area"><option value="">\(l.t(.any))</option>
@@ -150,7 +148,7 @@ enum WorkbenchView {
           <div><label for="f-from">\(l.t(.from))</label><input id="f-from" type="date" name="from" value="\(q["from"] ?? "")"></div>
           <div><label for="f-to">\(l.t(.to))</label><input id="f-to" type="date" name="to" value="\(q["to"] ?? "")"></div>
           <div class="wide"><label for="f-q">\(l.t(.search))</label><input id="f-q" type="search" name="q" value="\(q["q"] ?? "")"></div>
-          <div class="buttons"><button type="submit" class="primary">\(l.t(.apply))</button> <a href="/workbench?tab=\(q["tab"] ?? "open")">\(l.t(.reset))</a></div>
+          <div class="buttons"><button type="submit" class="primary">\(l.t(.apply))</button> <a href="\(SitePath.workbench.link(query: ["tab": q["tab"] ?? "open"]))">\(l.t(.reset))</a></div>
         </form>
         </details>
         """
@@ -158,7 +156,7 @@ enum WorkbenchView {
 
     /// The table and paging: also sent alone (`?fragment=1`) when a live event asks the page to refresh.
     static func fragment(_ m: WorkbenchModel, _ l: Lang) -> String {
-        let back = link(m, [:]).dropFirst("/workbench".count)
+        let back = String(link(m, [:]).dropFirst(SitePath.workbench.link().count))
         let rows: [HTML] = m.rows.map { r in
             let c = r.c
             let box: HTML = r.canDispatch
@@ -167,7 +165,7 @@ enum WorkbenchView {
             return """
             <tr data-id="\(c.id.uuidString)">
               <td class="sel">\(box)</td>
-              <td><a href="/cases/\(c.id.uuidString)?back=\(String(back).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")">\(c.code)</a></td>
+              <td><a href="\(SitePath.caseView.link(c.id.uuidString, query: ["back": back]))">\(c.code)</a></td>
               <td>\(Format.state(c.state, l))\(HTML(raw: c.suspended ? " <span class=\"tag\">" + HTML.escape(l.t(.suspended)) + "</span>" : ""))</td>
               <td>\(Format.clock(c.clock, l))</td>
               <td>\(c.categoryName)</td>

@@ -78,10 +78,10 @@ enum WorkerView {
             let items: [HTML] = cases.map { c in
                 let buttons: HTML = verify && m.canVerify.contains(c.id) ? """
                 <button type="button" class="quick-act" data-id="\(c.id.uuidString)" data-action="verify_pass">✔ \(l.t(.verifyPass))</button>
-                <a class="button-link" href="/cases/\(c.id.uuidString)">\(l.t(.verifyFail))…</a>
+                <a class="button-link" href="\(SitePath.caseView.link(c.id.uuidString))">\(l.t(.verifyFail))…</a>
                 """ : ""
                 return """
-                <li class="task"><a href="/cases/\(c.id.uuidString)"><strong>\(c.code)</strong></a> \(Format.state(c.state, l)) \(Format.clock(c.clock, l))
+                <li class="task"><a href="\(SitePath.caseView.link(c.id.uuidString))"><strong>\(c.code)</strong></a> \(Format.state(c.state, l)) \(Format.clock(c.clock, l))
                 <p>\(c.categoryName) · \(String(c.description.prefix(80)))</p>
                 <div class="task-acts">\(buttons)</div><p class="field-error" role="alert"></p></li>
                 """

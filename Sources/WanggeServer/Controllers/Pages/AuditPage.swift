@@ -44,8 +44,7 @@ enum AuditView {
         func link(_ p: Int, _ text: String) -> HTML {
             var q = query
             q["page"] = String(p)
-            let s = q.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-            return "<a href=\"/audit?\(s)\">\(text)</a>"
+            return "<a href=\"\(SitePath.audit.link([], queryItems: q.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))\">\(text)</a>"
         }
         let pager: HTML = pages > 1 ? """
         <nav class="pager">\(page > 1 ? link(page - 1, "‹") : "") \(page) / \(pages) \(page < pages ? link(page + 1, "›") : "")</nav>
@@ -54,7 +53,7 @@ enum AuditView {
         <section class="card">
           <h1>\(l.t(.auditTitle))</h1>
           <p class="meta">\(l.t(.auditIntro))</p>
-          <form method="get" action="/audit" class="filter-grid">
+          <form method="get" action="\(SitePath.audit.link())" class="filter-grid">
             \(field("user", .auditUser)) \(field("record", .auditRecord)) \(field("from", .from, type: "date")) \(field("to", .to, type: "date"))
             <button type="submit">\(l.t(.auditSearch))</button>
           </form>

@@ -193,7 +193,7 @@ enum DashboardPage {
                                       tooltip: { g in
                                           let m = gridCounts[g.code]?[measure] ?? Measure(numerator: 0, denominator: 0)
                                           return "\(g.name): \(Format.rate(m)) (\(m.numerator)/\(m.denominator))"
-                                      }, links: { g in "/dashboard?area=\(g.code)" })
+                                      }, links: { g in SitePath.dashboard.link(query: ["area": g.code]) })
         return AreaMap.svg(drawing, options) { proj in
             var bins = HexBins(radius: max(proj.width / 40, 6))
             for p in points { bins.add(x: proj.x(p), y: proj.y(p)) }
