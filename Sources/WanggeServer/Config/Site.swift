@@ -63,6 +63,12 @@ struct SiteRoute: Sendable {
     var components: [PathComponent] { path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) } }
     var parameters: [String] { sitePath.parameters }
 
+    /// A staff page (`GET`): after the door has checked the account and its role, the route makes the page's
+    /// `StaffPage` (account, language, page context, jurisdiction, reference data) once and hands it to `handler`.
+    static func staffPage(_ path: SitePath, _ roles: Set<Role>?, query: [String] = [],
+                          _ handler: @escaping @Sendable (StaffPage) async throws -> Response) -> SiteRoute {
+        SiteRoute(.GET, path, .staff(roles), query: query) { req in try await handler(try await StaffPage(req)) }
+    }
 }
 
 enum Site {
@@ -101,18 +107,18 @@ enum Site {
         SiteRoute(.GET, .login, .anyone, query: ["next"], SessionPages.loginForm),
         SiteRoute(.POST, .login, .anyone, body: .form, SessionPages.login),
         SiteRoute(.POST, .logout, .anyone, body: .form, SessionPages.logout),
-        SiteRoute(.GET, .areas, .staff(nil), query: ["focus"], AreasPage.show),
-        SiteRoute(.GET, .workbench, .staff(nil), query: ["tab", "fragment"] + caseQuery, WorkbenchPage.show),
-        SiteRoute(.GET, .dashboard, .staff(dashboardRoles), query: ["area", "from", "to", "m", "export"], DashboardPage.show),
-        SiteRoute(.GET, .screen, .staff(dashboardRoles), query: ["area"], ScreenPage.show),
+        .staffPage(.areas, nil, query: ["focus"], AreasPage.show),
+        .staffPage(.workbench, nil, query: ["tab", "fragment"] + caseQuery, WorkbenchPage.show),
+        .staffPage(.dashboard, dashboardRoles, query: ["area", "from", "to", "m", "export"], DashboardPage.show),
+        .staffPage(.screen, dashboardRoles, query: ["area"], ScreenPage.show),
         SiteRoute(.GET, .report, .anyone, ResidentPages.report),
-        SiteRoute(.GET, .worker, .staff(fieldRoles), query: ["fragment"], WorkerPage.show),
+        .staffPage(.worker, fieldRoles, query: ["fragment"], WorkerPage.show),
         SiteRoute(.GET, .serviceWorker, .anyone, WorkerPage.serviceWorker),
         SiteRoute(.GET, .trackForm, .anyone, query: ["code"], throttle: .tracking, ResidentPages.trackForm),
         SiteRoute(.GET, .track, .anyone, query: ["rated"], throttle: .tracking, ResidentPages.track),
         SiteRoute(.POST, .trackRating, .anyone, body: .form, throttle: .tracking, ResidentPages.rate),
-        SiteRoute(.GET, .caseView, .staff(nil), query: ["fragment", "back"], CasePage.show),
-        SiteRoute(.GET, .audit, .staff(admin), query: ["user", "record", "from", "to", "page"], AuditPage.show),
+        .staffPage(.caseView, nil, query: ["fragment", "back"], CasePage.show),
+        .staffPage(.audit, admin, query: ["user", "record", "from", "to", "page"], AuditPage.show),
     ]
 
     /// The route of a page such as `.dashboard`, for the navigation.

@@ -25,7 +25,7 @@ extension Text {
 }
 
 enum DashboardView {
-    static func render(_ d: DashboardData, _ ctx: PageContext, query: String) -> String {
+    static func render(_ d: DashboardData, _ ctx: PageContext) -> String {
         let l = ctx.lang
         /// This dashboard with another area, measure or as a CSV table.
         func link(area: String? = nil, measure: MeasureKind? = nil, export: String? = nil) -> String {

@@ -18,12 +18,13 @@ extension Text {
 
 enum AuditPage {
     /// `GET /audit?user=&record=&from=&to=&page=` (administrators): the audit log, searchable.
-    static func show(_ req: Request) async throws -> Response {
+    static func show(_ staffPage: StaffPage) async throws -> Response {
+        let req = staffPage.req
         let (filter, page, per) = try await AuditAPI.query(req)
         let found = try await AuditQueries.search(filter, page: page, per: per, on: req.db)
         var query: [String: String] = [:]
         for key in ["user", "record", "from", "to"] { if let v = try req.textQuery(key, maxLength: 64) { query[key] = v } }
-        return SessionPages.html(AuditView.render(found.events, total: found.total, page: page, per: per, query: query, SessionPages.context(req)))
+        return staffPage.html(AuditView.render(found.events, total: found.total, page: page, per: per, query: query, staffPage.context))
     }
 }
 

@@ -71,20 +71,19 @@ struct MeasureScope: Sendable {
 
 enum DashboardPage {
     /// `GET /dashboard?area=&from=&to=&m=&export=`: DESIGN §5 measures for an area in scope and a period.
-    static func show(_ req: Request) async throws -> Response {
-        let staff = try req.requireStaff()
-        let lang = Lang.of(req)
-        let data = try await build(req, staff: staff, lang: lang)
-        if let export = try req.textQuery("export", maxLength: 32) { return try csv(data, table: export, lang: lang, catalogue: try await req.reference().catalogue) }
-        return SessionPages.html(DashboardView.render(data, SessionPages.context(req), query: req.url.query ?? ""))
+    static func show(_ page: StaffPage) async throws -> Response {
+        let data = try await build(page)
+        if let export = try page.req.textQuery("export", maxLength: 32) {
+            return try csv(data, table: export, lang: page.lang, catalogue: page.reference.catalogue)
+        }
+        return page.html(DashboardView.render(data, page.context))
     }
 
     /// `full: false` counts only the totals and the late list (the big screen shows no tables, trend, reported
     /// counts or heat map).
-    static func build(_ req: Request, staff: StaffAccount, lang: Lang, full: Bool = true) async throws -> DashboardData {
-        let tree = try await req.wangge.jurisdictions.current(on: req.db, now: req.now)
+    static func build(_ page: StaffPage, full: Bool = true) async throws -> DashboardData {
+        let (req, staff, tree, ref, lang) = (page.req, page.staff, page.tree, page.reference, page.lang)
         let j = tree.jurisdiction
-        let ref = try await req.reference()
         let code = try req.textQuery("area", maxLength: 64) ?? staff.scope.areaCode
         guard let area = j[code], staff.scope.covers(code, in: j) else { throw Abort(.notFound, reason: "no area \(code) in your scope") }
         let now = req.now
