@@ -3,7 +3,7 @@ import XCTVapor
 import XCTest
 @testable import WanggeServer
 
-/// The route table's paths and the links made from them.
+/// The route table's paths and links, and the one string table.
 final class SiteTableTests: XCTestCase {
     static let server = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/WanggeServer")
@@ -73,4 +73,24 @@ final class SiteTableTests: XCTestCase {
     }
 
     // MARK: the string table
+
+    /// Every text is in one table, in both languages; the pages pick between two data fields with `Lang.pick`.
+    func testTheStringTableIsOneTableWithBothLanguages() throws {
+        let table = try Self.source("Views/Text.swift")
+        let literal = #""((?:[^"\\]|\\.)*)""#
+        let entries = try Self.matches(#"Text\(zh:\s*"# + literal + #",\s*en:\s*"# + literal + #"\)"#, in: table)
+        XCTAssertEqual(entries.count, table.components(separatedBy: "Text(zh:").count - 1, "a Text(zh:en:) in Text.swift is not two string literals")
+        XCTAssertGreaterThan(entries.count, 200)
+        for e in entries {
+            XCTAssertFalse(e[1].trimmingCharacters(in: .whitespaces).isEmpty, "empty zh: \(e[0])")
+            XCTAssertFalse(e[2].trimmingCharacters(in: .whitespaces).isEmpty, "empty en: \(e[0])")
+        }
+        for (path, text) in Self.swiftFiles() where path != "Views/Text.swift" {
+            XCTAssertFalse(text.contains("Text(zh:"), "\(path) makes a Text outside the table")
+            XCTAssertFalse(text.contains("extension Text "), "\(path) extends the string table")
+            // Lang itself chooses; CasesAPI+Actions.swift still has three choices of its own (left for now).
+            guard path != "Views/Lang.swift", path != "Controllers/API/CasesAPI+Actions.swift" else { continue }
+            XCTAssertFalse(text.contains("== .zh ?"), "\(path) chooses a text by language inline: use Text (UI text) or Lang.pick (data)")
+        }
+    }
 }

@@ -16,6 +16,10 @@ enum Lang: String, Sendable {
     var other: Lang { self == .zh ? .en : .zh }
 
     func t(_ key: Text) -> String { self == .zh ? key.zh : key.en }
+
+    /// One of two data fields by the language (a category's `name` or `nameEN`, a state's `nameZH` or `nameEN`):
+    /// data that comes in both languages, not UI text, so it is not in the `Text` table.
+    func pick(_ zh: String, _ en: String) -> String { self == .zh ? zh : en }
 }
 
 /// Remembers an explicit `?lang=` choice for later pages.

@@ -20,7 +20,7 @@ enum Layout {
         let l = ctx.lang
         let account: HTML = ctx.staff.map { s in
             """
-            <span class="who" title="\(s.role.nameZH) / \(s.role.nameEN)">\(s.displayName) · \(l == .zh ? s.role.nameZH : s.role.nameEN)</span>
+            <span class="who" title="\(s.role.nameZH) / \(s.role.nameEN)">\(s.displayName) · \(l.pick(s.role.nameZH, s.role.nameEN))</span>
             <form method="post" action="\(SitePath.logout.link())" class="inline"><input type="hidden" name="csrf" value="\(ctx.csrf)"><button type="submit" class="link">\(l.t(.signOut))</button></form>
             """
         } ?? "<a href=\"\(SitePath.login.link())\">\(l.t(.signIn))</a>"

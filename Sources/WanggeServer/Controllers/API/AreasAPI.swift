@@ -50,7 +50,7 @@ enum AreasAPI {
         let mask = !PersonalDataPolicy.seesTeamPhones(staff.role)
         let team = try await OrganisationQueries.team(ofGrids: [code], on: req.db)
         let members = team.map { m in
-            TeamMemberDTO(position: m.position.rawValue, positionName: lang == .zh ? m.position.nameZH : m.position.nameEN,
+            TeamMemberDTO(position: m.position.rawValue, positionName: lang.pick(m.position.nameZH, m.position.nameEN),
                           name: m.name, phone: m.phone.map { mask ? PersonalDataPolicy.maskedPhone($0) : $0 })
         }
         try await req.audit(PersonalDataViews.team(grid: code, members: team, shownTo: staff.role))

@@ -2,20 +2,6 @@ import Vapor
 import WanggeCore
 import WanggeStore
 
-extension Text {
-    static let auditTitle = Text(zh: "个人信息查看记录", en: "Personal data views")
-    static let auditIntro = Text(zh: "每一次查看群众或网格员的姓名、电话都记录在此。", en: "Every view of a resident's or team member's name or phone is recorded here.")
-    static let auditUser = Text(zh: "用户名", en: "User name")
-    static let auditRecord = Text(zh: "记录编号", en: "Record")
-    static let auditFields = Text(zh: "查看内容", en: "Fields seen")
-    static let auditClient = Text(zh: "来源地址", en: "Address")
-    static let auditRoute = Text(zh: "途径", en: "Through")
-    static let auditNone = Text(zh: "没有符合条件的记录", en: "No views match")
-    static let navAudit = Text(zh: "审计", en: "Audit")
-    static let auditTime = Text(zh: "时间", en: "Time")
-    static let auditSearch = Text(zh: "查询", en: "Search")
-}
-
 enum AuditPage {
     /// `GET /audit?user=&record=&from=&to=&page=` (administrators): the audit log, searchable.
     static func show(_ staffPage: StaffPage) async throws -> Response {
@@ -36,7 +22,7 @@ enum AuditView {
         }
         let rows: [HTML] = events.map { e in
             """
-            <tr><td>\(Format.minute(e.at))</td><td>\(e.username) <span class="meta">\(Role(rawValue: e.role).map { l == .zh ? $0.nameZH : $0.nameEN } ?? e.role)</span></td>\
+            <tr><td>\(Format.minute(e.at))</td><td>\(e.username) <span class="meta">\(Role(rawValue: e.role).map { l.pick($0.nameZH, $0.nameEN) } ?? e.role)</span></td>\
             <td><code>\(e.view.recordID)</code> <span class="meta">\(e.view.recordKind)</span></td><td>\(e.view.fields.joined(separator: ", "))</td>\
             <td>\(e.client)</td><td class="meta">\(e.route)</td></tr>
             """

@@ -2,16 +2,6 @@ import Vapor
 import WanggeCore
 import WanggeStore
 
-extension Text {
-    static let screenTitle = Text(zh: "指挥中心大屏", en: "Command centre")
-    static let todayReported = Text(zh: "今日上报", en: "Reported today")
-    static let todayClosed = Text(zh: "今日结案", en: "Closed today")
-    static let openNow = Text(zh: "在办", en: "Open")
-    static let lateNow = Text(zh: "超期", en: "Late")
-    static let thisMonth = Text(zh: "本月指标", en: "This month")
-    static let newest = Text(zh: "最新案件", en: "Newest cases")
-}
-
 enum ScreenPage {
     /// `GET /screen`: the command centre's wall, 1920×1080, dark; live by server-sent events.
     static func show(_ page: StaffPage) async throws -> Response {
@@ -26,7 +16,7 @@ enum ScreenPage {
         let l = lang
         let kpis: [HTML] = MeasureKind.allCases.map { k in
             let m = data.total[k]
-            return "<div class=\"s-kpi\" title=\"\(m.numerator)/\(m.denominator)\"><span>\(l == .zh ? k.nameZH : k.nameEN)</span><strong>\(Format.rate(m))</strong></div>"
+            return "<div class=\"s-kpi\" title=\"\(m.numerator)/\(m.denominator)\"><span>\(l.pick(k.nameZH, k.nameEN))</span><strong>\(Format.rate(m))</strong></div>"
         }
         let rows: [HTML] = newest.map { c in
             "<li data-id=\"\(c.id.uuidString)\"><span class=\"t\">\(String(Format.minute(c.reported_at).suffix(11)))</span> \(Format.state(c.caseState, l)) <span>\(Format.category(c.category_code, ref.catalogue, l))</span> <span class=\"a\">\(j[c.area_code]?.name ?? "")</span></li>"

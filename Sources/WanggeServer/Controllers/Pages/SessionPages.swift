@@ -1,11 +1,6 @@
 import Vapor
 import WanggeStore
 
-extension Text {
-    static let notForYourRole = Text(zh: "您的角色无权打开此页面", en: "Your role may not open this page")
-    static let formExpired = Text(zh: "页面已过期，请重新提交", en: "The page had expired; please send it again")
-}
-
 enum SessionPages {
     static func context(_ req: Request) -> PageContext {
         PageContext(lang: Lang.of(req), staff: req.staff, path: req.url.path, csrf: CrossSite.token(req))
