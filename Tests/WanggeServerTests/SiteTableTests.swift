@@ -3,7 +3,7 @@ import XCTVapor
 import XCTest
 @testable import WanggeServer
 
-/// The route table's paths and links, and the one string table.
+/// The route table's paths and links, and the one string table for the pages and their scripts.
 final class SiteTableTests: XCTestCase {
     static let server = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("Sources/WanggeServer")
@@ -85,6 +85,11 @@ final class SiteTableTests: XCTestCase {
             XCTAssertFalse(e[1].trimmingCharacters(in: .whitespaces).isEmpty, "empty zh: \(e[0])")
             XCTAssertFalse(e[2].trimmingCharacters(in: .whitespaces).isEmpty, "empty en: \(e[0])")
         }
+        for (key, text) in Text.js {
+            XCTAssertFalse(text.zh.isEmpty || text.en.isEmpty, key)
+            let zhNames = Set(try Self.matches(#"\{(\w+)\}"#, in: text.zh).map { $0[1] })
+            XCTAssertEqual(zhNames, Set(try Self.matches(#"\{(\w+)\}"#, in: text.en).map { $0[1] }), "\(key) fills other names in zh and en")
+        }
         for (path, text) in Self.swiftFiles() where path != "Views/Text.swift" {
             XCTAssertFalse(text.contains("Text(zh:"), "\(path) makes a Text outside the table")
             XCTAssertFalse(text.contains("extension Text "), "\(path) extends the string table")
@@ -92,5 +97,56 @@ final class SiteTableTests: XCTestCase {
             guard path != "Views/Lang.swift", path != "Controllers/API/CasesAPI+Actions.swift" else { continue }
             XCTAssertFalse(text.contains("== .zh ?"), "\(path) chooses a text by language inline: use Text (UI text) or Lang.pick (data)")
         }
+    }
+
+    /// Every page carries its scripts' texts and paths as a JSON data block, and it holds every key the scripts use.
+    func testThePagesDataBlockHoldsEveryTextAndPathTheScriptsUse() async throws {
+        var used: Set<String> = [], paths: Set<String> = []
+        for (name, js) in try Self.scripts() where name != "sw.js" {
+            let keys = try Self.matches(#"W\.s\("([^"]+)""#, in: js).map { $0[1] }
+            XCTAssertEqual(keys.count, js.components(separatedBy: "W.s(").count - 1, "\(name) calls W.s with something other than a literal key")
+            used.formUnion(keys)
+            let named = try Self.matches(#"W\.path\("([^"]+)""#, in: js).map { $0[1] }
+            XCTAssertEqual(named.count, js.components(separatedBy: "W.path(").count - 1, "\(name) calls W.path with something other than a literal name")
+            paths.formUnion(named)
+            XCTAssertFalse(js.contains("W.t("), "\(name) still has W.t: texts come from the table (W.s), data fields through W.pick")
+            XCTAssertFalse(js.contains("\"/api/"), "\(name) writes an API path: use W.path")
+        }
+        XCTAssertFalse(used.isEmpty)
+        XCTAssertEqual(Set(Text.js.keys).subtracting(used), [], "texts in Text.js that no script uses")
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let token = try await app.token("countyop")
+            for (path, lang, headers) in [("/report", Lang.zh, HTTPHeaders()), ("/report?lang=en", .en, [:]),
+                                          ("/workbench", .zh, ["Authorization": "Bearer \(token)"])] as [(String, Lang, HTTPHeaders)] {
+                try await app.test(.GET, path, headers: headers) { res async throws in
+                    XCTAssertEqual(res.status, .ok, path)
+                    let html = res.body.string
+                    let found = try Self.matches(#"<script type="application/json" id="w-text">(.*?)</script>"#, in: html)
+                    XCTAssertEqual(found.count, 1, path)
+                    let block = try XCTUnwrap(found.first?[1])
+                    XCTAssertFalse(block.contains("<"), "\(path): a '<' in the data block")
+                    let data = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(block.utf8)) as? [String: [String: String]], path)
+                    let text = try XCTUnwrap(data["text"]), served = try XCTUnwrap(data["paths"])
+                    for key in used {
+                        XCTAssertEqual(text[key], Text.js[key].map { lang.t($0) }, "\(path): the scripts use \(key), which the string table lacks")
+                    }
+                    for name in paths {
+                        XCTAssertEqual(served[name], SitePath.allCases.first { $0.name == name }?.rawValue, "\(path): the scripts use the path \(name)")
+                    }
+                }
+            }
+        }
+    }
+
+    func testTheDataBlockCannotBeClosedByItsText() throws {
+        let evil = "</script><script>alert(1)</script><!-- \u{2028} \"'&"
+        let block = Layout.dataBlock(Layout.ScriptData(text: ["x": evil], paths: ["p": "/a/:b"]))
+        XCTAssertTrue(block.hasPrefix("<script type=\"application/json\" id=\"w-text\">"))
+        XCTAssertTrue(block.hasSuffix("</script>"))
+        let inner = block.dropFirst("<script type=\"application/json\" id=\"w-text\">".count).dropLast("</script>".count)
+        XCTAssertFalse(inner.contains("<"))
+        let data = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(inner.utf8)) as? [String: [String: String]])
+        XCTAssertEqual(data["text"]?["x"], evil)
     }
 }

@@ -39,6 +39,12 @@ enum SitePath: String, CaseIterable, Sendable {
     case caseView = "/cases/:id"
     case audit = "/audit"
 
+    /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.
+    static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker]
+
+    /// The name scripts know the path by: the case's name.
+    var name: String { String(describing: self) }
+
     var template: String { rawValue }
 
     /// The names of the parameters, in order ("/cases/:id" → ["id"]).

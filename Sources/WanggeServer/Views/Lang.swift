@@ -1,7 +1,7 @@
 import Vapor
 
 /// The UI language: Chinese by default, English by `?lang=en` or the switch (remembered in a cookie).
-enum Lang: String, Sendable {
+enum Lang: String, Sendable, CaseIterable {
     case zh, en
 
     static let cookieName = "lang"

@@ -1,3 +1,4 @@
+import Foundation
 import WanggeCore
 
 /// What every page's frame needs to know.
@@ -50,6 +51,7 @@ enum Layout {
         <main id="main">
         \(content)
         </main>
+        \(HTML(raw: dataBlock(l)))
         <script src="/static/app.js" defer></script>
         \(scripts.map { HTML(raw: "<script src=\"/static/\($0)\" defer></script>") })
         </body>
@@ -60,6 +62,32 @@ enum Layout {
 }
 
 extension Layout {
+    /// What the scripts read (app.js: `W.s`, `W.path`): the `Text.js` texts in the page's language and the paths
+    /// of `SitePath.forScripts` by name.
+    struct ScriptData: Encodable, Sendable {
+        var text: [String: String]
+        var paths: [String: String]
+    }
+
+    static func scriptData(_ lang: Lang) -> ScriptData {
+        ScriptData(text: Text.js.mapValues { lang.t($0) },
+                   paths: Dictionary(uniqueKeysWithValues: SitePath.forScripts.map { ($0.name, $0.template) }))
+    }
+
+    /// The page's data block for its scripts: JSON in `<script type="application/json" id="w-text">`, which the
+    /// browser does not run (the CSP allows no inline script). Every "<" is written `\u003c`, so no text in it can
+    /// close the element. Made once per language.
+    static func dataBlock(_ lang: Lang) -> String { dataBlocks[lang] ?? "" }
+
+    private static let dataBlocks: [Lang: String] = Dictionary(uniqueKeysWithValues: Lang.allCases.map { ($0, dataBlock(scriptData($0))) })
+
+    static func dataBlock(_ data: ScriptData) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "<script type=\"application/json\" id=\"w-text\">" + json.replacingOccurrences(of: "<", with: "\\u003c") + "</script>"
+    }
+
     /// The pages a role works in, first the one it starts on.
     static func pages(for role: Role?) -> [(path: SitePath, text: Text)] {
         // Only pages the route table lets the role open, so no link leads to a refusal.

@@ -58,7 +58,7 @@ enum ResidentViews {
           <p><a href="\(SitePath.report.link())">\(l.t(.reportAnother))</a></p>
         </div>
         </section>
-        <script type="application/json" id="categories">\(HTML(raw: categoriesJSON.replacingOccurrences(of: "</", with: "<\\/")))</script>
+        <script type="application/json" id="categories">\(HTML(raw: categoriesJSON.replacingOccurrences(of: "<", with: "\\u003c")))</script>
         """)
     }
 

@@ -242,4 +242,46 @@ struct Text: Sendable {
     static let navAudit = Text(zh: "审计", en: "Audit")
     static let auditTime = Text(zh: "时间", en: "Time")
     static let auditSearch = Text(zh: "查询", en: "Search")
+
+    // MARK: Scripts
+    //
+    // The texts the pages' scripts show, by the key they ask for (`W.s("key")` in Public/static/*.js). Every page
+    // sends them in its language in its data block (`Layout.dataBlock`); `{name}` is filled in by the script.
+
+    static let js: [String: Text] = [
+        // app.js
+        "noNetwork": Text(zh: "网络不通，请稍后再试", en: "No network; try again later"),
+        // report.js
+        "placeChosen": .placeChosen,
+        "outsideCounty": Text(zh: "这个位置不在本县范围内，请重新选择或填写地址", en: "This place is outside the county; choose again or give an address"),
+        "tappedOnMap": Text(zh: "地图点选", en: "tapped on the map"),
+        "cannotLocate": Text(zh: "此浏览器不能定位，请在地图上点选", en: "This browser cannot locate; tap the map"),
+        "locating": Text(zh: "定位中…", en: "Locating…"),
+        "phoneLocation": Text(zh: "手机定位", en: "phone location"),
+        "noLocation": Text(zh: "未能定位，请在地图上点选或填写地址", en: "No location; tap the map or give an address"),
+        "chooseProblemCategory": Text(zh: "请选择问题类别", en: "Choose a category"),
+        "describeIt": Text(zh: "请写几句话说明情况", en: "Write a few words about it"),
+        "givePlace": Text(zh: "请定位、在地图上点选，或填写地址", en: "Use your location, tap the map, or give an address"),
+        "sending": .sending,
+        "noNetworkNotTwice": Text(zh: "网络不通，请稍后再试（不会重复提交）", en: "No network; try again (it will not be sent twice)"),
+        // workbench.js
+        "selectCasesFirst": Text(zh: "请先勾选案件", en: "Select cases first"),
+        "pleaseChooseDepartment": Text(zh: "请选择承办部门", en: "Choose a department"),
+        "dispatching": Text(zh: "派遣中…", en: "Dispatching…"),
+        "dispatchedOf": Text(zh: "已派遣 {done} / {total}", en: "Dispatched {done} / {total}"),
+        "dispatchedCount": Text(zh: "已派遣 {n} 件", en: "Dispatched {n}"),
+        "notDone": Text(zh: "；未成功：", en: "; not done: "),
+        "actionDone": Text(zh: "已办理：", en: "Done: "),
+        // worker.js
+        "remove": Text(zh: "删除", en: "Remove"),
+        "offlineWaiting": Text(zh: "离线：联网后自动发送", en: "Offline: sent when the network returns"),
+        "signedOutToSend": Text(zh: "登录已过期，请重新登录后发送", en: "Signed out: sign in again to send"),
+        "reloadToSend": Text(zh: "页面已过期，请刷新后发送", en: "This page has expired: reload it to send"),
+        "willRetry": Text(zh: "网络不通，稍后自动重试", en: "No network; will retry"),
+        "sentCount": Text(zh: "已发送 {n}", en: "Sent {n}"),
+        "chooseCategory": .chooseCategory,
+        "writeFewWords": Text(zh: "请写几句话", en: "Write a few words"),
+        "savedSending": Text(zh: "已保存，发送中…", en: "Saved; sending…"),
+        "usingHere": Text(zh: "已用当前位置：", en: "Using where you are: "),
+    ]
 }
