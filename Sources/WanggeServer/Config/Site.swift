@@ -37,8 +37,9 @@ enum Throttle: Sendable, Equatable { case none, reports, tracking }
 /// role and body before any handler runs, and drives the access and parameter tests over every route.
 struct SiteRoute: Sendable {
     let method: HTTPMethod
+    let sitePath: SitePath
     /// `/api/v1/cases/:id`: parameters start with a colon.
-    let path: String
+    var path: String { sitePath.rawValue }
     let access: Access
     /// The query parameters the route reads.
     let query: [String]
@@ -46,11 +47,11 @@ struct SiteRoute: Sendable {
     let throttle: Throttle
     let respond: @Sendable (Request) async throws -> Response
 
-    init<R: AsyncResponseEncodable>(_ method: HTTPMethod, _ path: String, _ access: Access, query: [String] = [],
+    init<R: AsyncResponseEncodable>(_ method: HTTPMethod, _ path: SitePath, _ access: Access, query: [String] = [],
                                     body: BodyKind? = nil, throttle: Throttle = .none,
                                     _ handler: @escaping @Sendable (Request) async throws -> R) {
         self.method = method
-        self.path = path
+        self.sitePath = path
         self.access = access
         self.query = query
         self.body = body ?? (method == .GET ? .none : .json)
@@ -60,7 +61,14 @@ struct SiteRoute: Sendable {
 
     var isPage: Bool { !path.hasPrefix("/api/") }
     var components: [PathComponent] { path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) } }
-    var parameters: [String] { path.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) } }
+    var parameters: [String] { sitePath.parameters }
+
+    /// A staff page (`GET`): after the door has checked the account and its role, the route makes the page's
+    /// `StaffPage` (account, language, page context, jurisdiction, reference data) once and hands it to `handler`.
+    static func staffPage(_ path: SitePath, _ roles: Set<Role>?, query: [String] = [],
+                          _ handler: @escaping @Sendable (StaffPage) async throws -> Response) -> SiteRoute {
+        SiteRoute(.GET, path, .staff(roles), query: query) { req in try await handler(try await StaffPage(req)) }
+    }
 }
 
 enum Site {
@@ -72,49 +80,49 @@ enum Site {
     static let caseQuery = ["status", "area", "category", "source", "clock", "from", "to", "q", "page", "per"]
 
     static let routes: [SiteRoute] = mediationRoutes + [
-        SiteRoute(.GET, "/healthz", .anyone, HealthController.health),
-        SiteRoute(.GET, "/metrics", .anyone, HealthController.metrics),
+        SiteRoute(.GET, .healthz, .anyone, HealthController.health),
+        SiteRoute(.GET, .metrics, .anyone, HealthController.metrics),
 
-        SiteRoute(.POST, "/api/v1/auth/token", .anyone, AuthAPI.token),
-        SiteRoute(.GET, "/api/v1/areas", .staff(nil), query: ["level", "parent"], AreasAPI.list),
-        SiteRoute(.GET, "/api/v1/areas/:code/team", .staff(nil), AreasAPI.team),
-        SiteRoute(.GET, "/api/v1/locate", .anyone, query: ["lat", "lon"], LocateAPI.locate),
-        SiteRoute(.GET, "/api/v1/categories", .anyone, CategoriesAPI.list),
-        SiteRoute(.POST, "/api/v1/cases", .anyone, body: .report, throttle: .reports, CasesAPI.create),
-        SiteRoute(.GET, "/api/v1/cases", .staff(nil), query: caseQuery, CasesAPI.list),
-        SiteRoute(.GET, "/api/v1/cases/:id", .staff(nil), CasesAPI.show),
-        SiteRoute(.POST, "/api/v1/cases/:id/actions", .staff(nil), CasesAPI.act),
-        SiteRoute(.GET, "/api/v1/track/:code", .anyone, throttle: .tracking, TrackingAPI.show),
-        SiteRoute(.POST, "/api/v1/track/:code/rating", .anyone, throttle: .tracking, TrackingAPI.rate),
-        SiteRoute(.GET, "/api/v1/track/:code/photos/:sha", .anyone, throttle: .tracking, PhotosAPI.showTracked),
-        SiteRoute(.GET, "/api/v1/measures", .staff(dashboardRoles), query: ["area", "from", "to"], MeasuresAPI.show),
-        SiteRoute(.GET, "/api/v1/photos/:sha", .staff(nil), PhotosAPI.show),
-        SiteRoute(.POST, "/api/v1/photos", .staff(nil), body: .photos, PhotosAPI.upload),
-        SiteRoute(.GET, "/api/v1/events", .staff(nil), EventsAPI.stream),
-        SiteRoute(.GET, "/api/v1/calendar", .staff(nil), CalendarAPI.show),
-        SiteRoute(.PUT, "/api/v1/calendar/:year", .staff(admin), CalendarAPI.put),
-        SiteRoute(.GET, "/api/v1/audit", .staff(admin), query: ["user", "record", "from", "to", "page", "per"], AuditAPI.list),
+        SiteRoute(.POST, .apiToken, .anyone, AuthAPI.token),
+        SiteRoute(.GET, .apiAreas, .staff(nil), query: ["level", "parent"], AreasAPI.list),
+        SiteRoute(.GET, .apiAreaTeam, .staff(nil), AreasAPI.team),
+        SiteRoute(.GET, .apiLocate, .anyone, query: ["lat", "lon"], LocateAPI.locate),
+        SiteRoute(.GET, .apiCategories, .anyone, CategoriesAPI.list),
+        SiteRoute(.POST, .apiCases, .anyone, body: .report, throttle: .reports, CasesAPI.create),
+        SiteRoute(.GET, .apiCases, .staff(nil), query: caseQuery, CasesAPI.list),
+        SiteRoute(.GET, .apiCase, .staff(nil), CasesAPI.show),
+        SiteRoute(.POST, .apiCaseActions, .staff(nil), CasesAPI.act),
+        SiteRoute(.GET, .apiTrack, .anyone, throttle: .tracking, TrackingAPI.show),
+        SiteRoute(.POST, .apiTrackRating, .anyone, throttle: .tracking, TrackingAPI.rate),
+        SiteRoute(.GET, .apiTrackPhoto, .anyone, throttle: .tracking, PhotosAPI.showTracked),
+        SiteRoute(.GET, .apiMeasures, .staff(dashboardRoles), query: ["area", "from", "to"], MeasuresAPI.show),
+        SiteRoute(.GET, .apiPhoto, .staff(nil), PhotosAPI.show),
+        SiteRoute(.POST, .apiPhotos, .staff(nil), body: .photos, PhotosAPI.upload),
+        SiteRoute(.GET, .apiEvents, .staff(nil), EventsAPI.stream),
+        SiteRoute(.GET, .apiCalendar, .staff(nil), CalendarAPI.show),
+        SiteRoute(.PUT, .apiCalendarYear, .staff(admin), CalendarAPI.put),
+        SiteRoute(.GET, .apiAudit, .staff(admin), query: ["user", "record", "from", "to", "page", "per"], AuditAPI.list),
 
-        SiteRoute(.GET, "/", .anyone, SessionPages.home),
-        SiteRoute(.GET, "/login", .anyone, query: ["next"], SessionPages.loginForm),
-        SiteRoute(.POST, "/login", .anyone, body: .form, SessionPages.login),
-        SiteRoute(.POST, "/logout", .anyone, body: .form, SessionPages.logout),
-        SiteRoute(.GET, "/areas", .staff(nil), query: ["focus"], AreasPage.show),
-        SiteRoute(.GET, "/workbench", .staff(nil), query: ["tab", "fragment"] + caseQuery, WorkbenchPage.show),
-        SiteRoute(.GET, "/dashboard", .staff(dashboardRoles), query: ["area", "from", "to", "m", "export"], DashboardPage.show),
-        SiteRoute(.GET, "/screen", .staff(dashboardRoles), query: ["area"], ScreenPage.show),
-        SiteRoute(.GET, "/report", .anyone, ResidentPages.report),
-        SiteRoute(.GET, "/worker", .staff(fieldRoles), query: ["fragment"], WorkerPage.show),
-        SiteRoute(.GET, "/sw.js", .anyone, WorkerPage.serviceWorker),
-        SiteRoute(.GET, "/track", .anyone, query: ["code"], throttle: .tracking, ResidentPages.trackForm),
-        SiteRoute(.GET, "/track/:code", .anyone, query: ["rated"], throttle: .tracking, ResidentPages.track),
-        SiteRoute(.POST, "/track/:code/rating", .anyone, body: .form, throttle: .tracking, ResidentPages.rate),
-        SiteRoute(.GET, "/cases/:id", .staff(nil), query: ["fragment", "back"], CasePage.show),
-        SiteRoute(.GET, "/audit", .staff(admin), query: ["user", "record", "from", "to", "page"], AuditPage.show),
+        SiteRoute(.GET, .home, .anyone, SessionPages.home),
+        SiteRoute(.GET, .login, .anyone, query: ["next"], SessionPages.loginForm),
+        SiteRoute(.POST, .login, .anyone, body: .form, SessionPages.login),
+        SiteRoute(.POST, .logout, .anyone, body: .form, SessionPages.logout),
+        .staffPage(.areas, nil, query: ["focus"], AreasPage.show),
+        .staffPage(.workbench, nil, query: ["tab", "fragment"] + caseQuery, WorkbenchPage.show),
+        .staffPage(.dashboard, dashboardRoles, query: ["area", "from", "to", "m", "export"], DashboardPage.show),
+        .staffPage(.screen, dashboardRoles, query: ["area"], ScreenPage.show),
+        SiteRoute(.GET, .report, .anyone, ResidentPages.report),
+        .staffPage(.worker, fieldRoles, query: ["fragment"], WorkerPage.show),
+        SiteRoute(.GET, .serviceWorker, .anyone, WorkerPage.serviceWorker),
+        SiteRoute(.GET, .trackForm, .anyone, query: ["code"], throttle: .tracking, ResidentPages.trackForm),
+        SiteRoute(.GET, .track, .anyone, query: ["rated"], throttle: .tracking, ResidentPages.track),
+        SiteRoute(.POST, .trackRating, .anyone, body: .form, throttle: .tracking, ResidentPages.rate),
+        .staffPage(.caseView, nil, query: ["fragment", "back"], CasePage.show),
+        .staffPage(.audit, admin, query: ["user", "record", "from", "to", "page"], AuditPage.show),
     ]
 
-    /// The route of a page path such as "/dashboard", for the navigation.
-    static func page(_ path: String) -> SiteRoute? { routes.first { $0.method == .GET && $0.path == path } }
+    /// The route of a page such as `.dashboard`, for the navigation.
+    static func page(_ path: SitePath) -> SiteRoute? { routes.first { $0.method == .GET && $0.sitePath == path } }
 }
 
 /// The door every request of the route table goes through, in this order: the account and its role, the client's

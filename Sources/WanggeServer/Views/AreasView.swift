@@ -61,17 +61,17 @@ enum AreasView {
 
     private static func branch(_ n: AreasPageModel.Node, _ m: AreasPageModel, _ l: Lang, open: Bool) -> HTML {
         let a = n.area
-        let levelName = l == .zh ? a.level.nameZH : a.level.nameEN
+        let levelName = l.pick(a.level.nameZH, a.level.nameEN)
         let figures: HTML = "<span class=\"fig\">\(a.level == .grid ? "" : "\(n.gridCount.grouped) \(l.t(.grids)) · ")\(l.t(.population)) \(a.population.grouped) · \(l.t(.households)) \(a.households.grouped)</span>"
         if a.level == .grid {
             let focused = m.focus == a.code
             let team: HTML = focused ? teamList(m.focusTeam, l, mask: m.maskPhones) : ""
             return """
             <li class="grid" id="grid-\(a.code)" data-name="\(a.name) \(a.code)">
-              <details\(HTML(raw: focused ? " open" : "")) data-team="/api/v1/areas/\(a.code)/team">
+              <details\(HTML(raw: focused ? " open" : "")) data-team="\(SitePath.apiAreaTeam.link(a.code))">
                 <summary><span class="lvl">\(levelName)</span> \(a.name) \(figures)</summary>
                 <div class="team" aria-live="polite">\(team)</div>
-                <noscript><a href="?focus=\(a.code)#grid-\(a.code)">\(l.t(.showTeam))</a></noscript>
+                <noscript><a href="\(SitePath.areas.link(query: ["focus": a.code]))#grid-\(a.code)">\(l.t(.showTeam))</a></noscript>
               </details>
             </li>
             """
@@ -91,7 +91,7 @@ enum AreasView {
         guard !team.isEmpty else { return "<p>\(l.t(.noTeam))</p>" }
         let rows: [HTML] = team.map { t in
             let phone = t.phone.map { mask ? PersonalDataPolicy.maskedPhone($0) : $0 } ?? ""
-            return "<li><span class=\"pos\">\(l == .zh ? t.position.nameZH : t.position.nameEN)</span> \(t.name) <span class=\"phone\">\(phone)</span></li>"
+            return "<li><span class=\"pos\">\(l.pick(t.position.nameZH, t.position.nameEN))</span> \(t.name) <span class=\"phone\">\(phone)</span></li>"
         }
         return "<ul class=\"members\">\(rows)</ul>"
     }

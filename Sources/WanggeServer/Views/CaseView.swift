@@ -2,38 +2,6 @@ import Foundation
 import WanggeCore
 import WanggeStore
 
-extension Text {
-    static let caseTitle = Text(zh: "案件", en: "Case")
-    static let backToQueue = Text(zh: "返回队列", en: "Back to the queue")
-    static let place = Text(zh: "地点", en: "Place")
-    static let routing = Text(zh: "分派依据", en: "Why it went here")
-    static let clocks = Text(zh: "时限", en: "Clocks")
-    static let timeline = Text(zh: "办理过程", en: "Timeline")
-    static let photos = Text(zh: "照片", en: "Photos")
-    static let duplicates = Text(zh: "疑似重复", en: "Likely duplicates")
-    static let duplicatesInAll = Text(zh: "共", en: "In all:")
-    static let duplicatesNearestShown = Text(zh: "件，列出最近的", en: "; the nearest shown:")
-    static let mergeInto = Text(zh: "合并到此案", en: "Merge into this case")
-    static let actionsNow = Text(zh: "可办理操作", en: "What you can do now")
-    static let noActions = Text(zh: "当前没有您可办理的操作", en: "Nothing for you to do on this case now")
-    static let note = Text(zh: "说明", en: "Note")
-    static let extensionLabel = Text(zh: "延期时长（如 8h、2d）", en: "Extension (e.g. 8h, 2d)")
-    static let mergeTarget = Text(zh: "合并到案件编号", en: "Merge into case code")
-    static let attachPhotos = Text(zh: "附照片", en: "Attach photos")
-    static let confirm = Text(zh: "确认", en: "Confirm")
-    static let signStage = Text(zh: "签收", en: "Sign")
-    static let resolveStage = Text(zh: "处置", en: "Resolve")
-    static let verifyStage = Text(zh: "核查", en: "Verify")
-    static let closureStage = Text(zh: "结案", en: "Closure")
-    static let reporter = Text(zh: "报告人", en: "Reporter")
-    static let anonymous = Text(zh: "匿名", en: "Anonymous")
-    static let trackingCode = Text(zh: "查询码", en: "Tracking code")
-    static let done = Text(zh: "已完成", en: "Done")
-    static let system = Text(zh: "系统", en: "System")
-    static let residentActor = Text(zh: "群众", en: "Resident")
-    static let metres = Text(zh: "米", en: "m")
-}
-
 struct CasePageModel {
     var c: StoredCase
     var actions: [StoredAction]
@@ -59,7 +27,7 @@ enum CaseView {
     static func render(_ m: CasePageModel, _ ctx: PageContext) -> String {
         let l = ctx.lang
         return Layout.page("\(l.t(.caseTitle)) \(m.c.code)", ctx, bodyClass: "case-page", scripts: ["workbench.js"], """
-        <p class="crumbs"><a href="/workbench\(m.back)">← \(l.t(.backToQueue))</a></p>
+        <p class="crumbs"><a href="\(SitePath.workbench.link())\(m.back)">← \(l.t(.backToQueue))</a></p>
         <div id="case" data-id="\(m.c.id.uuidString)" data-live="1">\(HTML(raw: fragment(m, l)))</div>
         """)
     }
@@ -69,7 +37,7 @@ enum CaseView {
         let photoIDs = m.actions.flatMap(\.record.attachmentIDs)
         let photos: HTML = photoIDs.isEmpty ? "" : """
         <section class="card"><h2>\(l.t(.photos))</h2><div class="photos">
-        \(photoIDs.map { id in "<a href=\"/api/v1/photos/\(id)\" target=\"_blank\"><img src=\"/api/v1/photos/\(id)\" alt=\"\(l.t(.photos))\" loading=\"lazy\" width=\"160\" height=\"120\"></a>" as HTML })
+        \(photoIDs.map { id in "<a href=\"\(SitePath.apiPhoto.link(id))\" target=\"_blank\"><img src=\"\(SitePath.apiPhoto.link(id))\" alt=\"\(l.t(.photos))\" loading=\"lazy\" width=\"160\" height=\"120\"></a>" as HTML })
         </div></section>
         """
         let more = m.duplicates.total > m.duplicates.nearest.count
@@ -78,7 +46,7 @@ enum CaseView {
         \(m.duplicates.nearest.map { d in
             let canMerge = m.allowed.contains(.merge)
             return """
-            <li><a href="/cases/\(d.code)">\(d.code)</a> · \(Int(d.distanceMetres.rounded())) \(l.t(.metres))
+            <li><a href="\(SitePath.caseView.link(d.code))">\(d.code)</a> · \(Int(d.distanceMetres.rounded())) \(l.t(.metres))
             \(canMerge ? HTML("<form class=\"act inline\" data-action=\"merge\"><input type=\"hidden\" name=\"merge_into\" value=\"\(d.code)\"><button type=\"submit\">\(l.t(.mergeInto))</button><span class=\"field-error\" data-for=\"form\"></span></form>") : nil)</li>
             """ as HTML
         })
@@ -124,7 +92,7 @@ enum CaseView {
     static func timeline(_ m: CasePageModel, _ l: Lang) -> HTML {
         let items: [HTML] = m.actions.reversed().map { a in
             let r = a.record
-            let who: String = r.actor.staff.map { "\($0.username) · \(l == .zh ? $0.role.nameZH : $0.role.nameEN)" }
+            let who: String = r.actor.staff.map { "\($0.username) · \(l.pick($0.role.nameZH, $0.role.nameEN))" }
                 ?? (r.actor.kind == "reporter" ? l.t(.residentActor) : l.t(.system))
             let to: String? = r.toAssignee.departmentCode.map { m.actionNames["dept:" + $0] ?? $0 }
             return """

@@ -2,56 +2,37 @@ import Foundation
 import WanggeCore
 import WanggeStore
 
-extension Text {
-    static let dashboard = Text(zh: "驾驶舱", en: "Dashboard")
-    static let period = Text(zh: "期间", en: "Period")
-    static let colourBy = Text(zh: "地图着色", en: "Colour the map by")
-    static let show = Text(zh: "查看", en: "Show")
-    static let reportedCases = Text(zh: "上报件数", en: "Reported")
-    static let drillDown = Text(zh: "下级区域", en: "Areas below")
-    static let byCategory = Text(zh: "按类别", en: "By category")
-    static let byDepartment = Text(zh: "部门（按按期结案率排序）", en: "Departments (by on-time closure)")
-    static let weeklyTrend = Text(zh: "周趋势", en: "Weekly trend")
-    static let heatMap = Text(zh: "网格地图与案件热力", en: "Grids and where cases were reported")
-    static let lateWork = Text(zh: "超期在办", en: "Late work")
-    static let openSupervisions = Text(zh: "未办结督办件", en: "Open supervisions")
-    static let exportCSV = Text(zh: "导出 CSV", en: "Export CSV")
-    static let lateBy = Text(zh: "超期", en: "Late by")
-    static let hours = Text(zh: "小时", en: "h")
-    static let heatLegend = Text(zh: "网格颜色：红低绿高；蓝色六边形越深，本期上报越多；点击网格下钻。", en: "Grid colour: red low, green high; darker blue hexagons, more reports; click a grid to drill down.")
-    static let nameColumn = Text(zh: "名称", en: "Name")
-    static let raised = Text(zh: "督办时间", en: "Raised")
-    static let kind = Text(zh: "类型", en: "Kind")
-}
-
 enum DashboardView {
-    static func render(_ d: DashboardData, _ ctx: PageContext, query: String) -> String {
+    static func render(_ d: DashboardData, _ ctx: PageContext) -> String {
         let l = ctx.lang
-        let base = "/dashboard?area=\(d.area.code)&from=\(d.from)&to=\(d.to)&m=\(d.measure.rawValue)"
+        /// This dashboard with another area, measure or as a CSV table.
+        func link(area: String? = nil, measure: MeasureKind? = nil, export: String? = nil) -> String {
+            SitePath.dashboard.link(query: ["area": area ?? d.area.code, "from": d.from, "to": d.to, "m": (measure ?? d.measure).rawValue, "export": export])
+        }
         let cards: [HTML] = MeasureKind.allCases.map { k in
             let m = d.total[k]
             return """
             <div class="kpi\(HTML(raw: k == d.measure ? " on" : ""))" title="\(m.numerator.grouped) / \(m.denominator.grouped)">
-              <a href="/dashboard?area=\(d.area.code)&amp;from=\(d.from)&amp;to=\(d.to)&amp;m=\(k.rawValue)">
-              <span class="kpi-name">\(l == .zh ? k.nameZH : k.nameEN)</span>
+              <a href="\(link(measure: k))">
+              <span class="kpi-name">\(l.pick(k.nameZH, k.nameEN))</span>
               <span class="kpi-value">\(Format.rate(m))</span>
               <span class="kpi-parts">\(m.numerator.grouped) / \(m.denominator.grouped)</span></a>
             </div>
             """
         }
-        let trail: [HTML] = d.trail.map { a in "<a href=\"/dashboard?area=\(a.code)&amp;from=\(d.from)&amp;to=\(d.to)&amp;m=\(d.measure.rawValue)\">\(a.name)</a>" }
-        let options: [HTML] = MeasureKind.allCases.map { k in "<option value=\"\(k.rawValue)\"\(HTML(raw: k == d.measure ? " selected" : ""))>\(l == .zh ? k.nameZH : k.nameEN)</option>" }
+        let trail: [HTML] = d.trail.map { a in "<a href=\"\(link(area: a.code))\">\(a.name)</a>" }
+        let options: [HTML] = MeasureKind.allCases.map { k in "<option value=\"\(k.rawValue)\"\(HTML(raw: k == d.measure ? " selected" : ""))>\(l.pick(k.nameZH, k.nameEN))</option>" }
         let late: [HTML] = d.late.prefix(30).map { x in
-            "<tr><td><a href=\"/cases/\(x.row.id.uuidString)\">\(x.row.code)</a></td><td>\(CaseState(rawValue: x.row.state).map { Format.state($0, l) } ?? HTML(raw: x.row.state))</td><td class=\"num\">\(Int(x.lateBy / 3600).grouped) \(l.t(.hours))</td></tr>"
+            "<tr><td><a href=\"\(SitePath.caseView.link(x.row.id.uuidString))\">\(x.row.code)</a></td><td>\(CaseState(rawValue: x.row.state).map { Format.state($0, l) } ?? HTML(raw: x.row.state))</td><td class=\"num\">\(Int(x.lateBy / 3600).grouped) \(l.t(.hours))</td></tr>"
         }
         let sups: [HTML] = d.supervisions.prefix(30).map { s in
-            let reason = SupervisionReason(rawValue: s.kind).map { l == .zh ? $0.nameZH : $0.nameEN } ?? s.kind
-            return "<tr><td><a href=\"/cases/\(s.case_id.uuidString)\">\(s.code)</a></td><td>\(reason)</td><td>\(Format.time(s.raised_at))</td></tr>"
+            let reason = SupervisionReason(rawValue: s.kind).map { l.pick($0.nameZH, $0.nameEN) } ?? s.kind
+            return "<tr><td><a href=\"\(SitePath.caseView.link(s.case_id.uuidString))\">\(s.code)</a></td><td>\(reason)</td><td>\(Format.time(s.raised_at))</td></tr>"
         }
         return Layout.page(l.t(.dashboard), ctx, bodyClass: "dashboard", scripts: ["dashboard.js"], """
         <nav class="crumbs" aria-label="\(l.t(.area))">\(HTML(raw: trail.map(\.description).joined(separator: " › ")))</nav>
         <h1>\(d.area.name) · \(l.t(.dashboard))</h1>
-        <form method="get" action="/dashboard" class="card controls">
+        <form method="get" action="\(SitePath.dashboard.link())" class="card controls">
           <input type="hidden" name="area" value="\(d.area.code)">
           <div><label for="d-from">\(l.t(.from))</label><input id="d-from" type="date" name="from" value="\(d.from)" required></div>
           <div><label for="d-to">\(l.t(.to))</label><input id="d-to" type="date" name="to" value="\(d.to)" required></div>
@@ -62,29 +43,29 @@ enum DashboardView {
         <div class="kpis">\(cards)</div>
         <div class="dash-grid">
           <section class="card"><h2>\(l.t(.heatMap))</h2>\(HTML(raw: d.mapSVG))<p class="caption">\(l.t(.heatLegend))</p></section>
-          <section class="card"><h2>\(l.t(.weeklyTrend)) · \(l == .zh ? d.measure.nameZH : d.measure.nameEN)</h2>
+          <section class="card"><h2>\(l.t(.weeklyTrend)) · \(l.pick(d.measure.nameZH, d.measure.nameEN))</h2>
             \(HTML(raw: Charts.rateLine(d.weeks, title: l.t(.weeklyTrend))))
-            <p><a href="\(base)&amp;export=weeks">\(l.t(.exportCSV))</a></p></section>
+            <p><a href="\(link(export: "weeks"))">\(l.t(.exportCSV))</a></p></section>
         </div>
-        \(groupTable(d.children, title: l.t(.drillDown), d: d, l: l, export: base + "&export=areas", link: { "/dashboard?area=\($0)&from=\(d.from)&to=\(d.to)&m=\(d.measure.rawValue)" }))
+        \(groupTable(d.children, title: l.t(.drillDown), d: d, l: l, export: link(export: "areas"), link: { link(area: $0) }))
         <div class="dash-grid">
-        \(groupTable(d.categories, title: l.t(.byCategory), d: d, l: l, export: base + "&export=categories", link: nil))
-        \(groupTable(d.departments, title: l.t(.byDepartment), d: d, l: l, export: base + "&export=departments", link: nil))
+        \(groupTable(d.categories, title: l.t(.byCategory), d: d, l: l, export: link(export: "categories"), link: nil))
+        \(groupTable(d.departments, title: l.t(.byDepartment), d: d, l: l, export: link(export: "departments"), link: nil))
         </div>
         <div class="dash-grid">
           <section class="card"><h2>\(l.t(.lateWork)) (\(d.lateCount))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.status))</th><th class="num">\(l.t(.lateBy))</th></tr></thead><tbody>\(late)</tbody></table></div>
-            <p><a href="\(base)&amp;export=late">\(l.t(.exportCSV))</a></p></section>
+            <p><a href="\(link(export: "late"))">\(l.t(.exportCSV))</a></p></section>
           <section class="card"><h2>\(l.t(.openSupervisions)) (\(d.supervisions.count))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.kind))</th><th>\(l.t(.raised))</th></tr></thead><tbody>\(sups)</tbody></table></div>
-            <p><a href="\(base)&amp;export=supervisions">\(l.t(.exportCSV))</a></p></section>
+            <p><a href="\(link(export: "supervisions"))">\(l.t(.exportCSV))</a></p></section>
         </div>
         """)
     }
 
     static func groupTable(_ groups: [DashboardData.Group], title: String, d: DashboardData, l: Lang, export: String,
                            link: ((String) -> String)?) -> HTML {
-        let heads: [HTML] = MeasureKind.allCases.map { k in "<th scope=\"col\" class=\"num\" title=\"\(l == .zh ? k.definitionZH : k.definitionEN)\">\(l == .zh ? k.nameZH : k.nameEN)</th>" }
+        let heads: [HTML] = MeasureKind.allCases.map { k in "<th scope=\"col\" class=\"num\" title=\"\(l.pick(k.definitionZH, k.definitionEN))\">\(l.pick(k.nameZH, k.nameEN))</th>" }
         let rows: [HTML] = groups.map { g in
             let name: HTML = link.map { f in "<a href=\"\(f(g.code))\">\(g.name)</a>" } ?? HTML(stringLiteral: HTML.escape(g.name))
             let cells: [HTML] = MeasureKind.allCases.map { k in
@@ -97,7 +78,7 @@ enum DashboardView {
         <section class="card"><h2>\(title)</h2>
         <div class="table-wrap"><table class="measures"><thead><tr><th scope="col">\(l.t(.nameColumn))</th><th scope="col" class="num">\(l.t(.reportedCases))</th>\(heads)</tr></thead>
         <tbody>\(rows)</tbody></table></div>
-        <p><a href="\(export.replacingOccurrences(of: "&", with: "&amp;"))">\(l.t(.exportCSV))</a></p></section>
+        <p><a href="\(export)">\(l.t(.exportCSV))</a></p></section>
         """
     }
 }

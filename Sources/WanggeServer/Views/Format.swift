@@ -30,10 +30,10 @@ enum Format {
     }
 
     static func state(_ s: CaseState, _ l: Lang) -> HTML {
-        "<span class=\"state st-\(s.rawValue)\">\(l == .zh ? s.nameZH : s.nameEN)</span>"
+        "<span class=\"state st-\(s.rawValue)\">\(l.pick(s.nameZH, s.nameEN))</span>"
     }
 
-    static func action(_ k: CaseActionKind, _ l: Lang) -> String { l == .zh ? k.nameZH : k.nameEN }
+    static func action(_ k: CaseActionKind, _ l: Lang) -> String { l.pick(k.nameZH, k.nameEN) }
 
     static func clock(_ c: CaseClockStatus?, _ l: Lang) -> HTML {
         guard let c else { return "<span class=\"clock none\">—</span>" }
@@ -74,16 +74,8 @@ enum Format {
 
     static func category(_ code: String, _ catalogue: CategoryCatalogue, _ l: Lang) -> String {
         guard let c = catalogue[code] else { return code }
-        return l == .zh ? c.name : c.nameEN
+        return l.pick(c.name, c.nameEN)
     }
-}
-
-extension Text {
-    static let clockGreen = Text(zh: "正常", en: "On time")
-    static let clockYellow = Text(zh: "临期", en: "Due soon")
-    static let clockRed = Text(zh: "超期", en: "Late")
-    static let deadline = Text(zh: "期限", en: "Due")
-    static let suspended = Text(zh: "挂账", en: "Suspended")
 }
 
 extension String {

@@ -1,7 +1,7 @@
 import Vapor
 
 /// The UI language: Chinese by default, English by `?lang=en` or the switch (remembered in a cookie).
-enum Lang: String, Sendable {
+enum Lang: String, Sendable, CaseIterable {
     case zh, en
 
     static let cookieName = "lang"
@@ -16,6 +16,10 @@ enum Lang: String, Sendable {
     var other: Lang { self == .zh ? .en : .zh }
 
     func t(_ key: Text) -> String { self == .zh ? key.zh : key.en }
+
+    /// One of two data fields by the language (a category's `name` or `nameEN`, a state's `nameZH` or `nameEN`):
+    /// data that comes in both languages, not UI text, so it is not in the `Text` table.
+    func pick(_ zh: String, _ en: String) -> String { self == .zh ? zh : en }
 }
 
 /// Remembers an explicit `?lang=` choice for later pages.

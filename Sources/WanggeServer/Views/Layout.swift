@@ -1,3 +1,4 @@
+import Foundation
 import WanggeCore
 
 /// What every page's frame needs to know.
@@ -10,7 +11,7 @@ struct PageContext: Sendable {
     var csrf: String = ""
     var warnings: [String] = []
 
-    static let mock = PageContext(lang: .zh, staff: nil, path: "/areas", csrf: "mock-token")
+    static let mock = PageContext(lang: .zh, staff: nil, path: SitePath.areas.link(), csrf: "mock-token")
 }
 
 /// The one page frame: header with navigation, language switch and account, then the page's own content.
@@ -20,10 +21,10 @@ enum Layout {
         let l = ctx.lang
         let account: HTML = ctx.staff.map { s in
             """
-            <span class="who" title="\(s.role.nameZH) / \(s.role.nameEN)">\(s.displayName) · \(l == .zh ? s.role.nameZH : s.role.nameEN)</span>
-            <form method="post" action="/logout" class="inline"><input type="hidden" name="csrf" value="\(ctx.csrf)"><button type="submit" class="link">\(l.t(.signOut))</button></form>
+            <span class="who" title="\(s.role.nameZH) / \(s.role.nameEN)">\(s.displayName) · \(l.pick(s.role.nameZH, s.role.nameEN))</span>
+            <form method="post" action="\(SitePath.logout.link())" class="inline"><input type="hidden" name="csrf" value="\(ctx.csrf)"><button type="submit" class="link">\(l.t(.signOut))</button></form>
             """
-        } ?? "<a href=\"/login\">\(l.t(.signIn))</a>"
+        } ?? "<a href=\"\(SitePath.login.link())\">\(l.t(.signIn))</a>"
         let warnings: HTML = ctx.warnings.map { w in "<p class=\"warning\" role=\"status\">\(w)</p>" }.joined()
         let page: HTML = """
         <!doctype html>
@@ -40,7 +41,7 @@ enum Layout {
         <body class="\(bodyClass)">
         <a class="skip" href="#main">\(l.t(.skipToContent))</a>
         <header class="top">
-          <a class="brand" href="/"><span class="mark" aria-hidden="true">网</span>\(l.t(.appName))</a>
+          <a class="brand" href="\(SitePath.home.link())"><span class="mark" aria-hidden="true">网</span>\(l.t(.appName))</a>
           <nav aria-label="main">\(navigation(ctx))</nav>
           <div class="account">\(account)
             <a class="lang" href="\(ctx.path)\(HTML(raw: ctx.path.contains("?") ? "&amp;" : "?"))lang=\(l.other.rawValue)" lang="\(l.other.htmlCode)">\(l.t(.switchLanguage))</a>
@@ -50,6 +51,7 @@ enum Layout {
         <main id="main">
         \(content)
         </main>
+        \(HTML(raw: dataBlock(l)))
         <script src="/static/app.js" defer></script>
         \(scripts.map { HTML(raw: "<script src=\"/static/\($0)\" defer></script>") })
         </body>
@@ -60,38 +62,65 @@ enum Layout {
 }
 
 extension Layout {
+    /// What the scripts read (app.js: `W.s`, `W.path`): the `Text.js` texts in the page's language and the paths
+    /// of `SitePath.forScripts` by name.
+    struct ScriptData: Encodable, Sendable {
+        var text: [String: String]
+        var paths: [String: String]
+    }
+
+    static func scriptData(_ lang: Lang) -> ScriptData {
+        ScriptData(text: Text.js.mapValues { lang.t($0) },
+                   paths: Dictionary(uniqueKeysWithValues: SitePath.forScripts.map { ($0.name, $0.template) }))
+    }
+
+    /// The page's data block for its scripts: JSON in `<script type="application/json" id="w-text">`, which the
+    /// browser does not run (the CSP allows no inline script). Every "<" is written `\u003c`, so no text in it can
+    /// close the element. Made once per language.
+    static func dataBlock(_ lang: Lang) -> String { dataBlocks[lang] ?? "" }
+
+    private static let dataBlocks: [Lang: String] = Dictionary(uniqueKeysWithValues: Lang.allCases.map { ($0, dataBlock(scriptData($0))) })
+
+    static func dataBlock(_ data: ScriptData) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(data)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return "<script type=\"application/json\" id=\"w-text\">" + json.replacingOccurrences(of: "<", with: "\\u003c") + "</script>"
+    }
+
     /// The pages a role works in, first the one it starts on.
-    static func pages(for role: Role?) -> [(path: String, text: Text)] {
+    static func pages(for role: Role?) -> [(path: SitePath, text: Text)] {
         // Only pages the route table lets the role open, so no link leads to a refusal.
         wanted(for: role).filter { Site.page($0.path)?.access.allows(role) ?? false || role == nil }
     }
 
-    private static func wanted(for role: Role?) -> [(path: String, text: Text)] {
+    private static func wanted(for role: Role?) -> [(path: SitePath, text: Text)] {
         switch role {
-        case nil: [("/report", .navReport), ("/track", .navTrack)]
-        case .gridWorker?, .gridLeader?: [("/worker", .navWorker), ("/workbench", .navWorkbench), ("/areas", .areas)]
-        case .handler?, .mediator?: [("/workbench", .navWorkbench), ("/areas", .areas)]
-        case .operator?: [("/workbench", .navWorkbench), ("/dashboard", .navDashboard), ("/screen", .navScreen), ("/areas", .areas)]
-        case .leader?: [("/dashboard", .navDashboard), ("/workbench", .navWorkbench), ("/screen", .navScreen), ("/areas", .areas)]
-        case .admin?: [("/workbench", .navWorkbench), ("/dashboard", .navDashboard), ("/screen", .navScreen), ("/areas", .areas), ("/audit", .navAudit)]
+        case nil: [(.report, .navReport), (.trackForm, .navTrack)]
+        case .gridWorker?, .gridLeader?: [(.worker, .navWorker), (.workbench, .navWorkbench), (.areas, .areas)]
+        case .handler?, .mediator?: [(.workbench, .navWorkbench), (.areas, .areas)]
+        case .operator?: [(.workbench, .navWorkbench), (.dashboard, .navDashboard), (.screen, .navScreen), (.areas, .areas)]
+        case .leader?: [(.dashboard, .navDashboard), (.workbench, .navWorkbench), (.screen, .navScreen), (.areas, .areas)]
+        case .admin?: [(.workbench, .navWorkbench), (.dashboard, .navDashboard), (.screen, .navScreen), (.areas, .areas), (.audit, .navAudit)]
         }
     }
 
     static func navigation(_ ctx: PageContext) -> HTML {
         pages(for: ctx.staff?.role).map { p in
-            let current = ctx.path == p.path || ctx.path.hasPrefix(p.path + "/") || (p.path == "/workbench" && ctx.path.hasPrefix("/cases/"))
-            return "<a href=\"\(p.path)\"\(HTML(raw: current ? " aria-current=\"page\"" : ""))>\(ctx.lang.t(p.text))</a>"
+            let href = p.path.link()
+            let current = ctx.path == href || ctx.path.hasPrefix(href + "/") || (p.path == .workbench && SitePath.caseView.matches(ctx.path))
+            return "<a href=\"\(href)\"\(HTML(raw: current ? " aria-current=\"page\"" : ""))>\(ctx.lang.t(p.text))</a>"
         }.joined()
     }
 }
 
 enum ErrorPage {
     static func render(status: any HTTPStatusLike, message: String, lang: Lang) -> String {
-        Layout.page(lang.t(.errorTitle), PageContext(lang: lang, staff: nil, path: "/"), """
+        Layout.page(lang.t(.errorTitle), PageContext(lang: lang, staff: nil, path: SitePath.home.link()), """
         <section class="card narrow">
         <h1>\(Int(status.code)) · \(lang.t(.errorTitle))</h1>
         <p>\(message)</p>
-        <p><a href="/">\(lang.t(.backHome))</a></p>
+        <p><a href="\(SitePath.home.link())">\(lang.t(.backHome))</a></p>
         </section>
         """)
     }

@@ -6,7 +6,7 @@ enum LoginView {
         return Layout.page(l.t(.signIn), ctx, bodyClass: "login", """
         <section class="card narrow">
           <h1>\(l.t(.appTitle))</h1>
-          <form method="post" action="/login" class="stack">
+          <form method="post" action="\(SitePath.login.link())" class="stack">
             <input type="hidden" name="next" value="\(next)">
             <input type="hidden" name="csrf" value="\(ctx.csrf)">
             <label for="username">\(l.t(.username))</label>

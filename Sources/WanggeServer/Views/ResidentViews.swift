@@ -1,44 +1,6 @@
 import Foundation
 import WanggeCore
 
-extension Text {
-    static let reportTitle = Text(zh: "我要反映", en: "Report a problem")
-    static let reportIntro = Text(zh: "无需登录。拍照、选位置、写几句话，我们会交给负责的部门办理，您可凭查询码查看进度并评价。",
-                                  en: "No account needed. Add a photo, the place and a few words; we pass it to whoever is responsible, and you follow it and rate it with a tracking code.")
-    static let whatKind = Text(zh: "1. 什么问题", en: "1. What kind of problem")
-    static let searchCategory = Text(zh: "输入关键词查找，如“路灯”“噪音”“垃圾”", en: "Type to search, e.g. street light, noise, rubbish")
-    static let chooseCategory = Text(zh: "请选择类别", en: "Choose a category")
-    static let photosStep = Text(zh: "2. 照片（可选，最多 9 张）", en: "2. Photos (optional, up to 9)")
-    static let placeStep = Text(zh: "3. 在哪里", en: "3. Where")
-    static let useMyLocation = Text(zh: "使用我的位置", en: "Use my location")
-    static let tapMap = Text(zh: "或在地图上点选位置", en: "or tap the place on the map")
-    static let addressLabel = Text(zh: "地址或地标（没有定位时填写）", en: "Address or landmark (when there is no location)")
-    static let placeChosen = Text(zh: "已选位置", en: "Place chosen")
-    static let wordsStep = Text(zh: "4. 说说情况", en: "4. What is happening")
-    static let contactStep = Text(zh: "5. 联系方式（可选，便于回访）", en: "5. Contact (optional, so we can tell you the result)")
-    static let name = Text(zh: "姓名", en: "Name")
-    static let phone = Text(zh: "手机号", en: "Mobile number")
-    static let submitReport = Text(zh: "提交", en: "Send")
-    static let sending = Text(zh: "提交中…", en: "Sending…")
-    static let reportReceived = Text(zh: "已收到您的反映", en: "Your report has been received")
-    static let keepCode = Text(zh: "请记下查询码，或收藏下面的链接：", en: "Keep this tracking code, or bookmark the link below:")
-    static let followLink = Text(zh: "查看办理进度", en: "Follow its progress")
-    static let reportAnother = Text(zh: "再反映一个问题", en: "Report another problem")
-    static let trackTitle = Text(zh: "查询办理进度", en: "Follow a report")
-    static let enterCode = Text(zh: "查询码", en: "Tracking code")
-    static let find = Text(zh: "查询", en: "Find")
-    static let noSuchCode = Text(zh: "没有找到这个查询码，请核对后再试", en: "No report has this tracking code; check it and try again")
-    static let rateTitle = Text(zh: "请评价办理结果", en: "Rate the outcome")
-    static let rated = Text(zh: "您的评价", en: "Your rating")
-    static let thanksRating = Text(zh: "感谢您的评价", en: "Thank you for your rating")
-    static let comment = Text(zh: "意见（可选）", en: "Comment (optional)")
-    static let sendRating = Text(zh: "提交评价", en: "Send rating")
-    static let chooseRating = Text(zh: "请选择一项评价", en: "Choose a rating")
-    static let progress = Text(zh: "办理过程", en: "Progress")
-    static let photoNeeded = Text(zh: "（需附照片）", en: " (photo needed)")
-    static let jsNeeded = Text(zh: "提交需要浏览器启用 JavaScript。", en: "Sending needs JavaScript in your browser.")
-}
-
 enum ResidentViews {
     static func report(categoriesJSON: String, majors: [(WanggeCore.Category, [WanggeCore.Category])], mapSVG: String, _ ctx: PageContext) -> String {
         let l = ctx.lang
@@ -92,19 +54,19 @@ enum ResidentViews {
           <h2>✅ \(l.t(.reportReceived))</h2>
           <p>\(l.t(.keepCode))</p>
           <p class="code-big" id="done-code"></p>
-          <p><a id="done-link" class="primary-link" href="/track">\(l.t(.followLink))</a></p>
-          <p><a href="/report">\(l.t(.reportAnother))</a></p>
+          <p><a id="done-link" class="primary-link" href="\(SitePath.trackForm.link())">\(l.t(.followLink))</a></p>
+          <p><a href="\(SitePath.report.link())">\(l.t(.reportAnother))</a></p>
         </div>
         </section>
-        <script type="application/json" id="categories">\(HTML(raw: categoriesJSON.replacingOccurrences(of: "</", with: "<\\/")))</script>
+        <script type="application/json" id="categories">\(HTML(raw: categoriesJSON.replacingOccurrences(of: "<", with: "\\u003c")))</script>
         """)
     }
 
     static func categoryOptions(_ majors: [(WanggeCore.Category, [WanggeCore.Category])], _ l: Lang) -> HTML {
         majors.map { major, minors in
             """
-            <optgroup label="\(l == .zh ? major.name : major.nameEN)">
-            \(minors.map { c in "<option value=\"\(c.code)\"\(HTML(raw: c.photoRequired ? " data-photo=\"1\"" : ""))>\(l == .zh ? c.name : c.nameEN)\(c.photoRequired ? l.t(.photoNeeded) : "")</option>" as HTML })
+            <optgroup label="\(l.pick(major.name, major.nameEN))">
+            \(minors.map { c in "<option value=\"\(c.code)\"\(HTML(raw: c.photoRequired ? " data-photo=\"1\"" : ""))>\(l.pick(c.name, c.nameEN))\(c.photoRequired ? l.t(.photoNeeded) : "")</option>" as HTML })
             </optgroup>
             """
         }.joined()
@@ -115,7 +77,7 @@ enum ResidentViews {
         return Layout.page(l.t(.trackTitle), ctx, bodyClass: "resident", """
         <section class="card narrow">
         <h1>\(l.t(.trackTitle))</h1>
-        <form method="get" action="/track" class="stack">
+        <form method="get" action="\(SitePath.trackForm.link())" class="stack">
           <label for="code">\(l.t(.enterCode))</label>
           <input id="code" name="code" value="\(code)" autocomplete="off" autocapitalize="characters" required\(HTML(raw: error == nil ? "" : " aria-invalid=\"true\" aria-describedby=\"code-error\""))>
           \(error.map { e in "<p class=\"field-error\" id=\"code-error\">\(e)</p>" as HTML })
@@ -137,12 +99,12 @@ enum ResidentViews {
         }
         let ratings: [HTML] = Satisfaction.allCases.map { r in
             """
-            <label class="choice"><input type="radio" name="rating" value="\(r.rawValue)" required> \(l == .zh ? r.nameZH : r.nameEN)</label>
+            <label class="choice"><input type="radio" name="rating" value="\(r.rawValue)" required> \(l.pick(r.nameZH, r.nameEN))</label>
             """
         }
         let rateForm: HTML = t.canRate ? """
         <section class="card" aria-labelledby="rate-h"><h2 id="rate-h">\(l.t(.rateTitle))</h2>
-        <form method="post" action="/track/\(t.code)/rating" class="stack" id="rate">
+        <form method="post" action="\(SitePath.trackRating.link(t.code))" class="stack" id="rate">
           <input type="hidden" name="csrf" value="\(ctx.csrf)">
           <fieldset class="choices"><legend class="sr-only">\(l.t(.rateTitle))</legend>\(ratings)</fieldset>
           \(error.map { e in "<p class=\"field-error\" role=\"alert\">\(e)</p>" as HTML })
@@ -151,7 +113,7 @@ enum ResidentViews {
         </form></section>
         """ : ""
         let ratedLine: HTML = t.rating.flatMap { Satisfaction(rawValue: $0) }.map { r in
-            "<p class=\"meta\">\(l.t(.rated)): <strong>\(l == .zh ? r.nameZH : r.nameEN)</strong></p>"
+            "<p class=\"meta\">\(l.t(.rated)): <strong>\(l.pick(r.nameZH, r.nameEN))</strong></p>"
         } ?? ""
         return Layout.page(l.t(.trackTitle), ctx, bodyClass: "resident", """
         <section class="card track-card">

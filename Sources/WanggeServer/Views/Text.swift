@@ -3,6 +3,8 @@ struct Text: Sendable {
     let zh: String
     let en: String
 
+    // MARK: Frame, navigation and the jurisdiction page
+
     static let appName = Text(zh: "网格", en: "Wangge")
     static let appTitle = Text(zh: "网格化服务管理平台", en: "Grid service and governance platform")
     static let areas = Text(zh: "区域", en: "Areas")
@@ -39,4 +41,247 @@ struct Text: Sendable {
     static let navWorkbench = Text(zh: "工作台", en: "Workbench")
     static let navDashboard = Text(zh: "驾驶舱", en: "Dashboard")
     static let navScreen = Text(zh: "大屏", en: "Big screen")
+
+    // MARK: Sessions and errors
+
+    static let notForYourRole = Text(zh: "您的角色无权打开此页面", en: "Your role may not open this page")
+    static let formExpired = Text(zh: "页面已过期，请重新提交", en: "The page had expired; please send it again")
+
+    // MARK: Workbench and queue
+
+    static let workbench = Text(zh: "工作台", en: "Workbench")
+    static let queue = Text(zh: "案件队列", en: "Case queue")
+    static let tabOpen = Text(zh: "全部在办", en: "All open")
+    static let tabAll = Text(zh: "全部", en: "All")
+    static let filters = Text(zh: "筛选", en: "Filters")
+    static let area = Text(zh: "区域", en: "Area")
+    static let category = Text(zh: "类别", en: "Category")
+    static let source = Text(zh: "来源", en: "Source")
+    static let clock = Text(zh: "时限", en: "Clock")
+    static let from = Text(zh: "从", en: "From")
+    static let to = Text(zh: "到", en: "To")
+    static let search = Text(zh: "关键词", en: "Words")
+    static let apply = Text(zh: "查询", en: "Apply")
+    static let reset = Text(zh: "清空", en: "Clear")
+    static let any = Text(zh: "全部", en: "Any")
+    static let code = Text(zh: "编号", en: "Code")
+    static let status = Text(zh: "状态", en: "Status")
+    static let reported = Text(zh: "上报时间", en: "Reported")
+    static let department = Text(zh: "承办部门", en: "Department")
+    static let description = Text(zh: "描述", en: "Description")
+    static let noCases = Text(zh: "没有符合条件的案件", en: "No cases match")
+    static let selectAll = Text(zh: "全选可派遣的案件", en: "Select all that can be dispatched")
+    static let dispatchSelected = Text(zh: "派遣所选", en: "Dispatch selected")
+    static let chooseDepartment = Text(zh: "选择承办部门", en: "Choose a department")
+    static let selected = Text(zh: "已选", en: "Selected")
+    static let previous = Text(zh: "上一页", en: "Previous")
+    static let next = Text(zh: "下一页", en: "Next")
+    static let pageOf = Text(zh: "页", en: "page")
+    static let total = Text(zh: "共", en: "Total")
+    static let live = Text(zh: "实时更新", en: "Live")
+    static let select = Text(zh: "选择", en: "Select")
+    static let sourceResident = Text(zh: "群众", en: "Resident")
+    static let sourceGridWorker = Text(zh: "网格员", en: "Grid worker")
+    static let sourceHotline = Text(zh: "热线", en: "Hotline")
+    static let sourceImport = Text(zh: "导入", en: "Import")
+
+    // MARK: Clocks
+
+    static let clockGreen = Text(zh: "正常", en: "On time")
+    static let clockYellow = Text(zh: "临期", en: "Due soon")
+    static let clockRed = Text(zh: "超期", en: "Late")
+    static let deadline = Text(zh: "期限", en: "Due")
+    static let suspended = Text(zh: "挂账", en: "Suspended")
+
+    // MARK: Case page
+
+    static let caseTitle = Text(zh: "案件", en: "Case")
+    static let backToQueue = Text(zh: "返回队列", en: "Back to the queue")
+    static let place = Text(zh: "地点", en: "Place")
+    static let routing = Text(zh: "分派依据", en: "Why it went here")
+    static let clocks = Text(zh: "时限", en: "Clocks")
+    static let timeline = Text(zh: "办理过程", en: "Timeline")
+    static let photos = Text(zh: "照片", en: "Photos")
+    static let duplicates = Text(zh: "疑似重复", en: "Likely duplicates")
+    static let duplicatesInAll = Text(zh: "共", en: "In all:")
+    static let duplicatesNearestShown = Text(zh: "件，列出最近的", en: "; the nearest shown:")
+    static let mergeInto = Text(zh: "合并到此案", en: "Merge into this case")
+    static let actionsNow = Text(zh: "可办理操作", en: "What you can do now")
+    static let noActions = Text(zh: "当前没有您可办理的操作", en: "Nothing for you to do on this case now")
+    static let note = Text(zh: "说明", en: "Note")
+    static let extensionLabel = Text(zh: "延期时长（如 8h、2d）", en: "Extension (e.g. 8h, 2d)")
+    static let mergeTarget = Text(zh: "合并到案件编号", en: "Merge into case code")
+    static let attachPhotos = Text(zh: "附照片", en: "Attach photos")
+    static let confirm = Text(zh: "确认", en: "Confirm")
+    static let signStage = Text(zh: "签收", en: "Sign")
+    static let resolveStage = Text(zh: "处置", en: "Resolve")
+    static let verifyStage = Text(zh: "核查", en: "Verify")
+    static let closureStage = Text(zh: "结案", en: "Closure")
+    static let reporter = Text(zh: "报告人", en: "Reporter")
+    static let anonymous = Text(zh: "匿名", en: "Anonymous")
+    static let trackingCode = Text(zh: "查询码", en: "Tracking code")
+    static let done = Text(zh: "已完成", en: "Done")
+    static let system = Text(zh: "系统", en: "System")
+    static let residentActor = Text(zh: "群众", en: "Resident")
+    static let metres = Text(zh: "米", en: "m")
+
+    // MARK: Dashboard
+
+    static let dashboard = Text(zh: "驾驶舱", en: "Dashboard")
+    static let period = Text(zh: "期间", en: "Period")
+    static let colourBy = Text(zh: "地图着色", en: "Colour the map by")
+    static let show = Text(zh: "查看", en: "Show")
+    static let reportedCases = Text(zh: "上报件数", en: "Reported")
+    static let drillDown = Text(zh: "下级区域", en: "Areas below")
+    static let byCategory = Text(zh: "按类别", en: "By category")
+    static let byDepartment = Text(zh: "部门（按按期结案率排序）", en: "Departments (by on-time closure)")
+    static let weeklyTrend = Text(zh: "周趋势", en: "Weekly trend")
+    static let heatMap = Text(zh: "网格地图与案件热力", en: "Grids and where cases were reported")
+    static let lateWork = Text(zh: "超期在办", en: "Late work")
+    static let openSupervisions = Text(zh: "未办结督办件", en: "Open supervisions")
+    static let exportCSV = Text(zh: "导出 CSV", en: "Export CSV")
+    static let lateBy = Text(zh: "超期", en: "Late by")
+    static let hours = Text(zh: "小时", en: "h")
+    static let heatLegend = Text(zh: "网格颜色：红低绿高；蓝色六边形越深，本期上报越多；点击网格下钻。", en: "Grid colour: red low, green high; darker blue hexagons, more reports; click a grid to drill down.")
+    static let nameColumn = Text(zh: "名称", en: "Name")
+    static let raised = Text(zh: "督办时间", en: "Raised")
+    static let kind = Text(zh: "类型", en: "Kind")
+    static let fromAfterTo = Text(zh: "开始日期不能晚于结束日期", en: "from must not be after to")
+    static let csvAreaCode = Text(zh: "编码", en: "code")
+    static let csvName = Text(zh: "名称", en: "name")
+    static let csvReported = Text(zh: "上报件数", en: "reported")
+    static let csvNumerator = Text(zh: "分子", en: "numerator")
+    static let csvDenominator = Text(zh: "分母", en: "denominator")
+    static let csvCaseCode = Text(zh: "编号", en: "code")
+    static let csvState = Text(zh: "状态", en: "state")
+    static let csvArea = Text(zh: "区域", en: "area")
+    static let csvCategory = Text(zh: "类别", en: "category")
+    static let csvDue = Text(zh: "期限", en: "due")
+    static let csvHoursLate = Text(zh: "超期小时", en: "hours late")
+    static let csvSupervisionKind = Text(zh: "督办类型", en: "kind")
+    static let csvRaised = Text(zh: "督办时间", en: "raised")
+    static let csvWeek = Text(zh: "周", en: "week")
+
+    // MARK: Big screen
+
+    static let screenTitle = Text(zh: "指挥中心大屏", en: "Command centre")
+    static let todayReported = Text(zh: "今日上报", en: "Reported today")
+    static let todayClosed = Text(zh: "今日结案", en: "Closed today")
+    static let openNow = Text(zh: "在办", en: "Open")
+    static let lateNow = Text(zh: "超期", en: "Late")
+    static let thisMonth = Text(zh: "本月指标", en: "This month")
+    static let newest = Text(zh: "最新案件", en: "Newest cases")
+
+    // MARK: Grid worker
+
+    static let workerTitle = Text(zh: "网格员", en: "Grid work")
+    static let myGrid = Text(zh: "我的网格", en: "My grid")
+    static let outboxWaiting = Text(zh: "待发送", en: "Waiting to send")
+    static let sendNow = Text(zh: "立即发送", en: "Send now")
+    static let quickReport = Text(zh: "随手报", en: "Quick report")
+    static let placePrefilled = Text(zh: "位置已按本网格预填；可用当前位置替换。", en: "The place is set to your grid; use your location to be exact.")
+    static let useHere = Text(zh: "用当前位置", en: "Use where I am")
+    static let saveReport = Text(zh: "上报", en: "Report")
+    static let tasks = Text(zh: "待办任务", en: "Tasks")
+    static let toVerify = Text(zh: "待核查", en: "To verify")
+    static let openInGrid = Text(zh: "网格内在办案件", en: "Open cases in the grid")
+    static let nothingToDo = Text(zh: "暂无", en: "None")
+    static let verifyPass = Text(zh: "核查通过", en: "Verified")
+    static let verifyFail = Text(zh: "核查不通过", en: "Not fixed")
+    static let open = Text(zh: "打开", en: "Open")
+    static let installHint = Text(zh: "可添加到手机桌面，没有信号时也能上报，联网后自动发送。", en: "Add it to your home screen: reports made without signal are sent when the network returns.")
+
+    // MARK: Resident pages: report and follow
+
+    static let reportTitle = Text(zh: "我要反映", en: "Report a problem")
+    static let reportIntro = Text(zh: "无需登录。拍照、选位置、写几句话，我们会交给负责的部门办理，您可凭查询码查看进度并评价。",
+                                  en: "No account needed. Add a photo, the place and a few words; we pass it to whoever is responsible, and you follow it and rate it with a tracking code.")
+    static let whatKind = Text(zh: "1. 什么问题", en: "1. What kind of problem")
+    static let searchCategory = Text(zh: "输入关键词查找，如“路灯”“噪音”“垃圾”", en: "Type to search, e.g. street light, noise, rubbish")
+    static let chooseCategory = Text(zh: "请选择类别", en: "Choose a category")
+    static let photosStep = Text(zh: "2. 照片（可选，最多 9 张）", en: "2. Photos (optional, up to 9)")
+    static let placeStep = Text(zh: "3. 在哪里", en: "3. Where")
+    static let useMyLocation = Text(zh: "使用我的位置", en: "Use my location")
+    static let tapMap = Text(zh: "或在地图上点选位置", en: "or tap the place on the map")
+    static let addressLabel = Text(zh: "地址或地标（没有定位时填写）", en: "Address or landmark (when there is no location)")
+    static let placeChosen = Text(zh: "已选位置", en: "Place chosen")
+    static let wordsStep = Text(zh: "4. 说说情况", en: "4. What is happening")
+    static let contactStep = Text(zh: "5. 联系方式（可选，便于回访）", en: "5. Contact (optional, so we can tell you the result)")
+    static let name = Text(zh: "姓名", en: "Name")
+    static let phone = Text(zh: "手机号", en: "Mobile number")
+    static let submitReport = Text(zh: "提交", en: "Send")
+    static let sending = Text(zh: "提交中…", en: "Sending…")
+    static let reportReceived = Text(zh: "已收到您的反映", en: "Your report has been received")
+    static let keepCode = Text(zh: "请记下查询码，或收藏下面的链接：", en: "Keep this tracking code, or bookmark the link below:")
+    static let followLink = Text(zh: "查看办理进度", en: "Follow its progress")
+    static let reportAnother = Text(zh: "再反映一个问题", en: "Report another problem")
+    static let trackTitle = Text(zh: "查询办理进度", en: "Follow a report")
+    static let enterCode = Text(zh: "查询码", en: "Tracking code")
+    static let find = Text(zh: "查询", en: "Find")
+    static let noSuchCode = Text(zh: "没有找到这个查询码，请核对后再试", en: "No report has this tracking code; check it and try again")
+    static let rateTitle = Text(zh: "请评价办理结果", en: "Rate the outcome")
+    static let rated = Text(zh: "您的评价", en: "Your rating")
+    static let thanksRating = Text(zh: "感谢您的评价", en: "Thank you for your rating")
+    static let comment = Text(zh: "意见（可选）", en: "Comment (optional)")
+    static let sendRating = Text(zh: "提交评价", en: "Send rating")
+    static let chooseRating = Text(zh: "请选择一项评价", en: "Choose a rating")
+    static let progress = Text(zh: "办理过程", en: "Progress")
+    static let photoNeeded = Text(zh: "（需附照片）", en: " (photo needed)")
+    static let jsNeeded = Text(zh: "提交需要浏览器启用 JavaScript。", en: "Sending needs JavaScript in your browser.")
+
+    // MARK: Audit
+
+    static let auditTitle = Text(zh: "个人信息查看记录", en: "Personal data views")
+    static let auditIntro = Text(zh: "每一次查看群众或网格员的姓名、电话都记录在此。", en: "Every view of a resident's or team member's name or phone is recorded here.")
+    static let auditUser = Text(zh: "用户名", en: "User name")
+    static let auditRecord = Text(zh: "记录编号", en: "Record")
+    static let auditFields = Text(zh: "查看内容", en: "Fields seen")
+    static let auditClient = Text(zh: "来源地址", en: "Address")
+    static let auditRoute = Text(zh: "途径", en: "Through")
+    static let auditNone = Text(zh: "没有符合条件的记录", en: "No views match")
+    static let navAudit = Text(zh: "审计", en: "Audit")
+    static let auditTime = Text(zh: "时间", en: "Time")
+    static let auditSearch = Text(zh: "查询", en: "Search")
+
+    // MARK: Scripts
+    //
+    // The texts the pages' scripts show, by the key they ask for (`W.s("key")` in Public/static/*.js). Every page
+    // sends them in its language in its data block (`Layout.dataBlock`); `{name}` is filled in by the script.
+
+    static let js: [String: Text] = [
+        // app.js
+        "noNetwork": Text(zh: "网络不通，请稍后再试", en: "No network; try again later"),
+        // report.js
+        "placeChosen": .placeChosen,
+        "outsideCounty": Text(zh: "这个位置不在本县范围内，请重新选择或填写地址", en: "This place is outside the county; choose again or give an address"),
+        "tappedOnMap": Text(zh: "地图点选", en: "tapped on the map"),
+        "cannotLocate": Text(zh: "此浏览器不能定位，请在地图上点选", en: "This browser cannot locate; tap the map"),
+        "locating": Text(zh: "定位中…", en: "Locating…"),
+        "phoneLocation": Text(zh: "手机定位", en: "phone location"),
+        "noLocation": Text(zh: "未能定位，请在地图上点选或填写地址", en: "No location; tap the map or give an address"),
+        "chooseProblemCategory": Text(zh: "请选择问题类别", en: "Choose a category"),
+        "describeIt": Text(zh: "请写几句话说明情况", en: "Write a few words about it"),
+        "givePlace": Text(zh: "请定位、在地图上点选，或填写地址", en: "Use your location, tap the map, or give an address"),
+        "sending": .sending,
+        "noNetworkNotTwice": Text(zh: "网络不通，请稍后再试（不会重复提交）", en: "No network; try again (it will not be sent twice)"),
+        // workbench.js
+        "selectCasesFirst": Text(zh: "请先勾选案件", en: "Select cases first"),
+        "pleaseChooseDepartment": Text(zh: "请选择承办部门", en: "Choose a department"),
+        "dispatching": Text(zh: "派遣中…", en: "Dispatching…"),
+        "dispatchedOf": Text(zh: "已派遣 {done} / {total}", en: "Dispatched {done} / {total}"),
+        "dispatchedCount": Text(zh: "已派遣 {n} 件", en: "Dispatched {n}"),
+        "notDone": Text(zh: "；未成功：", en: "; not done: "),
+        "actionDone": Text(zh: "已办理：", en: "Done: "),
+        // worker.js
+        "remove": Text(zh: "删除", en: "Remove"),
+        "offlineWaiting": Text(zh: "离线：联网后自动发送", en: "Offline: sent when the network returns"),
+        "signedOutToSend": Text(zh: "登录已过期，请重新登录后发送", en: "Signed out: sign in again to send"),
+        "reloadToSend": Text(zh: "页面已过期，请刷新后发送", en: "This page has expired: reload it to send"),
+        "willRetry": Text(zh: "网络不通，稍后自动重试", en: "No network; will retry"),
+        "sentCount": Text(zh: "已发送 {n}", en: "Sent {n}"),
+        "chooseCategory": .chooseCategory,
+        "writeFewWords": Text(zh: "请写几句话", en: "Write a few words"),
+        "savedSending": Text(zh: "已保存，发送中…", en: "Saved; sending…"),
+        "usingHere": Text(zh: "已用当前位置：", en: "Using where you are: "),
+    ]
 }

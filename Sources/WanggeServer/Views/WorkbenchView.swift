@@ -1,44 +1,6 @@
 import Foundation
 import WanggeCore
 
-extension Text {
-    static let workbench = Text(zh: "工作台", en: "Workbench")
-    static let queue = Text(zh: "案件队列", en: "Case queue")
-    static let tabOpen = Text(zh: "全部在办", en: "All open")
-    static let tabAll = Text(zh: "全部", en: "All")
-    static let filters = Text(zh: "筛选", en: "Filters")
-    static let area = Text(zh: "区域", en: "Area")
-    static let category = Text(zh: "类别", en: "Category")
-    static let source = Text(zh: "来源", en: "Source")
-    static let clock = Text(zh: "时限", en: "Clock")
-    static let from = Text(zh: "从", en: "From")
-    static let to = Text(zh: "到", en: "To")
-    static let search = Text(zh: "关键词", en: "Words")
-    static let apply = Text(zh: "查询", en: "Apply")
-    static let reset = Text(zh: "清空", en: "Clear")
-    static let any = Text(zh: "全部", en: "Any")
-    static let code = Text(zh: "编号", en: "Code")
-    static let status = Text(zh: "状态", en: "Status")
-    static let reported = Text(zh: "上报时间", en: "Reported")
-    static let department = Text(zh: "承办部门", en: "Department")
-    static let description = Text(zh: "描述", en: "Description")
-    static let noCases = Text(zh: "没有符合条件的案件", en: "No cases match")
-    static let selectAll = Text(zh: "全选可派遣的案件", en: "Select all that can be dispatched")
-    static let dispatchSelected = Text(zh: "派遣所选", en: "Dispatch selected")
-    static let chooseDepartment = Text(zh: "选择承办部门", en: "Choose a department")
-    static let selected = Text(zh: "已选", en: "Selected")
-    static let previous = Text(zh: "上一页", en: "Previous")
-    static let next = Text(zh: "下一页", en: "Next")
-    static let pageOf = Text(zh: "页", en: "page")
-    static let total = Text(zh: "共", en: "Total")
-    static let live = Text(zh: "实时更新", en: "Live")
-    static let select = Text(zh: "选择", en: "Select")
-    static let sourceResident = Text(zh: "群众", en: "Resident")
-    static let sourceGridWorker = Text(zh: "网格员", en: "Grid worker")
-    static let sourceHotline = Text(zh: "热线", en: "Hotline")
-    static let sourceImport = Text(zh: "导入", en: "Import")
-}
-
 extension CaseSource {
     func name(_ l: Lang) -> String {
         switch self {
@@ -108,15 +70,13 @@ enum WorkbenchView {
     static func link(_ m: WorkbenchModel, _ changes: [String: String?]) -> String {
         var q = m.query
         for (k, v) in changes { q[k] = v }
-        let items = q.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }
-            .map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }
-        return "/workbench" + (items.isEmpty ? "" : "?" + items.joined(separator: "&"))
+        return SitePath.workbench.link([], queryItems: q.filter { !$0.value.isEmpty }.sorted { $0.key < $1.key }.map { ($0.key, $0.value) })
     }
 
     static func tabBar(_ m: WorkbenchModel, _ l: Lang) -> HTML {
         let current = m.query["tab"] ?? "open"
         let items: [HTML] = tabs.map { (key, states) in
-            let name: String = key == "open" ? l.t(.tabOpen) : key == "all" ? l.t(.tabAll) : (l == .zh ? states[0].nameZH : states[0].nameEN)
+            let name: String = key == "open" ? l.t(.tabOpen) : key == "all" ? l.t(.tabAll) : (l.pick(states[0].nameZH, states[0].nameEN))
             return "<a href=\"\(link(m, ["tab": key, "page": nil]))\"\(HTML(raw: key == current ? " aria-current=\"page\"" : ""))>\(name)</a>"
         }
         return "<nav class=\"tabs\" aria-label=\"\(l.t(.status))\">\(items)</nav>"
@@ -133,7 +93,7 @@ enum WorkbenchView {
         return """
         <details class="card filters"\(HTML(raw: q.keys.contains(where: { !["tab", "page"].contains($0) }) ? " open" : ""))>
         <summary>\(l.t(.filters))</summary>
-        <form method="get" action="/workbench" class="filter-grid">
+        <form method="get" action="\(SitePath.workbench.link())" class="filter-grid">
           <input type="hidden" name="tab" value="\(q["tab"] ?? "open")">
           <div><label for="f-area">\(l.t(.area))</label>
             <select id="f-area" name="area"><option value="">\(l.t(.any))</option>
@@ -141,7 +101,7 @@ enum WorkbenchView {
             </select></div>
           <div><label for="f-cat">\(l.t(.category))</label>
             <select id="f-cat" name="category"><option value="">\(l.t(.any))</option>
-            \(m.majors.map { c in "<option value=\"\(c.code)\"\(selected("category", c.code))>\(l == .zh ? c.name : c.nameEN)</option>" as HTML })
+            \(m.majors.map { c in "<option value=\"\(c.code)\"\(selected("category", c.code))>\(l.pick(c.name, c.nameEN))</option>" as HTML })
             </select></div>
           <div><label for="f-src">\(l.t(.source))</label>
             <select id="f-src" name="source"><option value="">\(l.t(.any))</option>\(sources)</select></div>
@@ -150,7 +110,7 @@ enum WorkbenchView {
           <div><label for="f-from">\(l.t(.from))</label><input id="f-from" type="date" name="from" value="\(q["from"] ?? "")"></div>
           <div><label for="f-to">\(l.t(.to))</label><input id="f-to" type="date" name="to" value="\(q["to"] ?? "")"></div>
           <div class="wide"><label for="f-q">\(l.t(.search))</label><input id="f-q" type="search" name="q" value="\(q["q"] ?? "")"></div>
-          <div class="buttons"><button type="submit" class="primary">\(l.t(.apply))</button> <a href="/workbench?tab=\(q["tab"] ?? "open")">\(l.t(.reset))</a></div>
+          <div class="buttons"><button type="submit" class="primary">\(l.t(.apply))</button> <a href="\(SitePath.workbench.link(query: ["tab": q["tab"] ?? "open"]))">\(l.t(.reset))</a></div>
         </form>
         </details>
         """
@@ -158,7 +118,7 @@ enum WorkbenchView {
 
     /// The table and paging: also sent alone (`?fragment=1`) when a live event asks the page to refresh.
     static func fragment(_ m: WorkbenchModel, _ l: Lang) -> String {
-        let back = link(m, [:]).dropFirst("/workbench".count)
+        let back = String(link(m, [:]).dropFirst(SitePath.workbench.link().count))
         let rows: [HTML] = m.rows.map { r in
             let c = r.c
             let box: HTML = r.canDispatch
@@ -167,7 +127,7 @@ enum WorkbenchView {
             return """
             <tr data-id="\(c.id.uuidString)">
               <td class="sel">\(box)</td>
-              <td><a href="/cases/\(c.id.uuidString)?back=\(String(back).addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")">\(c.code)</a></td>
+              <td><a href="\(SitePath.caseView.link(c.id.uuidString, query: ["back": back]))">\(c.code)</a></td>
               <td>\(Format.state(c.state, l))\(HTML(raw: c.suspended ? " <span class=\"tag\">" + HTML.escape(l.t(.suspended)) + "</span>" : ""))</td>
               <td>\(Format.clock(c.clock, l))</td>
               <td>\(c.categoryName)</td>

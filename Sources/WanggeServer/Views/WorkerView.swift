@@ -1,25 +1,6 @@
 import Foundation
 import WanggeCore
 
-extension Text {
-    static let workerTitle = Text(zh: "网格员", en: "Grid work")
-    static let myGrid = Text(zh: "我的网格", en: "My grid")
-    static let outboxWaiting = Text(zh: "待发送", en: "Waiting to send")
-    static let sendNow = Text(zh: "立即发送", en: "Send now")
-    static let quickReport = Text(zh: "随手报", en: "Quick report")
-    static let placePrefilled = Text(zh: "位置已按本网格预填；可用当前位置替换。", en: "The place is set to your grid; use your location to be exact.")
-    static let useHere = Text(zh: "用当前位置", en: "Use where I am")
-    static let saveReport = Text(zh: "上报", en: "Report")
-    static let tasks = Text(zh: "待办任务", en: "Tasks")
-    static let toVerify = Text(zh: "待核查", en: "To verify")
-    static let openInGrid = Text(zh: "网格内在办案件", en: "Open cases in the grid")
-    static let nothingToDo = Text(zh: "暂无", en: "None")
-    static let verifyPass = Text(zh: "核查通过", en: "Verified")
-    static let verifyFail = Text(zh: "核查不通过", en: "Not fixed")
-    static let open = Text(zh: "打开", en: "Open")
-    static let installHint = Text(zh: "可添加到手机桌面，没有信号时也能上报，联网后自动发送。", en: "Add it to your home screen: reports made without signal are sent when the network returns.")
-}
-
 struct WorkerModel {
     var gridName: String
     var gridCode: String
@@ -78,10 +59,10 @@ enum WorkerView {
             let items: [HTML] = cases.map { c in
                 let buttons: HTML = verify && m.canVerify.contains(c.id) ? """
                 <button type="button" class="quick-act" data-id="\(c.id.uuidString)" data-action="verify_pass">✔ \(l.t(.verifyPass))</button>
-                <a class="button-link" href="/cases/\(c.id.uuidString)">\(l.t(.verifyFail))…</a>
+                <a class="button-link" href="\(SitePath.caseView.link(c.id.uuidString))">\(l.t(.verifyFail))…</a>
                 """ : ""
                 return """
-                <li class="task"><a href="/cases/\(c.id.uuidString)"><strong>\(c.code)</strong></a> \(Format.state(c.state, l)) \(Format.clock(c.clock, l))
+                <li class="task"><a href="\(SitePath.caseView.link(c.id.uuidString))"><strong>\(c.code)</strong></a> \(Format.state(c.state, l)) \(Format.clock(c.clock, l))
                 <p>\(c.categoryName) · \(String(c.description.prefix(80)))</p>
                 <div class="task-acts">\(buttons)</div><p class="field-error" role="alert"></p></li>
                 """

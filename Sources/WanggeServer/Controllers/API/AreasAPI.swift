@@ -49,7 +49,7 @@ enum AreasAPI {
         let lang = Lang.of(req)
         let team = try await OrganisationQueries.team(ofGrids: [code], on: req.db)
         let members = team.map { m in
-            TeamMemberDTO(position: m.position.rawValue, positionName: lang == .zh ? m.position.nameZH : m.position.nameEN,
+            TeamMemberDTO(position: m.position.rawValue, positionName: lang.pick(m.position.nameZH, m.position.nameEN),
                           name: m.name, phone: PersonalDataPolicy.teamPhone(m.phone, shownTo: staff.role))
         }
         try await req.audit(PersonalDataViews.team(grid: code, members: team, shownTo: staff.role))

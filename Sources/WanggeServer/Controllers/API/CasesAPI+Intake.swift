@@ -190,7 +190,7 @@ enum CasesAPI {
         if status == .created { req.publish(c, kind: "created", action: CaseActionKind.report.rawValue) }
         let response = Response(status: status, body: .init(data: try CaseCreatedDTO.plainJSON.encode(dto)))
         response.headers.contentType = .json
-        response.headers.replaceOrAdd(name: .location, value: "/api/v1/cases/\(c.id)")
+        response.headers.replaceOrAdd(name: .location, value: SitePath.apiCase.link(c.id.uuidString))
         return response
     }
 

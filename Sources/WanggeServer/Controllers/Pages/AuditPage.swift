@@ -2,28 +2,15 @@ import Vapor
 import WanggeCore
 import WanggeStore
 
-extension Text {
-    static let auditTitle = Text(zh: "个人信息查看记录", en: "Personal data views")
-    static let auditIntro = Text(zh: "每一次查看群众或网格员的姓名、电话都记录在此。", en: "Every view of a resident's or team member's name or phone is recorded here.")
-    static let auditUser = Text(zh: "用户名", en: "User name")
-    static let auditRecord = Text(zh: "记录编号", en: "Record")
-    static let auditFields = Text(zh: "查看内容", en: "Fields seen")
-    static let auditClient = Text(zh: "来源地址", en: "Address")
-    static let auditRoute = Text(zh: "途径", en: "Through")
-    static let auditNone = Text(zh: "没有符合条件的记录", en: "No views match")
-    static let navAudit = Text(zh: "审计", en: "Audit")
-    static let auditTime = Text(zh: "时间", en: "Time")
-    static let auditSearch = Text(zh: "查询", en: "Search")
-}
-
 enum AuditPage {
     /// `GET /audit?user=&record=&from=&to=&page=` (administrators): the audit log, searchable.
-    static func show(_ req: Request) async throws -> Response {
+    static func show(_ staffPage: StaffPage) async throws -> Response {
+        let req = staffPage.req
         let (filter, page, per) = try await AuditAPI.query(req)
         let found = try await AuditQueries.search(filter, page: page, per: per, on: req.db)
         var query: [String: String] = [:]
         for key in ["user", "record", "from", "to"] { if let v = try req.textQuery(key, maxLength: 64) { query[key] = v } }
-        return SessionPages.html(AuditView.render(found.events, total: found.total, page: page, per: per, query: query, SessionPages.context(req)))
+        return staffPage.html(AuditView.render(found.events, total: found.total, page: page, per: per, query: query, staffPage.context))
     }
 }
 
@@ -35,7 +22,7 @@ enum AuditView {
         }
         let rows: [HTML] = events.map { e in
             """
-            <tr><td>\(Format.minute(e.at))</td><td>\(e.username) <span class="meta">\(Role(rawValue: e.role).map { l == .zh ? $0.nameZH : $0.nameEN } ?? e.role)</span></td>\
+            <tr><td>\(Format.minute(e.at))</td><td>\(e.username) <span class="meta">\(Role(rawValue: e.role).map { l.pick($0.nameZH, $0.nameEN) } ?? e.role)</span></td>\
             <td><code>\(e.view.recordID)</code> <span class="meta">\(e.view.recordKind)</span></td><td>\(e.view.fields.joined(separator: ", "))</td>\
             <td>\(e.client)</td><td class="meta">\(e.route)</td></tr>
             """
@@ -44,8 +31,7 @@ enum AuditView {
         func link(_ p: Int, _ text: String) -> HTML {
             var q = query
             q["page"] = String(p)
-            let s = q.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "")" }.joined(separator: "&")
-            return "<a href=\"/audit?\(s)\">\(text)</a>"
+            return "<a href=\"\(SitePath.audit.link([], queryItems: q.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }))\">\(text)</a>"
         }
         let pager: HTML = pages > 1 ? """
         <nav class="pager">\(page > 1 ? link(page - 1, "‹") : "") \(page) / \(pages) \(page < pages ? link(page + 1, "›") : "")</nav>
@@ -54,7 +40,7 @@ enum AuditView {
         <section class="card">
           <h1>\(l.t(.auditTitle))</h1>
           <p class="meta">\(l.t(.auditIntro))</p>
-          <form method="get" action="/audit" class="filter-grid">
+          <form method="get" action="\(SitePath.audit.link())" class="filter-grid">
             \(field("user", .auditUser)) \(field("record", .auditRecord)) \(field("from", .from, type: "date")) \(field("to", .to, type: "date"))
             <button type="submit">\(l.t(.auditSearch))</button>
           </form>

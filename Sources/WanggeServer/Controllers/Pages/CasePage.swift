@@ -5,12 +5,9 @@ import WanggeStore
 enum CasePage {
     /// `GET /cases/{id}` (id or code): the case with its timeline, photos, place, routing, clocks, likely
     /// duplicates and the actions this user may take now; `?fragment=1` sends the case part alone.
-    static func show(_ req: Request) async throws -> Response {
-        let staff = try req.requireStaff()
+    static func show(_ page: StaffPage) async throws -> Response {
+        let (req, staff, j, ref, lang) = (page.req, page.staff, page.jurisdiction, page.reference, page.lang)
         let c = try await CasesAPI.visibleCase(req, staff: staff)
-        let j = try await req.jurisdiction()
-        let ref = try await req.reference()
-        let lang = Lang.of(req)
         let s = c.snapshot
         let actions = try await CaseQueries.actions(caseID: c.id, on: req.db)
         let duplicates = s.state.isOpen ? try await CasesAPI.duplicates(of: c, on: req) : .none
@@ -28,8 +25,8 @@ enum CasePage {
             mapSVG: placeMap(j, areaCode: s.areaCode, point: c.report.point, title: lang.t(.place)),
             back: back, maskReporter: !PersonalDataPolicy.seesReporterContacts(staff.role), actionNames: names)
         try await req.audit(PersonalDataViews.reporter(of: c, shownTo: staff.role))
-        if try req.textQuery("fragment", maxLength: 4) == "1" { return SessionPages.html(CaseView.fragment(model, lang)) }
-        return SessionPages.html(CaseView.render(model, SessionPages.context(req)))
+        if try page.wantsFragment { return page.html(CaseView.fragment(model, lang)) }
+        return page.html(CaseView.render(model, page.context))
     }
 
     /// The case's grid among its village's grids, with the reported point.

@@ -71,20 +71,19 @@ struct MeasureScope: Sendable {
 
 enum DashboardPage {
     /// `GET /dashboard?area=&from=&to=&m=&export=`: DESIGN §5 measures for an area in scope and a period.
-    static func show(_ req: Request) async throws -> Response {
-        let staff = try req.requireStaff()
-        let lang = Lang.of(req)
-        let data = try await build(req, staff: staff, lang: lang)
-        if let export = try req.textQuery("export", maxLength: 32) { return try csv(data, table: export, lang: lang, catalogue: try await req.reference().catalogue) }
-        return SessionPages.html(DashboardView.render(data, SessionPages.context(req), query: req.url.query ?? ""))
+    static func show(_ page: StaffPage) async throws -> Response {
+        let data = try await build(page)
+        if let export = try page.req.textQuery("export", maxLength: 32) {
+            return try csv(data, table: export, lang: page.lang, catalogue: page.reference.catalogue)
+        }
+        return page.html(DashboardView.render(data, page.context))
     }
 
     /// `full: false` counts only the totals and the late list (the big screen shows no tables, trend, reported
     /// counts or heat map).
-    static func build(_ req: Request, staff: StaffAccount, lang: Lang, full: Bool = true) async throws -> DashboardData {
-        let tree = try await req.wangge.jurisdictions.current(on: req.db, now: req.now)
+    static func build(_ page: StaffPage, full: Bool = true) async throws -> DashboardData {
+        let (req, staff, tree, ref, lang) = (page.req, page.staff, page.tree, page.reference, page.lang)
         let j = tree.jurisdiction
-        let ref = try await req.reference()
         let code = try req.textQuery("area", maxLength: 64) ?? staff.scope.areaCode
         guard let area = j[code], staff.scope.covers(code, in: j) else { throw Abort(.notFound, reason: "no area \(code) in your scope") }
         let now = req.now
@@ -92,7 +91,7 @@ enum DashboardPage {
         let monthStart = CivilDate(year: today.year, month: today.month, day: 1)!
         let from = try req.civilQuery("from") ?? monthStart
         let to = try req.civilQuery("to") ?? today
-        guard from <= to else { throw Abort(.badRequest, reason: lang == .zh ? "开始日期不能晚于结束日期" : "from must not be after to") }
+        guard from <= to else { throw Abort(.badRequest, reason: lang.t(.fromAfterTo)) }
         let period = DateInterval(start: ref.calendar.start(of: from), end: ref.calendar.start(of: to.adding(days: 1)))
         let asOf = min(now, period.end)
         var measure = MeasureKind.onTimeClosure
@@ -156,7 +155,7 @@ enum DashboardPage {
         }
         let children = groups(byChild) { j[$0]?.name ?? $0 }.sorted { $0.code < $1.code }
         let categories = groups(byCategory) { c in
-            ref.catalogue.majors.first { $0.code == c }.map { lang == .zh ? $0.name : $0.nameEN } ?? c
+            ref.catalogue.majors.first { $0.code == c }.map { lang.pick($0.name, $0.nameEN) } ?? c
         }.sorted { $0.reported > $1.reported }
         let departments = groups(byDepartment) { ref.departmentsByCode[$0]?.name ?? $0 }
             .sorted { ($0.counts[.onTimeClosure].rate ?? 2, -$0.counts[.onTimeClosure].denominator) < ($1.counts[.onTimeClosure].rate ?? 2, -$1.counts[.onTimeClosure].denominator) }
@@ -188,12 +187,12 @@ enum DashboardPage {
     /// The area's grids coloured by the measure, a hexagon heat layer of the period's reports and its latest points.
     static func heatMap(_ drawing: AreaMap.Drawing, gridCounts: [String: MeasureCounts], measure: MeasureKind,
                         points: [GeoPoint], lang: Lang) -> String {
-        let options = AreaMap.Options(width: heatMapWidth, cssClass: "map heat", title: lang == .zh ? measure.nameZH : measure.nameEN,
+        let options = AreaMap.Options(width: heatMapWidth, cssClass: "map heat", title: lang.pick(measure.nameZH, measure.nameEN),
                                       fill: { g in Charts.colour(gridCounts[g.code]?[measure].rate, lo: measure == .rework ? 0 : 0.85) },
                                       tooltip: { g in
                                           let m = gridCounts[g.code]?[measure] ?? Measure(numerator: 0, denominator: 0)
                                           return "\(g.name): \(Format.rate(m)) (\(m.numerator)/\(m.denominator))"
-                                      }, links: { g in "/dashboard?area=\(g.code)" })
+                                      }, links: { g in SitePath.dashboard.link(query: ["area": g.code]) })
         return AreaMap.svg(drawing, options) { proj in
             var bins = HexBins(radius: max(proj.width / 40, 6))
             for p in points { bins.add(x: proj.x(p), y: proj.y(p)) }
@@ -215,9 +214,10 @@ enum DashboardPage {
         let kinds = MeasureKind.allCases
         func esc(_ s: String) -> String { s.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         var lines: [[String]] = []
-        let measureHeads = kinds.flatMap { k in [lang == .zh ? k.nameZH : k.nameEN, (lang == .zh ? "分子" : "numerator"), (lang == .zh ? "分母" : "denominator")] }
+        let t = lang.t
+        let measureHeads = kinds.flatMap { k in [lang.pick(k.nameZH, k.nameEN), t(.csvNumerator), t(.csvDenominator)] }
         func groupLines(_ groups: [DashboardData.Group]) {
-            lines.append([lang == .zh ? "编码" : "code", lang == .zh ? "名称" : "name", lang == .zh ? "上报件数" : "reported"] + measureHeads)
+            lines.append([t(.csvAreaCode), t(.csvName), t(.csvReported)] + measureHeads)
             for g in groups {
                 lines.append([g.code, g.name, String(g.reported)] + kinds.flatMap { k in
                     let m = g.counts[k]
@@ -230,17 +230,16 @@ enum DashboardPage {
         case "categories": groupLines(d.categories)
         case "departments": groupLines(d.departments)
         case "late":
-            lines.append([lang == .zh ? "编号" : "code", lang == .zh ? "状态" : "state", lang == .zh ? "区域" : "area",
-                          lang == .zh ? "类别" : "category", lang == .zh ? "期限" : "due", lang == .zh ? "超期小时" : "hours late"])
+            lines.append([t(.csvCaseCode), t(.csvState), t(.csvArea), t(.csvCategory), t(.csvDue), t(.csvHoursLate)])
             for l in d.late {
                 lines.append([l.row.code, l.row.state, l.row.area_code, Format.category(l.row.category_code, catalogue, lang),
                               l.row.next_deadline_at.map(Format.minute) ?? "", String(Int(l.lateBy / 3600))])
             }
         case "supervisions":
-            lines.append([lang == .zh ? "编号" : "code", lang == .zh ? "督办类型" : "kind", lang == .zh ? "督办时间" : "raised", lang == .zh ? "状态" : "state"])
+            lines.append([t(.csvCaseCode), t(.csvSupervisionKind), t(.csvRaised), t(.csvState)])
             for s in d.supervisions { lines.append([s.code, s.kind, Format.minute(s.raised_at), s.state]) }
         case "weeks":
-            lines.append([lang == .zh ? "周" : "week", lang == .zh ? d.measure.nameZH : d.measure.nameEN, lang == .zh ? "分子" : "numerator", lang == .zh ? "分母" : "denominator"])
+            lines.append([t(.csvWeek), lang.pick(d.measure.nameZH, d.measure.nameEN), t(.csvNumerator), t(.csvDenominator)])
             for w in d.weeks { lines.append([w.label, w.measure.rate.map { String(format: "%.4f", $0) } ?? "", String(w.measure.numerator), String(w.measure.denominator)]) }
         default:
             throw Abort(.badRequest, reason: "export is one of areas, categories, departments, late, supervisions, weeks")

@@ -53,7 +53,7 @@ enum ResidentPages {
         }
         let code = raw.uppercased()
         if CaseCodes.isTrackingCode(code), try await CaseQueries.find(trackingCode: code, on: req.db) != nil {
-            return req.redirect(to: "/track/\(code)")
+            return req.redirect(to: SitePath.track.link(code))
         }
         let r = SessionPages.html(ResidentViews.trackForm(SessionPages.context(req), code: raw, error: lang.t(.noSuchCode)))
         r.status = .notFound
@@ -89,6 +89,6 @@ enum ResidentPages {
             r.status = e.status
             return r
         }
-        return req.redirect(to: "/track/\(c.trackingCode)?rated=1", redirectType: .normal)
+        return req.redirect(to: SitePath.track.link(c.trackingCode, query: ["rated": "1"]), redirectType: .normal)
     }
 }

@@ -2,35 +2,21 @@ import Vapor
 import WanggeCore
 import WanggeStore
 
-extension Text {
-    static let screenTitle = Text(zh: "指挥中心大屏", en: "Command centre")
-    static let todayReported = Text(zh: "今日上报", en: "Reported today")
-    static let todayClosed = Text(zh: "今日结案", en: "Closed today")
-    static let openNow = Text(zh: "在办", en: "Open")
-    static let lateNow = Text(zh: "超期", en: "Late")
-    static let thisMonth = Text(zh: "本月指标", en: "This month")
-    static let newest = Text(zh: "最新案件", en: "Newest cases")
-}
-
 enum ScreenPage {
     /// `GET /screen`: the command centre's wall, 1920×1080, dark; live by server-sent events.
-    static func show(_ req: Request) async throws -> Response {
-        let staff = try req.requireStaff()
-        let lang = Lang.of(req)
-        let j = try await req.jurisdiction()
-        let ref = try await req.reference()
-        let data = try await DashboardPage.build(req, staff: staff, lang: lang, full: false)
+    static func show(_ page: StaffPage) async throws -> Response {
+        let (req, j, ref, lang) = (page.req, page.jurisdiction, page.reference, page.lang)
+        let data = try await DashboardPage.build(page, full: false)
         let today = ref.calendar.start(of: ref.calendar.civilDate(of: req.now))
         let path = j.path(of: data.area.code)
         let counters = try await CaseIndexQueries.counters(scopePath: path, since: today, on: req.db)
         let (reportedToday, closedToday, open) = (counters.reported, counters.closed, counters.open)
         let newest = try await CaseIndexQueries.newest(scopePath: path, limit: 12, on: req.db)
-        let version = try await req.wangge.jurisdictions.current(on: req.db, now: req.now).version
-        let map = await req.wangge.maps.cached("screen|\(version)|\(data.area.code)") { ResidentPages.tapMap(j, title: lang.t(.map)) }
+        let map = await req.wangge.maps.cached("screen|\(page.tree.version)|\(data.area.code)") { ResidentPages.tapMap(j, title: lang.t(.map)) }
         let l = lang
         let kpis: [HTML] = MeasureKind.allCases.map { k in
             let m = data.total[k]
-            return "<div class=\"s-kpi\" title=\"\(m.numerator)/\(m.denominator)\"><span>\(l == .zh ? k.nameZH : k.nameEN)</span><strong>\(Format.rate(m))</strong></div>"
+            return "<div class=\"s-kpi\" title=\"\(m.numerator)/\(m.denominator)\"><span>\(l.pick(k.nameZH, k.nameEN))</span><strong>\(Format.rate(m))</strong></div>"
         }
         let rows: [HTML] = newest.map { c in
             "<li data-id=\"\(c.id.uuidString)\"><span class=\"t\">\(String(Format.minute(c.reported_at).suffix(11)))</span> \(Format.state(c.caseState, l)) <span>\(Format.category(c.category_code, ref.catalogue, l))</span> <span class=\"a\">\(j[c.area_code]?.name ?? "")</span></li>"
@@ -38,7 +24,7 @@ enum ScreenPage {
         let late: [HTML] = data.late.prefix(10).map { x in
             "<li><span class=\"code\">\(x.row.code)</span> \(Format.category(x.row.category_code, ref.catalogue, l)) <span class=\"late\">\(Int(x.lateBy / 3600)) \(l.t(.hours))</span></li>"
         }
-        let page = Layout.page(l.t(.screenTitle), SessionPages.context(req), bodyClass: "screen", scripts: ["screen.js"], """
+        let html = Layout.page(l.t(.screenTitle), page.context, bodyClass: "screen", scripts: ["screen.js"], """
         <div class="s-wrap" data-area="\(data.area.code)">
           <header class="s-head"><h1>\(data.area.name) · \(l.t(.screenTitle))</h1><time id="s-clock"></time></header>
           <div class="s-counters">
@@ -55,6 +41,6 @@ enum ScreenPage {
           </section>
         </div>
         """)
-        return SessionPages.html(page)
+        return page.html(html)
     }
 }

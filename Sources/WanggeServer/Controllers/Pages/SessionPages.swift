@@ -1,11 +1,6 @@
 import Vapor
 import WanggeStore
 
-extension Text {
-    static let notForYourRole = Text(zh: "您的角色无权打开此页面", en: "Your role may not open this page")
-    static let formExpired = Text(zh: "页面已过期，请重新提交", en: "The page had expired; please send it again")
-}
-
 enum SessionPages {
     static func context(_ req: Request) -> PageContext {
         PageContext(lang: Lang.of(req), staff: req.staff, path: req.url.path, csrf: CrossSite.token(req))
@@ -13,12 +8,12 @@ enum SessionPages {
 
     /// `GET /`: the first page of the signed-in user's role, or the sign-in page.
     static func home(_ req: Request) async throws -> Response {
-        req.redirect(to: req.staff.map { Layout.pages(for: $0.role)[0].path } ?? "/login")
+        req.redirect(to: (req.staff.map { Layout.pages(for: $0.role)[0].path } ?? .login).link())
     }
 
     static func loginForm(_ req: Request) async throws -> Response {
         let next = safeNext(try? req.textQuery("next", maxLength: 2_000))
-        if let staff = req.staff { return req.redirect(to: next ?? Layout.pages(for: staff.role)[0].path) }
+        if let staff = req.staff { return req.redirect(to: next ?? Layout.pages(for: staff.role)[0].path.link()) }
         return html(LoginView.render(context(req), error: nil, username: "", next: next ?? ""))
     }
 
@@ -30,7 +25,7 @@ enum SessionPages {
         let lang = Lang.of(req)
         do {
             let result = try await SignIn.attempt(username: username, password: form.password ?? "", kind: .session, on: req)
-            let response = req.redirect(to: next ?? Layout.pages(for: result.account.role)[0].path, redirectType: .normal)
+            let response = req.redirect(to: next ?? Layout.pages(for: result.account.role)[0].path.link(), redirectType: .normal)
             response.cookies[StaffAuthentication.cookieName] = SiteCookie.make(result.secret, expires: result.expiresAt, req)
             return response
         } catch let e as APIError {
@@ -47,7 +42,7 @@ enum SessionPages {
             try await AccountQueries.revokeToken(hash: session.tokenHash, on: req.db)
             await req.wangge.events.revoke(session.tokenHash)
         }
-        let response = req.redirect(to: "/login", redirectType: .normal)
+        let response = req.redirect(to: SitePath.login.link(), redirectType: .normal)
         response.cookies[StaffAuthentication.cookieName] = SiteCookie.make("", expires: Date(timeIntervalSince1970: 0), req)
         return response
     }
@@ -77,7 +72,8 @@ enum SessionPages {
         var target = req.url.path
         if let q = req.url.query { target += "?" + q }
         guard safeNext(target) != nil, let escaped = target.addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed.subtracting(["&", "=", "?", "+", "#"]))
-        else { return req.redirect(to: "/login") }
-        return req.redirect(to: "/login?next=" + escaped)
+        else { return req.redirect(to: SitePath.login.link()) }
+        // Not `link(query:)`: `next` keeps its slashes readable ("/login?next=/areas").
+        return req.redirect(to: SitePath.login.link() + "?next=" + escaped)
     }
 }

@@ -4,11 +4,8 @@ import WanggeStore
 
 enum WorkbenchPage {
     /// `GET /workbench`: the queue by state with filters and paging; `?fragment=1` sends the table alone.
-    static func show(_ req: Request) async throws -> Response {
-        let staff = try req.requireStaff()
-        let j = try await req.jurisdiction()
-        let ref = try await req.reference()
-        let lang = Lang.of(req)
+    static func show(_ page: StaffPage) async throws -> Response {
+        let (req, staff, j, ref, lang) = (page.req, page.staff, page.jurisdiction, page.reference, page.lang)
         let tab = try req.textQuery("tab", maxLength: 16) ?? "open"
         guard let states = WorkbenchView.tabs.first(where: { $0.0 == tab })?.1 else {
             throw APIError.badRequest("tab must be one of \(WorkbenchView.tabs.map(\.0).joined(separator: ", "))", field: "tab")
@@ -26,8 +23,8 @@ enum WorkbenchPage {
         let model = WorkbenchModel(rows: rows, total: q.total, page: q.page, per: q.per, query: query,
                                    areas: areaChoices(j, scope: staff.scope.areaCode),
                                    majors: ref.catalogue.majors, departments: departments(ref, j, scope: staff.scope.areaCode))
-        if try req.textQuery("fragment", maxLength: 4) == "1" { return SessionPages.html(WorkbenchView.fragment(model, lang)) }
-        return SessionPages.html(WorkbenchView.render(model, SessionPages.context(req)))
+        if try page.wantsFragment { return page.html(WorkbenchView.fragment(model, lang)) }
+        return page.html(WorkbenchView.render(model, page.context))
     }
 
     static func view(_ c: StoredCase, _ j: Jurisdiction, _ ref: ReferenceCache.Data, _ now: Date, _ l: Lang) -> StoredCaseView {

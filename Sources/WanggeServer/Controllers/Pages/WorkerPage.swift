@@ -4,11 +4,8 @@ import WanggeStore
 
 enum WorkerPage {
     /// `GET /worker`: the grid worker's phone page (installable; reports wait in the browser when offline).
-    static func show(_ req: Request) async throws -> Response {
-        let staff = try req.requireStaff()
-        let j = try await req.jurisdiction()
-        let ref = try await req.reference()
-        let lang = Lang.of(req)
+    static func show(_ page: StaffPage) async throws -> Response {
+        let (req, staff, j, ref, lang) = (page.req, page.staff, page.jurisdiction, page.reference, page.lang)
         guard let grid = j[staff.scope.areaCode] else { throw Abort(.notFound) }
         var filter = CaseFilter(scopePath: j.path(of: grid.code), departmentCode: nil)
         filter.states = CaseState.allCases.filter(\.isOpen)
@@ -23,8 +20,8 @@ enum WorkerPage {
             open: open.filter { $0.snapshot.state != .resolved }.map { WorkbenchPage.view($0, j, ref, req.now, lang) },
             canVerify: Set(toVerify.filter { CaseStateMachine.allowedActions(for: $0.snapshot, actor: actor).contains(.verifyPass) }.map(\.id)),
             categories: ResidentViews.categoryOptions(majors, lang))
-        if try req.textQuery("fragment", maxLength: 4) == "1" { return SessionPages.html(WorkerView.tasks(model, lang)) }
-        return SessionPages.html(WorkerView.render(model, SessionPages.context(req)))
+        if try page.wantsFragment { return page.html(WorkerView.tasks(model, lang)) }
+        return page.html(WorkerView.render(model, page.context))
     }
 
     /// `GET /sw.js`: the service worker, served from the root so it may control `/worker`.

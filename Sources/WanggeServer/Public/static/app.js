@@ -3,8 +3,29 @@
   "use strict";
   var zh = (document.documentElement.lang || "zh").indexOf("zh") === 0;
   var W = window.Wangge = window.Wangge || {};
-  /** A string in the page's language: W.t("中文", "English"). */
-  W.t = function (zhText, enText) { return zh ? zhText : enText; };
+  // The page's data block (Layout.dataBlock): the string table's texts for the scripts, in the page's language, and
+  // the route table's paths they build URLs from.
+  var data = {};
+  var block = document.getElementById("w-text");
+  if (block) { try { data = JSON.parse(block.textContent); } catch (e) { data = {}; } }
+  var texts = data.text || {}, paths = data.paths || {};
+  /** A UI text from the string table: W.s("sentCount", {n: 3}) fills {n}; an unknown key shows as itself. */
+  W.s = function (key, values) {
+    var s = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
+    if (values) s = s.replace(/\{(\w+)\}/g, function (m, k) { return Object.prototype.hasOwnProperty.call(values, k) ? String(values[k]) : m; });
+    return s;
+  };
+  /** One of two data fields of an API answer by the page's language: W.pick(c.name, c.name_en). */
+  W.pick = function (zhValue, enValue) { return zh ? zhValue : enValue; };
+  /** A URL from a route table path: W.path("apiCaseActions", {id: id}) is /api/v1/cases/ID/actions; query values
+   *  that are null or undefined are left out. */
+  W.path = function (name, params, query) {
+    if (!Object.prototype.hasOwnProperty.call(paths, name)) throw new Error("no path " + name);
+    var url = paths[name].replace(/:(\w+)/g, function (m, k) { return encodeURIComponent(params[k]); });
+    var q = Object.keys(query || {}).filter(function (k) { return query[k] != null; })
+      .map(function (k) { return encodeURIComponent(k) + "=" + encodeURIComponent(query[k]); });
+    return q.length ? url + "?" + q.join("&") : url;
+  };
   /** A random idempotency key; crypto.getRandomValues works on plain http too, unlike randomUUID. */
   W.newKey = function () {
     var b = new Uint8Array(16);
@@ -33,7 +54,7 @@
     form.querySelectorAll(".field-error").forEach(function (e) { e.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (e) { e.removeAttribute("aria-invalid"); });
     if (!res) return;
-    var err = (res.body && res.body.error) || { message: W.t("网络不通，请稍后再试", "No network; try again later") };
+    var err = (res.body && res.body.error) || { message: W.s("noNetwork") };
     var field = err.field || "form";
     var box = form.querySelector('[data-for="' + field + '"]') || form.querySelector('[data-for="form"]') ||
       form.querySelector('[data-for="action"]') || fallback;
@@ -52,7 +73,7 @@
   /** Calls onEvent(caseEvent) for every live case event in the user's scope; reconnects by itself. */
   W.live = function (onEvent) {
     if (!window.EventSource) return null;
-    var es = new EventSource("/api/v1/events");
+    var es = new EventSource(W.path("apiEvents"));
     es.addEventListener("case", function (e) { try { onEvent(JSON.parse(e.data)); } catch (x) { /* ignore */ } });
     es.addEventListener("open", function () { document.body.classList.add("is-live"); });
     es.addEventListener("error", function () { document.body.classList.remove("is-live"); });

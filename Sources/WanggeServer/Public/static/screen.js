@@ -28,7 +28,7 @@
     var t = new Date(ev.at).toLocaleTimeString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
     li.innerHTML = "";
     var s1 = document.createElement("span"); s1.className = "t"; s1.textContent = t;
-    var s2 = document.createElement("span"); s2.className = "state st-" + ev.state; s2.textContent = W.t(ev.state_name, ev.state_name_en);
+    var s2 = document.createElement("span"); s2.className = "state st-" + ev.state; s2.textContent = W.pick(ev.state_name, ev.state_name_en);
     var s3 = document.createElement("span"); s3.textContent = " " + ev.code;
     li.append(s1, " ", s2, s3);
     li.classList.add("flash");

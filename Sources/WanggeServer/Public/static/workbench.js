@@ -25,24 +25,23 @@
     if (bulk) bulk.addEventListener("submit", function (e) {
       e.preventDefault();
       var boxes = checked(), dept = bulk.elements.department_code.value, out = bulk.querySelector(".bulk-result");
-      if (!boxes.length) { out.textContent = W.t("请先勾选案件", "Select cases first"); return; }
-      if (!dept) { out.textContent = W.t("请选择承办部门", "Choose a department"); bulk.elements.department_code.focus(); return; }
+      if (!boxes.length) { out.textContent = W.s("selectCasesFirst"); return; }
+      if (!dept) { out.textContent = W.s("pleaseChooseDepartment"); bulk.elements.department_code.focus(); return; }
       var done = 0, failed = [];
-      out.textContent = W.t("派遣中…", "Dispatching…");
+      out.textContent = W.s("dispatching");
       var chain = Promise.resolve();
       boxes.forEach(function (b) {
         chain = chain.then(function () {
-          return W.request("POST", "/api/v1/cases/" + b.value + "/actions", { action: "dispatch", department_code: dept })
+          return W.request("POST", W.path("apiCaseActions", { id: b.value }), { action: "dispatch", department_code: dept })
             .then(function (res) {
               if (res.ok) done++;
               else failed.push(b.closest("tr").querySelector("a").textContent + ": " + ((res.body && res.body.error && res.body.error.message) || res.status));
-              out.textContent = W.t("已派遣 ", "Dispatched ") + done + " / " + boxes.length;
+              out.textContent = W.s("dispatchedOf", { done: done, total: boxes.length });
             });
         });
       });
       chain.then(function () {
-        out.textContent = W.t("已派遣 ", "Dispatched ") + done + W.t(" 件", "") +
-          (failed.length ? W.t("；未成功：", "; not done: ") + failed.join("；") : "");
+        out.textContent = W.s("dispatchedCount", { n: done }) + (failed.length ? W.s("notDone") + failed.join("；") : "");
         boxes.forEach(function (b) { b.checked = false; });
         return refreshQueue();
       });
@@ -70,7 +69,7 @@
     if (!input || !input.files.length) return Promise.resolve([]);
     var data = new FormData();
     Array.prototype.forEach.call(input.files, function (f) { data.append("photos", f, f.name); });
-    return W.request("POST", "/api/v1/photos", data).then(function (res) {
+    return W.request("POST", W.path("apiPhotos"), data).then(function (res) {
       if (!res.ok) { var e = new Error("upload"); e.res = res; throw e; }
       return res.body.map(function (p) { return p.sha256; });
     });
@@ -89,11 +88,11 @@
         if (f && f.value.trim()) body[k] = f.value.trim();
       });
       if (attachments.length) body.attachments = attachments;
-      return W.request("POST", "/api/v1/cases/" + id + "/actions", body);
+      return W.request("POST", W.path("apiCaseActions", { id: id }), body);
     }).then(function (res) {
       button.disabled = false;
       if (!res.ok) { W.showError(form, res); return; }
-      message = W.t("已办理：", "Done: ") + button.textContent.replace(/^[^:：]*[:：]\s*/, "");
+      message = W.s("actionDone") + button.textContent.replace(/^[^:：]*[:：]\s*/, "");
       return refreshCase();
     }).catch(function (err) {
       button.disabled = false;

@@ -42,7 +42,7 @@
         var li = document.createElement("li");
         li.textContent = i.report.description.slice(0, 30) + " — " + i.error + " ";
         var drop = document.createElement("button");
-        drop.type = "button"; drop.textContent = W.t("删除", "Remove");
+        drop.type = "button"; drop.textContent = W.s("remove");
         drop.addEventListener("click", function () { remove(i.key).then(show); });
         li.appendChild(drop);
         failedEl.appendChild(li);
@@ -53,29 +53,29 @@
   var flushing = false;
   function flush() {
     if (flushing) return Promise.resolve();
-    if (!navigator.onLine) { statusEl.textContent = W.t("离线：联网后自动发送", "Offline: sent when the network returns"); return show(); }
+    if (!navigator.onLine) { statusEl.textContent = W.s("offlineWaiting"); return show(); }
     flushing = true;
     return all().then(function (items) {
       var chain = Promise.resolve(), sent = 0, stop = false;
       items.filter(function (i) { return !i.error; }).forEach(function (item) {
         chain = chain.then(function () {
           if (stop) return;
-          return W.request("POST", "/api/v1/cases", W.reportBody(item.report, item.photos), { "Idempotency-Key": item.key }).then(function (res) {
+          return W.request("POST", W.path("apiCases"), W.reportBody(item.report, item.photos), { "Idempotency-Key": item.key }).then(function (res) {
             if (res.ok) { sent++; return remove(item.key).then(show); }
-            if (res.status === 401) { stop = true; statusEl.textContent = W.t("登录已过期，请重新登录后发送", "Signed out: sign in again to send"); return; }
+            if (res.status === 401) { stop = true; statusEl.textContent = W.s("signedOutToSend"); return; }
             // A stale page (its form token no longer matches): the report is fine, the page is not. Keep it for a reload.
             var code = res.body && res.body.error && res.body.error.code;
-            if (res.status === 403 && (code === "csrf_failed" || code === "cross_site")) { stop = true; statusEl.textContent = W.t("页面已过期，请刷新后发送", "This page has expired: reload it to send"); return; }
+            if (res.status === 403 && (code === "csrf_failed" || code === "cross_site")) { stop = true; statusEl.textContent = W.s("reloadToSend"); return; }
             if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
               item.error = (res.body && res.body.error && res.body.error.message) || ("HTTP " + res.status);
               return put(item).then(show);
             }
             stop = true;  // the server is busy or failing: keep it and try later
-          }, function () { stop = true; statusEl.textContent = W.t("网络不通，稍后自动重试", "No network; will retry"); });
+          }, function () { stop = true; statusEl.textContent = W.s("willRetry"); });
         });
       });
       return chain.then(function () {
-        if (sent) { statusEl.textContent = W.t("已发送 ", "Sent ") + sent; refreshTasks(); }
+        if (sent) { statusEl.textContent = W.s("sentCount", { n: sent }); refreshTasks(); }
       });
     }).then(function () { flushing = false; return show(); }, function (e) { flushing = false; statusEl.textContent = String(e); });
   }
@@ -86,8 +86,8 @@
     if (saving) return;  // a double tap is one report
     W.showError(form, null);
     var f = form.elements;
-    if (!f.category_code.value) { W.showError(form, { body: { error: { field: "category_code", message: W.t("请选择类别", "Choose a category") } } }); return; }
-    if (!f.description.value.trim()) { W.showError(form, { body: { error: { field: "description", message: W.t("请写几句话", "Write a few words") } } }); return; }
+    if (!f.category_code.value) { W.showError(form, { body: { error: { field: "category_code", message: W.s("chooseCategory") } } }); return; }
+    if (!f.description.value.trim()) { W.showError(form, { body: { error: { field: "description", message: W.s("writeFewWords") } } }); return; }
     var report = { category_code: f.category_code.value, description: f.description.value.trim(), source: "grid_worker" };
     if (f.lat.value && f.lon.value) { report.lat = +f.lat.value; report.lon = +f.lon.value; } else { report.area_code = f.area_code.value; }
     // Photos are kept in the outbox as files (IndexedDB stores them), so a report made offline keeps its evidence.
@@ -100,7 +100,7 @@
       saving = false; button.disabled = false;
       f.description.value = "";
       if (f.photos) f.photos.value = "";
-      statusEl.textContent = W.t("已保存，发送中…", "Saved; sending…");
+      statusEl.textContent = W.s("savedSending");
       return show();
     }, function (err) {
       saving = false; button.disabled = false;
@@ -110,7 +110,7 @@
 
   document.getElementById("outbox-send").addEventListener("click", flush);
   window.addEventListener("online", flush);
-  window.addEventListener("offline", function () { statusEl.textContent = W.t("离线：联网后自动发送", "Offline: sent when the network returns"); });
+  window.addEventListener("offline", function () { statusEl.textContent = W.s("offlineWaiting"); });
   setInterval(flush, 10000);
 
   document.getElementById("qr-here").addEventListener("click", function () {
@@ -118,19 +118,19 @@
     navigator.geolocation.getCurrentPosition(function (pos) {
       form.elements.lat.value = pos.coords.latitude.toFixed(6);
       form.elements.lon.value = pos.coords.longitude.toFixed(6);
-      document.getElementById("qr-place").textContent = W.t("已用当前位置：", "Using where you are: ") +
+      document.getElementById("qr-place").textContent = W.s("usingHere") +
         pos.coords.latitude.toFixed(5) + ", " + pos.coords.longitude.toFixed(5);
     });
   });
 
   // ---- tasks ----
   var tasks = document.getElementById("tasks");
-  function refreshTasks() { if (navigator.onLine) W.refresh(tasks, "/worker").catch(function () {}); }
+  function refreshTasks() { if (navigator.onLine) W.refresh(tasks, W.path("worker")).catch(function () {}); }
   tasks.addEventListener("click", function (e) {
     var b = e.target.closest("button.quick-act");
     if (!b) return;
     b.disabled = true;
-    W.request("POST", "/api/v1/cases/" + b.dataset.id + "/actions", { action: b.dataset.action }).then(function (res) {
+    W.request("POST", W.path("apiCaseActions", { id: b.dataset.id }), { action: b.dataset.action }).then(function (res) {
       if (res.ok) { refreshTasks(); return; }
       b.disabled = false;
       b.closest("li").querySelector(".field-error").textContent = (res.body && res.body.error && res.body.error.message) || ("HTTP " + res.status);
@@ -138,6 +138,6 @@
   });
   W.live(function () { refreshTasks(); });
 
-  if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js", { scope: "/worker" }).catch(function () {});
+  if ("serviceWorker" in navigator) navigator.serviceWorker.register(W.path("serviceWorker"), { scope: W.path("worker") }).catch(function () {});
   show().then(flush);
 })();
