@@ -16,9 +16,10 @@ struct AreasPageModel: Sendable {
     /// The focused grid's ancestors, whose branches open.
     var focusChain: Set<String> = []
     var focusTeam: [GridTeamMember]
-    var maskPhones: Bool
+    /// Who looks: the core's personal-data policy decides whether team phones are masked.
+    var viewer: Role
 
-    static func build(_ j: Jurisdiction, scope: String, mapSVG: String, focus: String?, focusTeam: [GridTeamMember], maskPhones: Bool) -> AreasPageModel? {
+    static func build(_ j: Jurisdiction, scope: String, mapSVG: String, focus: String?, focusTeam: [GridTeamMember], viewer: Role) -> AreasPageModel? {
         guard let root = j[scope] else { return nil }
         func node(_ a: Area) -> Node {
             let kids = j.children(of: a.code).map(node)
@@ -27,7 +28,7 @@ struct AreasPageModel: Sendable {
         }
         return AreasPageModel(scopeRoot: node(root), countyName: j.root?.name ?? "", mapSVG: mapSVG, focus: focus,
                               focusChain: Set(focus.map { j.chain(from: $0).map(\.code) } ?? []),
-                              focusTeam: focusTeam, maskPhones: maskPhones)
+                              focusTeam: focusTeam, viewer: viewer)
     }
 }
 
@@ -65,7 +66,7 @@ enum AreasView {
         let figures: HTML = "<span class=\"fig\">\(a.level == .grid ? "" : "\(n.gridCount.grouped) \(l.t(.grids)) · ")\(l.t(.population)) \(a.population.grouped) · \(l.t(.households)) \(a.households.grouped)</span>"
         if a.level == .grid {
             let focused = m.focus == a.code
-            let team: HTML = focused ? teamList(m.focusTeam, l, mask: m.maskPhones) : ""
+            let team: HTML = focused ? teamList(m.focusTeam, l, viewer: m.viewer) : ""
             return """
             <li class="grid" id="grid-\(a.code)" data-name="\(a.name) \(a.code)">
               <details\(HTML(raw: focused ? " open" : "")) data-team="\(SitePath.apiAreaTeam.link(a.code))">
@@ -87,10 +88,10 @@ enum AreasView {
         """
     }
 
-    static func teamList(_ team: [GridTeamMember], _ l: Lang, mask: Bool) -> HTML {
+    static func teamList(_ team: [GridTeamMember], _ l: Lang, viewer: Role) -> HTML {
         guard !team.isEmpty else { return "<p>\(l.t(.noTeam))</p>" }
         let rows: [HTML] = team.map { t in
-            let phone = t.phone.map { mask ? PersonalDataPolicy.maskedPhone($0) : $0 } ?? ""
+            let phone = PersonalDataPolicy.teamPhone(t.phone, shownTo: viewer) ?? ""
             return "<li><span class=\"pos\">\(l.pick(t.position.nameZH, t.position.nameEN))</span> \(t.name) <span class=\"phone\">\(phone)</span></li>"
         }
         return "<ul class=\"members\">\(rows)</ul>"

@@ -15,7 +15,8 @@ struct CasePageModel {
     var departments: [Department]
     var mapSVG: String
     var back: String
-    var maskReporter: Bool
+    /// Who looks: the core's personal-data policy decides what of the reporter they see.
+    var viewer: Role
     var actionNames: [String: String]
 }
 
@@ -54,8 +55,8 @@ enum CaseView {
         """
         let reporter: String = {
             guard c.report.hasReporter else { return l.t(.anonymous) }
-            let name = c.report.reporterName.map { m.maskReporter ? PersonalDataPolicy.maskedName($0) : $0 } ?? ""
-            let phone = c.report.reporterPhone.map { m.maskReporter ? PersonalDataPolicy.maskedPhone($0) : $0 } ?? ""
+            let contact = PersonalDataPolicy.contact(name: c.report.reporterName, phone: c.report.reporterPhone, shownTo: m.viewer)
+            let name = contact.name ?? "", phone = contact.phone ?? ""
             return [name, phone].filter { !$0.isEmpty }.joined(separator: " · ")
         }()
         let html: HTML = """

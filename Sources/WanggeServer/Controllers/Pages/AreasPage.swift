@@ -12,7 +12,7 @@ enum AreasPage {
         if let focus { try await req.audit(PersonalDataViews.team(grid: focus, members: team, shownTo: staff.role)) }
         let svg = await req.wangge.maps.svg(j, version: page.tree.version, scope: staff.scope.areaCode, title: lang.t(.map))
         guard let model = AreasPageModel.build(j, scope: staff.scope.areaCode, mapSVG: svg, focus: focus, focusTeam: team,
-                                               maskPhones: !PersonalDataPolicy.seesTeamPhones(staff.role))
+                                               viewer: staff.role)
         else { throw APIError.notFound("your scope \(staff.scope.areaCode) is not in the jurisdiction") }
         var ctx = page.context
         if staff.role == .admin {

@@ -23,7 +23,7 @@ enum CasePage {
             allowed: CaseStateMachine.allowedActions(for: s, actor: CaseActor(staff)),
             duplicates: duplicates, departments: WorkbenchPage.departments(ref, j, scope: s.centre.code),
             mapSVG: placeMap(j, areaCode: s.areaCode, point: c.report.point, title: lang.t(.place)),
-            back: back, maskReporter: !PersonalDataPolicy.seesReporterContacts(staff.role), actionNames: names)
+            back: back, viewer: staff.role, actionNames: names)
         try await req.audit(PersonalDataViews.reporter(of: c, shownTo: staff.role))
         if try page.wantsFragment { return page.html(CaseView.fragment(model, lang)) }
         return page.html(CaseView.render(model, page.context))
