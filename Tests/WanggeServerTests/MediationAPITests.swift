@@ -133,6 +133,23 @@ final class MediationAPITests: XCTestCase {
             let (_, dm5) = try await Self.send(app, .GET, "/api/v1/measures?from=\(today.adding(days: -1))&to=\(today)", token: try await app.token("lead"))
             struct M5: Decodable { var measures: [String: Rate] }
             XCTAssertEqual(try CaseLoopTests.decoder.decode(M5.self, from: dm5).measures["mediation_success"]?.denominator, 1)
+            // The SQL count of the success rate equals the records' count, for this history and a failed and a
+            // withdrawn one besides, over periods around them.
+            let (_, df) = try await Self.send(app, .POST, "/api/v1/mediations", token: op, body: Self.direct())
+            let failing = try CaseLoopTests.decoder.decode(Summary.self, from: df)
+            for body in [["action": "accept"], ["action": "assign", "mediator_ids": ["m_grid"]], ["action": "fail", "route": "court"]] as [[String: Any]] {
+                let (s, d) = try await Self.act(app, op, failing.id, body); XCTAssertEqual(s, .ok, String(decoding: d, as: UTF8.self))
+            }
+            let (_, dw) = try await Self.send(app, .POST, "/api/v1/mediations", token: op, body: Self.direct())
+            let (sw, _) = try await Self.act(app, op, try CaseLoopTests.decoder.decode(Summary.self, from: dw).id, ["action": "withdraw"])
+            XCTAssertEqual(sw, .ok)
+            let cal = try await app.wangge.reference.current(on: app.db, now: clock.now()).calendar
+            for (from, to) in [(-1, 0), (0, 0), (-30, -1), (1, 2)] {
+                let period = DateInterval(start: cal.start(of: today.adding(days: from)), end: cal.start(of: today.adding(days: to + 1)))
+                let bySQL = try await MediationQueries.success(scopePath: "3301/", period: period, on: app.db)
+                let byRecords = try await MediationsAPI.counts(scopePath: "3301/", period: period, calendar: cal, on: app.db).total.success
+                XCTAssertEqual(bySQL, byRecords, "\(from)…\(to)")
+            }
         }
     }
 

@@ -28,6 +28,9 @@ struct M022_CreateMediations: AsyncMigration {
             .field("version", .int, .required)
             .field("registered_at", .datetime, .required)
             .field("updated_at", .datetime, .required)
+            // When it ended (agreement, no agreement, withdrawn) and how: the success rate is a GROUP BY on these.
+            .field("concluded_at", .datetime)
+            .field("outcome", .string)
             .unique(on: "code")
             // One mediation per case: opening a case twice finds the first.
             .unique(on: "case_id")
@@ -74,7 +77,7 @@ struct M022_CreateMediations: AsyncMigration {
             .create()
         for (name, column) in [("mediations_area_path", "area_path"), ("mediations_committee_path", "committee_path"),
                                ("mediations_registered_at", "registered_at"), ("mediations_next_deadline_at", "next_deadline_at"),
-                               ("mediations_state", "state")] {
+                               ("mediations_state", "state"), ("mediations_concluded_at", "concluded_at")] {
             try await db.sqlIndex(name, on: "mediations", column: column)
         }
         try await db.sqlIndex("mediation_assignments_mediator", on: "mediation_assignments", column: "mediator")

@@ -74,7 +74,7 @@ public enum MediationQueries {
         var id: UUID, code: String, case_id: UUID?, type_code: String, state: String, tier: String, area_code: String
         var area_path: String, committee_area_code: String, committee_path: String, source: String, channel: String
         var amount_fen: Int, people_count: Int, risk: Bool, next_deadline_at: Date?, clock_yellow_at: Date?
-        var snapshot: String, version: Int, registered_at: Date, updated_at: Date
+        var snapshot: String, version: Int, registered_at: Date, updated_at: Date, concluded_at: Date?, outcome: String?
     }
 
     struct ActionRow: Encodable {
@@ -90,7 +90,29 @@ public enum MediationQueries {
                    committee_path: committeePath, source: r.source.rawValue, channel: r.channel.rawValue, amount_fen: r.amount,
                    people_count: r.peopleCount, risk: s.riskOfEscalation, next_deadline_at: s.deadline,
                    clock_yellow_at: thresholds?.yellowAt, snapshot: try CaseQueries.json(s), version: version,
-                   registered_at: s.registeredAt, updated_at: s.lastActionAt)
+                   registered_at: s.registeredAt, updated_at: s.lastActionAt, concluded_at: s.concludedAt, outcome: outcome(s)?.rawValue)
+    }
+
+    /// How a mediation ended: the state it entered when it concluded (it only closes after that).
+    static func outcome(_ s: MediationSnapshot) -> MediationState? {
+        guard s.concludedAt != nil else { return nil }
+        return s.agreedOn != nil ? .agreed : s.failureRoute != nil ? .failed : .withdrawn
+    }
+
+    /// DESIGN §5's mediation success rate for the mediations under `scopePath` that concluded in `period`:
+    /// agreements / concluded, with SQL (what `MediationMeasures` counts from the records).
+    public static func success(scopePath: String, period: DateInterval, on db: any Database) async throws -> Measure {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        var agreed = 0, concluded = 0
+        for r in try await sql.select().column("outcome").column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
+            .from("mediations").where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+            .where("concluded_at", .greaterThanOrEqual, period.start).where("concluded_at", .lessThan, period.end)
+            .groupBy("outcome").all() {
+            let n = try r.decode(column: "n", as: Int.self)
+            concluded += n
+            if try r.decode(column: "outcome", as: String?.self) == MediationState.agreed.rawValue { agreed += n }
+        }
+        return Measure(numerator: agreed, denominator: concluded)
     }
 
     static func actionRow(_ r: MediationRecord, seq: Int, id: UUID) throws -> ActionRow {
@@ -142,6 +164,8 @@ public enum MediationQueries {
                     .set("next_deadline_at", to: r.next_deadline_at.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
                     .set("clock_yellow_at", to: r.clock_yellow_at.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
                     .set("snapshot", to: r.snapshot).set("version", to: r.version).set("updated_at", to: r.updated_at)
+                    .set("concluded_at", to: r.concluded_at.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+                    .set("outcome", to: r.outcome.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
                     .where("id", .equal, m.id).where("version", .equal, m.version)
                     .returning("id").all()
                 guard !updated.isEmpty else { throw MediationConflict(code: m.code) }

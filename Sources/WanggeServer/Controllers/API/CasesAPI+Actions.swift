@@ -174,7 +174,7 @@ enum MeasuresAPI {
                                             definition: lang == .zh ? kind.definitionZH : kind.definitionEN)
         }
         // DESIGN §5's mediation success rate, from the mediation cases of the same area and period.
-        let mediation = try await MediationsAPI.counts(scopePath: j.path(of: area), period: period, calendar: ref.calendar, on: req.db).total.success
+        let mediation = try await MediationQueries.success(scopePath: j.path(of: area), period: period, on: req.db)
         out["mediation_success"] = MeasureDTO(name: "调解成功率", nameEn: "Mediation success rate", numerator: mediation.numerator,
                                               denominator: mediation.denominator, rate: mediation.rate.map { ($0 * 10_000).rounded() / 10_000 },
                                               definition: lang == .zh ? "达成协议的调解案件 / 办结的调解案件（达成协议、调解不成、撤回）"
