@@ -91,6 +91,7 @@ final class AccessMatrixTests: XCTestCase {
             "GET /api/v1/mediation-types": mediation, "GET /api/v1/mediators": mediation, "GET /api/v1/mediations": mediation,
             "POST /api/v1/mediations": mediation, "GET /api/v1/mediations/measures": mediation, "GET /api/v1/mediations/:id": mediation,
             "GET /api/v1/mediations/:id/suggested-mediators": mediation, "POST /api/v1/mediations/:id/actions": mediation,
+            "GET /mediations": mediation, "GET /mediations/:id": mediation, "GET /mediations/:id/agreement": mediation,
         ]
     }()
 
@@ -102,7 +103,7 @@ final class AccessMatrixTests: XCTestCase {
         for p in route.parameters {
             let value: String
             switch p {
-            case "id" where route.path.hasPrefix("/api/v1/mediations/"): value = (side == .inScope ? w.eastMediation : w.westMediation).uuidString
+            case "id" where route.path.hasPrefix("/api/v1/mediations/") || route.path.hasPrefix("/mediations/"): value = (side == .inScope ? w.eastMediation : w.westMediation).uuidString
             case "id": value = c.id.uuidString
             case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
             case "sha": value = side == .inScope ? w.eastPhoto : w.westPhoto

@@ -45,9 +45,13 @@ enum SitePath: String, CaseIterable, Sendable {
     case trackRating = "/track/:code/rating"
     case caseView = "/cases/:id"
     case audit = "/audit"
+    case mediations = "/mediations"
+    case mediationView = "/mediations/:id"
+    case mediationAgreement = "/mediations/:id/agreement"
 
     /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.
-    static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker]
+    static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker,
+                                         .apiMediations, .apiMediationActions, .mediationView]
 
     /// The name scripts know the path by: the case's name.
     var name: String { String(describing: self) }

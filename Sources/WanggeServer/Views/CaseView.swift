@@ -18,6 +18,9 @@ struct CasePageModel {
     /// Who looks: the core's personal-data policy decides what of the reporter they see.
     var viewer: Role
     var actionNames: [String: String]
+    /// The mediation this dispute was opened as, if any; and whether the viewer may open it as one.
+    var mediation: (id: UUID, code: String)? = nil
+    var canOpenMediation = false
 }
 
 enum CaseView {
@@ -27,7 +30,7 @@ enum CaseView {
 
     static func render(_ m: CasePageModel, _ ctx: PageContext) -> String {
         let l = ctx.lang
-        return Layout.page("\(l.t(.caseTitle)) \(m.c.code)", ctx, bodyClass: "case-page", scripts: ["workbench.js"], """
+        return Layout.page("\(l.t(.caseTitle)) \(m.c.code)", ctx, bodyClass: "case-page", scripts: ["workbench.js", "mediation.js"], """
         <p class="crumbs"><a href="\(SitePath.workbench.link())\(m.back)">← \(l.t(.backToQueue))</a></p>
         <div id="case" data-id="\(m.c.id.uuidString)" data-live="1">\(HTML(raw: fragment(m, l)))</div>
         """)
@@ -105,10 +108,22 @@ enum CaseView {
         return "<ol class=\"timeline\">\(items)</ol>"
     }
 
+    /// A dispute's link to its mediation, or the button that opens it as one (mediation.js).
+    static func mediationPanel(_ m: CasePageModel, _ l: Lang) -> HTML {
+        if let med = m.mediation {
+            return "<p class=\"card\">\(l.t(.mediationOpened))：<a href=\"\(SitePath.mediationView.link(med.id.uuidString))\">\(med.code)</a></p>"
+        }
+        guard m.canOpenMediation else { return "" }
+        return """
+        <form class="open-mediation card" data-case="\(m.c.id.uuidString)"><button type="submit">\(l.t(.mediationOpen))</button><span class="field-error" data-for="form"></span><span class="field-error" data-for="case_id"></span></form>
+        """
+    }
+
     static func actionsPanel(_ m: CasePageModel, _ l: Lang) -> HTML {
         let forms: [HTML] = m.allowed.filter { $0 != .comment }.map { form($0, m, l) }
         let comment: HTML = m.allowed.contains(.comment) ? form(.comment, m, l) : ""
         return """
+        \(mediationPanel(m, l))
         <section class="card actions" aria-labelledby="acts-h"><h2 id="acts-h">\(l.t(.actionsNow))</h2>
         <p class="act-result" role="status" aria-live="polite"></p>
         \(forms.isEmpty && comment.description.isEmpty ? HTML("<p class=\"meta\">\(l.t(.noActions))</p>") : "")

@@ -98,10 +98,11 @@ extension Layout {
         switch role {
         case nil: [(.report, .navReport), (.trackForm, .navTrack)]
         case .gridWorker?, .gridLeader?: [(.worker, .navWorker), (.workbench, .navWorkbench), (.areas, .areas)]
-        case .handler?, .mediator?: [(.workbench, .navWorkbench), (.areas, .areas)]
-        case .operator?: [(.workbench, .navWorkbench), (.dashboard, .navDashboard), (.screen, .navScreen), (.areas, .areas)]
-        case .leader?: [(.dashboard, .navDashboard), (.workbench, .navWorkbench), (.screen, .navScreen), (.areas, .areas)]
-        case .admin?: [(.workbench, .navWorkbench), (.dashboard, .navDashboard), (.screen, .navScreen), (.areas, .areas), (.audit, .navAudit)]
+        case .handler?: [(.workbench, .navWorkbench), (.areas, .areas)]
+        case .mediator?: [(.mediations, .navMediation), (.workbench, .navWorkbench), (.areas, .areas)]
+        case .operator?: [(.workbench, .navWorkbench), (.mediations, .navMediation), (.dashboard, .navDashboard), (.screen, .navScreen), (.areas, .areas)]
+        case .leader?: [(.dashboard, .navDashboard), (.workbench, .navWorkbench), (.mediations, .navMediation), (.screen, .navScreen), (.areas, .areas)]
+        case .admin?: [(.workbench, .navWorkbench), (.mediations, .navMediation), (.dashboard, .navDashboard), (.screen, .navScreen), (.areas, .areas), (.audit, .navAudit)]
         }
     }
 

@@ -14,7 +14,7 @@ enum CasePage {
         var names: [String: String] = [:]
         for a in actions { if let d = a.record.toAssignee.departmentCode { names["dept:" + d] = ref.departmentsByCode[d]?.name ?? d } }
         let back = try req.textQuery("back", maxLength: 1_000).flatMap { $0.hasPrefix("?") && !$0.contains("//") ? $0 : nil } ?? ""
-        let model = CasePageModel(
+        var model = CasePageModel(
             c: c, actions: actions, categoryName: Format.category(c.report.categoryCode, ref.catalogue, lang),
             areaName: j[s.areaCode]?.name ?? s.areaCode,
             areaTrail: j.chain(from: s.areaCode).reversed().dropFirst().map(\.name).joined(separator: " › "),
@@ -24,6 +24,8 @@ enum CasePage {
             duplicates: duplicates, departments: WorkbenchPage.departments(ref, j, scope: s.centre.code),
             mapSVG: placeMap(j, areaCode: s.areaCode, point: c.report.point, title: lang.t(.place)),
             back: back, viewer: staff.role, actionNames: names)
+        if let med = try await MediationQueries.find(caseID: c.id, on: req.db) { model.mediation = (med.id, med.code) }
+        model.canOpenMediation = Site.mediationRoles.contains(staff.role) && MediationCatalogue.standard.type(forCategory: c.report.categoryCode) != nil
         try await req.audit(PersonalDataViews.reporter(of: c, shownTo: staff.role))
         if try page.wantsFragment { return page.html(CaseView.fragment(model, lang)) }
         return page.html(CaseView.render(model, page.context))
