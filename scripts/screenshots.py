@@ -82,6 +82,16 @@ for status_filter in ("closed", "resolved", ""):
     if case_id:
         break
 
+# A mediation of township 1 with an agreement, for the mediation and agreement pages (as the township's mediator).
+mediation_id = None
+for st in ("agreed", "closed", ""):
+    s3, body = api("/api/v1/mediations?per=20" + (f"&status={st}" if st else ""), user="med-001-1")
+    for m in (body or {}).get("mediations", []):
+        mediation_id = m["id"]
+        break
+    if mediation_id:
+        break
+
 # (file name, path, account or None for a resident)
 PAGES = [
     ("login", "/login", None),
@@ -100,6 +110,9 @@ PAGES = [
     ("dashboard-township", "/dashboard", "leader_t01"),
     ("screen", "/screen", "leader"),
     ("audit", "/audit", "admin"),
+    ("mediations", "/mediations", "med-001-1"),
+    ("mediation", f"/mediations/{mediation_id}" if mediation_id else None, "med-001-1"),
+    ("agreement", f"/mediations/{mediation_id}/agreement" if mediation_id else None, "med-001-1"),
 ]
 
 opts = Options()
@@ -135,6 +148,12 @@ try:
             file = f"{out}/{name}-{user or 'resident'}-{label}.png"
             driver.save_screenshot(file)
             taken.append(file)
+            if name == "agreement":
+                # As printed: print media, the page frame left out.
+                driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+                driver.save_screenshot(file.replace(".png", "-print.png"))
+                driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+                taken.append(file.replace(".png", "-print.png"))
     print(f"{len(taken)} screenshots in {out}")
     for s in skipped:
         print("skipped", s)

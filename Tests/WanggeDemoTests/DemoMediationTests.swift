@@ -33,6 +33,19 @@ struct DemoMediationTests {
         let year = DateInterval(start: Self.end.addingTimeInterval(-365 * 86_400), end: Self.end)
         var c = MediationCounts()
         for m in Self.year { c.add(MediationMeasures.counts(m.records, period: year, calendar: Self.calendar)) }
+        // The snapshot alone counts the same, for the year and for every month of it.
+        var fromSnapshots = MediationCounts()
+        for m in Self.year { fromSnapshots.add(MediationMeasures.counts(m.snapshot, period: year, calendar: Self.calendar)) }
+        #expect(fromSnapshots == c)
+        for k in 0..<12 {
+            let month = DateInterval(start: year.start.addingTimeInterval(Double(k) * 30 * 86_400), duration: 30 * 86_400)
+            var a = MediationCounts(), b = MediationCounts()
+            for m in Self.year {
+                a.add(MediationMeasures.counts(m.records, period: month, calendar: Self.calendar))
+                b.add(MediationMeasures.counts(m.snapshot, period: month, calendar: Self.calendar))
+            }
+            #expect(a == b, "month \(k)")
+        }
         let rate = c.success.rate ?? 0
         print("demo mediation: \(c.received) received, \(c.concluded) concluded, \(c.agreements) agreements (\(String(format: "%.2f", rate * 100)) %), "
               + "first tier \(String(format: "%.1f", (c.firstTier.rate ?? 0) * 100)) %, confirmation \(c.confirmed)/\(c.confirmationsDecided), "

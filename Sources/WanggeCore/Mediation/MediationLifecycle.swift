@@ -148,6 +148,7 @@ public enum MediationLifecycle: Lifecycle {
         case .confirmationDecided(let confirmed, let reason)?:
             n.confirmation?.confirmed = confirmed
             n.confirmation?.refusalReason = reason
+            n.confirmation?.decidedAt = r.at
         case .followUp(let result, let notes)?:
             n.followUps.append(MediationFollowUp(result: result, notes: notes, at: r.at))
         case .supervision?:

@@ -37,6 +37,38 @@ public struct MediationCounts: Hashable, Sendable, Codable {
 }
 
 public enum MediationMeasures {
+    /// The same counts from the snapshot alone (it keeps every instant the measures look at), so a store can count
+    /// a year without decoding every action; a test holds both equal on the demo's year.
+    public static func counts(_ s: MediationSnapshot, period: DateInterval, calendar: WorkingCalendar) -> MediationCounts {
+        var c = MediationCounts()
+        func inPeriod(_ t: Date) -> Bool { t >= period.start && t < period.end }
+        if inPeriod(s.registeredAt) {
+            c.received = 1
+            c.amountInvolved = s.registration.amount
+            c.peopleInvolved = s.registration.peopleCount
+        }
+        if let concluded = s.concludedAt, inPeriod(concluded) {
+            c.concluded = 1
+            if s.agreedOn != nil {
+                c.agreements = 1
+                c.amountAgreed = s.terms.reduce(0) { $0 + $1.amount }
+                // Escalations after the agreement cannot happen (an agreed case is concluded).
+                if s.escalations.isEmpty { c.settledAtFirstTier = 1 }
+            } else if s.failureRoute != nil {
+                c.failed = 1
+            } else {
+                c.withdrawn = 1
+            }
+        }
+        if let conf = s.confirmation, let decided = conf.decidedAt, let ok = conf.confirmed, inPeriod(decided) {
+            c.confirmationsDecided = 1
+            if ok { c.confirmed = 1 }
+        }
+        let days = calendar.civilDate(of: period.start)..<calendar.civilDate(of: period.end)
+        for p in s.performances where days.contains(p.performedOn) { c.amountPaid += p.amount }
+        return c
+    }
+
     /// What one mediation case adds to the counts of `period`, as its records tell (so a case changed after the
     /// period counts as it stood: the records carry their instants). `calendar` reads performance dates.
     public static func counts(_ records: [MediationRecord], period: DateInterval, calendar: WorkingCalendar) -> MediationCounts {

@@ -197,6 +197,8 @@ public struct JudicialConfirmation: Hashable, Sendable, Codable {
     /// nil while the court has not decided.
     public var confirmed: Bool?
     public var refusalReason: String?
+    /// When the court's decision was recorded.
+    public var decidedAt: Date?
 
     /// Calendar days after the agreement's effective date within which one may apply.
     public static let windowDays = 30

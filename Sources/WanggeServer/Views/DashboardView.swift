@@ -56,6 +56,13 @@ enum DashboardView {
           <section class="card"><h2>\(l.t(.lateWork)) (\(d.lateCount))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.status))</th><th class="num">\(l.t(.lateBy))</th></tr></thead><tbody>\(late)</tbody></table></div>
             <p><a href="\(link(export: "late"))">\(l.t(.exportCSV))</a></p></section>
+          \(d.mediation.map { m in HTML("""
+          <section class="card m-panel"><h2><a href="\(SitePath.mediations.link())">\(l.t(.mediationPanel))</a></h2>
+            <dl class="facts"><dt>\(l.t(.mediationReceived))</dt><dd>\(m.received)</dd>
+            <dt>\(l.t(.mediationSuccess))</dt><dd>\(Format.rate(m.success)) (\(m.success.numerator)/\(m.success.denominator))</dd>
+            <dt>\(l.t(.mediationOpenNow))</dt><dd>\(m.open)</dd>
+            <dt>\(l.t(.mediationRiskyNow))</dt><dd class="\(m.risky > 0 ? "late" : "")">\(m.risky)</dd></dl></section>
+          """) } ?? "")
           <section class="card"><h2>\(l.t(.openSupervisions)) (\(d.supervisions.count))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.kind))</th><th>\(l.t(.raised))</th></tr></thead><tbody>\(sups)</tbody></table></div>
             <p><a href="\(link(export: "supervisions"))">\(l.t(.exportCSV))</a></p></section>

@@ -79,8 +79,8 @@ enum MediationView {
         let paid = Dictionary(grouping: s.performances, by: \.term).mapValues { $0.reduce(0) { $0 + $1.amount } }
         let agreement: HTML = s.terms.isEmpty ? "" : """
         <section class="card"><h2>\(l.t(.mediationAgreement)) \(s.agreedOn.map { "· \($0)" } ?? "")</h2>
-        <table><thead><tr><th>\(l.t(.mediationObligor))</th><th>\(l.t(.mediationTermText))</th><th>\(l.t(.mediationAmount))</th><th>\(l.t(.mediationDueDate))</th><th>\(l.t(.mediationPaid))</th></tr></thead>
-        <tbody>\(s.terms.enumerated().map { i, t in "<tr><td>\(t.obligor)</td><td>\(t.description)</td><td>\(yuan(t.amount))</td><td>\(t.dueDate.description)</td><td>\(yuan(paid[i] ?? 0))</td></tr>" as HTML })</tbody></table>
+        <div class="table-wrap"><table><thead><tr><th>\(l.t(.mediationObligor))</th><th>\(l.t(.mediationTermText))</th><th>\(l.t(.mediationAmount))</th><th>\(l.t(.mediationDueDate))</th><th>\(l.t(.mediationPaid))</th></tr></thead>
+        <tbody>\(s.terms.enumerated().map { i, t in "<tr><td>\(t.obligor)</td><td>\(t.description)</td><td>\(yuan(t.amount))</td><td>\(t.dueDate.description)</td><td>\(yuan(paid[i] ?? 0))</td></tr>" as HTML })</tbody></table></div>
         <p><a href="\(SitePath.mediationAgreement.link(m.id.uuidString))">\(l.t(.mediationPrint))</a></p>
         \(s.confirmation.map { c in HTML("<p>\(l.t(.mediationConfirmation))：\(c.appliedOn.description) · \(c.court) · \(c.confirmed == nil ? l.t(.mediationPending) : c.confirmed! ? l.t(.mediationConfirmed) : l.t(.mediationRefused) + "（\(c.refusalReason ?? "")）")</p>") } ?? "")
         </section>
@@ -172,13 +172,14 @@ enum MediationView {
     }
 
     /// 人民调解协议书: parties, facts, terms, the effect clause, signature lines and the committee's seal box.
-    static func agreement(_ m: StoredMediation, committee: String, place: String, _ ctx: PageContext) -> String {
+    static func agreement(_ m: StoredMediation, committee: String, place: String, viewer: Role, _ ctx: PageContext) -> String {
         let l = ctx.lang, s = m.snapshot
         guard !s.terms.isEmpty, let agreed = s.agreedOn else {
             return Layout.page(l.t(.agreementTitle), ctx, bodyClass: "agreement-page", "<h1>\(l.t(.agreementTitle))</h1><p>\(l.t(.agreementNone))</p>")
         }
         let partyLines: [HTML] = s.registration.parties.map { p in
-            "<p class=\"party\">\(l.t(role(p.role)))：\(p.name)\(p.phone.map { HTML("　\(l.t(.mediationIDNumber))：\($0)") } ?? "")</p>"
+            // The document names the parties (they sign it); their phones follow the personal-data policy.
+            "<p class=\"party\">\(l.t(role(p.role)))：\(p.name)\(PersonalDataPolicy.contact(name: nil, phone: p.phone, shownTo: viewer).phone.map { HTML("　\(l.t(.mediationIDNumber))：\($0)") } ?? "")</p>"
         }
         let parties: HTML = "\(partyLines)"
         return Layout.page(l.t(.agreementTitle), ctx, bodyClass: "agreement-page", """

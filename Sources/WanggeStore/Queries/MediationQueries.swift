@@ -115,6 +115,28 @@ public enum MediationQueries {
         return Measure(numerator: agreed, denominator: concluded)
     }
 
+    /// The dashboard's and big screen's mediation counters under `scopePath`: registered and concluded in the
+    /// period (with the success rate), open now, and open with a risk of escalation. Four small counts on indexes.
+    public struct Panel: Sendable, Hashable {
+        public var received: Int
+        public var success: Measure
+        public var open: Int
+        public var risky: Int
+    }
+
+    public static func panel(scopePath: String, period: DateInterval, on db: any Database) async throws -> Panel {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        func count(_ q: SQLSelectBuilder) async throws -> Int {
+            try await q.column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))).from("mediations")
+                .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath)).first()?.decode(column: "n", as: Int.self) ?? 0
+        }
+        let received = try await count(sql.select().where("registered_at", .greaterThanOrEqual, period.start).where("registered_at", .lessThan, period.end))
+        let openStates = MediationState.allCases.filter(\.isOpen).map(\.rawValue)
+        let open = try await count(sql.select().where("state", .in, openStates))
+        let risky = try await count(sql.select().where("state", .in, openStates).where("risk", .equal, true))
+        return Panel(received: received, success: try await success(scopePath: scopePath, period: period, on: db), open: open, risky: risky)
+    }
+
     static func actionRow(_ r: MediationRecord, seq: Int, id: UUID) throws -> ActionRow {
         ActionRow(id: UUID(), mediation_id: id, seq: seq, kind: r.kind.rawValue, actor: r.actor.staff?.username, at: r.at,
                   record: try CaseQueries.json(r))
@@ -271,23 +293,13 @@ public enum MediationQueries {
             .where("next_deadline_at", .lessThan, before).all().map(stored)
     }
 
-    /// Every mediation under `scopePath` that may count in `[from, to)`, with its records (see `MediationMeasures`).
-    public static func histories(scopePath: String, from: Date, to: Date, on db: any Database) async throws -> [(StoredMediation, [MediationRecord])] {
+    /// Every mediation under `scopePath` that may count in `[from, to)` (see `MediationMeasures.counts(_:period:calendar:)`):
+    /// registered before its end and changed since its start.
+    public static func counted(scopePath: String, from: Date, to: Date, on db: any Database) async throws -> [StoredMediation] {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-        let rows = try await sql.select().columns(columns.map { SQLColumn($0) }).from("mediations")
+        return try await sql.select().columns(columns.map { SQLColumn($0) }).from("mediations")
             .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
             .where("registered_at", .lessThan, to).where("updated_at", .greaterThanOrEqual, from).all().map(stored)
-        var out: [(StoredMediation, [MediationRecord])] = []
-        for chunk in rows.chunked(by: 400) {
-            var byID: [UUID: [MediationRecord]] = [:]
-            for r in try await sql.select().column("mediation_id").column("record").from("mediation_actions")
-                .where("mediation_id", .in, chunk.map(\.id)).orderBy("seq").all() {
-                byID[try r.decode(column: "mediation_id", as: UUID.self), default: []]
-                    .append(try CaseQueries.decoder.decode(MediationRecord.self, from: Data(try r.decode(column: "record", as: String.self).utf8)))
-            }
-            for m in chunk { out.append((m, byID[m.id] ?? [])) }
-        }
-        return out
     }
 
     /// Writes mediations with their whole histories (the demo's year) in one transaction: rows, numbered actions,

@@ -434,8 +434,8 @@ enum MediationsAPI {
 
     static func counts(scopePath: String, period: DateInterval, calendar: WorkingCalendar, on db: any Database) async throws -> Grouped {
         var g = Grouped()
-        for (m, records) in try await MediationQueries.histories(scopePath: scopePath, from: period.start, to: period.end, on: db) {
-            let c = MediationMeasures.counts(records, period: period, calendar: calendar)
+        for m in try await MediationQueries.counted(scopePath: scopePath, from: period.start, to: period.end, on: db) {
+            let c = MediationMeasures.counts(m.snapshot, period: period, calendar: calendar)
             guard c != MediationCounts() else { continue }
             g.total.add(c)
             g.byType[m.snapshot.registration.typeCode, default: MediationCounts()].add(c)

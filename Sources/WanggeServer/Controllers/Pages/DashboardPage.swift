@@ -23,6 +23,8 @@ struct DashboardData {
     var lateCount: Int
     var supervisions: [OpenSupervision]
     var mapSVG: String
+    /// Disputes in mediation: registered and concluded in the period, open now.
+    var mediation: MediationQueries.Panel?
 }
 
 /// One area, period and instant to count the measures of.
@@ -165,12 +167,13 @@ enum DashboardPage {
         if full, let drawing = await req.wangge.maps.cached("heat|\(tree.version)|\(area.code)", { heatDrawing(j, area: area) }) {
             map = heatMap(drawing, gridCounts: byGrid.totals.mapValues(\.counts), measure: measure, points: points, lang: lang)
         }
+        let mediation = full ? try await MediationQueries.panel(scopePath: path, period: period, on: db) : nil
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,
                              reported: reported, children: children, categories: categories,
                              departments: departments, weeks: weeks,
                              late: lateWork.rows.map { ($0, now.timeIntervalSince($0.next_deadline_at ?? now)) }, lateCount: lateWork.total,
-                             supervisions: supervisions, mapSVG: map)
+                             supervisions: supervisions, mapSVG: map, mediation: mediation)
     }
 
     static let heatMapWidth = 800.0

@@ -44,7 +44,12 @@ enum MediationPages {
     static func agreement(_ page: StaffPage) async throws -> Response {
         let m = try await MediationsAPI.visible(page.req, staff: page.staff)
         let j = page.jurisdiction
+        if !m.snapshot.terms.isEmpty {
+            let fields = PersonalDataPolicy.seesReporterContacts(page.staff.role) ? ["parties.name", "parties.phone"] : ["parties.name"]
+            try await page.req.audit([PersonalDataView(recordKind: "mediation", recordID: m.code, fields: fields)])
+        }
         return page.html(MediationView.agreement(m, committee: j[m.snapshot.committeeArea.code]?.name ?? m.snapshot.committeeArea.code,
-                                                 place: m.snapshot.registration.areas.first.flatMap { j[$0.code]?.name } ?? "", page.context))
+                                                 place: m.snapshot.registration.areas.first.flatMap { j[$0.code]?.name } ?? "",
+                                                 viewer: page.staff.role, page.context))
     }
 }

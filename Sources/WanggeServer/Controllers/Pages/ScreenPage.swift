@@ -24,6 +24,8 @@ enum ScreenPage {
         let late: [HTML] = data.late.prefix(10).map { x in
             "<li><span class=\"code\">\(x.row.code)</span> \(Format.category(x.row.category_code, ref.catalogue, l)) <span class=\"late\">\(Int(x.lateBy / 3600)) \(l.t(.hours))</span></li>"
         }
+        let monthStart = page.reference.calendar.start(of: { let d = page.reference.calendar.civilDate(of: req.now); return CivilDate(year: d.year, month: d.month, day: 1)! }())
+        let disputes = try await MediationQueries.panel(scopePath: path, period: DateInterval(start: monthStart, end: max(req.now, monthStart)), on: req.db)
         let html = Layout.page(l.t(.screenTitle), page.context, bodyClass: "screen", scripts: ["screen.js"], """
         <div class="s-wrap" data-area="\(data.area.code)">
           <header class="s-head"><h1>\(data.area.name) · \(l.t(.screenTitle))</h1><time id="s-clock"></time></header>
@@ -32,6 +34,8 @@ enum ScreenPage {
             <div><span>\(l.t(.todayClosed))</span><strong id="c-closed">\(closedToday)</strong></div>
             <div><span>\(l.t(.openNow))</span><strong id="c-open">\(open)</strong></div>
             <div><span>\(l.t(.lateNow))</span><strong id="c-late" class="late">\(data.lateCount)</strong></div>
+            <div><span>\(l.t(.mediationOpenNow))</span><strong id="c-disputes">\(disputes.open)</strong></div>
+            <div><span>\(l.t(.mediationSuccess))</span><strong id="c-mediation">\(Format.rate(disputes.success))</strong></div>
           </div>
           <section class="s-map">\(HTML(raw: map))</section>
           <section class="s-side">
