@@ -78,14 +78,6 @@ extension Application {
     }
 }
 
-extension Request {
-    /// The same, without holding up the answer.
-    func publish(_ c: StoredCase, kind: String, action: String) {
-        let app = application, at = now
-        Task { await app.publish(c, kind: kind, action: action, at: at) }
-    }
-}
-
 enum EventsAPI {
     /// `GET /api/v1/events`: server-sent events of the cases in the caller's scope, one `case` event per change,
     /// with a comment every 15 s so proxies keep the connection open.

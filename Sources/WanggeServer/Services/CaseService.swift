@@ -27,6 +27,58 @@ struct CaseService: Sendable {
         return try await write(t, to: c, context: ref.measureContext)
     }
 
+    /// What became of a new report.
+    enum Reported: Sendable {
+        /// Written; with its duplicate candidates when the group-commit writer found them in the same turn.
+        case stored(StoredCase, nearby: NearbyCandidates?)
+        /// Its idempotency key names a case already.
+        case keyTaken(requestHash: String, caseID: UUID)
+    }
+
+    /// Writes a new case (its report and first transition, made by `CaseStateMachine.report` in `pending`): through
+    /// the SQLite group-commit writer when there is one (`batched`), else in a transaction of its own through the
+    /// write gate; then publishes it. Every channel of intake comes this way (the form, the API, the grid worker's
+    /// outbox, imports); the demo's year is written in bulk by `Setup.loadDemo`.
+    func report(_ pending: CaseQueries.PendingCase, batched: Bool) async throws -> Reported {
+        if batched, let batcher = app.wangge.intake {
+            switch await batcher.submit(pending) {
+            case .stored(let stored, let nearby)?:
+                published(stored)
+                return .stored(stored, nearby: nearby)
+            case .keyTaken(let hash, let caseID)?:
+                return .keyTaken(requestHash: hash, caseID: caseID)
+            case .rejected(let error)?:
+                throw error
+            case nil:
+                break  // the batch failed as a whole: write this one alone, as below
+            }
+        }
+        let db = app.db
+        for _ in 1...8 {
+            do {
+                // The day's next number is taken inside the transaction that uses it (on PostgreSQL the counter's row
+                // lock orders concurrent reports); a constraint failure is a raced idempotency key, or two first
+                // reports of a day creating its counter at once: the first is answered below, the second retried.
+                let stored = try await app.wangge.writes.run(on: db) { try await CaseQueries.create(pending, on: db) }
+                published(stored)
+                return .stored(stored, nearby: nil)
+            } catch let e as any DatabaseError where e.isConstraintFailure {
+                // Either the same key raced us (answer with its case) or another case took the code (try the next).
+                if let key = pending.idempotencyKey, let earlier = try await CaseQueries.idempotent(key: key, on: db) {
+                    return .keyTaken(requestHash: earlier.requestHash, caseID: earlier.caseID)
+                }
+                continue
+            }
+        }
+        throw APIError(.serviceUnavailable, "busy", "too many reports at this moment; send it again with the same Idempotency-Key")
+    }
+
+    /// Tells live pages about a new case without holding up the reporter's answer.
+    private func published(_ c: StoredCase) {
+        let app = self.app
+        Task { await app.publish(c, kind: "created", action: CaseActionKind.report.rawValue, at: c.reportedAt) }
+    }
+
     /// Writes a transition the state machine made (the clock job makes several in a row), then publishes it.
     func write(_ t: CaseTransition, to c: StoredCase, context: MeasureFactContext) async throws -> Change {
         let db = app.db

@@ -33,38 +33,15 @@ enum CasesAPI {
             }
             throw error
         }
-        if let batcher {
-            switch await batcher.submit(prepared.pending) {
-            case .stored(let stored, let nearby)?:
-                return try await created(stored, department: prepared.department, duplicates: likelyDuplicates(of: stored, among: nearby),
-                                         status: .created, jurisdiction: prepared.jurisdiction, on: req)
-            case .keyTaken(let hash, let caseID)?:
-                return try await replay((hash, caseID), key: key ?? "", hash: requestHash, on: req)
-            case .rejected(let error)?:
-                throw error
-            case nil:
-                break  // the batch failed as a whole: write this one alone, as below
-            }
+        switch try await req.application.caseService.report(prepared.pending, batched: batcher != nil) {
+        case .stored(let stored, let nearby):
+            let dup: LikelyDuplicates
+            if let nearby { dup = likelyDuplicates(of: stored, among: nearby) } else { dup = try await duplicates(of: stored, on: req) }
+            return try await created(stored, department: prepared.department, duplicates: dup, status: .created,
+                                     jurisdiction: prepared.jurisdiction, on: req)
+        case .keyTaken(let hash, let caseID):
+            return try await replay((hash, caseID), key: key ?? "", hash: requestHash, on: req)
         }
-        let db = req.db, pending = prepared.pending
-        for _ in 1...8 {
-            do {
-                // The day's next number is taken inside the transaction that uses it (on PostgreSQL the counter's row
-                // lock orders concurrent reports); a constraint failure is a raced idempotency key, or two first
-                // reports of a day creating its counter at once: the first is answered below, the second retried.
-                let stored = try await req.wangge.writes.run(on: db) { try await CaseQueries.create(pending, on: db) }
-                let dup = try await duplicates(of: stored, on: req)
-                return try await created(stored, department: prepared.department, duplicates: dup, status: .created,
-                                         jurisdiction: prepared.jurisdiction, on: req)
-            } catch let e as any DatabaseError where e.isConstraintFailure {
-                // Either the same key raced us (answer with its case) or another case took the code (try the next).
-                if let key, let earlier = try await CaseQueries.idempotent(key: key, on: req.db) {
-                    return try await replay(earlier, key: key, hash: requestHash, on: req)
-                }
-                continue
-            }
-        }
-        throw APIError(.serviceUnavailable, "busy", "too many reports at this moment; send it again with the same Idempotency-Key")
     }
 
     /// The same report is the same request whatever the order of its JSON keys: a hash of a canonical encoding.
@@ -187,7 +164,6 @@ enum CasesAPI {
             routingReason: c.snapshot.intake.routingReason, deadlines: DeadlinesDTO(c.snapshot.deadlines),
             likelyDuplicates: duplicates.nearest.map { DuplicateDTO(code: $0.code, distanceMetres: ($0.distanceMetres * 10).rounded() / 10) },
             likelyDuplicateCount: duplicates.total, likelyDuplicateCountCapped: duplicates.moreThanTotal)
-        if status == .created { req.publish(c, kind: "created", action: CaseActionKind.report.rawValue) }
         let response = Response(status: status, body: .init(data: try CaseCreatedDTO.plainJSON.encode(dto)))
         response.headers.contentType = .json
         response.headers.replaceOrAdd(name: .location, value: SitePath.apiCase.link(c.id.uuidString))
