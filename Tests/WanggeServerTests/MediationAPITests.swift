@@ -246,6 +246,10 @@ final class MediationAPITests: XCTestCase {
             XCTAssertTrue(created.risk, "eight people: a risk of escalation")
             let notices = try await MediationQueries.notices(scopePath: "3301/3301001/", limit: 10, on: app.db)
             XCTAssertEqual(notices.map(\.kind), [MediationQueries.escalationRisk], "the township's leaders are told")
+            // …on their dashboard.
+            let (ds, dash) = try await Self.send(app, .GET, "/dashboard", token: try await app.token("lead"))
+            XCTAssertEqual(ds, .ok)
+            XCTAssertTrue(String(decoding: dash, as: UTF8.self).contains(created.code), "the notice is listed on the dashboard")
             guard let stale = try await MediationQueries.find(id: created.id, on: app.db) else { return XCTFail("no mediation") }
             let service = app.mediationService
             let a = CaseActor.staff(CaseStaff(username: "m_grid", role: .mediator, areaCode: "3301001001001"))

@@ -61,7 +61,8 @@ enum DashboardView {
             <dl class="facts"><dt>\(l.t(.mediationReceived))</dt><dd>\(m.received)</dd>
             <dt>\(l.t(.mediationSuccess))</dt><dd>\(Format.rate(m.success)) (\(m.success.numerator)/\(m.success.denominator))</dd>
             <dt>\(l.t(.mediationOpenNow))</dt><dd>\(m.open)</dd>
-            <dt>\(l.t(.mediationRiskyNow))</dt><dd class="\(m.risky > 0 ? "late" : "")">\(m.risky)</dd></dl></section>
+            <dt>\(l.t(.mediationRiskyNow))</dt><dd class="\(m.risky > 0 ? "late" : "")">\(m.risky)</dd></dl>
+            \(d.mediationNotices.isEmpty ? "" : HTML("<h3>\(l.t(.mediationNotices))</h3><ul class=\"m-notices\">\(d.mediationNotices.map { n in "<li><a href=\"\(SitePath.mediationView.link(n.id.uuidString))\">\(n.code)</a> · \(l.t(n.kind == MediationQueries.escalationRisk ? .mediationNoticeRisk : n.kind == SupervisionReason.mediationLate.rawValue ? .mediationNoticeLate : .mediationNoticeLeader)) · \(Format.minute(n.raisedAt))\(n.note.map { HTML(" · \($0)") } ?? "")</li>" as HTML })</ul>"))</section>
           """) } ?? "")
           <section class="card"><h2>\(l.t(.openSupervisions)) (\(d.supervisions.count))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.kind))</th><th>\(l.t(.raised))</th></tr></thead><tbody>\(sups)</tbody></table></div>

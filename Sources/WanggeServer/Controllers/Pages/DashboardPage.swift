@@ -25,6 +25,8 @@ struct DashboardData {
     var mapSVG: String
     /// Disputes in mediation: registered and concluded in the period, open now.
     var mediation: MediationQueries.Panel?
+    /// The newest risk-of-escalation notices and supervisions of mediations in the area, for its leaders.
+    var mediationNotices: [(code: String, id: UUID, kind: String, raisedAt: Date, note: String?)] = []
 }
 
 /// One area, period and instant to count the measures of.
@@ -168,12 +170,14 @@ enum DashboardPage {
             map = heatMap(drawing, gridCounts: byGrid.totals.mapValues(\.counts), measure: measure, points: points, lang: lang)
         }
         let mediation = full ? try await MediationQueries.panel(scopePath: path, period: period, on: db) : nil
+        let mediationNotices = full ? try await MediationQueries.notices(scopePath: path, limit: 10, on: db) : []
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,
                              reported: reported, children: children, categories: categories,
                              departments: departments, weeks: weeks,
                              late: lateWork.rows.map { ($0, now.timeIntervalSince($0.next_deadline_at ?? now)) }, lateCount: lateWork.total,
-                             supervisions: supervisions, mapSVG: map, mediation: mediation)
+                             supervisions: supervisions, mapSVG: map, mediation: mediation,
+                             mediationNotices: mediationNotices)
     }
 
     static let heatMapWidth = 800.0
