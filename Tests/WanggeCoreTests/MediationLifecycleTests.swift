@@ -209,3 +209,21 @@ struct MediationLifecycleTests {
         #expect(b.snapshot.riskOfEscalation && !a.snapshot.riskOfEscalation)
     }
 }
+
+@Suite("Mediation catalogue file")
+struct MediationCatalogueFileTests {
+    @Test func aCountysFileIsReadAndEveryProblemIsNamed() throws {
+        let good = #"{"types": [{"code": "water", "name": "用水纠纷", "name_en": "Water", "category_codes": ["0603"], "specialities": ["elder"]}], "specialities": [{"code": "elder", "name": "老党员", "name_en": "Veteran member"}]}"#
+        let c = try MediationCatalogue.decode(from: Data(good.utf8))
+        #expect(c.types.map(\.code) == ["water"] && c.type(forCategory: "0603")?.code == "water" && c.speciality("elder") != nil)
+        func problem(_ json: String) -> String {
+            do { _ = try MediationCatalogue.decode(from: Data(json.utf8)); return "" } catch { return "\(error)" }
+        }
+        #expect(problem("not json").contains("not the catalogue's JSON"))
+        #expect(problem(#"{"types": [], "specialities": []}"#).contains("no types"))
+        let twice = problem(#"{"types": [{"code": "a", "name": "甲", "name_en": "A", "specialities": ["x"]}, {"code": "a", "name": "乙", "name_en": "B"}], "specialities": []}"#)
+        #expect(twice.contains("type code a appears twice") && twice.contains("names speciality x"))
+        #expect(problem(#"{"types": [{"code": "a", "name": "甲", "name_en": "A", "category_codes": ["0601"]}, {"code": "b", "name": "乙", "name_en": "B", "category_codes": ["0601"]}], "specialities": []}"#)
+            .contains("category 0601 opens as more than one type"))
+    }
+}

@@ -237,6 +237,27 @@ final class MediationAPITests: XCTestCase {
         }
     }
 
+    func testACountyKeepsItsOwnCatalogueOfTypes() async throws {
+        try await withApp(configure: { config in
+            let file = #"{"types": [{"code": "water", "name": "用水纠纷", "name_en": "Water", "category_codes": ["0603"], "specialities": ["elder"]}], "specialities": [{"code": "elder", "name": "老党员", "name_en": "Veteran member"}]}"#
+            try? FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+            FileManager.default.createFile(atPath: config.dataDirectory + "/mediation.json", contents: Data(file.utf8))
+        }) { app, _ in
+            try await Self.world(app)
+            let op = try await app.token("eastop")
+            let (_, types) = try await Self.send(app, .GET, "/api/v1/mediation-types", token: op)
+            struct T: Decodable { var code: String }
+            XCTAssertEqual(try CaseLoopTests.decoder.decode([T].self, from: types).map(\.code), ["water"])
+            var body = Self.direct()
+            let (refused, d) = try await Self.send(app, .POST, "/api/v1/mediations", token: op, body: body)
+            XCTAssertEqual(refused, .badRequest, "neighbour is not this county's type")
+            XCTAssertEqual(try CaseLoopTests.decoder.decode(Failure.self, from: d).error.field, "type_code")
+            body["type_code"] = "water"
+            let (ok, _) = try await Self.send(app, .POST, "/api/v1/mediations", token: op, body: body)
+            XCTAssertEqual(ok, .created)
+        }
+    }
+
     func testTwoMediatorsAtOnceOneWinsTheOtherGets409AndLateWorkIsSupervised() async throws {
         try await withApp { app, clock in
             try await Self.world(app)

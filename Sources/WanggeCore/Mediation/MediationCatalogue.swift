@@ -33,6 +33,12 @@ public struct MediatorSpeciality: Hashable, Sendable, Codable {
     }
 }
 
+/// A catalogue file that cannot be used, with every problem named.
+public struct CatalogueProblem: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
 public struct MediationCatalogue: Sendable, Hashable {
     public var types: [MediationType]
     public var specialities: [MediatorSpeciality]
@@ -50,6 +56,40 @@ public struct MediationCatalogue: Sendable, Hashable {
         types.first { $0.categoryCodes.contains(categoryCode) }
     }
 
+    /// The file a county keeps its own catalogue in (`mediation.json` in the data directory): `{"types": [{"code",
+    /// "name", "name_en", "category_codes", "specialities"}], "specialities": [{"code", "name", "name_en"}]}`.
+    /// Every problem is named; nothing is taken from a file with one.
+    public static func decode(from data: Data) throws -> MediationCatalogue {
+        struct File: Decodable {
+            struct T: Decodable { var code: String; var name: String; var name_en: String; var category_codes: [String]?; var specialities: [String]? }
+            struct S: Decodable { var code: String; var name: String; var name_en: String }
+            var types: [T]
+            var specialities: [S]
+        }
+        let file: File
+        do { file = try JSONDecoder().decode(File.self, from: data) } catch {
+            throw CatalogueProblem("mediation.json is not the catalogue's JSON (types, specialities): \(error)")
+        }
+        var problems: [String] = []
+        let specialityCodes = file.specialities.map(\.code)
+        if file.types.isEmpty { problems.append("no types") }
+        for (what, codes) in [("type", file.types.map(\.code)), ("speciality", specialityCodes)] {
+            for c in codes where c.trimmingCharacters(in: .whitespaces).isEmpty || c.count > 64 { problems.append("a \(what) code is empty or longer than 64: \"\(c)\"") }
+            for c in Set(codes) where codes.filter({ $0 == c }).count > 1 { problems.append("\(what) code \(c) appears twice") }
+        }
+        for t in file.types {
+            if t.name.isEmpty || t.name_en.isEmpty { problems.append("type \(t.code) needs name and name_en") }
+            for sp in t.specialities ?? [] where !specialityCodes.contains(sp) { problems.append("type \(t.code) names speciality \(sp), which is not in specialities") }
+        }
+        let categories = file.types.flatMap { $0.category_codes ?? [] }
+        for c in Set(categories) where categories.filter({ $0 == c }).count > 1 { problems.append("category \(c) opens as more than one type") }
+        guard problems.isEmpty else { throw CatalogueProblem("mediation.json: " + problems.sorted().joined(separator: "; ")) }
+        return MediationCatalogue(
+            types: file.types.map { MediationType(code: $0.code, name: $0.name, nameEN: $0.name_en, categoryCodes: $0.category_codes ?? [], specialities: $0.specialities ?? []) },
+            specialities: file.specialities.map { MediatorSpeciality(code: $0.code, name: $0.name, nameEN: $0.name_en) })
+    }
+
+    /// The catalogue a county starts from, when its data directory has no `mediation.json`.
     public static let standard = MediationCatalogue(
         types: [
             MediationType(code: "marriage_family", name: "婚姻家庭", nameEN: "Marriage and family", categoryCodes: ["0601", "0602"],

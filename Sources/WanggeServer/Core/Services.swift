@@ -91,7 +91,17 @@ public final class WanggeServices: Sendable {
             intake = nil
         }
         decoyHash = try Bcrypt.hash(TokenSecret.generate(), cost: config.bcryptCost)
+        // The county's own catalogue of dispute types and specialities, if it keeps one; a bad file stops the start.
+        let file = URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("mediation.json")
+        if let data = FileManager.default.contents(atPath: file.path) {
+            mediationCatalogue = try MediationCatalogue.decode(from: data)
+        } else {
+            mediationCatalogue = .standard
+        }
     }
+
+    /// The dispute types and mediators' specialities: `mediation.json` in the data directory, else the standard ones.
+    let mediationCatalogue: MediationCatalogue
 }
 
 extension Application {

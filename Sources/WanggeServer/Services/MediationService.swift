@@ -9,8 +9,8 @@ import WanggeStore
 struct MediationService: Sendable {
     let app: Application
 
-    /// The county's catalogue of types and specialities.
-    var catalogue: MediationCatalogue { .standard }
+    /// The county's catalogue of types and specialities (`mediation.json` in the data directory, else the standard).
+    var catalogue: MediationCatalogue { app.wangge.mediationCatalogue }
 
     /// Registers a dispute: `make` builds the registration from the day's number. A risk of escalation (many people,
     /// a threat of violence) is recorded as a notice to the township's leaders with the registration.

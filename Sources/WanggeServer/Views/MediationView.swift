@@ -11,10 +11,10 @@ enum MediationView {
         var place: String
         var committee: String
 
-        init(_ m: StoredMediation, now: Date, calendar: WorkingCalendar, j: Jurisdiction) {
+        init(_ m: StoredMediation, now: Date, calendar: WorkingCalendar, j: Jurisdiction, catalogue: MediationCatalogue) {
             self.m = m
             colour = MediationLifecycle.clockStatus(of: m.snapshot, at: now, calendar: calendar)?.colour
-            typeName = MediationCatalogue.standard.type(m.snapshot.registration.typeCode)?.name ?? m.snapshot.registration.typeCode
+            typeName = catalogue.type(m.snapshot.registration.typeCode)?.name ?? m.snapshot.registration.typeCode
             place = m.snapshot.registration.areas.first.flatMap { j[$0.code]?.name } ?? ""
             committee = j[m.snapshot.committeeArea.code]?.name ?? m.snapshot.committeeArea.code
         }
@@ -65,7 +65,7 @@ enum MediationView {
     static func yuan(_ fen: Fen) -> String { String(format: "%.2f", Double(fen) / 100) }
 
     static func page(_ r: Row, records: [MediationRecord], allowed: [MediationActionKind], suggested: [MediatorDTO], viewer: Role,
-                     linkedCase: String?, _ ctx: PageContext) -> String {
+                     linkedCase: String?, catalogue: MediationCatalogue, _ ctx: PageContext) -> String {
         let l = ctx.lang, m = r.m, s = m.snapshot, reg = s.registration
         let parties: HTML = """
         <ul>\(reg.parties.map { p in
@@ -92,7 +92,7 @@ enum MediationView {
         <ol class="timeline">\(records.map { rec in "<li><time>\(Format.minute(rec.at))</time> <strong>\(l.pick(rec.kind.nameZH, rec.kind.rawValue.replacingOccurrences(of: "_", with: " ")))</strong> \(rec.actor.staff?.username ?? rec.actor.kind)\(rec.note.map { HTML(" · \($0)") } ?? "")</li>" as HTML })</ol>
         """
         let forms: HTML = allowed.isEmpty ? "" : """
-        <section class="card"><h2>\(l.t(.mediationActions))</h2>\(allowed.map { form($0, s: s, suggested: suggested, l) })</section>
+        <section class="card"><h2>\(l.t(.mediationActions))</h2>\(allowed.map { form($0, s: s, suggested: suggested, catalogue: catalogue, l) })</section>
         """
         return Layout.page("\(l.t(.mediationOpened)) \(m.code)", ctx, bodyClass: "mediation-page", scripts: ["mediation.js"], """
         <p class="crumbs"><a href="\(SitePath.mediations.link())">← \(l.t(.mediationTitle))</a></p>
@@ -126,13 +126,13 @@ enum MediationView {
     }
 
     /// The form of one action; mediation.js sends it as JSON to the action API.
-    static func form(_ kind: MediationActionKind, s: MediationSnapshot, suggested: [MediatorDTO], _ l: Lang) -> HTML {
+    static func form(_ kind: MediationActionKind, s: MediationSnapshot, suggested: [MediatorDTO], catalogue: MediationCatalogue, _ l: Lang) -> HTML {
         var fields: [HTML] = []
         switch kind {
         case .accept:
             fields = [field(.mediationComplexity, "<select name=\"complexity\"><option value=\"simple\">\(l.t(.mediationSimple))</option><option value=\"general\" selected>\(l.t(.mediationGeneral))</option></select>", l, name: "complexity")]
         case .assign:
-            fields = [HTML("<fieldset><legend>\(l.t(.mediationSuggested))</legend>\(suggested.prefix(6).enumerated().map { i, m in "<label class=\"check\"><input type=\"checkbox\" name=\"mediator_ids\" value=\"\(m.id)\"\(i == 0 ? " checked" : "")> \(m.name)（\(m.specialities.compactMap { MediationCatalogue.standard.speciality($0)?.name }.joined(separator: "、"))，\(l.t(.mediationLoad)) \(m.load)）</label>" as HTML })</fieldset><span class=\"field-error\" data-for=\"mediator_ids\"></span>")]
+            fields = [HTML("<fieldset><legend>\(l.t(.mediationSuggested))</legend>\(suggested.prefix(6).enumerated().map { i, m in "<label class=\"check\"><input type=\"checkbox\" name=\"mediator_ids\" value=\"\(m.id)\"\(i == 0 ? " checked" : "")> \(m.name)（\(m.specialities.compactMap { catalogue.speciality($0)?.name }.joined(separator: "、"))，\(l.t(.mediationLoad)) \(m.load)）</label>" as HTML })</fieldset><span class=\"field-error\" data-for=\"mediator_ids\"></span>")]
         case .scheduleSession:
             fields = [field(.mediationAt, "<input type=\"datetime-local\" name=\"at\" required>", l, name: "at"), field(.mediationSessionPlace, text("place"), l, name: "place")]
         case .recordSession:

@@ -8,13 +8,14 @@ import WanggeStore
 enum MediationPages {
     /// `GET /mediations`: my open mediations with their clocks, today's sessions, and those whose time runs out.
     static func workbench(_ page: StaffPage) async throws -> Response {
+        let catalogue = page.req.application.mediationService.catalogue
         let staff = page.staff, j = page.jurisdiction
         let path = j.path(of: staff.scope.areaCode)
         var filter = MediationFilter(scopePath: path, mediatorScope: staff.role == .mediator ? (staff.username, path) : nil)
         filter.states = [.registered, .accepted, .mediating]
         let open = try await MediationQueries.list(filter, page: 1, per: 200, on: page.req.db).items
         var rows: [MediationView.Row] = []
-        for m in open { rows.append(MediationView.Row(m, now: page.req.now, calendar: page.reference.calendar, j: j)) }
+        for m in open { rows.append(MediationView.Row(m, now: page.req.now, calendar: page.reference.calendar, j: j, catalogue: catalogue)) }
         let mine = staff.role == .mediator ? rows.filter { $0.m.snapshot.mediators.contains(staff.username) || $0.m.snapshot.state == .registered } : rows
         let today = page.reference.calendar.civilDate(of: page.req.now)
         let sessions = rows.flatMap { r in r.m.snapshot.sessions.filter { $0.notes == nil && page.reference.calendar.civilDate(of: $0.at) == today }.map { (r, $0) } }
@@ -25,6 +26,7 @@ enum MediationPages {
 
     /// `GET /mediations/{id}`.
     static func show(_ page: StaffPage) async throws -> Response {
+        let catalogue = page.req.application.mediationService.catalogue
         let m = try await MediationsAPI.visible(page.req, staff: page.staff)
         let records = try await MediationQueries.actions(id: m.id, on: page.req.db)
         let allowed = MediationLifecycle.allowedActions(for: m.snapshot, actor: CaseActor(page.staff))
@@ -35,9 +37,9 @@ enum MediationPages {
         }
         var linkedCase: String?
         if let caseID = m.snapshot.registration.caseID { linkedCase = try await CaseQueries.find(id: caseID, on: page.req.db)?.code }
-        let row = MediationView.Row(m, now: page.req.now, calendar: page.reference.calendar, j: page.jurisdiction)
+        let row = MediationView.Row(m, now: page.req.now, calendar: page.reference.calendar, j: page.jurisdiction, catalogue: catalogue)
         return page.html(MediationView.page(row, records: records, allowed: allowed, suggested: suggested, viewer: page.staff.role,
-                                            linkedCase: linkedCase, page.context))
+                                            linkedCase: linkedCase, catalogue: catalogue, page.context))
     }
 
     /// `GET /mediations/{id}/agreement`: the agreement in the customary layout, A4 when printed.
