@@ -49,6 +49,22 @@ extension Request {
         throw APIError.badRequest("\(name) must be a date (YYYY-MM-DD) or an ISO 8601 time, from 2000 to 2100", field: name)
     }
 
+    /// The area (`area`, default the caller's scope; outside it 404) and period (`from`, `to`: required, `to`
+    /// inclusive) a measures answer is for: the one reading of these parameters for every measures endpoint.
+    func measureScope(_ staff: StaffAccount, _ j: Jurisdiction, _ calendar: WorkingCalendar) throws
+        -> (area: Area, path: String, period: DateInterval, fromText: String, toText: String) {
+        let area = try textQuery("area", maxLength: 64) ?? staff.scope.areaCode
+        guard let a = j[area], staff.scope.covers(area, in: j) else { throw APIError(.notFound, "not_found", "no area \(area) in your scope", field: "area") }
+        guard let from = try instantQuery("from", calendar, end: false), let fromText = try textQuery("from") else {
+            throw APIError.badRequest("from is required (YYYY-MM-DD)", field: "from")
+        }
+        guard let to = try instantQuery("to", calendar, end: true), let toText = try textQuery("to") else {
+            throw APIError.badRequest("to is required (YYYY-MM-DD)", field: "to")
+        }
+        guard to > from else { throw APIError.badRequest("to must not be before from", field: "to") }
+        return (a, j.path(of: a.code), DateInterval(start: from, end: to), fromText, toText)
+    }
+
     static let years = 2000...2100
     static let earliest = Date(timeIntervalSince1970: 946_684_800)  // 2000-01-01
     static let latest = Date(timeIntervalSince1970: 4_133_980_800)  // 2101-01-01

@@ -152,17 +152,8 @@ enum MeasuresAPI {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
-        let area = try req.textQuery("area", maxLength: 64) ?? staff.scope.areaCode
-        guard let a = j[area], staff.scope.covers(area, in: j) else { throw APIError(.notFound, "not_found", "no area \(area) in your scope", field: "area") }
-        guard let from = try req.instantQuery("from", ref.calendar, end: false), let fromText = try req.textQuery("from") else {
-            throw APIError.badRequest("from is required (YYYY-MM-DD)", field: "from")
-        }
-        guard let to = try req.instantQuery("to", ref.calendar, end: true), let toText = try req.textQuery("to") else {
-            throw APIError.badRequest("to is required (YYYY-MM-DD)", field: "to")
-        }
-        guard to > from else { throw APIError.badRequest("to must not be before from", field: "to") }
-        let period = DateInterval(start: from, end: to)
-        let report = try await MeasureQueries.counts(scopePath: j.path(of: area), period: period, asOf: min(req.now, to), by: .total,
+        let (a, path, period, fromText, toText) = try req.measureScope(staff, j, ref.calendar)
+        let report = try await MeasureQueries.counts(scopePath: path, period: period, asOf: min(req.now, period.end), by: .total,
                                                      context: ref.measureContext,
                                                      on: req.db)[""] ?? MeasureCounts()
         let lang = Lang.of(req)
@@ -174,7 +165,7 @@ enum MeasuresAPI {
                                             definition: lang == .zh ? kind.definitionZH : kind.definitionEN)
         }
         // DESIGN §5's mediation success rate, from the mediation cases of the same area and period.
-        let mediation = try await MediationQueries.success(scopePath: j.path(of: area), period: period, on: req.db)
+        let mediation = try await MediationQueries.success(scopePath: path, period: period, on: req.db)
         out["mediation_success"] = MeasureDTO(name: "调解成功率", nameEn: "Mediation success rate", numerator: mediation.numerator,
                                               denominator: mediation.denominator, rate: mediation.rate.map { ($0 * 10_000).rounded() / 10_000 },
                                               definition: lang == .zh ? "达成协议的调解案件 / 办结的调解案件（达成协议、调解不成、撤回）"

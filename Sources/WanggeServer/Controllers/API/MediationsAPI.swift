@@ -412,16 +412,8 @@ enum MediationsAPI {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
-        let area = try req.textQuery("area", maxLength: 64) ?? staff.scope.areaCode
-        guard let a = j[area], staff.scope.covers(area, in: j) else { throw APIError(.notFound, "not_found", "no area \(area) in your scope", field: "area") }
-        guard let from = try req.instantQuery("from", ref.calendar, end: false), let fromText = try req.textQuery("from") else {
-            throw APIError.badRequest("from is required (YYYY-MM-DD)", field: "from")
-        }
-        guard let to = try req.instantQuery("to", ref.calendar, end: true), let toText = try req.textQuery("to") else {
-            throw APIError.badRequest("to is required (YYYY-MM-DD)", field: "to")
-        }
-        guard to > from else { throw APIError.badRequest("to must not be before from", field: "to") }
-        let c = try await counts(scopePath: j.path(of: a.code), period: DateInterval(start: from, end: to), calendar: ref.calendar, on: req.db)
+        let (a, path, period, fromText, toText) = try req.measureScope(staff, j, ref.calendar)
+        let c = try await counts(scopePath: path, period: period, calendar: ref.calendar, on: req.db)
         let catalogue = req.application.mediationService.catalogue
         return MediationMeasuresDTO(
             area: AreaRefDTO(code: a.code, name: a.name), from: fromText, to: toText, total: MediationCountsDTO(c.total),
