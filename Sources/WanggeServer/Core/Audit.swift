@@ -26,6 +26,14 @@ enum PersonalDataViews {
         return fields.isEmpty ? [] : [PersonalDataView(recordKind: "case", recordID: c.code, fields: fields)]
     }
 
+    /// A mediation's parties as a page or the API shows them: unmasked only to the roles that call people back.
+    /// The printed agreement always names the parties (they sign it), so its names are a view for every role.
+    static func parties(of m: StoredMediation, shownTo role: Role, printed: Bool = false) -> [PersonalDataView] {
+        let sees = PersonalDataPolicy.seesReporterContacts(role)
+        let fields = sees ? ["parties.name", "parties.phone"] : printed ? ["parties.name"] : []
+        return fields.isEmpty ? [] : [PersonalDataView(recordKind: "mediation", recordID: m.code, fields: fields)]
+    }
+
     static func team(grid: String, members: [GridTeamMember], shownTo role: Role) -> [PersonalDataView] {
         guard PersonalDataPolicy.seesTeamPhones(role), members.contains(where: { $0.phone != nil }) else { return [] }
         return [PersonalDataView(recordKind: "grid_team", recordID: grid, fields: ["phone"])]

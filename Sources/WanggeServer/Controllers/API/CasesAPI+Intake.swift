@@ -45,7 +45,7 @@ enum CasesAPI {
     }
 
     /// The same report is the same request whatever the order of its JSON keys: a hash of a canonical encoding.
-    static func hash(_ dto: CaseReportDTO, photos: [[UInt8]]) throws -> String {
+    static func hash(_ dto: some Encodable, photos: [[UInt8]] = []) throws -> String {
         var bytes = Array(try canonical.encode(dto))
         for photo in photos { bytes += Array(SHA256.hash(data: photo)) }
         return hex(SHA256.hash(data: bytes))

@@ -1,4 +1,3 @@
-import Crypto
 import Fluent
 import Vapor
 import WanggeCore
@@ -73,10 +72,11 @@ enum MediationsAPI {
         if let key, key.count > 200 || !TextInput.isClean(key) {
             throw APIError.badRequest("Idempotency-Key is at most 200 characters, without control characters", field: "Idempotency-Key")
         }
-        let hash = try SHA256.hash(data: JSONEncoder().encode(dto.canonical)).map { String(format: "%02x", $0) }.joined()
+        // The same request hash as a report's (a canonical encoding, whatever the order of the JSON keys).
+        let hash = try CasesAPI.hash(dto)
         if let key, let (earlier, earlierHash) = try await MediationQueries.find(key: key, on: req.db) {
             guard earlierHash == hash else { throw APIError(.conflict, "idempotency_key_reused", "Idempotency-Key \(key) was used for a different registration", field: "Idempotency-Key") }
-            return try await answer(earlier, status: .ok, staff: staff, req: req)
+            return try await answer(earlier, status: .ok, req: req)
         }
         let j = try await req.jurisdiction()
         let actor = CaseActor(staff)
@@ -90,7 +90,7 @@ enum MediationsAPI {
                 throw APIError(.notFound, "not_found", "no case \(caseKey) in your scope", field: "case_id")
             }
             if let existing = try await MediationQueries.find(caseID: c.id, on: req.db) {
-                return try await answer(existing, status: .ok, staff: staff, req: req)
+                return try await answer(existing, status: .ok, req: req)
             }
             guard let type = service.catalogue.type(forCategory: c.report.categoryCode) else {
                 throw APIError.badRequest("case \(c.code) is not a dispute (category \(c.report.categoryCode))", field: "case_id")
@@ -106,7 +106,7 @@ enum MediationsAPI {
                                           channel: .people, source: .caseReport, caseID: c.id, parties: [applicant],
                                           amount: 0, peopleCount: 1, threatOfViolence: false)
                 }
-                return try await answer(m, status: .created, staff: staff, req: req)
+                return try await answer(m, status: .created, req: req)
             } catch let e as MediationRuleError {
                 throw ruleError(e)
             } catch let e as any DatabaseError where e.isConstraintFailure {
@@ -115,7 +115,7 @@ enum MediationsAPI {
                     throw APIError(.conflict, "conflict", "the case was opened as a mediation at the same moment; try again")
                 }
                 _ = e
-                return try await answer(existing, status: .ok, staff: staff, req: req)
+                return try await answer(existing, status: .ok, req: req)
             }
         }
         // Direct registration: walk-in, hotline or a referral.
@@ -171,7 +171,7 @@ enum MediationsAPI {
                                       source: source, caseID: nil, parties: chosenParties, amount: amount, peopleCount: people,
                                       threatOfViolence: dto.threatOfViolence ?? false)
             }
-            return try await answer(m, status: .created, staff: staff, req: req)
+            return try await answer(m, status: .created, req: req)
         } catch let e as MediationRuleError {
             throw ruleError(e)
         }
@@ -190,7 +190,7 @@ enum MediationsAPI {
         return t
     }
 
-    static func answer(_ m: StoredMediation, status: HTTPStatus, staff: StaffAccount, req: Request) async throws -> Response {
+    static func answer(_ m: StoredMediation, status: HTTPStatus, req: Request) async throws -> Response {
         let r = Response(status: status)
         try r.content.encode(try await summary(m, req: req), as: .json)
         return r
@@ -279,9 +279,7 @@ enum MediationsAPI {
             let c = PersonalDataPolicy.contact(name: p.kind == .organisation ? nil : p.name, phone: p.phone, shownTo: staff.role)
             return MediationPartyDTO(role: p.role.rawValue, kind: p.kind.rawValue, name: p.kind == .organisation ? p.name : (c.name ?? ""), phone: c.phone)
         }
-        if PersonalDataPolicy.seesReporterContacts(staff.role) {
-            try await req.audit([PersonalDataView(recordKind: "mediation", recordID: m.code, fields: ["parties.name", "parties.phone"])])
-        }
+        try await req.audit(PersonalDataViews.parties(of: m, shownTo: staff.role))
         let paid = Dictionary(grouping: s.performances, by: \.term).mapValues { $0.reduce(0) { $0 + $1.amount } }
         return MediationDetailDTO(
             mediation: try await summary(m, req: req), description: s.registration.description, source: s.registration.source.rawValue,
@@ -436,9 +434,4 @@ enum MediationsAPI {
         }
         return g
     }
-}
-
-extension MediationCreateDTO {
-    /// What the idempotency hash covers: the whole body.
-    var canonical: MediationCreateDTO { self }
 }

@@ -32,9 +32,7 @@ enum MediationPages {
         let allowed = MediationLifecycle.allowedActions(for: m.snapshot, actor: CaseActor(page.staff))
         var suggested: [MediatorDTO] = []
         if allowed.contains(.assign) { suggested = try await MediationsAPI.suggested(page.req) }
-        if PersonalDataPolicy.seesReporterContacts(page.staff.role) {
-            try await page.req.audit([PersonalDataView(recordKind: "mediation", recordID: m.code, fields: ["parties.name", "parties.phone"])])
-        }
+        try await page.req.audit(PersonalDataViews.parties(of: m, shownTo: page.staff.role))
         var linkedCase: String?
         if let caseID = m.snapshot.registration.caseID { linkedCase = try await CaseQueries.find(id: caseID, on: page.req.db)?.code }
         let row = MediationView.Row(m, now: page.req.now, calendar: page.reference.calendar, j: page.jurisdiction, catalogue: catalogue)
@@ -46,10 +44,7 @@ enum MediationPages {
     static func agreement(_ page: StaffPage) async throws -> Response {
         let m = try await MediationsAPI.visible(page.req, staff: page.staff)
         let j = page.jurisdiction
-        if !m.snapshot.terms.isEmpty {
-            let fields = PersonalDataPolicy.seesReporterContacts(page.staff.role) ? ["parties.name", "parties.phone"] : ["parties.name"]
-            try await page.req.audit([PersonalDataView(recordKind: "mediation", recordID: m.code, fields: fields)])
-        }
+        if !m.snapshot.terms.isEmpty { try await page.req.audit(PersonalDataViews.parties(of: m, shownTo: page.staff.role, printed: true)) }
         return page.html(MediationView.agreement(m, committee: j[m.snapshot.committeeArea.code]?.name ?? m.snapshot.committeeArea.code,
                                                  place: m.snapshot.registration.areas.first.flatMap { j[$0.code]?.name } ?? "",
                                                  viewer: page.staff.role, page.context))
