@@ -191,14 +191,9 @@ public enum DemoMediation {
                 if settled { break }
                 // Up a tier, or give up.
                 if snapshot.tier.next != nil, rng.chance(0.86) {
+                    // Escalation itself hands the case to the next tier's committee, taken on (accepted) with a new clock;
+                    // the loop assigns its mediators.
                     guard step(.escalate(reason: "本级调解未成，提交上一级"), by: actor(lead), at: later(0.5, 4), end: end, calendar: calendar) else { return }
-                    members = committee()
-                    guard let next = members.first, step(.accept(complexity: simple ? .simple : .general), by: actor(next), at: later(0.2, 3), end: end, calendar: calendar)
-                    else {
-                        // Escalation returns the case to `accepted`, taken on again by the new tier.
-                        if snapshot.state != .accepted { return }
-                        continue
-                    }
                     continue
                 }
                 let route = DemoMediation.weighted([(FailureRoute.court, 6.0), (.arbitration, 2), (.administrative, 2)], &rng)
