@@ -24,7 +24,7 @@ let package = Package(
     targets: [
         .target(
             name: "WanggeCore",
-            resources: [.copy("Resources/categories.json"), .copy("Resources/cn-holidays.json")],
+            resources: [.copy("Resources/categories.json"), .copy("Resources/cn-holidays.json"), .copy("Resources/common-passwords.txt")],
             swiftSettings: strict
         ),
         // The demo county and its simulated year: generated data, not domain rules.

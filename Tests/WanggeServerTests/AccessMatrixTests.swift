@@ -28,12 +28,12 @@ final class AccessMatrixTests: XCTestCase {
             try await SmallCounty.load(app)
             for (role, name) in users {
                 let grid = role == .gridLeader || role == .gridWorker
-                try await Setup.createUser(app, username: name, password: "password1", role: role, areaCode: grid ? "3301001001001" : "3301001",
+                try await Setup.createUser(app, username: name, password: "Orchard-lantern-42", role: role, areaCode: grid ? "3301001001001" : "3301001",
                                            departmentCode: role == .handler ? "3301001-market_regulation" : nil, displayName: "矩阵\(role.rawValue)")
             }
             try await OrganisationQueries.insert([GridTeamMember(gridCode: "3301002001001", position: .fullTimeWorker, name: "西网格员", phone: "13700001111")], on: app.db)
             func report(lon: Double, name: String, phone: String, description: String) async throws -> (CaseLoopTests.Created, String) {
-                let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0, 4, UInt8(Int(lon * 10) & 0xff), 2, 0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9]
+                let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0, 4, UInt8(Int(lon * 10) & 0xff), 2, 0xFF, 0xC0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0, 0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9]
                 let json = #"{"category_code": "\#(CaseLoopTests.marketCategory)", "description": "\#(description)", "lat": 30.1, "lon": \#(lon), "reporter": {"name": "\#(name)", "phone": "\#(phone)"}}"#
                 var body = Array("--B\r\nContent-Disposition: form-data; name=\"case\"\r\n\r\n\(json)\r\n--B\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\n\r\n".utf8)
                 body += jpeg + Array("\r\n--B--\r\n".utf8)
@@ -77,6 +77,7 @@ final class AccessMatrixTests: XCTestCase {
     static let expected: [String: Set<Role>?] = {
         let all = Set(Role.allCases), dashboards: Set<Role> = [.leader, .operator, .admin], admin: Set<Role> = [.admin]
         let mediation: Set<Role> = [.mediator, .operator, .admin, .leader]
+        let registrars: Set<Role> = [.mediator, .operator, .admin]
         return [
             "GET /healthz": nil, "GET /metrics": nil, "POST /api/v1/auth/token": nil,
             "GET /api/v1/areas": all, "GET /api/v1/areas/:code/team": all, "GET /api/v1/locate": nil, "GET /api/v1/categories": nil,
@@ -89,7 +90,7 @@ final class AccessMatrixTests: XCTestCase {
             "GET /sw.js": nil, "GET /track": nil, "GET /track/:code": nil, "POST /track/:code/rating": nil, "GET /cases/:id": all,
             "GET /audit": admin,
             "GET /api/v1/mediation-types": mediation, "GET /api/v1/mediators": mediation, "GET /api/v1/mediations": mediation,
-            "POST /api/v1/mediations": mediation, "GET /api/v1/mediations/measures": mediation, "GET /api/v1/mediations/:id": mediation,
+            "POST /api/v1/mediations": registrars, "GET /api/v1/mediations/measures": mediation, "GET /api/v1/mediations/:id": mediation,
             "GET /api/v1/mediations/:id/suggested-mediators": mediation, "POST /api/v1/mediations/:id/actions": mediation,
             "GET /mediations": mediation, "GET /mediations/:id": mediation, "GET /mediations/:id/agreement": mediation,
         ]
@@ -119,7 +120,7 @@ final class AccessMatrixTests: XCTestCase {
         if route.path == "/api/v1/measures" || route.path == "/api/v1/mediations/measures" { query += ["from=2026-11-01", "to=2026-11-30"] }
         var body: String? = nil
         switch (route.method, route.path) {
-        case (.POST, "/api/v1/auth/token"): body = #"{"username": "m_operator", "password": "password1"}"#
+        case (.POST, "/api/v1/auth/token"): body = #"{"username": "m_operator", "password": "Orchard-lantern-42"}"#
         case (.POST, "/api/v1/cases"):
             body = #"{"category_code": "\#(CaseLoopTests.marketCategory)", "description": "矩阵上报", "lat": 30.1, "lon": 120.05, "source": "hotline"}"#
         case (.POST, "/api/v1/cases/:id/actions"): body = #"{"action": "comment", "note": "矩阵"}"#
@@ -201,7 +202,7 @@ final class AccessMatrixTests: XCTestCase {
                 // A fresh session for every form: signing out must not end the shared one.
                 browser = Browser(app)
                 if let role { try await browser.signIn(World.users[role]!) } else { try await browser.get("/login") }
-                let form: [String: String] = route.path == "/login" ? ["username": "m_operator", "password": "password1"]
+                let form: [String: String] = route.path == "/login" ? ["username": "m_operator", "password": "Orchard-lantern-42"]
                     : route.path.hasSuffix("/rating") ? ["rating": "satisfied"] : [:]
                 return try await browser.post(target, form: form)
             }
@@ -212,7 +213,7 @@ final class AccessMatrixTests: XCTestCase {
         if let role { headers.add(name: .authorization, value: "Bearer \(w.tokens[role]!)") }
         var out: XCTHTTPResponse? = nil
         if route.path == "/api/v1/photos" && route.method == .POST {
-            let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0, 4, 7, 7, 0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9]
+            let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0, 4, 7, 7, 0xFF, 0xC0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0, 0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9]
             var b = Array("--B\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\n\r\n".utf8) + jpeg
             b += Array("\r\n--B--\r\n".utf8)
             headers.add(name: .contentType, value: "multipart/form-data; boundary=B")
@@ -228,7 +229,7 @@ final class AccessMatrixTests: XCTestCase {
     func testEveryParameterOfEveryRouteWithExtremeValues() async throws {
         try await withApp { app, _ in
             let w = try await World.make(app)
-            try await Setup.createUser(app, username: "fuzzadmin", password: "password1", role: .admin, areaCode: "3301", departmentCode: nil, displayName: nil)
+            try await Setup.createUser(app, username: "fuzzadmin", password: "Orchard-lantern-42", role: .admin, areaCode: "3301", departmentCode: nil, displayName: nil)
             let admin = try await app.token("fuzzadmin")
             let extremes = ["0", "-1", "9223372036854775808", "-9223372036854775809", "1e308", "-1e308", "NaN", "Infinity",
                             String(repeating: "9", count: 400), String(repeating: "長", count: 10_000), "\u{0}\r\n\t\u{7}\u{1B}", "%00%0d%0a",

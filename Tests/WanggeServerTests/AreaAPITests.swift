@@ -149,7 +149,7 @@ final class AreaAPITests: XCTestCase {
     func testCalendarYearsCanBeAddedByAnAdministratorOnly() async throws {
         try await withApp { app, _ in
             try await SmallCounty.load(app)
-            try await Setup.createUser(app, username: "root", password: "password1", role: .admin, areaCode: "3301", departmentCode: nil, displayName: nil)
+            try await Setup.createUser(app, username: "root", password: "Orchard-lantern-42", role: .admin, areaCode: "3301", departmentCode: nil, displayName: nil)
             let op = try await app.token("countyop"), admin = try await app.token("root")
             let year2027 = #"{"off": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "work": []}"#
             try await app.test(.GET, "/api/v1/calendar", headers: ["Authorization": "Bearer \(op)"]) { res async throws in

@@ -63,17 +63,17 @@ final class AuthTests: XCTestCase {
             }
             for _ in 0..<5 { let s = try await attempt("countyop", "bad-password"); XCTAssertEqual(s, .unauthorized) }
             // Even the right password waits now, and another name is not affected.
-            var s = try await attempt("countyop", "password1")
+            var s = try await attempt("countyop", "Orchard-lantern-42")
             XCTAssertEqual(s, .tooManyRequests)
-            s = try await attempt("eastop", "password1")
+            s = try await attempt("eastop", "Orchard-lantern-42")
             XCTAssertEqual(s, .ok)
             clock.advance(3)
-            s = try await attempt("countyop", "password1")
+            s = try await attempt("countyop", "Orchard-lantern-42")
             XCTAssertEqual(s, .ok)
             // Success clears the count.
             s = try await attempt("countyop", "bad-password")
             XCTAssertEqual(s, .unauthorized)
-            s = try await attempt("countyop", "password1")
+            s = try await attempt("countyop", "Orchard-lantern-42")
             XCTAssertEqual(s, .ok)
         }
     }
@@ -87,7 +87,7 @@ final class AuthTests: XCTestCase {
             }
             let browser = Browser(app)
             try await browser.get("/login?next=/areas")
-            var res = try await browser.post("/login", form: ["username": "eastop", "password": "password1", "next": "/areas"])
+            var res = try await browser.post("/login", form: ["username": "eastop", "password": "Orchard-lantern-42", "next": "/areas"])
             XCTAssertEqual(res.status, .seeOther)
             XCTAssertEqual(res.headers.first(name: .location), "/areas")
             let cookie = try XCTUnwrap(res.headers.setCookie?[StaffAuthentication.cookieName])

@@ -268,7 +268,7 @@ final class CaseLoopTests: XCTestCase {
             try await SmallCounty.load(app)
             let gps = Array("Exif\0\0MM\0*GPSLatitude".utf8)
             var jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xE1, 0, UInt8(gps.count + 2)] + gps
-            jpeg += [0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9]
+            jpeg += [0xFF, 0xC0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0, 0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9]
             func multipart(_ photo: [UInt8]) -> (HTTPHeaders, ByteBuffer) {
                 let boundary = "XyZ123"
                 var body = Array("--\(boundary)\r\nContent-Disposition: form-data; name=\"case\"\r\nContent-Type: application/json\r\n\r\n".utf8)

@@ -49,7 +49,7 @@ final class DatabaseChoiceTests: XCTestCase {
 final class ErrorMappingTests: XCTestCase {
     func testATakenUserNameIsAConflictAndOtherAccountProblemsAreBadRequests() {
         XCTAssertEqual(ErrorRendering.apiError(AccountError.usernameTaken("x")).status, .conflict)
-        XCTAssertEqual(ErrorRendering.apiError(AccountError.weakPassword).status, .badRequest)
-        XCTAssertEqual(ErrorRendering.apiError(AccountError.weakPassword).field, "password")
+        XCTAssertEqual(ErrorRendering.apiError(AccountError.passwordTooShort(minimum: 10)).status, .badRequest)
+        XCTAssertEqual(ErrorRendering.apiError(AccountError.passwordTooShort(minimum: 10)).field, "password")
     }
 }

@@ -45,9 +45,9 @@ final class LooseEndsTests: XCTestCase {
                 Department(code: "C9_1-governance_centre", name: "下划线镇中心", kind: .governanceCentre, areaCode: "C9_1"),
                 Department(code: "C9X1-governance_centre", name: "叉镇中心", kind: .governanceCentre, areaCode: "C9X1"),
             ], on: app.db)
-            try await Setup.createUser(app, username: "underscoreop", password: "password1", role: .operator, areaCode: "C9_1",
+            try await Setup.createUser(app, username: "underscoreop", password: "Orchard-lantern-42", role: .operator, areaCode: "C9_1",
                                        departmentCode: nil, displayName: "下划线镇受理员")
-            try await Setup.createUser(app, username: "countyop9", password: "password1", role: .operator, areaCode: "C9",
+            try await Setup.createUser(app, username: "countyop9", password: "Orchard-lantern-42", role: .operator, areaCode: "C9",
                                        departmentCode: nil, displayName: "县受理员")
             // One case in 叉镇 (C9X1), whose path "C9/C9X1/…" matches "C9/C9_1/%" when `_` is a wildcard.
             let (status, data) = try await Loop.report(app, lat: 30.1, lon: 120.3)
@@ -66,7 +66,7 @@ final class LooseEndsTests: XCTestCase {
     func testAnImportedCodeStaysTextInTheMapsMarkup() async throws {
         try await withApp { app, _ in
             try await Setup.importAreas(app, geojson: Self.wildcardCounty)
-            try await Setup.createUser(app, username: "admin9", password: "password1", role: .admin, areaCode: "C9",
+            try await Setup.createUser(app, username: "admin9", password: "Orchard-lantern-42", role: .admin, areaCode: "C9",
                                        departmentCode: nil, displayName: "管理员")
             let browser = Browser(app)
             try await browser.signIn("admin9")

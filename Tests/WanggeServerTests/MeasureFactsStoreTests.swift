@@ -94,7 +94,7 @@ final class MeasureFactsStoreTests: XCTestCase {
             let old = try await CaseModel.query(on: app.db).filter(\.$reportedAt < now.addingTimeInterval(-40 * 86_400))
                 .filter(\.$state ~~ CaseState.allCases.filter(\.isOpen).map(\.rawValue)).first()
             let target = try XCTUnwrap(old, "an open case more than 40 days old")
-            try await Setup.createUser(app, username: "leader1", password: "password1", role: .leader, areaCode: county.code, departmentCode: nil, displayName: "领导")
+            try await Setup.createUser(app, username: "leader1", password: "Orchard-lantern-42", role: .leader, areaCode: county.code, departmentCode: nil, displayName: "领导")
             clock.advance(3_600)
             let (status, body) = try await CaseLoopTests.act(app, try await app.token("leader1"), target.id!, ["action": "supervise", "note": "请加快"])
             XCTAssertEqual(status, .ok, String(decoding: body, as: UTF8.self))
@@ -116,7 +116,7 @@ final class MeasureFactsStoreTests: XCTestCase {
     func testAnActionAndTheSupervisionItRaisesCommitOrFailTogether() async throws {
         try await withApp { app, clock in
             try await SmallCounty.load(app)
-            try await Setup.createUser(app, username: "leader1", password: "password1", role: .leader, areaCode: "3301", departmentCode: nil, displayName: "领导")
+            try await Setup.createUser(app, username: "leader1", password: "Orchard-lantern-42", role: .leader, areaCode: "3301", departmentCode: nil, displayName: "领导")
             let created = try CaseLoopTests.decoder.decode(CaseLoopTests.Created.self, from: try await CaseLoopTests.report(app).1)
             let op = try await app.token("westop")
             _ = try await CaseLoopTests.act(app, op, created.id, ["action": "accept"])

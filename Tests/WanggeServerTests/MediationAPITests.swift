@@ -22,7 +22,7 @@ final class MediationAPITests: XCTestCase {
         try await SmallCounty.load(app)
         for (name, role, area) in [("m_grid", Role.mediator, "3301001001001"), ("m_east", .mediator, "3301001"), ("m_west", .mediator, "3301002"),
                                    ("lead", .leader, "3301"), ("eastgrid", .gridWorker, "3301001001001")] {
-            try await Setup.createUser(app, username: name, password: "password1", role: role, areaCode: area, departmentCode: nil, displayName: name)
+            try await Setup.createUser(app, username: name, password: "Orchard-lantern-42", role: role, areaCode: area, departmentCode: nil, displayName: name)
         }
         try await MediationQueries.insert([
             Mediator(id: "m_grid", name: "网格调解员", phone: "13800000001", specialities: ["village_cadre"], areaCodes: ["3301001001001"]),

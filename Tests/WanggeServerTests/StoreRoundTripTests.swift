@@ -40,7 +40,7 @@ final class StoreRoundTripTests: XCTestCase {
             XCTAssertEqual(stored.categories, catalogue.categories)
 
             // users, tokens, throttles
-            let account = try await Setup.createUser(app, username: "handler1", password: "password1", role: .handler,
+            let account = try await Setup.createUser(app, username: "handler1", password: "Orchard-lantern-42", role: .handler,
                                                      areaCode: "3301001", departmentCode: "3301-market", displayName: "李承办")
             let creds = try await AccountQueries.credentials(username: "handler1", on: app.db)
             XCTAssertEqual(creds?.account, account)
@@ -82,7 +82,7 @@ final class StoreRoundTripTests: XCTestCase {
             ]
             for (name, role, area, dept, field) in cases {
                 do {
-                    try await Setup.createUser(app, username: name, password: "password1", role: role, areaCode: area, departmentCode: dept, displayName: nil)
+                    try await Setup.createUser(app, username: name, password: "Orchard-lantern-42", role: role, areaCode: area, departmentCode: dept, displayName: nil)
                     XCTFail("\(name) should be refused")
                 } catch let e as AccountError {
                     XCTAssertEqual(e.field, field, "\(name): \(e)")

@@ -91,22 +91,22 @@ enum SmallCounty {
         Department(code: "3301002-governance_centre", name: "西镇社会治理中心", kind: .governanceCentre, areaCode: "3301002"),
     ]
 
-    /// Imports the county and makes one account per scope used in the tests (password "password1").
+    /// Imports the county and makes one account per scope used in the tests (password "Orchard-lantern-42").
     static func load(_ app: Application) async throws {
         try await Setup.importAreas(app, geojson: geojson)
         try await OrganisationQueries.insert(departments, on: app.db)
-        try await Setup.createUser(app, username: "countyop", password: "password1", role: .operator, areaCode: "3301", departmentCode: nil, displayName: "县受理员")
-        try await Setup.createUser(app, username: "eastop", password: "password1", role: .operator, areaCode: "3301001", departmentCode: nil, displayName: "东镇受理员")
-        try await Setup.createUser(app, username: "westworker", password: "password1", role: .gridWorker, areaCode: "3301002001001", departmentCode: nil, displayName: "西网格员")
-        try await Setup.createUser(app, username: "westop", password: "password1", role: .operator, areaCode: "3301002", departmentCode: nil, displayName: "西镇受理员")
-        try await Setup.createUser(app, username: "westmarket", password: "password1", role: .handler, areaCode: "3301002", departmentCode: "3301002-market_regulation", displayName: "西镇市场监管")
-        try await Setup.createUser(app, username: "eastmarket", password: "password1", role: .handler, areaCode: "3301001", departmentCode: "3301001-market_regulation", displayName: "东镇市场监管")
+        try await Setup.createUser(app, username: "countyop", password: "Orchard-lantern-42", role: .operator, areaCode: "3301", departmentCode: nil, displayName: "县受理员")
+        try await Setup.createUser(app, username: "eastop", password: "Orchard-lantern-42", role: .operator, areaCode: "3301001", departmentCode: nil, displayName: "东镇受理员")
+        try await Setup.createUser(app, username: "westworker", password: "Orchard-lantern-42", role: .gridWorker, areaCode: "3301002001001", departmentCode: nil, displayName: "西网格员")
+        try await Setup.createUser(app, username: "westop", password: "Orchard-lantern-42", role: .operator, areaCode: "3301002", departmentCode: nil, displayName: "西镇受理员")
+        try await Setup.createUser(app, username: "westmarket", password: "Orchard-lantern-42", role: .handler, areaCode: "3301002", departmentCode: "3301002-market_regulation", displayName: "西镇市场监管")
+        try await Setup.createUser(app, username: "eastmarket", password: "Orchard-lantern-42", role: .handler, areaCode: "3301001", departmentCode: "3301001-market_regulation", displayName: "东镇市场监管")
     }
 }
 
 extension Application {
     /// Signs in through the API and returns the bearer token.
-    func token(_ username: String, _ password: String = "password1") async throws -> String {
+    func token(_ username: String, _ password: String = "Orchard-lantern-42") async throws -> String {
         var token = ""
         try await self.test(.POST, "/api/v1/auth/token", beforeRequest: { req async throws in
             try req.content.encode(["username": username, "password": password], as: .json)
@@ -194,7 +194,7 @@ final class Browser: @unchecked Sendable {
     }
 
     /// Signs in through the sign-in page.
-    func signIn(_ username: String, _ password: String = "password1") async throws {
+    func signIn(_ username: String, _ password: String = "Orchard-lantern-42") async throws {
         try await get("/login")
         let res = try await post("/login", form: ["username": username, "password": password])
         XCTAssertEqual(res.status, .seeOther, res.body.string)

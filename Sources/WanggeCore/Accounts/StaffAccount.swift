@@ -20,7 +20,11 @@ public struct StaffAccount: Sendable, Equatable {
 /// Why an account cannot be created as asked.
 public enum AccountError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidUsername(String)
-    case weakPassword
+    case passwordTooShort(minimum: Int)
+    /// bcrypt ignores everything after this many bytes.
+    case passwordTooLong(maximumBytes: Int)
+    case passwordIsUsername
+    case passwordTooCommon
     case unknownArea(String)
     case unknownDepartment(String)
     case departmentRequired(Role)
@@ -30,7 +34,7 @@ public enum AccountError: Error, Equatable, Sendable, CustomStringConvertible {
     public var field: String {
         switch self {
         case .invalidUsername, .usernameTaken: "username"
-        case .weakPassword: "password"
+        case .passwordTooShort, .passwordTooLong, .passwordIsUsername, .passwordTooCommon: "password"
         case .unknownArea: "area"
         case .unknownDepartment, .departmentRequired, .departmentOutsideScope: "department"
         }
@@ -39,7 +43,11 @@ public enum AccountError: Error, Equatable, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .invalidUsername(let u): "user name \"\(u)\" must be 3–32 letters, digits, '_', '-' or '.'"
-        case .weakPassword: "the password must have at least 8 characters"
+        case .passwordTooShort(let n): "the password must have at least \(n) characters"
+        case .passwordTooLong(let n):
+            "the password must be at most \(n) bytes of UTF-8 (bcrypt ignores everything after them; a Chinese character is 3 bytes)"
+        case .passwordIsUsername: "the password must not be or contain the user name"
+        case .passwordTooCommon: "the password is one of the most common passwords; choose another"
         case .unknownArea(let c): "no area has code \(c)"
         case .unknownDepartment(let c): "no department has code \(c)"
         case .departmentRequired(let r): "a \(r.rawValue) account must name a department (--department)"
@@ -50,14 +58,23 @@ public enum AccountError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 public enum AccountRules {
-    /// Checks a new account against the jurisdiction and the departments; throws the first problem.
+    /// The form of a user name that decides uniqueness: NFKC-normalised (full-width "Ａｄｍｉｎ" becomes "Admin"), then
+    /// lowercased, so "Ａｄｍｉｎ", "ADMIN" and "admin" are one name. The store compares these keys.
+    public static func usernameKey(_ s: String) -> String {
+        s.precomposedStringWithCompatibilityMapping.lowercased()
+    }
+
+    /// Checks a new account against the jurisdiction and the departments, and its password against
+    /// `PasswordPolicy`; throws the first problem. A user name is ASCII letters, digits, '_', '-' and '.' only, so
+    /// full-width or other look-alike forms are refused here (NFKC leaves an accepted name unchanged) and the only
+    /// folding left for uniqueness is case, which `usernameKey` does.
     public static func validate(username: String, password: String, role: Role, areaCode: String, department: Department?,
                                 departmentCode: String?, in jurisdiction: Jurisdiction) throws(AccountError) {
         let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")
         guard (3...32).contains(username.count), username.allSatisfy({ allowed.contains($0) }) else {
             throw .invalidUsername(username)
         }
-        guard password.count >= 8 else { throw .weakPassword }
+        try PasswordPolicy.check(password, username: username)
         guard jurisdiction[areaCode] != nil else { throw .unknownArea(areaCode) }
         if let departmentCode {
             guard let department else { throw .unknownDepartment(departmentCode) }

@@ -94,7 +94,13 @@ public enum MediationLifecycle: Lifecycle {
             throw .missingField(field: "parties[\(i)].name")
         }
         guard r.amount >= 0 else { throw .invalidField(field: "amount_yuan", reason: "must not be negative") }
+        guard r.amount <= MediationLimits.maximumAmount else {
+            throw .invalidField(field: "amount_yuan", reason: "must be at most \(MediationLimits.yuanText(MediationLimits.maximumAmount)) yuan")
+        }
         guard r.peopleCount >= 1 else { throw .invalidField(field: "people_count", reason: "must be at least 1") }
+        guard r.peopleCount <= MediationLimits.maximumPeople else {
+            throw .invalidField(field: "people_count", reason: "must be at most \(MediationLimits.maximumPeople)")
+        }
         let record = MediationRecord(kind: .register, actor: actor, at: at, fromState: nil, toState: .registered, detail: .registration(r))
         return LifecycleStep(snapshot: try start(record), record: record)
     }
@@ -261,10 +267,16 @@ public enum MediationLifecycle: Lifecycle {
             deadline = (s.deadline ?? at).addingTimeInterval(Double(days) * 86_400)
         case .agree(let terms):
             guard !terms.isEmpty else { throw .missingField(field: "terms") }
+            guard terms.count <= MediationLimits.maximumTerms else {
+                throw .invalidField(field: "terms", reason: "must be at most \(MediationLimits.maximumTerms) terms")
+            }
             for (i, t) in terms.enumerated() {
                 if t.obligor.allSatisfy(\.isWhitespace) { throw .missingField(field: "terms[\(i)].obligor") }
                 if t.description.allSatisfy(\.isWhitespace) { throw .missingField(field: "terms[\(i)].description") }
                 if t.amount < 0 { throw .invalidField(field: "terms[\(i)].amount_yuan", reason: "must not be negative") }
+                if t.amount > MediationLimits.maximumAmount {
+                    throw .invalidField(field: "terms[\(i)].amount_yuan", reason: "must be at most \(MediationLimits.yuanText(MediationLimits.maximumAmount)) yuan")
+                }
                 if t.dueDate < today { throw .invalidField(field: "terms[\(i)].due_date", reason: "is before the agreement (\(today))") }
             }
             to = .agreed
@@ -278,7 +290,15 @@ public enum MediationLifecycle: Lifecycle {
             note = n
         case .recordPerformance(let p):
             guard s.terms.indices.contains(p.term) else { throw .invalidField(field: "term", reason: "is not a term of the agreement") }
-            guard p.amount >= 0 else { throw .invalidField(field: "amount_yuan", reason: "must not be negative") }
+            guard p.amount > 0 else { throw .invalidField(field: "amount_yuan", reason: "must be more than zero") }
+            guard p.amount <= MediationLimits.maximumAmount else {
+                throw .invalidField(field: "amount_yuan", reason: "must be at most \(MediationLimits.yuanText(MediationLimits.maximumAmount)) yuan")
+            }
+            // Earlier payments on the term plus this one may not pass the term's amount (a term of 0 takes no payment).
+            let unpaid = s.unpaid(onTerm: p.term)
+            guard p.amount <= unpaid else {
+                throw .invalidField(field: "amount_yuan", reason: "is more than what remains unpaid of term \(p.term + 1) (\(MediationLimits.yuanText(max(0, unpaid))) yuan)")
+            }
             guard let agreed = s.agreedOn, p.performedOn >= agreed, p.performedOn <= today else {
                 throw .invalidField(field: "performed_on", reason: "must lie between the agreement and today")
             }

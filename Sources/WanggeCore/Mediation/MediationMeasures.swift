@@ -28,11 +28,14 @@ public struct MediationCounts: Hashable, Sendable, Codable {
     public var firstTier: Measure { Measure(numerator: settledAtFirstTier, denominator: agreements) }
     public var confirmation: Measure { Measure(numerator: confirmed, denominator: confirmationsDecided) }
 
+    /// Field by field, saturating (`Fen.saturatingAdd`): amounts and people come from stored input, and a dashboard
+    /// must not trap however large they are; the counts of records saturate too, for one rule.
     public mutating func add(_ o: MediationCounts) {
-        received += o.received; amountInvolved += o.amountInvolved; peopleInvolved += o.peopleInvolved
-        concluded += o.concluded; agreements += o.agreements; failed += o.failed; withdrawn += o.withdrawn
-        settledAtFirstTier += o.settledAtFirstTier; confirmationsDecided += o.confirmationsDecided; confirmed += o.confirmed
-        amountAgreed += o.amountAgreed; amountPaid += o.amountPaid
+        func sum(_ a: inout Int, _ b: Int) { a = Fen.saturatingAdd(a, b) }
+        sum(&received, o.received); sum(&amountInvolved, o.amountInvolved); sum(&peopleInvolved, o.peopleInvolved)
+        sum(&concluded, o.concluded); sum(&agreements, o.agreements); sum(&failed, o.failed); sum(&withdrawn, o.withdrawn)
+        sum(&settledAtFirstTier, o.settledAtFirstTier); sum(&confirmationsDecided, o.confirmationsDecided); sum(&confirmed, o.confirmed)
+        sum(&amountAgreed, o.amountAgreed); sum(&amountPaid, o.amountPaid)
     }
 }
 
@@ -51,7 +54,7 @@ public enum MediationMeasures {
             c.concluded = 1
             if s.agreedOn != nil {
                 c.agreements = 1
-                c.amountAgreed = s.terms.reduce(0) { $0 + $1.amount }
+                c.amountAgreed = s.terms.saturatingSum(of: \.amount)
                 // Escalations after the agreement cannot happen (an agreed case is concluded).
                 if s.escalations.isEmpty { c.settledAtFirstTier = 1 }
             } else if s.failureRoute != nil {
@@ -65,7 +68,7 @@ public enum MediationMeasures {
             if ok { c.confirmed = 1 }
         }
         let days = calendar.civilDate(of: period.start)..<calendar.civilDate(of: period.end)
-        for p in s.performances where days.contains(p.performedOn) { c.amountPaid += p.amount }
+        c.amountPaid = s.performances.lazy.filter { days.contains($0.performedOn) }.saturatingSum(of: \.amount)
         return c
     }
 
@@ -84,14 +87,14 @@ public enum MediationMeasures {
         let days = calendar.civilDate(of: period.start)..<calendar.civilDate(of: period.end)
         for rec in records.dropFirst() {
             if rec.kind == .escalate { escalated = true }
-            if case .agreement(let terms, _)? = rec.detail { agreedAmount = terms.reduce(0) { $0 + $1.amount } }
+            if case .agreement(let terms, _)? = rec.detail { agreedAmount = terms.saturatingSum(of: \.amount) }
             let inPeriod = rec.at >= period.start && rec.at < period.end
             if rec.toState.isConcluded && !(rec.fromState?.isConcluded ?? false) && inPeriod {
                 c.concluded += 1
                 switch rec.toState {
                 case .agreed:
                     c.agreements += 1
-                    c.amountAgreed += agreedAmount
+                    c.amountAgreed = Fen.saturatingAdd(c.amountAgreed, agreedAmount)
                     if !escalated { c.settledAtFirstTier += 1 }
                 case .failed: c.failed += 1
                 default: c.withdrawn += 1
@@ -101,7 +104,7 @@ public enum MediationMeasures {
                 c.confirmationsDecided += 1
                 if confirmed { c.confirmed += 1 }
             }
-            if case .performance(let p)? = rec.detail, days.contains(p.performedOn) { c.amountPaid += p.amount }
+            if case .performance(let p)? = rec.detail, days.contains(p.performedOn) { c.amountPaid = Fen.saturatingAdd(c.amountPaid, p.amount) }
         }
         return c
     }

@@ -167,7 +167,15 @@ public struct MediationSnapshot: Hashable, Sendable, Codable {
     public var riskOfEscalation: Bool { registration.peopleCount >= Self.manyPeople || registration.threatOfViolence }
     public static let manyPeople = 5
 
-    public var amountPaid: Fen { performances.reduce(0) { $0 + $1.amount } }
+    public var amountPaid: Fen { performances.saturatingSum(of: \.amount) }
+    /// What has been paid against term `term` (its index).
+    public func paid(onTerm term: Int) -> Fen { performances.lazy.filter { $0.term == term }.saturatingSum(of: \.amount) }
+    /// What remains unpaid of term `term`: its amount less what has been paid against it (0 or less when paid in full).
+    public func unpaid(onTerm term: Int) -> Fen {
+        guard terms.indices.contains(term) else { return 0 }
+        // Both are ≥ 0 (amounts are never negative), so the difference cannot overflow.
+        return terms[term].amount - paid(onTerm: term)
+    }
     /// Agreed at the tier it was registered at.
     public var settledAtFirstTier: Bool { agreedOn != nil && escalations.isEmpty }
     /// A session scheduled and not yet recorded.

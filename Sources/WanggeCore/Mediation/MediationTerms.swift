@@ -142,6 +142,41 @@ public struct MediationParty: Hashable, Sendable, Codable {
 /// An amount of money in fen (分), so that sums are exact.
 public typealias Fen = Int
 
+extension Fen {
+    /// `a + b`, or `Int.max` (`Int.min`) where that would overflow. Every sum of stored amounts and people counts goes
+    /// through here (or `saturatingSum`), so no history, however absurd, can make a count trap: a total stuck at
+    /// `Int.max` fen (about 9.2 × 10¹⁶ yuan) says "at least this much", which the bounds of `MediationLimits` make
+    /// unreachable in practice (184,000 agreements at the maximum).
+    public static func saturatingAdd(_ a: Int, _ b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? (b > 0 ? .max : .min) : sum
+    }
+}
+
+extension Sequence {
+    /// The saturating sum (`Fen.saturatingAdd`) of `value` over the elements.
+    public func saturatingSum(of value: (Element) -> Int) -> Int {
+        reduce(0) { Fen.saturatingAdd($0, value($1)) }
+    }
+}
+
+/// The bounds a mediation's numbers are checked against when they are entered (`MediationLifecycle` names the field).
+public enum MediationLimits {
+    /// 10¹⁰ yuan, in fen: the most a dispute may involve, and the most one term of an agreement may be.
+    public static let maximumAmount: Fen = 1_000_000_000_000
+    /// Terms of one agreement (the API's bound too).
+    public static let maximumTerms = 50
+    public static let maximumPeople = 1_000_000
+
+    /// "12345.67" for 1,234,567 fen: how an amount is quoted in a refusal.
+    public static func yuanText(_ fen: Fen) -> String {
+        let sign = fen < 0 ? "-" : ""
+        let m = fen.magnitude
+        let cents = m % 100
+        return "\(sign)\(m / 100).\(cents < 10 ? "0" : "")\(cents)"
+    }
+}
+
 /// One term of an agreement: who owes what, how much, by when.
 public struct AgreementTerm: Hashable, Sendable, Codable {
     public var obligor: String

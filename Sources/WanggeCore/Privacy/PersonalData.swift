@@ -17,6 +17,9 @@ public enum PersonalDataPolicy {
         seesTeamPhones(role) ? phone : phone.map(maskedPhone)
     }
 
+    /// A pool mediator's phone: they are staff like a grid team, called by the people who assign them.
+    public static func mediatorPhone(_ phone: String?, shownTo role: Role) -> String? { teamPhone(phone, shownTo: role) }
+
     /// "张三" → "张**".
     public static func maskedName(_ name: String) -> String { String(name.prefix(1)) + "**" }
 

@@ -78,7 +78,8 @@ extension Request {
 /// Signing in: password check, throttling, and issuing the secret.
 ///
 /// Failures slow further attempts, never lock anyone out: they are counted per user name *and client address*
-/// (doubling waits after five, up to five minutes) and per client address whatever the name (`SIGN_INS_PER_MINUTE`).
+/// (doubling waits after five, up to five minutes) and per client address whatever the name (`SIGN_INS_PER_MINUTE`);
+/// the latter holds back only names that have not signed in from that address in the last 90 days.
 /// Someone guessing `admin`'s password from elsewhere therefore slows only themselves; the real admin, from their
 /// own address, signs in at once. A guesser with many addresses is held by each address's limit and bcrypt's cost.
 enum SignIn {
@@ -93,10 +94,13 @@ enum SignIn {
         guard password.utf8.count <= maximumPassword else { throw APIError.badRequest("password is at most \(maximumPassword) characters", field: "password") }
         let now = req.now
         let client = req.client.limitKey
-        if let wait = req.wangge.limiters.signIns.check(client, now: now) {
+        let throttleKey = username + "\n" + client
+        // Many failures from this address (a guesser — or an office behind one NAT address): accounts that have
+        // signed in from here before still get in; only names new to the address wait (issue 17).
+        if let wait = req.wangge.limiters.signIns.check(client, now: now),
+           try await !TrustQueries.isKnownPair(throttleKey, now: now, on: req.db) {
             throw APIError.tooManyRequests(wait: wait, field: "username", message: "too many failed sign-ins from your address")
         }
-        let throttleKey = username + "\n" + client
         if let f = try await AccountQueries.failures(username: throttleKey, on: req.db),
            let wait = policy.remainingWait(failures: f.count, lastFailureAt: f.last, now: now) {
             throw APIError.tooManyRequests(wait: wait, field: "username", message: "too many failed sign-ins for this user name from your address")
@@ -108,7 +112,12 @@ enum SignIn {
             try await AccountQueries.recordFailure(username: throttleKey, at: now, on: req.db)
             throw APIError(.unauthorized, "invalid_credentials", "user name or password is wrong", field: "password")
         }
+        // A correct password still cannot mint tokens without end (74 in 10 s were seen).
+        if let wait = req.wangge.limiters.tokens.take(creds.account.id.uuidString, now: now) {
+            throw APIError.tooManyRequests(wait: wait, field: "username", message: "too many sign-ins for this account; wait a little")
+        }
         try await AccountQueries.clearFailures(username: throttleKey, on: req.db)
+        try await TrustQueries.rememberPair(throttleKey, now: now, on: req.db)
         let secret = TokenSecret.generate()
         let expires = now.addingTimeInterval(req.wangge.config.tokenLifetime)
         try await AccountQueries.storeToken(hash: TokenSecret.hash(secret), userID: creds.account.id, kind: kind.rawValue,

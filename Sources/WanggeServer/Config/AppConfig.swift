@@ -20,6 +20,12 @@ public struct AppConfig: Sendable {
         public var reportBytes = 30 * 1024 * 1024
         /// Photos on one report or one action.
         public var photosPerReport = 9
+        /// Bytes of photos one staff account may upload in 24 hours.
+        public var uploadBytesPerDay = 300 * 1024 * 1024
+        /// Hours after which a staff upload that no case uses is removed.
+        public var unattachedPhotoHours = 24
+        /// Request bodies held in memory at once, over all requests.
+        public var bodyMemoryBytes = 256 * 1024 * 1024
 
         public init() {}
     }
@@ -33,9 +39,11 @@ public struct AppConfig: Sendable {
         public var trackingPerMinute = 60
         /// Sign-in attempts from one address, whatever the user name.
         public var signInsPerMinute = 10
+        /// Photos one staff account may upload (`POST /api/v1/photos`) per minute.
+        public var uploadsPerMinute = 60
 
         public init() {}
-        public static let off: RateLimits = { var r = RateLimits(); r.reportsPerMinute = 0; r.trackingPerMinute = 0; r.signInsPerMinute = 0; return r }()
+        public static let off: RateLimits = { var r = RateLimits(); r.reportsPerMinute = 0; r.trackingPerMinute = 0; r.signInsPerMinute = 0; r.uploadsPerMinute = 0; return r }()
     }
 
     /// Where requests come from and what a browser is told to trust.
@@ -71,7 +79,27 @@ public struct AppConfig: Sendable {
     public var tokenLifetime: TimeInterval
     /// Bcrypt cost for new password hashes (tests lower it to stay fast).
     public var bcryptCost: Int
+    /// How many connections, and for how long (issue 17).
+    public struct Connections: Sendable, Equatable {
+        /// Open connections from one client address (not counted for trusted proxies behind a client-address header).
+        public var perAddress = 256
+        /// Open connections in all; nil: the descriptor limit less `reservedDescriptors`.
+        public var total: Int? = nil
+        /// Descriptors kept free of client connections: database connections, photo files, logs.
+        public var reservedDescriptors = 128
+        /// Seconds a request head may take to arrive whole, from its first byte.
+        public var headerSeconds = 10
+        /// Seconds a connection may stay idle (nothing read or written); live streams send a keep-alive every 15 s.
+        public var idleSeconds = 60
+        /// Live event streams open at once per account and per client address.
+        public var streamsPerAccount = 8
+        public var streamsPerAddress = 64
+
+        public init() {}
+    }
+
     public var limits = Limits()
+    public var connections = Connections()
     public var rateLimits = RateLimits()
     public var network = Network()
     /// How long views of personal data stay in the audit log.
@@ -157,11 +185,23 @@ public struct AppConfig: Sendable {
         limits.reportBytes = int("MAX_REPORT_MB", 1...500, unit: "MB", default: limits.reportBytes >> 20) << 20
         limits.photosPerReport = int("MAX_PHOTOS", 0...50, unit: "photos", default: limits.photosPerReport)
         if limits.reportBytes < limits.photoBytes { problems.append("MAX_REPORT_MB must be at least MAX_PHOTO_MB") }
+        limits.uploadBytesPerDay = int("UPLOAD_MB_PER_DAY", 1...100_000, unit: "MB", default: limits.uploadBytesPerDay >> 20) << 20
+        limits.bodyMemoryBytes = int("MAX_BODY_MEMORY_MB", 16...100_000, unit: "MB", default: limits.bodyMemoryBytes >> 20) << 20
+        limits.unattachedPhotoHours = int("UNATTACHED_PHOTO_HOURS", 1...24 * 365, unit: "hours", default: limits.unattachedPhotoHours)
+
+        var connections = Connections()
+        connections.perAddress = int("CONNECTIONS_PER_ADDRESS", 1...1_000_000, unit: "connections", default: connections.perAddress)
+        if value("MAX_CONNECTIONS") != nil { connections.total = int("MAX_CONNECTIONS", 16...1_000_000, unit: "connections", default: 4_096) }
+        connections.headerSeconds = int("HEADER_TIMEOUT_SECONDS", 1...300, unit: "seconds", default: connections.headerSeconds)
+        connections.idleSeconds = int("IDLE_TIMEOUT_SECONDS", 20...3_600, unit: "seconds", default: connections.idleSeconds)
+        connections.streamsPerAccount = int("STREAMS_PER_ACCOUNT", 1...1_000, unit: "streams", default: connections.streamsPerAccount)
+        connections.streamsPerAddress = int("STREAMS_PER_ADDRESS", 1...100_000, unit: "streams", default: connections.streamsPerAddress)
 
         var rates = RateLimits()
         rates.reportsPerMinute = int("REPORTS_PER_MINUTE", 0...100_000, unit: "requests", default: rates.reportsPerMinute)
         rates.trackingPerMinute = int("TRACKING_PER_MINUTE", 0...100_000, unit: "requests", default: rates.trackingPerMinute)
         rates.signInsPerMinute = int("SIGN_INS_PER_MINUTE", 0...100_000, unit: "requests", default: rates.signInsPerMinute)
+        rates.uploadsPerMinute = int("UPLOADS_PER_MINUTE", 0...100_000, unit: "photos", default: rates.uploadsPerMinute)
 
         var network = Network()
         if let url = value("PUBLIC_URL") {
@@ -189,6 +229,7 @@ public struct AppConfig: Sendable {
         var config = AppConfig(database: database, host: value("HOST") ?? "127.0.0.1", port: port,
                                dataDirectory: dataDir, logLevel: level, demoPassword: demoPassword, tokenLifetime: lifetime)
         config.limits = limits
+        config.connections = connections
         config.rateLimits = rates
         config.network = network
         config.auditRetentionDays = retention

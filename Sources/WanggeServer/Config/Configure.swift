@@ -11,6 +11,9 @@ extension HTTPResponseStatus: HTTPStatusLike {}
 public func configure(_ app: Application, config: AppConfig, clock: any WallClock = SystemClock()) throws {
     app.wangge = try WanggeServices(config: config, clock: clock)
     app.logger.logLevel = config.logLevel
+    if config.network.secureCookies && config.network.clientAddressHeader == nil {
+        app.logger.warning("PUBLIC_URL is https but CLIENT_ADDRESS_HEADER is not set: behind a proxy every client would share the proxy's address (one rate-limit bucket, one sign-in throttle). Set CLIENT_ADDRESS_HEADER=X-Forwarded-For and TRUSTED_PROXIES to the proxy's address.")
+    }
     _ = MetricsBackend.registry
 
     switch config.database {
@@ -43,11 +46,16 @@ public func configure(_ app: Application, config: AppConfig, clock: any WallCloc
     app.routes.defaultMaxBodySize = ByteCount(value: config.limits.jsonBytes)
     // Compressed request bodies are not unpacked: a few kilobytes of gzip can unpack to gigabytes.
     app.http.server.configuration.requestDecompression = .disabled
+    // Connections: an idle deadline here, a head deadline and caps per address and in all in the gate (issue 17).
+    app.http.server.configuration.idleTimeout = .seconds(Int64(config.connections.idleSeconds))
+    let gate = app.wangge.gate
+    app.servers.use { app in GatedServer(inner: app.http.server.shared, gate: gate) }
 
     app.middleware = Middlewares()
     app.middleware.use(SecurityHeaders())
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(ErrorRendering())
+    app.middleware.use(ClientAddress.Check())
     if let resources = Bundle.module.resourcePath {
         app.middleware.use(PublicFiles(directory: resources + "/Public/"))
     }

@@ -76,6 +76,8 @@ enum Site {
     static let dashboardRoles: Set<Role> = [.leader, .operator, .admin]
     static let fieldRoles: Set<Role> = [.gridWorker, .gridLeader]
     static let admin: Set<Role> = [.admin]
+    /// Who may read a case's tracking code to its reporter on the phone (audited; issue 17).
+    static let callTakers: Set<Role> = [.operator, .admin]
 
     static let caseQuery = ["status", "area", "category", "source", "clock", "from", "to", "q", "page", "per"]
 
@@ -92,6 +94,7 @@ enum Site {
         SiteRoute(.GET, .apiCases, .staff(nil), query: caseQuery, CasesAPI.list),
         SiteRoute(.GET, .apiCase, .staff(nil), CasesAPI.show),
         SiteRoute(.POST, .apiCaseActions, .staff(nil), CasesAPI.act),
+        SiteRoute(.POST, .apiCaseTrackingCode, .staff(callTakers), body: BodyKind.none, CasesAPI.revealTrackingCode),
         SiteRoute(.GET, .apiTrack, .anyone, throttle: .tracking, TrackingAPI.show),
         SiteRoute(.POST, .apiTrackRating, .anyone, throttle: .tracking, TrackingAPI.rate),
         SiteRoute(.GET, .apiTrackPhoto, .anyone, throttle: .tracking, PhotosAPI.showTracked),
@@ -177,6 +180,12 @@ struct SiteDoor {
             throw APIError.payloadTooLarge(limit: max, route: route)
         }
         if req.body.data == nil {
+            // Bodies held in memory at once, over every request, stay within MAX_BODY_MEMORY_MB (issue 17: 32
+            // concurrent 30 MB bodies took RSS from 257 MB to 1.2 GB); a body that does not fit waits its turn
+            // briefly, then gets 503.
+            let declared = req.headers.first(name: .contentLength).flatMap(Int.init)
+            let reservation = try await req.wangge.bodyMemory.reserve(min(declared ?? max, max))
+            defer { req.wangge.bodyMemory.release(reservation) }
             do {
                 _ = try await req.body.collect(max: max).get()
             } catch let e as any AbortError where e.status == .payloadTooLarge {
@@ -222,11 +231,17 @@ final class RateLimiters: Sendable {
     let reports: RateLimiter
     let tracking: RateLimiter
     let signIns: RateLimiter
+    /// Tokens and sessions issued per account (off with the sign-in limit).
+    let tokens: RateLimiter
+    /// Photos uploaded per account (off with the report limit).
+    let uploads: RateLimiter
 
     init(_ r: AppConfig.RateLimits) {
         reports = RateLimiter(perMinute: r.reportsPerMinute)
         tracking = RateLimiter(perMinute: r.trackingPerMinute)
         signIns = RateLimiter(perMinute: r.signInsPerMinute)
+        tokens = RateLimiter(perMinute: r.signInsPerMinute == 0 ? 0 : 20)
+        uploads = RateLimiter(perMinute: r.uploadsPerMinute)
     }
 }
 

@@ -12,6 +12,7 @@ enum SitePath: String, CaseIterable, Sendable {
     case apiCases = "/api/v1/cases"
     case apiCase = "/api/v1/cases/:id"
     case apiCaseActions = "/api/v1/cases/:id/actions"
+    case apiCaseTrackingCode = "/api/v1/cases/:id/tracking-code"
     case apiTrack = "/api/v1/track/:code"
     case apiTrackRating = "/api/v1/track/:code/rating"
     case apiTrackPhoto = "/api/v1/track/:code/photos/:sha"

@@ -1,3 +1,4 @@
+import Fluent
 import Vapor
 import WanggeCore
 import WanggeStore
@@ -5,7 +6,8 @@ import WanggeStore
 extension Request {
     /// Writes views of personal data to the audit log before they are shown: if the log cannot be written, the data
     /// is not shown either.
-    func audit(_ views: [PersonalDataView]) async throws {
+    /// `alongside` is written in the same transaction (a mark the view leaves, such as a tracking code seen).
+    func audit(_ views: [PersonalDataView], alongside: (@Sendable (any Database) async throws -> Void)? = nil) async throws {
         guard let staff, !views.isEmpty else { return }
         let route = self.route.map { "\($0.method.rawValue) /\($0.path.map(\.description).joined(separator: "/"))" } ?? url.path
         let events = views.map {
@@ -13,7 +15,10 @@ extension Request {
         }
         let db = self.db
         try await wangge.writes.run(on: db) {
-            for e in events { try await AuditQueries.record(e, on: db) }
+            try await db.transaction { tx in
+                for e in events { try await AuditQueries.record(e, on: tx) }
+                try await alongside?(tx)
+            }
         }
     }
 }
@@ -32,6 +37,13 @@ enum PersonalDataViews {
         let sees = PersonalDataPolicy.seesReporterContacts(role)
         let fields = sees ? ["parties.name", "parties.phone"] : printed ? ["parties.name"] : []
         return fields.isEmpty ? [] : [PersonalDataView(recordKind: "mediation", recordID: m.code, fields: fields)]
+    }
+
+    /// The pool's mediators whose phones a list shows unmasked: one view per mediator, so the log answers "who saw
+    /// whose number".
+    static func mediators(_ pool: [Mediator], shownTo role: Role) -> [PersonalDataView] {
+        guard PersonalDataPolicy.seesTeamPhones(role) else { return [] }
+        return pool.filter { $0.phone != nil }.map { PersonalDataView(recordKind: "mediator", recordID: $0.id, fields: ["phone"]) }
     }
 
     static func team(grid: String, members: [GridTeamMember], shownTo role: Role) -> [PersonalDataView] {

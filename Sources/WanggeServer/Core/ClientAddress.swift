@@ -30,22 +30,60 @@ struct ClientAddress: Sendable, Equatable {
 
     static func of(_ req: Request) -> ClientAddress {
         if let known = req.storage[Key.self] { return known }
-        let found = resolve(peer: req.remoteAddress, headers: req.headers, network: req.application.wangge.config.network)
+        // Only reached for a request the checking middleware has not seen (none in the app): an unreadable header
+        // counts as an unknown address, never as the proxy's own.
+        let found = (try? resolve(peer: req.remoteAddress, headers: req.headers, network: req.application.wangge.config.network)) ?? ClientAddress(bytes: nil)
         req.storage[Key.self] = found
         return found
     }
 
-    static func resolve(peer: SocketAddress?, headers: HTTPHeaders, network: AppConfig.Network) -> ClientAddress {
+    /// The address a proxy forwarded an entry of the header for, or nil when the entry is not an address.
+    /// Accepts `1.2.3.4`, `2001:db8::1`, and the forms with a port some proxies write: `1.2.3.4:5678`, `[2001:db8::1]:4711`.
+    static func parseEntry(_ entry: String) -> [UInt8]? {
+        if let b = AddressRange.parse(entry) { return b }
+        if entry.hasPrefix("["), let close = entry.firstIndex(of: "]") {
+            let inner = String(entry[entry.index(after: entry.startIndex)..<close])
+            let rest = entry[entry.index(after: close)...]
+            guard rest.isEmpty || (rest.hasPrefix(":") && rest.dropFirst().allSatisfy(\.isNumber) && rest.count <= 6) else { return nil }
+            return AddressRange.parse(inner)
+        }
+        let parts = entry.split(separator: ":", omittingEmptySubsequences: false)
+        if parts.count == 2, parts[1].allSatisfy(\.isNumber), (1...5).contains(parts[1].count) { return AddressRange.parse(String(parts[0])) }
+        return nil
+    }
+
+    struct UnreadableHeader: Error { var entry: String }
+
+    /// The client's address. A header entry from a trusted proxy that is not an address (`junk`, `unknown`, empty)
+    /// throws: falling back to the proxy's own address would hand the client loopback's rights (`/metrics`) and one
+    /// rate-limit bucket shared by everyone sending junk.
+    static func resolve(peer: SocketAddress?, headers: HTTPHeaders, network: AppConfig.Network) throws(UnreadableHeader) -> ClientAddress {
         let direct = ClientAddress(bytes: peer?.ipAddress.flatMap(AddressRange.parse))
         guard let name = network.clientAddressHeader, direct.isIn(network.trustedProxies) else { return direct }
-        let entries = headers[name].flatMap { $0.split(separator: ",") }.map { $0.trimmingCharacters(in: .whitespaces) }
+        let values = headers[name]
+        guard !values.isEmpty else { return direct }  // the proxy's own request (a health check)
+        let entries = values.flatMap { $0.split(separator: ",", omittingEmptySubsequences: false) }.map { $0.trimmingCharacters(in: .whitespaces) }
         var chosen: ClientAddress? = nil
         for entry in entries.reversed() {
-            guard let bytes = AddressRange.parse(entry) else { break }  // junk: trust nothing further left
+            guard let bytes = parseEntry(entry) else { throw UnreadableHeader(entry: String(entry.prefix(60))) }
             chosen = ClientAddress(bytes: bytes)
             if !chosen!.isIn(network.trustedProxies) { break }
         }
-        return chosen ?? direct
+        guard let chosen else { throw UnreadableHeader(entry: "") }
+        return chosen
+    }
+
+    /// Resolves every request's address first, so a request whose forwarded address cannot be read is refused with
+    /// 400 before anything counts it.
+    struct Check: AsyncMiddleware {
+        func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
+            do {
+                req.storage[Key.self] = try resolve(peer: req.remoteAddress, headers: req.headers, network: req.application.wangge.config.network)
+            } catch {
+                throw APIError.badRequest("the \(req.application.wangge.config.network.clientAddressHeader ?? "forwarded") header holds \"\(error.entry)\", which is not an address", field: nil)
+            }
+            return try await next.respond(to: req)
+        }
     }
 
     private struct Key: StorageKey { typealias Value = ClientAddress }

@@ -52,3 +52,41 @@ final class RateLimiter: Sendable {
         if table.count >= maximum { table.removeAll() }
     }
 }
+
+/// A budget of request-body bytes held in memory at once, over all requests. A body reserves its declared size
+/// (or its route's limit) before it is read; one that does not fit waits up to `patience`, then is refused with 503.
+final class BodyMemory: Sendable {
+    let budget: Int
+    let patience: TimeInterval
+    private let used = NIOLockedValueBox<Int>(0)
+
+    init(budget: Int, patience: TimeInterval = 5) {
+        self.budget = budget
+        self.patience = patience
+    }
+
+    var inUse: Int { used.withLockedValue { $0 } }
+
+    /// Reserves `bytes` (small bodies, up to 64 KB, always fit: a flood of them is the rate limits' business).
+    func reserve(_ bytes: Int) async throws -> Int {
+        guard bytes > 64 * 1024 else { return 0 }
+        let deadline = Date().addingTimeInterval(patience)
+        while true {
+            let ok = used.withLockedValue { u -> Bool in
+                guard u + bytes <= budget || u == 0 else { return false }
+                u += bytes
+                return true
+            }
+            if ok { return bytes }
+            guard Date() < deadline else {
+                throw APIError(.serviceUnavailable, "busy", "the server is receiving many large bodies at once; try again in a few seconds", field: nil)
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    func release(_ bytes: Int) {
+        guard bytes > 0 else { return }
+        used.withLockedValue { $0 -= bytes }
+    }
+}

@@ -64,11 +64,17 @@ public final class WanggeServices: Sendable {
     let photos: PhotoStore
     /// Live case events for the pages' server-sent event streams.
     let events = EventHub()
+    /// Live streams open per account and per address.
+    let streams = StreamSlots()
     /// How often an open event stream checks that its session still holds (tests shorten it).
     var liveCheckInterval: TimeInterval { liveCheck.withLockedValue { $0 } }
     let liveCheck = NIOLockedValueBox<TimeInterval>(15)
     /// The public doors' rate limits.
     let limiters: RateLimiters
+    /// Connection limits on the listening socket (`ConnectionGate`).
+    let gate: ConnectionGate
+    /// Request bodies held in memory at once.
+    let bodyMemory: BodyMemory
     /// When the clock job last pruned the audit log.
     let lastAuditPrune = NIOLockedValueBox<Date?>(nil)
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
@@ -79,6 +85,8 @@ public final class WanggeServices: Sendable {
         self.clock = clock
         photos = PhotoStore(dataDirectory: config.dataDirectory)
         limiters = RateLimiters(config.rateLimits)
+        gate = ConnectionGate(ConnectionGate.Limits(config))
+        bodyMemory = BodyMemory(budget: config.limits.bodyMemoryBytes)
         switch config.database {
         case .postgres:
             writes = WriteGate(serial: false)

@@ -45,7 +45,8 @@ struct DuplicateDTO: Encodable {
 struct CaseCreatedDTO: Encodable {
     var id: UUID
     var code: String
-    var trackingCode: String
+    /// The reporter's own: only an anonymous report's answer carries it (issue 17).
+    var trackingCode: String?
     var status: String
     var area: AreaRefDTO
     var department: DepartmentRefDTO?
@@ -100,12 +101,15 @@ struct CaseActionDTO: Content {
     var toAssignee: String
     var note: String?
     var attachments: [String]
+    /// A rating made with a tracking code that staff had seen before (issue 17): it may not be the reporter's.
+    var codeSeenByStaff: Bool? = nil
 }
 
 struct CaseDetailDTO: Content {
     var id: UUID
     var code: String
-    var trackingCode: String
+    /// When staff first saw the tracking code (read to a caller); the code itself is the reporter's and not here.
+    var trackingCodeSeenAt: Date?
     var status: String
     var category: CategoryDTO?
     var description: String
@@ -173,4 +177,10 @@ struct MeasuresDTO: Content {
     var from: String
     var to: String
     var measures: [String: MeasureDTO]
+}
+
+/// `POST /api/v1/cases/{id}/tracking-code`: the code an operator reads to the reporter on the phone.
+struct TrackingCodeDTO: Content {
+    var trackingCode: String
+    var seenAt: Date
 }

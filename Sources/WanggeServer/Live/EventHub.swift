@@ -1,3 +1,4 @@
+import NIOConcurrencyHelpers
 import Foundation
 import Vapor
 import WanggeCore
@@ -86,6 +87,12 @@ enum EventsAPI {
         guard let session = req.session else { throw APIError.unauthorized }
         let hub = req.wangge.events, db = req.db
         let clock = req.wangge.clock, check = req.wangge.liveCheckInterval
+        // At most a few streams per account and per address (issue 17: one token held 5,000).
+        let limits = req.wangge.config.connections
+        guard let slot = req.wangge.streams.take(account: staff.id.uuidString, address: req.client.limitKey,
+                                                 perAccount: limits.streamsPerAccount, perAddress: limits.streamsPerAddress) else {
+            throw APIError(.tooManyRequests, "too_many_streams", "too many live streams are open for your account or address; close another tab", field: nil)
+        }
         let (id, events) = await hub.subscribe(token: session.tokenHash)
         let encoder = JSONEncoder()
         encoder.keyEncodingStrategy = .convertToSnakeCase
@@ -96,6 +103,7 @@ enum EventsAPI {
         response.headers.replaceOrAdd(name: "X-Accel-Buffering", value: "no")
         response.body = .init(asyncStream: { writer in
             defer { Task { await hub.unsubscribe(id) } }
+            defer { slot.release() }
             // Keeps proxies from closing the connection, and ends the stream once its session has ended: expired,
             // or signed out on another app server (this one's sign-out ends it at once through `revoke`).
             let watch = Task {
@@ -135,4 +143,37 @@ enum EventsAPI {
         })
         return response
     }
+}
+
+/// Open live streams per account and per client address. A slot is released when its stream ends, or at the latest
+/// when the response holding it is gone (a stream that never started).
+final class StreamSlots: Sendable {
+    private let counts = NIOLockedValueBox<(byAccount: [String: Int], byAddress: [String: Int])>(([:], [:]))
+
+    final class Slot: Sendable {
+        let owner: StreamSlots, account: String, address: String
+        private let released = NIOLockedValueBox(false)
+        init(owner: StreamSlots, account: String, address: String) { self.owner = owner; self.account = account; self.address = address }
+        func release() {
+            guard released.withLockedValue({ r in defer { r = true }; return !r }) else { return }
+            owner.counts.withLockedValue { c in
+                c.byAccount[account] = c.byAccount[account].flatMap { $0 > 1 ? $0 - 1 : nil }
+                c.byAddress[address] = c.byAddress[address].flatMap { $0 > 1 ? $0 - 1 : nil }
+            }
+        }
+        deinit { release() }
+    }
+
+    func take(account: String, address: String, perAccount: Int, perAddress: Int) -> Slot? {
+        let ok = counts.withLockedValue { c -> Bool in
+            guard c.byAccount[account, default: 0] < perAccount, c.byAddress[address, default: 0] < perAddress else { return false }
+            c.byAccount[account, default: 0] += 1
+            c.byAddress[address, default: 0] += 1
+            return true
+        }
+        return ok ? Slot(owner: self, account: account, address: address) : nil
+    }
+
+    /// Streams open now for an account (tests).
+    func open(account: String) -> Int { counts.withLockedValue { $0.byAccount[account] ?? 0 } }
 }

@@ -34,6 +34,13 @@ struct MediationService: Sendable {
     /// someone else changed it first.
     func act(_ command: MediationCommand, on m: StoredMediation, by actor: CaseActor, at now: Date) async throws -> StoredMediation {
         let ref = try await app.wangge.reference.current(on: app.db, now: now)
+        if case .assign(let ids) = command {
+            // Only the pool's mediators who serve the committee's area can be assigned.
+            let j = try await app.wangge.jurisdictions.current(on: app.db, now: now).jurisdiction
+            let area = m.snapshot.committeeArea.code
+            let eligible = Set(try await MediationQueries.mediators(on: app.db).map(\.0).filter { MediatorPool.serves($0.areaCodes, area: area, in: j) }.map(\.id))
+            try MediatorPool.checkAssignees(ids, eligible: eligible)
+        }
         let step = try MediationLifecycle.apply(command, to: m.snapshot, actor: actor, at: now, calendar: ref.calendar)
         return try await write(step, to: m, reference: ref).stored
     }

@@ -17,6 +17,7 @@ public enum ClockRunner {
         let ref = try await app.wangge.reference.current(on: app.db, now: now)
         var outcome = Outcome()
         try await pruneAudit(app, now: now)
+        try await prunePhotos(app, now: now)
         var cases = app.caseService
         cases.policy = policy
         try await run(cases, now: now, reference: ref, into: &outcome)

@@ -76,11 +76,10 @@ enum MediationView {
         let sessions: HTML = s.sessions.isEmpty ? "<p class=\"muted\">\(l.t(.mediationNone))</p>" : """
         <ul>\(s.sessions.map { x in "<li>\(Format.minute(x.at)) · \(x.place)\(x.notes.map { HTML("：\($0)") } ?? "")\(x.participants.isEmpty ? "" : HTML("（\(x.participants.joined(separator: "、"))）"))</li>" as HTML })</ul>
         """
-        let paid = Dictionary(grouping: s.performances, by: \.term).mapValues { $0.reduce(0) { $0 + $1.amount } }
         let agreement: HTML = s.terms.isEmpty ? "" : """
         <section class="card"><h2>\(l.t(.mediationAgreement)) \(s.agreedOn.map { "· \($0)" } ?? "")</h2>
         <div class="table-wrap"><table><thead><tr><th>\(l.t(.mediationObligor))</th><th>\(l.t(.mediationTermText))</th><th>\(l.t(.mediationAmount))</th><th>\(l.t(.mediationDueDate))</th><th>\(l.t(.mediationPaid))</th></tr></thead>
-        <tbody>\(s.terms.enumerated().map { i, t in "<tr><td>\(t.obligor)</td><td>\(t.description)</td><td>\(yuan(t.amount))</td><td>\(t.dueDate.description)</td><td>\(yuan(paid[i] ?? 0))</td></tr>" as HTML })</tbody></table></div>
+        <tbody>\(s.terms.enumerated().map { i, t in "<tr><td>\(t.obligor)</td><td>\(t.description)</td><td>\(yuan(t.amount))</td><td>\(t.dueDate.description)</td><td>\(yuan(s.paid(onTerm: i)))</td></tr>" as HTML })</tbody></table></div>
         <p><a href="\(SitePath.mediationAgreement.link(m.id.uuidString))">\(l.t(.mediationPrint))</a></p>
         \(s.confirmation.map { c in HTML("<p>\(l.t(.mediationConfirmation))：\(c.appliedOn.description) · \(c.court) · \(c.confirmed == nil ? l.t(.mediationPending) : c.confirmed! ? l.t(.mediationConfirmed) : l.t(.mediationRefused) + "（\(c.refusalReason ?? "")）")</p>") } ?? "")
         </section>

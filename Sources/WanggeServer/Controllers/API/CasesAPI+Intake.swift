@@ -158,7 +158,7 @@ enum CasesAPI {
         let area = c.snapshot.intake.areas.first
         let j = if let jurisdiction { jurisdiction } else { try await req.jurisdiction() }
         let dto = CaseCreatedDTO(
-            id: c.id, code: c.code, trackingCode: c.trackingCode, status: c.snapshot.state.rawValue,
+            id: c.id, code: c.code, trackingCode: req.staff == nil ? c.trackingCode : nil, status: c.snapshot.state.rawValue,
             area: AreaRefDTO(code: area?.code ?? "", name: area.flatMap { j[$0.code]?.name } ?? ""),
             department: department.map { DepartmentRefDTO(id: $0.code, name: $0.name) },
             routingReason: c.snapshot.intake.routingReason, deadlines: DeadlinesDTO(c.snapshot.deadlines),

@@ -94,8 +94,9 @@ extension CasesAPI {
         let actions = try await CaseQueries.actions(caseID: c.id, on: req.db)
         let contact = PersonalDataPolicy.contact(name: c.report.reporterName, phone: c.report.reporterPhone, shownTo: staff.role)
         try await req.audit(PersonalDataViews.reporter(of: c, shownTo: staff.role))
+        let codeSeenAt = try await TrustQueries.trackingCodeSeenAt(caseID: c.id, on: req.db)
         return CaseDetailDTO(
-            id: c.id, code: c.code, trackingCode: c.trackingCode, status: s.state.rawValue,
+            id: c.id, code: c.code, trackingCodeSeenAt: codeSeenAt, status: s.state.rawValue,
             category: ref.catalogue[c.report.categoryCode].map(CategoryDTO.init), description: c.report.description,
             lat: c.report.lat, lon: c.report.lon, address: c.report.address,
             area: AreaRefDTO(code: s.areaCode, name: j[s.areaCode]?.name ?? ""),
@@ -113,7 +114,25 @@ extension CasesAPI {
                               actorRole: a.record.actor.staff?.role.rawValue ?? a.record.actor.kind, at: a.record.at,
                               fromState: a.record.fromState?.rawValue, toState: a.record.toState.rawValue,
                               fromAssignee: a.record.fromAssignee?.rawValue, toAssignee: a.record.toAssignee.rawValue,
-                              note: a.record.note, attachments: a.record.attachmentIDs)
+                              note: a.record.note, attachments: a.record.attachmentIDs,
+                              codeSeenByStaff: a.record.kind == .rate ? codeSeenAt.map { $0 <= a.record.at } ?? false : nil)
             })
+    }
+
+    /// `POST /api/v1/cases/{id}/tracking-code` (operators, administrators): the tracking code, for reading it to the
+    /// reporter who calls. The view is audited and the case remembers when staff first saw its code, so a rating
+    /// made with it afterwards is marked as such.
+    static func revealTrackingCode(_ req: Request) async throws -> TrackingCodeDTO {
+        let staff = try req.requireStaff()
+        let c = try await visibleCase(req, staff: staff)
+        guard c.report.hasReporter else {
+            throw APIError(.conflict, "no_reporter", "case \(c.code) has no reporter to give a tracking code to", field: "id")
+        }
+        let now = req.now
+        try await req.audit([PersonalDataView(recordKind: "case", recordID: c.code, fields: ["tracking_code"])], alongside: { db in
+            try await TrustQueries.markTrackingCodeSeen(caseID: c.id, at: now, on: db)
+        })
+        let seen = try await TrustQueries.trackingCodeSeenAt(caseID: c.id, on: req.db) ?? now
+        return TrackingCodeDTO(trackingCode: c.trackingCode, seenAt: seen)
     }
 }

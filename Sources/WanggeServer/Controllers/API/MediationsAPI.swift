@@ -27,19 +27,20 @@ enum MediationsAPI {
             throw APIError.badRequest("unknown speciality \(speciality)", field: "speciality")
         }
         let pool = try await MediationQueries.mediators(on: req.db)
-        return pool.filter { m, _ in
+        let shown = pool.filter { m, _ in
             (speciality.map { m.specialities.contains($0) } ?? true)
                 && (area.map { a in serves(m, area: a, in: j) } ?? m.areaCodes.contains { staff.scope.covers($0, in: j) || j.isWithin(staff.scope.areaCode, ancestor: $0) })
-        }.map { dto($0.0, load: $0.1, role: staff.role) }
+        }
+        try await req.audit(PersonalDataViews.mediators(shown.map(\.0), shownTo: staff.role))
+        return shown.map { dto($0.0, load: $0.1, role: staff.role) }
     }
 
-    /// Whether a mediator serves an area: one of their areas is it, lies above it or below it.
     static func serves(_ m: Mediator, area: String, in j: Jurisdiction) -> Bool {
-        m.areaCodes.contains { j.isWithin(area, ancestor: $0) || j.isWithin($0, ancestor: area) }
+        MediatorPool.serves(m.areaCodes, area: area, in: j)
     }
 
     static func dto(_ m: Mediator, load: Int, role: Role, score: Int? = nil) -> MediatorDTO {
-        MediatorDTO(id: m.id, name: m.name, phone: PersonalDataPolicy.teamPhone(m.phone, shownTo: role), specialities: m.specialities,
+        MediatorDTO(id: m.id, name: m.name, phone: PersonalDataPolicy.mediatorPhone(m.phone, shownTo: role), specialities: m.specialities,
                     areaCodes: m.areaCodes, load: load, score: score)
     }
 
@@ -58,7 +59,9 @@ enum MediationsAPI {
             let near = mediator.areaCodes.contains(m.snapshot.committeeArea.code) ? 5 : 0
             return (mediator, load, fit + near - load * 3)
         }.sorted { ($0.2, -$0.1, $0.0.id) > ($1.2, -$1.1, $1.0.id) }
-        return ranked.prefix(10).map { dto($0.0, load: $0.1, role: staff.role, score: $0.2) }
+        let top = ranked.prefix(10)
+        try await req.audit(PersonalDataViews.mediators(top.map(\.0), shownTo: staff.role))
+        return top.map { dto($0.0, load: $0.1, role: staff.role, score: $0.2) }
     }
 
     // MARK: Registration
@@ -74,9 +77,11 @@ enum MediationsAPI {
         }
         // The same request hash as a report's (a canonical encoding, whatever the order of the JSON keys).
         let hash = try CasesAPI.hash(dto)
-        if let key, let (earlier, earlierHash) = try await MediationQueries.find(key: key, on: req.db) {
+        // A key is the caller's own: another account's key finds nothing and tells nothing.
+        let scopedKey = key.map { staff.id.uuidString + ":" + $0 }
+        if let scopedKey, let key, let (earlier, earlierHash) = try await MediationQueries.find(key: scopedKey, on: req.db) {
             guard earlierHash == hash else { throw APIError(.conflict, "idempotency_key_reused", "Idempotency-Key \(key) was used for a different registration", field: "Idempotency-Key") }
-            return try await answer(earlier, status: .ok, req: req)
+            return try await answerIfVisible(earlier, status: .ok, staff: staff, req: req)
         }
         let j = try await req.jurisdiction()
         let actor = CaseActor(staff)
@@ -90,7 +95,7 @@ enum MediationsAPI {
                 throw APIError(.notFound, "not_found", "no case \(caseKey) in your scope", field: "case_id")
             }
             if let existing = try await MediationQueries.find(caseID: c.id, on: req.db) {
-                return try await answer(existing, status: .ok, req: req)
+                return try await answerIfVisible(existing, status: .ok, staff: staff, req: req)
             }
             guard let type = service.catalogue.type(forCategory: c.report.categoryCode) else {
                 throw APIError.badRequest("case \(c.code) is not a dispute (category \(c.report.categoryCode))", field: "case_id")
@@ -101,7 +106,7 @@ enum MediationsAPI {
             let areaPath = j.path(of: dispute.code)
             let committeePath = j.path(of: areas.filter { $0.level <= tier.level }.max { $0.level < $1.level }?.code ?? dispute.code)
             do {
-                let m = try await service.register(at: req.now, actor: actor, areaPath: areaPath, committeePath: committeePath, key: key, requestHash: hash) { code in
+                let m = try await service.register(at: req.now, actor: actor, areaPath: areaPath, committeePath: committeePath, key: scopedKey, requestHash: hash) { code in
                     MediationRegistration(code: code, typeCode: type.code, description: c.report.description, areas: areas, tier: tier,
                                           channel: .people, source: .caseReport, caseID: c.id, parties: [applicant],
                                           amount: 0, peopleCount: 1, threatOfViolence: false)
@@ -115,7 +120,7 @@ enum MediationsAPI {
                     throw APIError(.conflict, "conflict", "the case was opened as a mediation at the same moment; try again")
                 }
                 _ = e
-                return try await answer(existing, status: .ok, req: req)
+                return try await answerIfVisible(existing, status: .ok, staff: staff, req: req)
             }
         }
         // Direct registration: walk-in, hotline or a referral.
@@ -166,7 +171,7 @@ enum MediationsAPI {
         let (chosenTier, chosenParties) = (tier, parties)
         let committeeCode = areas.filter { $0.level <= tier.level }.max { $0.level < $1.level }?.code ?? area.code
         do {
-            let m = try await service.register(at: req.now, actor: actor, areaPath: areaPath, committeePath: j.path(of: committeeCode), key: key, requestHash: hash) { code in
+            let m = try await service.register(at: req.now, actor: actor, areaPath: areaPath, committeePath: j.path(of: committeeCode), key: scopedKey, requestHash: hash) { code in
                 MediationRegistration(code: code, typeCode: typeCode, description: description, areas: areas, tier: chosenTier, channel: channel,
                                       source: source, caseID: nil, parties: chosenParties, amount: amount, peopleCount: people,
                                       threatOfViolence: dto.threatOfViolence ?? false)
@@ -188,6 +193,16 @@ enum MediationsAPI {
         guard t.count <= max else { throw APIError.badRequest("\(field) is at most \(max) characters", field: field) }
         guard TextInput.isClean(t, multiline: multiline) else { throw APIError.badRequest("\(field) holds control characters", field: field) }
         return t
+    }
+
+    /// An earlier registration, answered only when the caller may see it (a dispute escalated to the county is out
+    /// of a township operator's sight): else 409 without its details.
+    static func answerIfVisible(_ m: StoredMediation, status: HTTPStatus, staff: StaffAccount, req: Request) async throws -> Response {
+        let path = try await req.jurisdiction().path(of: staff.scope.areaCode)
+        guard MediationQueries.isVisible(m, scopePath: path, mediator: staff.role == .mediator ? (staff.username, path) : nil) else {
+            throw APIError(.conflict, "already_mediated", "this case is already being mediated by a committee outside your scope", field: "case_id")
+        }
+        return try await answer(m, status: status, req: req)
     }
 
     static func answer(_ m: StoredMediation, status: HTTPStatus, req: Request) async throws -> Response {
@@ -280,12 +295,11 @@ enum MediationsAPI {
             return MediationPartyDTO(role: p.role.rawValue, kind: p.kind.rawValue, name: p.kind == .organisation ? p.name : (c.name ?? ""), phone: c.phone)
         }
         try await req.audit(PersonalDataViews.parties(of: m, shownTo: staff.role))
-        let paid = Dictionary(grouping: s.performances, by: \.term).mapValues { $0.reduce(0) { $0 + $1.amount } }
         return MediationDetailDTO(
             mediation: try await summary(m, req: req), description: s.registration.description, source: s.registration.source.rawValue,
             channel: s.registration.channel.rawValue, parties: parties,
             sessions: s.sessions.map { MediationSessionDTO(at: $0.at, place: $0.place, notes: $0.notes, participants: $0.participants) },
-            terms: s.terms.enumerated().map { i, t in MediationTermOutDTO(obligor: t.obligor, description: t.description, amountYuan: Yuan.of(t.amount), dueDate: t.dueDate.description, paidYuan: Yuan.of(paid[i] ?? 0)) },
+            terms: s.terms.enumerated().map { i, t in MediationTermOutDTO(obligor: t.obligor, description: t.description, amountYuan: Yuan.of(t.amount), dueDate: t.dueDate.description, paidYuan: Yuan.of(s.paid(onTerm: i))) },
             agreedOn: s.agreedOn?.description,
             confirmation: s.confirmation.map { MediationConfirmationDTO(appliedOn: $0.appliedOn.description, court: $0.court, confirmed: $0.confirmed, refusalReason: $0.refusalReason) },
             followUps: s.followUps.map { MediationFollowUpDTO(result: $0.result.rawValue, notes: $0.notes, at: $0.at) },

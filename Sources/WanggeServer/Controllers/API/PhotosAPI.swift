@@ -56,6 +56,17 @@ extension PhotosAPI {
         guard !photos.isEmpty else {
             throw APIError.badRequest("send 1 to \(limits.photosPerReport) photos as parts named photos", field: "photos")
         }
+        // Per account: a rate, and a day's quota of bytes (issue 17: 475 MB nobody attached, in 3.8 s).
+        for _ in photos {
+            if let wait = req.wangge.limiters.uploads.take(staff.id.uuidString, now: req.now) {
+                throw APIError.tooManyRequests(wait: wait, field: "photos", message: "too many photos uploaded from your account; wait a little")
+            }
+        }
+        let sent = photos.reduce(0) { $0 + $1.data.readableBytes }
+        let day = try await TrustQueries.uploads(by: staff.id, since: req.now.addingTimeInterval(-86_400), on: req.db)
+        guard day.bytes <= limits.uploadBytesPerDay - sent else {
+            throw APIError(.tooManyRequests, "upload_quota", "your account has uploaded \(day.bytes >> 20) MB of photos in the last 24 hours; at most \(limits.uploadBytesPerDay >> 20) MB are allowed", field: "photos")
+        }
         var out: [Uploaded] = []
         for (i, p) in photos.enumerated() {
             do {
