@@ -82,6 +82,7 @@ final class AccessMatrixTests: XCTestCase {
             "GET /healthz": nil, "GET /metrics": nil, "POST /api/v1/auth/token": nil,
             "GET /api/v1/areas": all, "GET /api/v1/areas/:code/team": all, "GET /api/v1/locate": nil, "GET /api/v1/categories": nil,
             "POST /api/v1/cases": nil, "GET /api/v1/cases": all, "GET /api/v1/cases/:id": all, "POST /api/v1/cases/:id/actions": all,
+            "POST /api/v1/cases/:id/tracking-code": [.operator, .admin],
             "GET /api/v1/track/:code": nil, "POST /api/v1/track/:code/rating": nil, "GET /api/v1/track/:code/photos/:sha": nil,
             "GET /api/v1/measures": dashboards, "GET /api/v1/photos/:sha": all, "POST /api/v1/photos": all, "GET /api/v1/events": all,
             "GET /api/v1/calendar": all, "PUT /api/v1/calendar/:year": admin, "GET /api/v1/audit": admin,

@@ -326,4 +326,34 @@ final class TrustRoundTwoTests: XCTestCase {
             XCTAssertEqual(outside.status, .notFound, "a forwarded client is not loopback")
         }
     }
+
+    // MARK: 14. Host, cookies, the OpenAPI document's type
+
+    func testForeignHostsAreRefusedAndACookieFloodIsCutToOurOwn() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            // Served on loopback without PUBLIC_URL: only loopback names (a rebound name gets 421).
+            try await app.test(.GET, "/healthz", headers: ["Host": "evil.example"]) { res async throws in XCTAssertEqual(res.status, .misdirectedRequest) }
+            try await app.test(.GET, "/healthz", headers: ["Host": "127.0.0.1:8080"]) { res async throws in XCTAssertEqual(res.status, .ok) }
+            try await app.test(.GET, "/healthz", headers: ["Host": "localhost"]) { res async throws in XCTAssertEqual(res.status, .ok) }
+            // 9,000 cookies beside the session: cut to ours, and the page still knows who is signed in.
+            let browser = Browser(app)
+            try await browser.signIn("westop")
+            let junk = (0..<9_000).map { "c\($0)=v" }.joined(separator: "; ")
+            let session = browser.cookieHeader.first(name: .cookie) ?? ""
+            try await app.test(.GET, "/workbench", headers: ["Cookie": junk + "; " + session]) { res async throws in
+                XCTAssertEqual(res.status, .ok, "still signed in")
+            }
+            try await app.test(.GET, "/api/openapi.yaml") { res async throws in
+                XCTAssertEqual(res.headers.first(name: .contentType), "application/yaml; charset=utf-8")
+            }
+        }
+    }
+
+    func testAPublicURLNamesTheOneHostServed() async throws {
+        try await withApp(configure: { $0.network.publicURL = "https://wangge.example.gov.cn" }) { app, _ in
+            try await app.test(.GET, "/healthz", headers: ["Host": "wangge.example.gov.cn"]) { res async throws in XCTAssertEqual(res.status, .ok) }
+            try await app.test(.GET, "/healthz", headers: ["Host": "other.example"]) { res async throws in XCTAssertEqual(res.status, .misdirectedRequest) }
+        }
+    }
 }

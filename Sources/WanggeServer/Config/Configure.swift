@@ -56,6 +56,7 @@ public func configure(_ app: Application, config: AppConfig, clock: any WallCloc
     app.middleware.use(RouteLoggingMiddleware(logLevel: .debug))
     app.middleware.use(ErrorRendering())
     app.middleware.use(ClientAddress.Check())
+    app.middleware.use(RequestShape(config: config))
     if let resources = Bundle.module.resourcePath {
         app.middleware.use(PublicFiles(directory: resources + "/Public/"))
     }

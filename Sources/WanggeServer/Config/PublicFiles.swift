@@ -26,6 +26,9 @@ struct PublicFiles: AsyncMiddleware {
 
     func respond(to req: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard paths.contains(req.url.path) else { return try await next.respond(to: req) }
-        return try await files.respond(to: req, chainingTo: next)
+        let response = try await files.respond(to: req, chainingTo: next)
+        // FileMiddleware knows no type for .yaml (the OpenAPI document was served without one).
+        if req.url.path.hasSuffix(".yaml") { response.headers.replaceOrAdd(name: .contentType, value: "application/yaml; charset=utf-8") }
+        return response
     }
 }
