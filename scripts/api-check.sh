@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # API checks that need a running server (tests/api), each against a throwaway demo server it starts on loopback:
 #   * schemathesis over /api/openapi.yaml: no server errors, every answer as the document says;
+#   * the flood test: connection floods from one and from several addresses, and a flood of live streams, against a
+#     server with a 1,024-descriptor limit;
 #   * the crash test: reports keep arriving while the server is killed and restarted; nothing acknowledged is lost
 #     or doubled, and a retry with the same Idempotency-Key answers the same case.
 # On SQLite by default; the crash test uses PostgreSQL when DATABASE_URL is set. Installs schemathesis when missing.
@@ -23,6 +25,8 @@ if [ "${1:-}" != "crash" ]; then
     fi
     echo "== schemathesis (SQLite)"
     env -u DATABASE_URL python3 tests/api/schemathesis_run.py --examples "${API_EXAMPLES:-25}"
+    echo "== flood test (a 1,024-descriptor limit; SQLite)"
+    env -u DATABASE_URL python3 tests/api/flood_test.py
 fi
 
 if [ -n "${DATABASE_URL:-}" ]; then echo "== crash test (PostgreSQL)"; else echo "== crash test (SQLite)"; fi

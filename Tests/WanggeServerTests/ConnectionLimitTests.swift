@@ -45,7 +45,7 @@ final class ConnectionLimitTests: XCTestCase {
     static func healthz(port: Int, from source: String = "127.0.0.1") throws -> String {
         let fd = try connect(port: port, from: source)
         defer { close(fd) }
-        send(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        send(fd, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         var buffer = [UInt8](repeating: 0, count: 4096)
         let n = recv(fd, &buffer, buffer.count, 0)
         return n > 0 ? String(decoding: buffer[0..<n], as: UTF8.self) : ""
@@ -79,22 +79,43 @@ final class ConnectionLimitTests: XCTestCase {
         }
     }
 
+    func testAFullServerMakesRoomByClosingTheOldestConnectionWithoutAHead() async throws {
+        try await withServer({ $0.connections.total = 20; $0.connections.perAddress = 1_000 }) { app, port in
+            var fds: [Int32] = []
+            defer { fds.forEach { close($0) } }
+            for _ in 0..<20 {
+                let fd = try Self.connect(port: port, from: "127.0.0.2")
+                Self.send(fd, "GET /healthz HTTP/1.1\r\n")
+                fds.append(fd)
+            }
+            try await Task.sleep(for: .milliseconds(200))
+            XCTAssertEqual(app.wangge.gate.open, 20)
+            // Full: a well-behaved client is answered at once, and the oldest half-sent head made room.
+            XCTAssertTrue(try Self.healthz(port: port).hasPrefix("HTTP/1.1 200"))
+            try await Task.sleep(for: .milliseconds(200))
+            var buffer = [UInt8](repeating: 0, count: 16)
+            let closed = fds.filter { recv($0, &buffer, buffer.count, Int32(MSG_DONTWAIT)) == 0 }
+            XCTAssertEqual(closed.count, 1, "one connection without a head was closed to make room")
+            XCTAssertEqual(app.wangge.gate.refused, 0)
+        }
+    }
+
     func testAHeadThatDoesNotArriveInTimeClosesTheConnection() async throws {
         try await withServer({ $0.connections.headerSeconds = 1 }) { app, port in
             let slow = try Self.connect(port: port, from: "127.0.0.2")
             defer { close(slow) }
-            Self.send(slow, "GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            Self.send(slow, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n")
             let started = Date()
             XCTAssertTrue(Self.closedByServer(slow), "no blank line within a second: closed")
             XCTAssertLessThan(Date().timeIntervalSince(started), 2.5)
             // A connection that answers in time and then keeps the connection is not cut by the head deadline.
             let ok = try Self.connect(port: port, from: "127.0.0.2")
             defer { close(ok) }
-            Self.send(ok, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            Self.send(ok, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             var buffer = [UInt8](repeating: 0, count: 4096)
             XCTAssertGreaterThan(recv(ok, &buffer, buffer.count, 0), 0)
             try await Task.sleep(for: .milliseconds(1_500))
-            Self.send(ok, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            Self.send(ok, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             XCTAssertGreaterThan(recv(ok, &buffer, buffer.count, 0), 0, "a second request on a kept connection is served")
             try await Task.sleep(for: .milliseconds(200))
             XCTAssertEqual(app.wangge.gate.open, 1)

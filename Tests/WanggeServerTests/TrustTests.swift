@@ -90,10 +90,10 @@ final class TrustTests: XCTestCase {
             var res = try await browser.post("/login", form: ["username": "eastop", "password": "Orchard-lantern-42"], token: "forged")
             XCTAssertEqual(res.status, .forbidden)
             XCTAssertNil(res.headers.setCookie?[StaffAuthentication.cookieName])
-            res = try await browser.post("/login", form: ["username": "eastop", "password": "Orchard-lantern-42"], headers: ["Origin": "https://evil.example", "Host": "wangge.local"])
+            res = try await browser.post("/login", form: ["username": "eastop", "password": "Orchard-lantern-42"], headers: ["Origin": "https://evil.example", "Host": "localhost"])
             XCTAssertEqual(res.status, .forbidden)
             XCTAssertNil(res.headers.setCookie?[StaffAuthentication.cookieName])
-            res = try await browser.post("/login", form: ["username": "eastop", "password": "Orchard-lantern-42"], headers: ["Origin": "http://wangge.local", "Host": "wangge.local"])
+            res = try await browser.post("/login", form: ["username": "eastop", "password": "Orchard-lantern-42"], headers: ["Origin": "http://localhost", "Host": "localhost"])
             XCTAssertEqual(res.status, .seeOther, "our own origin")
         }
     }
@@ -341,11 +341,11 @@ final class TrustTests: XCTestCase {
             // A form-encoded post with a foreign origin, as another site's page would send it.
             var headers = browser.cookieHeader
             headers.add(name: .origin, value: "https://evil.example")
-            headers.add(name: .host, value: "wangge.local")
+            headers.add(name: .host, value: "localhost")
             try await app.test(.POST, path, headers: headers, beforeRequest: { req async throws in
                 try req.content.encode(["action": "accept"], as: .urlEncodedForm)
             }) { res async throws in XCTAssertTrue([.forbidden, .unsupportedMediaType].contains(res.status), "\(res.status)") }
-            var res = try await browser.api(.POST, path, json: #"{"action": "accept"}"#, headers: ["Origin": "https://evil.example", "Host": "wangge.local"])
+            var res = try await browser.api(.POST, path, json: #"{"action": "accept"}"#, headers: ["Origin": "https://evil.example", "Host": "localhost"])
             XCTAssertEqual(res.status, .forbidden)
             res = try await browser.api(.POST, path, json: #"{"action": "accept"}"#, headers: ["Sec-Fetch-Site": "cross-site"])
             XCTAssertEqual(res.status, .forbidden)
@@ -354,7 +354,7 @@ final class TrustTests: XCTestCase {
             XCTAssertEqual(try res.content.decode(ErrorBody.self).error.code, "csrf_failed")
             let v7 = try await CaseQueries.find(id: created.id, on: app.db)?.snapshot.state
             XCTAssertEqual(v7, .reported, "nothing happened")
-            res = try await browser.api(.POST, path, json: #"{"action": "accept"}"#, headers: ["Origin": "http://wangge.local", "Host": "wangge.local"])
+            res = try await browser.api(.POST, path, json: #"{"action": "accept"}"#, headers: ["Origin": "http://localhost", "Host": "localhost"])
             XCTAssertEqual(res.status, .ok, res.body.string)
             // A bearer token is no ambient authority: API clients need no CSRF token.
             let (s, _) = try await Loop.act(app, try await app.token("westop"), created.id, ["action": "comment", "note": "ok"])

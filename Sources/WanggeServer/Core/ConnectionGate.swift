@@ -9,7 +9,9 @@ import Vapor
 ///   trusted proxies when a client-address header is configured (they carry everyone's connections);
 /// - at most `total` open connections in all, kept below the descriptor limit so the database and the photo files
 ///   always have descriptors left;
-/// - a request head must arrive whole within `headerSeconds` of its first byte (or of the connection opening).
+/// - a request head must arrive whole within `headerSeconds` of its first byte (or of the connection opening);
+/// - when the server is full, the connection that has waited longest for its first request head is closed to make
+///   room for the new one.
 /// Idle connections are closed by Vapor's own `idleTimeout`.
 ///
 /// Vapor builds each connection's pipeline itself and offers no hook into it, so the gate sits on the listening
@@ -35,12 +37,41 @@ final class ConnectionGate: Sendable {
     var open: Int { counts.withLockedValue { $0.total } }
     var refused: Int { refusedCount.withLockedValue { $0 } }
 
-    /// Takes a slot for a connection from `address`, or returns false when it is over a limit.
+    /// Connections waiting for their first request head (none of it yet, or part of it), oldest first out when the
+    /// server is full: a new connection is worth more than one that has not yet said what it wants.
+    private let waiting = NIOLockedValueBox<[ObjectIdentifier: (since: NIODeadline, channel: any Channel)]>([:])
+
+    func waitingForHead(_ channel: any Channel) {
+        waiting.withLockedValue { $0[ObjectIdentifier(channel)] = (.now(), channel) }
+    }
+
+    func gotHead(_ channel: any Channel) {
+        _ = waiting.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+
+    /// Closes the connection that has waited longest for a head, if any; true when one was closed.
+    private func evictOldestWaiting() -> Bool {
+        let oldest = waiting.withLockedValue { w -> (any Channel)? in
+            guard let (key, entry) = w.min(by: { $0.value.since < $1.value.since }) else { return nil }
+            w.removeValue(forKey: key)
+            return entry.channel
+        }
+        guard let oldest else { return false }
+        oldest.close(promise: nil)
+        return true
+    }
+
+    /// Takes a slot for a connection from `address`, or returns false when it is over a limit. When the server is
+    /// full, the connection that has waited longest for its request head is closed to make room.
     func admit(_ address: ClientAddress) -> Bool {
         let exempt = address.isIn(limits.exempt)
         let key = address.limitKey
+        // Evictions are asynchronous (the closed connection's slot comes back when it has closed), so a full
+        // server may run over by the few evictions under way: bounded by `limits.total / 8`.
+        let full = counts.withLockedValue { $0.total >= limits.total }
+        let evicted = full && counts.withLockedValue({ $0.total < limits.total + limits.total / 8 }) && evictOldestWaiting()
         let ok = counts.withLockedValue { c -> Bool in
-            guard c.total < limits.total else { return false }
+            guard c.total < limits.total || evicted else { return false }
             if !exempt {
                 let n = c.byAddress[key, default: 0]
                 guard n < limits.perAddress else { return false }
@@ -114,7 +145,7 @@ private final class AcceptGate: ChannelInboundHandler, @unchecked Sendable {
         child.closeFuture.whenComplete { _ in gate.release(address) }
         let seconds = gate.limits.headerSeconds
         // Before Vapor's initialiser, which runs on the child's loop after this.
-        let add = { try child.pipeline.syncOperations.addHandler(HeadDeadline(seconds: seconds), position: .first) }
+        let add = { try child.pipeline.syncOperations.addHandler(HeadDeadline(seconds: seconds, gate: gate), position: .first) }
         if child.eventLoop.inEventLoop {
             do { try add() } catch { child.close(promise: nil); return }
             context.fireChannelRead(data)
@@ -136,28 +167,38 @@ private final class HeadDeadline: ChannelDuplexHandler, @unchecked Sendable {
     typealias OutboundOut = IOData
 
     let seconds: Int64
+    let gate: ConnectionGate
     private var awaitingHead = true
     private var deadline: Scheduled<Void>?
     /// The last bytes of the head seen so far (the blank line can straddle two reads).
     private var tail: UInt32 = 0
 
-    init(seconds: Int64) { self.seconds = seconds }
+    init(seconds: Int64, gate: ConnectionGate) {
+        self.seconds = seconds
+        self.gate = gate
+    }
 
     func channelActive(context: ChannelHandlerContext) {
         arm(context)
+        gate.waitingForHead(context.channel)
         context.fireChannelActive()
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context) }
+        if context.channel.isActive {
+            arm(context)
+            gate.waitingForHead(context.channel)
+        }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
         deadline?.cancel()
+        gate.gotHead(context.channel)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         deadline?.cancel()
+        gate.gotHead(context.channel)
         context.fireChannelInactive()
     }
 
@@ -183,13 +224,15 @@ private final class HeadDeadline: ChannelDuplexHandler, @unchecked Sendable {
                 tail = 0
                 deadline?.cancel()
                 deadline = nil
+                gate.gotHead(context.channel)
             }
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        // The server answers: the next bytes the client sends start a new request.
+        // The server answers: the next bytes the client sends start a new request. (A kept-alive or streaming
+        // connection is not offered for eviction: only one that has never sent a whole head is.)
         if !awaitingHead { awaitingHead = true }
         context.write(data, promise: promise)
     }

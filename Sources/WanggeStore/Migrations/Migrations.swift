@@ -27,6 +27,7 @@ public enum WanggeMigrations {
         M021_CreateOutcomeMonthVersions(),
         M022_CreateMediations(),
         M024_AddTrackingCodeSeen(),
+        M025_AddCaseSearchText(),
     ]
 }
 

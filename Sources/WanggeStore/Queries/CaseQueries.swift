@@ -130,6 +130,14 @@ public enum CaseQueries {
         var operator_area_code: String, suspended: Bool, next_deadline_at: Date?, closure_due_at: Date?
         var snapshot: String, version: Int, reported_at: Date, updated_at: Date
         var clock_yellow_at: Date?, clock_due_at: Date?, clock_paused_colour: String?
+        /// The words and address folded for search (NFKC, lower case, no invisible characters).
+        var search_text: String
+    }
+
+    /// What a case's search matches against: its description and address, folded (`TextInput.searchKey`), so that
+    /// full-width letters and digits find their half-width forms.
+    public static func searchText(description: String, address: String?) -> String {
+        TextInput.searchKey(description + "\n" + (address ?? ""))
     }
 
     struct ActionRow: Encodable {
@@ -154,7 +162,8 @@ public enum CaseQueries {
                 department_code: c.departmentCode, operator_area_code: c.operatorAreaCode, suspended: c.suspended,
                 next_deadline_at: c.nextDeadlineAt, closure_due_at: c.closureDueAt, snapshot: c.snapshot,
                 version: version, reported_at: s.reportedAt, updated_at: c.updatedAt,
-                clock_yellow_at: c.clock.yellowAt, clock_due_at: c.clock.dueAt, clock_paused_colour: c.clock.pausedColour)
+                clock_yellow_at: c.clock.yellowAt, clock_due_at: c.clock.dueAt, clock_paused_colour: c.clock.pausedColour,
+                search_text: searchText(description: report.description, address: report.address))
     }
 
     /// The columns of a case's row that its snapshot decides (the others come from the report and do not change):
@@ -316,7 +325,8 @@ public enum CaseQueries {
         if let to = f.reportedTo { q.filter(\.$reportedAt < to) }
         if let t = f.text, !t.isEmpty {
             q.group(.or) { g in
-                g.filter(LikePattern.contains(CaseModel.schema, "description", t)).filter(LikePattern.contains(CaseModel.schema, "code", t))
+                g.filter(LikePattern.contains(CaseModel.schema, "search_text", TextInput.searchKey(t)))
+                    .filter(LikePattern.contains(CaseModel.schema, "description", t)).filter(LikePattern.contains(CaseModel.schema, "code", t))
             }
         }
         if let (colour, now) = f.clock {

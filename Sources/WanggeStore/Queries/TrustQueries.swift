@@ -22,7 +22,7 @@ public enum TrustQueries {
 
     /// Bytes and photos an account has uploaded since `since` (its upload quota counts these).
     public static func uploads(by account: UUID, since: Date, on db: any Database) async throws -> (count: Int, bytes: Int) {
-        guard let row = try await sql(db).raw("SELECT COUNT(*) AS n, COALESCE(SUM(size), 0) AS bytes FROM photos WHERE uploaded_by = \(bind: account) AND created_at >= \(bind: since)").first()
+        guard let row = try await sql(db).raw("SELECT COUNT(*) AS n, CAST(COALESCE(SUM(size), 0) AS BIGINT) AS bytes FROM photos WHERE uploaded_by = \(bind: account) AND created_at >= \(bind: since)").first()
         else { return (0, 0) }
         return (try row.decode(column: "n", as: Int.self), try row.decode(column: "bytes", as: Int.self))
     }
