@@ -356,4 +356,46 @@ final class TrustRoundTwoTests: XCTestCase {
             try await app.test(.GET, "/healthz", headers: ["Host": "other.example"]) { res async throws in XCTAssertEqual(res.status, .misdirectedRequest) }
         }
     }
+
+    // MARK: 2/8. Large bodies go to a file as they arrive
+
+    func testALargePhotoUploadIsSpooledToAFileAndTheFileIsRemoved() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let token = try await app.token("westworker")
+            try await app.server.start(address: .hostname("127.0.0.1", port: 0))
+            defer { Task { await app.server.shutdown() } }
+            let port = try XCTUnwrap(app.http.server.shared.localAddress?.port)
+            let boundary = "b0undary"
+            var body = ByteBuffer()
+            for seed in [UInt8(7), 8] {
+                body.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"p.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n")
+                body.writeBytes(Self.jpeg(700_000, seed: seed))
+                body.writeString("\r\n")
+            }
+            body.writeString("--\(boundary)--\r\n")
+            let res = try await app.client.post(URI(string: "http://127.0.0.1:\(port)/api/v1/photos"),
+                                                headers: ["Authorization": "Bearer \(token)", "Content-Type": "multipart/form-data; boundary=\(boundary)"]) { req in
+                req.body = body
+            }
+            XCTAssertEqual(res.status, .ok, res.body.map { String(buffer: $0) } ?? "")
+            let stored = try JSONSerialization.jsonObject(with: Data(buffer: try XCTUnwrap(res.body))) as? [[String: Any]]
+            XCTAssertEqual(stored?.count, 2)
+            let spool = app.wangge.spool.directory
+            XCTAssertTrue(FileManager.default.fileExists(atPath: spool), "the body went through the spool")
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: spool), [], "and its file is gone")
+            let mode = try FileManager.default.attributesOfItem(atPath: spool)[.posixPermissions] as? Int
+            XCTAssertEqual(mode, 0o700)
+            // Over the limit while it streams: 413, and no file is left.
+            var big = ByteBuffer()
+            big.writeString("--\(boundary)\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"p.jpg\"\r\n\r\n")
+            big.writeBytes([UInt8](repeating: 0x41, count: app.wangge.config.limits.reportBytes + 10))
+            let refused = try await app.client.post(URI(string: "http://127.0.0.1:\(port)/api/v1/photos"),
+                                                    headers: ["Authorization": "Bearer \(token)", "Content-Type": "multipart/form-data; boundary=\(boundary)"]) { req in
+                req.body = big
+            }
+            XCTAssertEqual(refused.status, .payloadTooLarge)
+            XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: spool), [])
+        }
+    }
 }

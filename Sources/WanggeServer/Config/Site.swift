@@ -148,7 +148,11 @@ struct SiteDoor {
             }
         }
         try throttle(req)
-        try await collectBody(req)
+        let held = try await collectBody(req)
+        defer {
+            if let spooled = req.spooledBody { unlink(spooled) }
+            req.wangge.bodyMemory.release(held)
+        }
         try CrossSite.check(req, route: route)
         let response = try await route.respond(req)
         CrossSite.setCookieIfNew(req, on: response)
@@ -168,7 +172,9 @@ struct SiteDoor {
         if let wait = limiter.take(req.client.limitKey, now: req.now) { throw APIError.tooManyRequests(wait: wait) }
     }
 
-    private func collectBody(_ req: Request) async throws {
+    /// Reads the body as the route takes it; returns the bytes of memory it holds against the body budget until the
+    /// request ends (a spooled body's parts are read into memory by the handler).
+    private func collectBody(_ req: Request) async throws -> Int {
         let limits = config.limits
         let max: Int
         switch route.body {
@@ -179,11 +185,24 @@ struct SiteDoor {
         if let length = req.headers.first(name: .contentLength).flatMap(Int.init), length > max {
             throw APIError.payloadTooLarge(limit: max, route: route)
         }
+        let type = req.headers.contentType
+        let declared = req.headers.first(name: .contentLength).flatMap(Int.init)
+        if req.body.data == nil, route.body == .report || route.body == .photos, type?.type == "multipart", (declared ?? .max) > BodySpool.threshold {
+            guard type?.subType == "form-data" else {
+                throw APIError(.unsupportedMediaType, "unsupported_media_type", "send multipart/form-data", field: nil)
+            }
+            let spooled = try await req.wangge.spool.spool(req, max: max, tooLarge: APIError.payloadTooLarge(limit: max, route: route))
+            req.spooledBody = spooled.path
+            guard spooled.size > 0 else {
+                throw APIError.badRequest("send the photos as multipart/form-data parts named photos", field: "photos")
+            }
+            // The handler reads the parts into memory: they count against the budget from here on.
+            return try await req.wangge.bodyMemory.reserve(spooled.size)
+        }
         if req.body.data == nil {
             // Bodies held in memory at once, over every request, stay within MAX_BODY_MEMORY_MB (issue 17: 32
             // concurrent 30 MB bodies took RSS from 257 MB to 1.2 GB); a body that does not fit waits its turn
             // briefly, then gets 503.
-            let declared = req.headers.first(name: .contentLength).flatMap(Int.init)
             let reservation = try await req.wangge.bodyMemory.reserve(min(declared ?? max, max))
             defer { req.wangge.bodyMemory.release(reservation) }
             do {
@@ -196,15 +215,14 @@ struct SiteDoor {
         }
         guard let data = req.body.data, data.readableBytes > 0 else {
             switch route.body {
-            case .none, .form: return
+            case .none, .form: return 0
             case .json, .report: throw APIError.badRequest("send the body as JSON (Content-Type: application/json)", field: nil)
             case .photos: throw APIError.badRequest("send the photos as multipart/form-data parts named photos", field: "photos")
             }
         }
-        let type = req.headers.contentType
         switch route.body {
         case .none:
-            return
+            return 0
         case .json:
             guard type == .json || (type?.type == "application" && type?.subType.hasSuffix("+json") == true) else {
                 throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the body as JSON (Content-Type: application/json)", field: nil)
@@ -223,6 +241,7 @@ struct SiteDoor {
                 throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the photos as multipart/form-data parts named photos", field: "photos")
             }
         }
+        return 0
     }
 }
 

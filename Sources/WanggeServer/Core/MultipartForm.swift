@@ -33,11 +33,19 @@ struct MultipartForm {
         else {
             throw APIError.badRequest("the multipart boundary must be 1 to 70 plain characters (RFC 2046)", field: "content_type")
         }
+        if let spooled = req.spooledBody {
+            return try parse(boundary: boundary, limits: limits) { feed in try BodySpool.read(spooled, feed) }
+        }
         guard let body = req.body.data else { throw APIError.badRequest("the multipart body is empty", field: nil) }
         return try parse(body, boundary: boundary, limits: limits)
     }
 
     static func parse(_ body: ByteBuffer, boundary: String, limits: Limits) throws -> MultipartForm {
+        try parse(boundary: boundary, limits: limits) { feed in try feed(body) }
+    }
+
+    /// Parses a body that `source` hands over in pieces (all of it at once, or a spooled file piece by piece).
+    static func parse(boundary: String, limits: Limits, _ source: ((ByteBuffer) throws -> Void) throws -> Void) throws -> MultipartForm {
         var parts: [Part] = []
         var headers: [(String, String)] = []
         var data = ByteBuffer()
@@ -87,7 +95,9 @@ struct MultipartForm {
                               contentType: headers.first { $0.0.lowercased() == "content-type" }?.1, data: data))
         }
         do {
-            try parser.execute(body)
+            try source { piece in try parser.execute(piece) }
+        } catch let e as APIError {
+            throw e
         } catch {
             throw APIError.badRequest("the multipart body is malformed", field: nil)
         }

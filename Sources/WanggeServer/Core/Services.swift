@@ -75,6 +75,8 @@ public final class WanggeServices: Sendable {
     let gate: ConnectionGate
     /// Request bodies held in memory at once.
     let bodyMemory: BodyMemory
+    /// Large multipart bodies, written to files as they arrive.
+    let spool: BodySpool
     /// When the clock job last pruned the audit log.
     let lastAuditPrune = NIOLockedValueBox<Date?>(nil)
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
@@ -87,6 +89,8 @@ public final class WanggeServices: Sendable {
         limiters = RateLimiters(config.rateLimits)
         gate = ConnectionGate(ConnectionGate.Limits(config))
         bodyMemory = BodyMemory(budget: config.limits.bodyMemoryBytes)
+        spool = BodySpool(dataDirectory: config.dataDirectory)
+        spool.clearLeftovers()
         switch config.database {
         case .postgres:
             writes = WriteGate(serial: false)
