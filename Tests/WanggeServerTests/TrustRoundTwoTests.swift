@@ -48,6 +48,15 @@ final class TrustRoundTwoTests: XCTestCase {
                 XCTAssertEqual(v3, .ok)
                 let v4 = try await M.act(app, grid, id, ["action": "assign", "mediator_ids": ["m_grid"]]).0
                 XCTAssertEqual(v4, .ok)
+                // Numbers past any bound in every other numeric field: a 400 each, never a 500.
+                for body: [String: Any] in [["action": "extend", "days": Int.max, "consent": ["applicant": true, "respondent": true]],
+                                            ["action": "extend", "days": -5, "consent": ["applicant": true, "respondent": true]],
+                                            ["action": "record_performance", "term": Int.max, "amount_yuan": 1, "performed_on": "2026-11-23"],
+                                            ["action": "agree", "terms": [["obligor": "李四", "description": "x", "amount_yuan": 1e300, "due_date": "2026-12-31"]]],
+                                            ["action": "agree", "terms": [["obligor": "李四", "description": "x", "amount_yuan": -1, "due_date": "2026-12-31"]]]] {
+                    let r = try await M.act(app, grid, id, body)
+                    XCTAssertTrue([400, 409].contains(r.0.code), "\(body): \(Self.status(r))")
+                }
                 let terms = (0..<50).map { i in ["obligor": "李四", "description": "赔偿第\(i)项", "amount_yuan": 1e10, "due_date": "2026-12-31"] as [String: Any] }
                 let agreed = try await M.act(app, grid, id, ["action": "agree", "terms": terms])
                 XCTAssertEqual(agreed.0, .ok, Self.status(agreed))

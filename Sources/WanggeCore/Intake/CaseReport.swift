@@ -66,9 +66,9 @@ public enum CaseIntakeRules {
         }
         r.description = r.description.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !r.description.isEmpty else { throw IntakeProblem("description", "describe the problem in a few words") }
-        guard TextInput.isClean(r.description, multiline: true) else { throw IntakeProblem("description", "holds control characters") }
+        guard TextInput.isClean(r.description, multiline: true) else { throw IntakeProblem("description", "holds control or invisible characters (such as direction marks)") }
         for (field, text) in [("reporter.name", r.reporterName), ("address", r.address), ("area_code", r.areaCode), ("category_code", Optional(r.categoryCode))] {
-            if let text, !TextInput.isClean(text) { throw IntakeProblem(field, "holds control characters") }
+            if let text, !TextInput.isClean(text) { throw IntakeProblem(field, "holds control or invisible characters (such as direction marks)") }
         }
         guard r.description.count <= maximumDescription else {
             throw IntakeProblem("description", "at most \(maximumDescription) characters (this has \(r.description.count))")

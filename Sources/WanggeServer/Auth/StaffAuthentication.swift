@@ -89,7 +89,7 @@ enum SignIn {
 
     static func attempt(username: String, password: String, kind: TokenKind, on req: Request) async throws -> (secret: String, expiresAt: Date, account: StaffAccount) {
         guard username.utf8.count <= maximumUsername, TextInput.isClean(username) else {
-            throw APIError.badRequest("username is at most \(maximumUsername) characters, without control characters", field: "username")
+            throw APIError.badRequest("username is at most \(maximumUsername) characters, without control or invisible characters", field: "username")
         }
         guard password.utf8.count <= maximumPassword else { throw APIError.badRequest("password is at most \(maximumPassword) characters", field: "password") }
         let now = req.now

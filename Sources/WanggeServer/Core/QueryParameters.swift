@@ -5,7 +5,7 @@ import WanggeCore
 /// Query parameters read with bounds: a value outside them is a 400 naming the parameter, never clamped, never a
 /// number that can overflow later arithmetic.
 extension Request {
-    /// Text of at most `maxLength` characters without control characters, trimmed; nil when absent or empty.
+    /// Text of at most `maxLength` characters without control or invisible characters, trimmed; nil when absent or empty.
     func textQuery(_ name: String, maxLength: Int = 200) throws -> String? {
         guard let raw = url.query != nil ? query[String.self, at: name] : nil else { return nil }
         let text = raw.trimmingCharacters(in: .whitespaces)

@@ -16,7 +16,7 @@ extension CasesAPI {
         let ref = try await req.reference()
         var command = CaseCommand(kind: kind, note: body.note?.trimmingCharacters(in: .whitespacesAndNewlines), attachmentIDs: body.attachments ?? [])
         if let note = command.note, note.count > 2_000 { throw APIError.badRequest("note is at most 2,000 characters", field: "note") }
-        if let note = command.note, !TextInput.isClean(note, multiline: true) { throw APIError.badRequest("note holds control characters", field: "note") }
+        if let note = command.note, !TextInput.isClean(note, multiline: true) { throw APIError.badRequest("note holds control or invisible characters (such as direction marks)", field: "note") }
         if let d = body.departmentCode {
             guard let dept = ref.departmentsByCode[d] else { throw APIError.badRequest("no department \(d)", field: "department_code") }
             command.department = dept
@@ -127,7 +127,7 @@ enum TrackingAPI {
             throw APIError.badRequest("rating must be satisfied, basically_satisfied or unsatisfied", field: "rating")
         }
         if let comment = body.comment, comment.count > 500 { throw APIError.badRequest("comment is at most 500 characters", field: "comment") }
-        if let comment = body.comment, !TextInput.isClean(comment, multiline: true) { throw APIError.badRequest("comment holds control characters", field: "comment") }
+        if let comment = body.comment, !TextInput.isClean(comment, multiline: true) { throw APIError.badRequest("comment holds control or invisible characters (such as direction marks)", field: "comment") }
         do {
             _ = try await req.application.caseService.act(.rate(rating, comment: body.comment), on: c, by: .reporter, at: req.now)
         } catch let e as CaseRuleError {

@@ -13,7 +13,7 @@ enum CasesAPI {
         let (dto, photos) = try decodeReport(req)
         let key = req.headers.first(name: "Idempotency-Key").flatMap { $0.isEmpty ? nil : $0 }
         if let key, key.utf8.count > 200 || key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw APIError.badRequest("Idempotency-Key is at most 200 characters, without control characters", field: "Idempotency-Key")
+            throw APIError.badRequest("Idempotency-Key is at most 200 characters, without control or invisible characters", field: "Idempotency-Key")
         }
         let requestHash = try key == nil ? "" : hash(dto, photos: photos)
         // On an SQLite file a report without photos learns in its write turn whether its key is taken (one query for the

@@ -73,7 +73,7 @@ enum MediationsAPI {
         let dto = try req.content.decode(MediationCreateDTO.self)
         let key = req.headers.first(name: "Idempotency-Key").flatMap { $0.isEmpty ? nil : $0 }
         if let key, key.count > 200 || !TextInput.isClean(key) {
-            throw APIError.badRequest("Idempotency-Key is at most 200 characters, without control characters", field: "Idempotency-Key")
+            throw APIError.badRequest("Idempotency-Key is at most 200 characters, without control or invisible characters", field: "Idempotency-Key")
         }
         // The same request hash as a report's (a canonical encoding, whatever the order of the JSON keys).
         let hash = try CasesAPI.hash(dto)
@@ -191,7 +191,7 @@ enum MediationsAPI {
         let t = (value ?? "").trimmingCharacters(in: .whitespacesAndNewlines)
         guard !t.isEmpty else { throw APIError.badRequest("\(field) is required", field: field) }
         guard t.count <= max else { throw APIError.badRequest("\(field) is at most \(max) characters", field: field) }
-        guard TextInput.isClean(t, multiline: multiline) else { throw APIError.badRequest("\(field) holds control characters", field: field) }
+        guard TextInput.isClean(t, multiline: multiline) else { throw APIError.badRequest("\(field) holds control or invisible characters (such as direction marks)", field: field) }
         return t
     }
 
