@@ -73,3 +73,36 @@ final class DemoHistoryServerTests: XCTestCase {
 }
 
 import WanggeStore
+
+/// Issue 18: the demo with its history, on the day it was made — what a newcomer meets.
+final class DemoDayTests: XCTestCase {
+    func testOnTheDemosDayDisputesRegisterAndCasesOpenAsMediations() async throws {
+        try await withApp { app, clock in
+            _ = try await Setup.loadDemo(app, history: true, casesPerYear: 6_000)
+            let today = try await app.wangge.reference.current(on: app.db, now: clock.now()).calendar.civilDate(of: clock.now())
+            let prefix = "TJ-" + String(format: "%04d%02d%02d", today.year, today.month, today.day)
+            let (_, before) = try await MediationAPITests.send(app, .GET, "/api/v1/mediations?per=200", token: try await app.token("admin", "demo-password"))
+            XCTAssertTrue(String(decoding: before, as: UTF8.self).contains(prefix), "the demo has disputes numbered today (else this test proves nothing)")
+            let op = try await app.token("operator", "demo-password")
+            // A direct registration, five times, as a newcomer would try.
+            let area = try await AreaQueries.all(on: app.db).first { $0.level == .grid }!.code
+            for i in 0..<5 {
+                var body = MediationAPITests.direct(area: area)
+                body["description"] = "演示日登记 \(i)"
+                let (s, d) = try await MediationAPITests.send(app, .POST, "/api/v1/mediations", token: op, body: body)
+                XCTAssertEqual(s, .created, String(decoding: d, as: UTF8.self))
+            }
+            // A reported dispute opened as a mediation.
+            let grid = try await AreaQueries.all(on: app.db).first { $0.level == .grid }!
+            let p = grid.boundary!.interiorPoint
+            let (cs, cd) = try await CaseLoopTests.report(app, lat: p.lat, lon: p.lon, body: ["category_code": MediationAPITests.disputeCategory, "description": "邻里因噪音起争执",
+                                                                                              "lat": p.lat, "lon": p.lon, "reporter": ["name": "王五", "phone": "13900001111"]])
+            XCTAssertEqual(cs, .created, String(decoding: cd, as: UTF8.self))
+            let reported = try CaseLoopTests.decoder.decode(CaseLoopTests.Created.self, from: cd)
+            let (ms, md) = try await MediationAPITests.send(app, .POST, "/api/v1/mediations", token: op, body: ["case_id": reported.id.uuidString])
+            XCTAssertEqual(ms, .created, String(decoding: md, as: UTF8.self))
+            // And a case reported today gets the next number after the demo's.
+            XCTAssertTrue(reported.code.hasPrefix("AL-"))
+        }
+    }
+}

@@ -188,7 +188,7 @@ final class TrustTests: XCTestCase {
             XCTAssertTrue(first.hasSuffix("-000001"), first)
             let prefix = String(first.dropLast(7))
             let sql = try XCTUnwrap(app.db as? any SQLDatabase)
-            try await sql.raw("UPDATE case_sequences SET last_number = 999998 WHERE prefix = \(bind: prefix)").run()
+            try await sql.raw("UPDATE record_sequences SET last_number = 999998 WHERE kind = 'case' AND prefix = \(bind: prefix)").run()
             var codes: [String] = []
             for _ in 0..<3 {
                 let (s, d) = try await Loop.report(app)

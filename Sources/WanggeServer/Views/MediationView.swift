@@ -116,11 +116,13 @@ enum MediationView {
         """)
     }
 
-    static func field(_ label: Text, _ input: String, _ l: Lang, name: String) -> HTML {
-        "<label>\(l.t(label))\(HTML(raw: input))</label><span class=\"field-error\" data-for=\"\(name)\"></span>"
+    /// A labelled input: `input` is HTML, so whatever it interpolates is escaped (it took a String and wrapped it as
+    /// raw HTML, which printed a Swift array into the performance form's select).
+    static func field(_ label: Text, _ input: HTML, _ l: Lang, name: String) -> HTML {
+        "<label>\(l.t(label))\(input)</label><span class=\"field-error\" data-for=\"\(name)\"></span>"
     }
 
-    static func text(_ name: String, required: Bool = true) -> String {
+    static func text(_ name: String, required: Bool = true) -> HTML {
         "<input name=\"\(name)\"\(required ? " required" : "") maxlength=\"2000\">"
     }
 

@@ -28,6 +28,7 @@ public enum WanggeMigrations {
         M022_CreateMediations(),
         M024_AddTrackingCodeSeen(),
         M025_AddCaseSearchText(),
+        M026_CreateRecordSequences(),
     ]
 }
 

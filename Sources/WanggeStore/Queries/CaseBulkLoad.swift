@@ -52,6 +52,7 @@ extension CaseQueries {
                 progress(written, cases.count)
             }
             try await MeasureQueries.rebuildRollup(on: sql)
+            try await RecordSequences.cover(kind: "case", codes: cases.map(\.code), on: sql)
         }
     }
 }

@@ -175,24 +175,17 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         return found
     }
 
-    /// As `CaseQueries.takeSequence`: the prefix's counter, or after its highest code when it has none yet.
+    /// As `CaseQueries.takeSequence`: the prefix's counter (`record_sequences`, kind "case"), 1 when it has none.
     private func nextSequence(prefix: String) throws -> Int {
-        let counted = try statement("SELECT last_number FROM case_sequences WHERE prefix = ?1")
+        let counted = try statement("SELECT last_number FROM record_sequences WHERE kind = 'case' AND prefix = ?1")
         bind(counted, 1, prefix)
         var last: Int?
         try each(counted) { last = Int(sqlite_nio_sqlite3_column_int64($0, 0)) }
-        if let last { return last + 1 }
-        // A range on the unique code index ("-" < "." in ASCII), as `CaseQueries.legacySequence`.
-        let s = try statement("SELECT code FROM cases WHERE code > ?1 AND code < ?2 ORDER BY code DESC LIMIT 1")
-        bind(s, 1, prefix + "-")
-        bind(s, 2, prefix + ".")
-        var latest: String?
-        try each(s) { latest = text($0, 0) }
-        return CaseQueries.sequence(after: latest)
+        return (last ?? 0) + 1
     }
 
     private func saveSequence(prefix: String, last: Int) throws {
-        let s = try statement("INSERT INTO case_sequences (prefix, last_number) VALUES (?1, ?2) ON CONFLICT (prefix) DO UPDATE SET last_number = excluded.last_number")
+        let s = try statement("INSERT INTO record_sequences (kind, prefix, last_number) VALUES ('case', ?1, ?2) ON CONFLICT (kind, prefix) DO UPDATE SET last_number = excluded.last_number")
         bind(s, 1, prefix)
         bind(s, 2, last)
         try each(s) { _ in }

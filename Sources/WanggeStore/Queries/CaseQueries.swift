@@ -108,19 +108,9 @@ public enum CaseQueries {
         }
     }
 
-    /// The next number of a prefix, counted in `case_sequences` within the caller's transaction (on PostgreSQL the
-    /// row's lock orders concurrent intakes). A prefix without a row yet starts after its highest stored code.
+    /// The next number of a case-code prefix (`RecordSequences`, kind "case").
     static func takeSequence(prefix: String, on sql: any SQLDatabase) async throws -> Int {
-        if let row = try await sql.raw("UPDATE case_sequences SET last_number = last_number + 1 WHERE prefix = \(bind: prefix) RETURNING last_number").first() {
-            return try row.decode(column: "last_number", as: Int.self)
-        }
-        let first = try await legacySequence(prefix: prefix, on: sql)
-        let row = try await sql.raw("""
-            INSERT INTO case_sequences (prefix, last_number) VALUES (\(bind: prefix), \(bind: first)) \
-            ON CONFLICT (prefix) DO UPDATE SET last_number = case_sequences.last_number + 1 RETURNING last_number
-            """).first()
-        guard let row else { throw StoreError.corrupt("case_sequences gave no number for \(prefix)") }
-        return try row.decode(column: "last_number", as: Int.self)
+        try await RecordSequences.take(kind: "case", prefix: prefix, on: sql)
     }
 
     struct CaseRow: Encodable {
@@ -293,20 +283,6 @@ public enum CaseQueries {
         }
     }
 
-    /// The number after a prefix's highest code, for a prefix that `case_sequences` does not count yet (days
-    /// before it existed, the demo's history). Codes compare as text, which holds while they have six digits.
-    static func legacySequence(prefix: String, on sql: any SQLDatabase) async throws -> Int {
-        // A range on the unique code index ("-" < "." in ASCII), not LIKE, which SQLite cannot serve from an index.
-        let latest = try await sql.select().column("code").from(CaseModel.schema)
-            .where("code", .greaterThan, prefix + "-").where("code", .lessThan, prefix + ".")
-            .orderBy("code", .descending).limit(1).first()
-        return sequence(after: try latest?.decode(column: "code", as: String.self))
-    }
-
-    /// The number after the one that ends `latest`, the last code of a prefix (1 when there is none).
-    static func sequence(after latest: String?) -> Int {
-        (latest.flatMap { Int($0.split(separator: "-").last ?? "") } ?? 0) + 1
-    }
 
     /// A page of the cases that pass the filter, newest first, and how many pass in all (0 when not `counting`).
     public static func list(_ f: CaseFilter, page: Int, per: Int, counting: Bool = true, on db: any Database) async throws -> (cases: [StoredCase], total: Int) {

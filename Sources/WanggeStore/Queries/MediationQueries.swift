@@ -149,7 +149,7 @@ public enum MediationQueries {
                               on db: any Database) async throws -> StoredMediation {
         try await db.transaction { db in
             guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-            let step = try make(try await CaseQueries.takeSequence(prefix: prefix, on: sql))
+            let step = try make(try await RecordSequences.take(kind: "mediation", prefix: prefix, on: sql))
             let id = UUID()
             try await sql.insert(into: "mediations").model(try row(id: id, step.snapshot, version: 1, areaPath: areaPath,
                                                                    committeePath: committeePath, calendar: calendar), nilEncodingStrategy: .asNil).run()
@@ -329,6 +329,7 @@ public enum MediationQueries {
                 written += chunk.count
                 progress(written, histories.count)
             }
+            try await RecordSequences.cover(kind: "mediation", codes: histories.map(\.snapshot.registration.code), on: sql)
         }
     }
 
