@@ -16,7 +16,7 @@ extension Site {
         SiteRoute(.GET, .apiMediation, .staff(mediationRoles), MediationsAPI.show),
         SiteRoute(.GET, .apiMediationSuggested, .staff(mediationRoles), MediationsAPI.suggested),
         SiteRoute(.POST, .apiMediationActions, .staff(mediationRoles), MediationsAPI.act),
-        .staffPage(.mediations, mediationRoles, query: ["tab"], MediationPages.workbench),
+        .staffPage(.mediations, mediationRoles, query: ["tab", "page"], MediationPages.workbench),
         .staffPage(.mediationView, mediationRoles, MediationPages.show),
         .staffPage(.mediationAgreement, mediationRoles, MediationPages.agreement),
     ]

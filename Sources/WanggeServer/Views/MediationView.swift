@@ -39,7 +39,8 @@ enum MediationView {
         """
     }
 
-    static func workbench(mine: [Row], sessions: [(Row, MediationSession)], due: [Row], _ ctx: PageContext) -> String {
+    static func workbench(mine: [Row], mineTotal: Int, page: Int, per: Int, sessions: [(Row, MediationSession)], due: [Row], dueTotal: Int,
+                          _ ctx: PageContext) -> String {
         let l = ctx.lang
         let today: HTML = sessions.isEmpty ? "<p class=\"muted\">\(l.t(.mediationNone))</p>" : """
         <ul class="cards">\(sessions.map { r, s in
@@ -49,9 +50,18 @@ enum MediationView {
         return Layout.page(l.t(.mediationTitle), ctx, bodyClass: "mediation-page", """
         <h1>\(l.t(.mediationTitle))</h1>
         <section><h2>\(l.t(.mediationSessionsToday))</h2>\(today)</section>
-        <section><h2>\(l.t(.mediationClocksDue))</h2>\(list(due, l))</section>
-        <section><h2>\(l.t(.mediationMine)) (\(mine.count))</h2>\(list(mine, l))</section>
+        <section><h2>\(l.t(.mediationClocksDue)) (\(dueTotal))</h2>\(list(due, l))</section>
+        <section><h2>\(l.t(.mediationMine)) (\(mineTotal))</h2>\(list(mine, l))\(pager(page: page, per: per, total: mineTotal, l))</section>
         """)
+    }
+
+    /// Previous and next links for a paged list.
+    static func pager(page: Int, per: Int, total: Int, _ l: Lang) -> HTML {
+        guard total > per else { return "" }
+        let last = (total + per - 1) / per
+        let prev: HTML = page > 1 ? "<a href=\"\(SitePath.mediations.link(query: ["page": String(page - 1)]))\">‹ \(l.t(.previous))</a>" : ""
+        let next: HTML = page < last ? "<a href=\"\(SitePath.mediations.link(query: ["page": String(page + 1)]))\">\(l.t(.next)) ›</a>" : ""
+        return "<nav class=\"pager\" aria-label=\"\(l.t(.pageOf))\">\(prev) <span>\(page) / \(last)</span> \(next)</nav>"
     }
 
     static func role(_ r: MediationParty.Role) -> Text {

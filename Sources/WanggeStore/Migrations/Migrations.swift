@@ -29,6 +29,7 @@ public enum WanggeMigrations {
         M024_AddTrackingCodeSeen(),
         M025_AddCaseSearchText(),
         M026_CreateRecordSequences(),
+        M027_AddMediationNextSession(),
     ]
 }
 

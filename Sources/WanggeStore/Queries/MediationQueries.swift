@@ -47,6 +47,15 @@ public struct MediationFilter: Sendable {
     public var typeCode: String?
     public var mediator: String?
     public var tier: MediationTier?
+    /// The workbench's "mine": assigned to this mediator (still open), or registered and waiting to be taken on.
+    public var assignedOrWaiting: String?
+    /// Clocks yellow or red at this instant (`clock_yellow_at` passed).
+    public var clockDueAt: Date?
+    /// A session scheduled in this interval and not yet recorded.
+    public var sessionsIn: DateInterval?
+    public var order: Order = .newest
+
+    public enum Order: Sendable { case newest, deadline, session }
 
     public init(scopePath: String, mediatorScope: (username: String, path: String)? = nil) {
         self.scopePath = scopePath
@@ -75,6 +84,8 @@ public enum MediationQueries {
         var area_path: String, committee_area_code: String, committee_path: String, source: String, channel: String
         var amount_fen: Int, people_count: Int, risk: Bool, next_deadline_at: Date?, clock_yellow_at: Date?
         var snapshot: String, version: Int, registered_at: Date, updated_at: Date, concluded_at: Date?, outcome: String?
+        /// The earliest scheduled session not yet recorded (the workbench's "today's sessions").
+        var next_session_at: Date?
     }
 
     struct ActionRow: Encodable {
@@ -90,7 +101,13 @@ public enum MediationQueries {
                    committee_path: committeePath, source: r.source.rawValue, channel: r.channel.rawValue, amount_fen: r.amount,
                    people_count: r.peopleCount, risk: s.riskOfEscalation, next_deadline_at: s.deadline,
                    clock_yellow_at: thresholds?.yellowAt, snapshot: try CaseQueries.json(s), version: version,
-                   registered_at: s.registeredAt, updated_at: s.lastActionAt, concluded_at: s.concludedAt, outcome: outcome(s)?.rawValue)
+                   registered_at: s.registeredAt, updated_at: s.lastActionAt, concluded_at: s.concludedAt, outcome: outcome(s)?.rawValue,
+                   next_session_at: nextSession(s))
+    }
+
+    /// The earliest scheduled session of an open mediation that has not been recorded yet.
+    static func nextSession(_ s: MediationSnapshot) -> Date? {
+        s.state.isOpen ? s.sessions.filter { $0.notes == nil }.map(\.at).min() : nil
     }
 
     /// How a mediation ended: the state it entered when it concluded (it only closes after that).
@@ -188,6 +205,7 @@ public enum MediationQueries {
                     .set("snapshot", to: r.snapshot).set("version", to: r.version).set("updated_at", to: r.updated_at)
                     .set("concluded_at", to: r.concluded_at.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
                     .set("outcome", to: r.outcome.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
+                    .set("next_session_at", to: r.next_session_at.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null)
                     .where("id", .equal, m.id).where("version", .equal, m.version)
                     .returning("id").all()
                 guard !updated.isEmpty else { throw MediationConflict(code: m.code) }
@@ -273,6 +291,14 @@ public enum MediationQueries {
         if let m = f.mediator {
             q = q.where(SQLColumn("id"), .in, SQLGroupExpression(SQLQueryString("SELECT mediation_id FROM mediation_assignments WHERE mediator = \(bind: m)")))
         }
+        if let m = f.assignedOrWaiting {
+            q = q.where { w in
+                w.where("state", .equal, MediationState.registered.rawValue)
+                    .orWhere(SQLColumn("id"), .in, SQLGroupExpression(SQLQueryString("SELECT mediation_id FROM mediation_assignments WHERE mediator = \(bind: m) AND open = \(bind: true)")))
+            }
+        }
+        if let at = f.clockDueAt { q = q.where("clock_yellow_at", .lessThanOrEqual, at) }
+        if let d = f.sessionsIn { q = q.where("next_session_at", .greaterThanOrEqual, d.start).where("next_session_at", .lessThan, d.end) }
         return q
     }
 
@@ -281,8 +307,13 @@ public enum MediationQueries {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
         let total = try await filtered(sql.select().column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))).from("mediations"), f)
             .first()?.decode(column: "n", as: Int.self) ?? 0
-        let items = try await filtered(sql.select().columns(columns.map { SQLColumn($0) }).from("mediations"), f)
-            .orderBy("registered_at", .descending).orderBy("code", .descending).limit(per).offset((page - 1) * per).all().map(stored)
+        var q = filtered(sql.select().columns(columns.map { SQLColumn($0) }).from("mediations"), f)
+        switch f.order {
+        case .newest: q = q.orderBy("registered_at", .descending)
+        case .deadline: q = q.orderBy("next_deadline_at", .ascending)
+        case .session: q = q.orderBy("next_session_at", .ascending)
+        }
+        let items = try await q.orderBy("code", .descending).limit(per).offset((page - 1) * per).all().map(stored)
         return (items, total)
     }
 

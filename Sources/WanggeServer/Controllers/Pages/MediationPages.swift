@@ -6,23 +6,37 @@ import WanggeStore
 /// The mediation pages (issue 12): a mediator's workbench (phone and desk), one mediation case with the steps the
 /// caller may take now, and the printable 人民调解协议书.
 enum MediationPages {
-    /// `GET /mediations`: my open mediations with their clocks, today's sessions, and those whose time runs out.
+    /// `GET /mediations?page=`: today's sessions, clocks running out, and my open mediations (paged): three queries,
+    /// each counted in SQL (issue 18: they were filtered in memory from the first 200 open mediations).
     static func workbench(_ page: StaffPage) async throws -> Response {
         let catalogue = page.req.application.mediationService.catalogue
-        let staff = page.staff, j = page.jurisdiction
+        let staff = page.staff, j = page.jurisdiction, now = page.req.now, db = page.req.db
         let path = j.path(of: staff.scope.areaCode)
-        var filter = MediationFilter(scopePath: path, mediatorScope: staff.role == .mediator ? (staff.username, path) : nil)
-        filter.states = [.registered, .accepted, .mediating]
-        let open = try await MediationQueries.list(filter, page: 1, per: 200, on: page.req.db).items
-        var rows: [MediationView.Row] = []
-        for m in open { rows.append(MediationView.Row(m, now: page.req.now, calendar: page.reference.calendar, j: j, catalogue: catalogue)) }
-        let mine = staff.role == .mediator ? rows.filter { $0.m.snapshot.mediators.contains(staff.username) || $0.m.snapshot.state == .registered } : rows
-        let today = page.reference.calendar.civilDate(of: page.req.now)
-        let sessions = rows.flatMap { r in r.m.snapshot.sessions.filter { $0.notes == nil && page.reference.calendar.civilDate(of: $0.at) == today }.map { (r, $0) } }
+        var open = MediationFilter(scopePath: path, mediatorScope: staff.role == .mediator ? (staff.username, path) : nil)
+        open.states = [.registered, .accepted, .mediating]
+        var mineFilter = open
+        if staff.role == .mediator { mineFilter.assignedOrWaiting = staff.username }
+        let pageNumber = try page.req.intQuery("page", 1...10_000) ?? 1
+        let mine = try await MediationQueries.list(mineFilter, page: pageNumber, per: perPage, on: db)
+        var dueFilter = open
+        dueFilter.states = [.accepted, .mediating]
+        dueFilter.clockDueAt = now
+        dueFilter.order = .deadline
+        let due = try await MediationQueries.list(dueFilter, page: 1, per: perPage, on: db)
+        let calendar = page.reference.calendar
+        let today = calendar.civilDate(of: now)
+        var sessionFilter = open
+        sessionFilter.sessionsIn = DateInterval(start: calendar.start(of: today), end: calendar.start(of: today.adding(days: 1)))
+        sessionFilter.order = .session
+        let sessions = try await MediationQueries.list(sessionFilter, page: 1, per: perPage, on: db)
+        func rows(_ ms: [StoredMediation]) -> [MediationView.Row] { ms.map { MediationView.Row($0, now: now, calendar: calendar, j: j, catalogue: catalogue) } }
+        let todays = rows(sessions.items).flatMap { r in r.m.snapshot.sessions.filter { $0.notes == nil && calendar.civilDate(of: $0.at) == today }.map { (r, $0) } }
             .sorted { $0.1.at < $1.1.at }
-        let due = rows.filter { $0.colour == .yellow || $0.colour == .red }.sorted { ($0.m.snapshot.deadline ?? .distantFuture) < ($1.m.snapshot.deadline ?? .distantFuture) }
-        return page.html(MediationView.workbench(mine: mine, sessions: sessions, due: due, page.context))
+        return page.html(MediationView.workbench(mine: rows(mine.items), mineTotal: mine.total, page: pageNumber, per: perPage,
+                                                 sessions: todays, due: rows(due.items), dueTotal: due.total, page.context))
     }
+
+    static let perPage = 50
 
     /// `GET /mediations/{id}`.
     static func show(_ page: StaffPage) async throws -> Response {
