@@ -96,7 +96,8 @@ enum SignIn {
         if let wait = req.wangge.limiters.signIns.check(client, now: now) {
             throw APIError.tooManyRequests(wait: wait, field: "username", message: "too many failed sign-ins from your address")
         }
-        let throttleKey = username + "\n" + client
+        // By the name's key, as the account is found: "Admin" and "ADMIN" are the same name and share one count.
+        let throttleKey = UsernameKey.of(username) + "\n" + client
         if let f = try await AccountQueries.failures(username: throttleKey, on: req.db),
            let wait = policy.remainingWait(failures: f.count, lastFailureAt: f.last, now: now) {
             throw APIError.tooManyRequests(wait: wait, field: "username", message: "too many failed sign-ins for this user name from your address")
