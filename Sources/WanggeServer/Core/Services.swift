@@ -69,8 +69,8 @@ public final class WanggeServices: Sendable {
     let liveCheck = NIOLockedValueBox<TimeInterval>(15)
     /// The public doors' rate limits.
     let limiters: RateLimiters
-    /// When the clock job last pruned the audit log.
-    let lastAuditPrune = NIOLockedValueBox<Date?>(nil)
+    /// When the clock job last pruned the audit log, expired tokens and old idempotency keys.
+    let lastPrune = NIOLockedValueBox<Date?>(nil)
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
     let decoyHash: String
 
