@@ -157,12 +157,14 @@ struct Import: AsyncParsableCommand {
 }
 
 struct User: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage staff accounts.", subcommands: [Create.self])
+    static let configuration = CommandConfiguration(abstract: "Manage staff accounts.", subcommands: [Create.self, Disable.self, Enable.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a staff account with a role and an area scope.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a staff account with a role and an area scope.",
+            discussion: "The password is read from the environment variable named by --password-env, or else as one line from standard input; never from the command line, which other users of the machine can see.")
         @Option var username: String
-        @Option var password: String
+        @Option(help: "The name of an environment variable holding the password (else it is read from standard input).") var passwordEnv: String?
         @Option(help: "One of \(Role.allCases.map(\.rawValue).joined(separator: ", ")).") var role: String
         @Option(help: "The code of the area the account may see (its subtree).") var area: String
         @Option(help: "The code of the account's department (required for handlers).") var department: String?
@@ -172,11 +174,44 @@ struct User: AsyncParsableCommand {
             guard let r = Role(rawValue: role) else {
                 throw ValidationError("--role must be one of \(Role.allCases.map(\.rawValue).joined(separator: ", "))")
             }
+            if passwordEnv == nil, isatty(STDIN_FILENO) == 1 { FileHandle.standardError.write(Data("Password for \(username): ".utf8)) }
+            let password: String
+            do { password = try Setup.newPassword(fromEnvironmentVariable: passwordEnv) } catch {
+                FileHandle.standardError.write(Data("wangge: \(error)\n".utf8))
+                throw ExitCode.failure
+            }
             try await withApp { app, _ in
                 try await Setup.migrate(app)
                 let account = try await Setup.createUser(app, username: username, password: password, role: r, areaCode: area,
                                                          departmentCode: department, displayName: name)
                 say("Created \(account.username) (\(account.role.rawValue)) with scope \(account.scope.areaCode)")
+            }
+        }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Disable a staff account: it can no longer sign in, and its tokens, sessions and live pages end.")
+        @Argument(help: "The account's user name (any case).") var username: String
+
+        func run() async throws {
+            try await withApp { app, _ in
+                try await Setup.migrate(app)
+                let done = try await Setup.disableUser(app, username: username)
+                say("Disabled \(done.account.username); \(done.ended) tokens and sessions ended.")
+            }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Let a disabled staff account sign in again.")
+        @Argument(help: "The account's user name (any case).") var username: String
+
+        func run() async throws {
+            try await withApp { app, _ in
+                try await Setup.migrate(app)
+                let account = try await Setup.enableUser(app, username: username)
+                say("Enabled \(account.username).")
             }
         }
     }

@@ -79,7 +79,7 @@ final class AccessMatrixTests: XCTestCase {
         let mediation: Set<Role> = [.mediator, .operator, .admin, .leader]
         let registrars: Set<Role> = [.mediator, .operator, .admin]
         return [
-            "GET /healthz": nil, "GET /metrics": nil, "POST /api/v1/auth/token": nil,
+            "GET /healthz": nil, "GET /metrics": nil, "POST /api/v1/auth/token": nil, "DELETE /api/v1/auth/token": all,
             "GET /api/v1/areas": all, "GET /api/v1/areas/:code/team": all, "GET /api/v1/locate": nil, "GET /api/v1/categories": nil,
             "POST /api/v1/cases": nil, "GET /api/v1/cases": all, "GET /api/v1/cases/:id": all, "POST /api/v1/cases/:id/actions": all,
             "POST /api/v1/cases/:id/tracking-code": [.operator, .admin],
@@ -211,7 +211,9 @@ final class AccessMatrixTests: XCTestCase {
             return try await browser.get(target)
         }
         var headers: HTTPHeaders = [:]
-        if let role { headers.add(name: .authorization, value: "Bearer \(w.tokens[role]!)") }
+        // Revoking a token ends it: a fresh one each time, so the shared ones stay.
+        let revokes = route.method == .DELETE && route.sitePath == .apiToken
+        if let role { headers.add(name: .authorization, value: "Bearer \(revokes ? try await app.token(World.users[role]!) : w.tokens[role]!)") }
         var out: XCTHTTPResponse? = nil
         if route.path == "/api/v1/photos" && route.method == .POST {
             let jpeg: [UInt8] = [0xFF, 0xD8, 0xFF, 0xDB, 0, 4, 7, 7, 0xFF, 0xC0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0, 0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9]

@@ -94,7 +94,8 @@ enum SignIn {
         guard password.utf8.count <= maximumPassword else { throw APIError.badRequest("password is at most \(maximumPassword) characters", field: "password") }
         let now = req.now
         let client = req.client.limitKey
-        let throttleKey = username + "\n" + client
+        // By the name's key, as the account is found: "Admin" and "ADMIN" are the same name and share one count.
+        let throttleKey = UsernameKey.of(username) + "\n" + client
         // Many failures from this address (a guesser — or an office behind one NAT address): accounts that have
         // signed in from here before still get in; only names new to the address wait (issue 17).
         if let wait = req.wangge.limiters.signIns.check(client, now: now),

@@ -104,6 +104,8 @@ public struct AppConfig: Sendable {
     public var network = Network()
     /// How long views of personal data stay in the audit log.
     public var auditRetentionDays = 365
+    /// How long an `Idempotency-Key` is remembered: a retry within it answers the first request's record.
+    public var idempotencyKeyDays = 30
     /// The county's case-code prefix: `AL-20261207-000001` (the demo county, 安澜县, is "AL").
     public var caseCodePrefix = "AL"
 
@@ -123,7 +125,7 @@ public struct AppConfig: Sendable {
     /// Reads `DATABASE_URL`, `HOST`, `PORT`, `DATA_DIR`, `LOG_LEVEL`, `WANGGE_DEMO_PASSWORD`, `TOKEN_HOURS`, the
     /// limits (`MAX_JSON_KB`, `MAX_PHOTO_MB`, `MAX_REPORT_MB`, `MAX_PHOTOS`), the rate limits (`REPORTS_PER_MINUTE`,
     /// `TRACKING_PER_MINUTE`, `SIGN_INS_PER_MINUTE`), the network (`PUBLIC_URL`, `CLIENT_ADDRESS_HEADER`,
-    /// `TRUSTED_PROXIES`, `METRICS_ALLOW`), `AUDIT_RETENTION_DAYS` and `CASE_CODE_PREFIX`. Every problem is collected, so one start-up
+    /// `TRUSTED_PROXIES`, `METRICS_ALLOW`), `AUDIT_RETENTION_DAYS`, `IDEMPOTENCY_KEY_DAYS` and `CASE_CODE_PREFIX`. Every problem is collected, so one start-up
     /// tells the operator everything there is to fix.
     public static func fromEnvironment(_ env: [String: String] = ProcessInfo.processInfo.environment) throws(ConfigError) -> AppConfig {
         var problems: [String] = []
@@ -221,6 +223,7 @@ public struct AppConfig: Sendable {
         }
 
         let retention = int("AUDIT_RETENTION_DAYS", 1...3650, unit: "days", default: 365)
+        let keyDays = int("IDEMPOTENCY_KEY_DAYS", 1...3650, unit: "days", default: 30)
         let prefix = value("CASE_CODE_PREFIX") ?? "AL"
         if !(1...6).contains(prefix.count) || !prefix.allSatisfy({ ($0.isASCII && $0.isUppercase) || $0.isASCII && $0.isNumber }) {
             problems.append("CASE_CODE_PREFIX must be 1 to 6 capital letters or digits, like AL")
@@ -233,6 +236,7 @@ public struct AppConfig: Sendable {
         config.rateLimits = rates
         config.network = network
         config.auditRetentionDays = retention
+        config.idempotencyKeyDays = keyDays
         config.caseCodePrefix = prefix
         return config
     }

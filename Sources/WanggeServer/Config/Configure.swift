@@ -16,9 +16,10 @@ public func configure(_ app: Application, config: AppConfig, clock: any WallCloc
     }
     _ = MetricsBackend.registry
 
+    // The data directory and the database are the server user's alone (0700, 0600).
+    try PrivateFiles.secure(config, logger: app.logger)
     switch config.database {
     case .sqlite(let path):
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         app.databases.use(.sqlite(.file(path), sqlLogLevel: .trace), as: .sqlite)
     case .sqliteInMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: .trace), as: .sqlite)

@@ -86,6 +86,7 @@ enum Site {
         SiteRoute(.GET, .metrics, .anyone, HealthController.metrics),
 
         SiteRoute(.POST, .apiToken, .anyone, AuthAPI.token),
+        SiteRoute(.DELETE, .apiToken, .staff(nil), body: BodyKind.none, AuthAPI.revoke),
         SiteRoute(.GET, .apiAreas, .staff(nil), query: ["level", "parent"], AreasAPI.list),
         SiteRoute(.GET, .apiAreaTeam, .staff(nil), AreasAPI.team),
         SiteRoute(.GET, .apiLocate, .anyone, query: ["lat", "lon"], LocateAPI.locate),

@@ -18,7 +18,8 @@ struct PhotoStore: Sendable {
         let target = path(for: sha)
         let fm = FileManager.default
         if !fm.fileExists(atPath: target) {
-            try fm.createDirectory(atPath: (target as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            // The data directory, `photos` and its subfolders are private (0700), as `PrivateFiles` makes them.
+            try PrivateFiles.makeDirectory((target as NSString).deletingLastPathComponent)
             let temp = target + ".tmp-\(UUID().uuidString)"
             guard fm.createFile(atPath: temp, contents: Data(clean)) else { throw CocoaError(.fileWriteUnknown) }
             if let h = FileHandle(forUpdatingAtPath: temp) { try? h.synchronize(); try? h.close() }

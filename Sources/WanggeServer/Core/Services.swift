@@ -77,8 +77,8 @@ public final class WanggeServices: Sendable {
     let bodyMemory: BodyMemory
     /// Large multipart bodies, written to files as they arrive.
     let spool: BodySpool
-    /// When the clock job last pruned the audit log.
-    let lastAuditPrune = NIOLockedValueBox<Date?>(nil)
+    /// When the clock job last pruned the audit log, expired tokens and old idempotency keys.
+    let lastPrune = NIOLockedValueBox<Date?>(nil)
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
     let decoyHash: String
 

@@ -112,8 +112,10 @@ enum EventsAPI {
                     try? await Task.sleep(for: .seconds(check))
                     sinceBeat += check
                     var alive = clock.now() < session.expiresAt
-                    if alive, let found = try? await AccountQueries.session(tokenHash: session.tokenHash, now: clock.now(), on: db) {
-                        alive = found != nil
+                    if alive {
+                        // Gone (signed out or revoked elsewhere, the account disabled) ends the stream; a database
+                        // that cannot answer just now does not.
+                        do { alive = try await AccountQueries.session(tokenHash: session.tokenHash, now: clock.now(), on: db) != nil } catch {}
                     }
                     if !alive { await hub.unsubscribe(id); return }
                     guard sinceBeat >= 15 else { continue }

@@ -16,7 +16,7 @@ public enum ClockRunner {
         let now = app.wangge.clock.now()
         let ref = try await app.wangge.reference.current(on: app.db, now: now)
         var outcome = Outcome()
-        try await pruneAudit(app, now: now)
+        try await prune(app, now: now)
         try await prunePhotos(app, now: now)
         var cases = app.caseService
         cases.policy = policy
@@ -44,17 +44,25 @@ public enum ClockRunner {
         }
     }
 
-    /// Deletes audit-log lines older than the configured retention, at most once an hour.
-    static func pruneAudit(_ app: Application, now: Date) async throws {
-        let due = app.wangge.lastAuditPrune.withLockedValue { last -> Bool in
+    /// Deletes what is kept only for a while, at most once an hour: audit-log lines older than
+    /// `AUDIT_RETENTION_DAYS`, tokens and sessions that have expired, and idempotency keys older than
+    /// `IDEMPOTENCY_KEY_DAYS` (a retry after that is a new report).
+    static func prune(_ app: Application, now: Date) async throws {
+        let due = app.wangge.lastPrune.withLockedValue { last -> Bool in
             guard last.map({ now.timeIntervalSince($0) >= 3_600 || now < $0 }) ?? true else { return false }
             last = now
             return true
         }
         guard due else { return }
-        let before = now.addingTimeInterval(-Double(app.wangge.config.auditRetentionDays) * 86_400), db = app.db
+        let config = app.wangge.config, db = app.db
+        let before = now.addingTimeInterval(-Double(config.auditRetentionDays) * 86_400)
         let pruned = try await app.wangge.writes.run(on: db) { try await AuditQueries.prune(before: before, on: db) }
-        if pruned > 0 { app.logger.info("audit log: \(pruned) views older than \(app.wangge.config.auditRetentionDays) days removed") }
+        if pruned > 0 { app.logger.info("audit log: \(pruned) views older than \(config.auditRetentionDays) days removed") }
+        let tokens = try await app.wangge.writes.run(on: db) { try await AccountQueries.pruneExpiredTokens(before: now, on: db) }
+        if tokens > 0 { app.logger.info("\(tokens) expired tokens and sessions removed") }
+        let keysBefore = now.addingTimeInterval(-Double(config.idempotencyKeyDays) * 86_400)
+        let keys = try await app.wangge.writes.run(on: db) { try await RetentionQueries.pruneIdempotencyKeys(before: keysBefore, on: db) }
+        if keys > 0 { app.logger.info("\(keys) idempotency keys older than \(config.idempotencyKeyDays) days removed") }
     }
 
     /// Runs the job every `interval` seconds while the app runs.

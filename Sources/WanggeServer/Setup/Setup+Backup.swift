@@ -21,7 +21,21 @@ extension Setup {
                 throw SetupError("the backup to \(file) failed: \(error)")
             }
         case .postgres(let url, _, _):
-            try run(try postgresTool("pg_dump"), ["--format=custom", "--no-owner", "--no-privileges", "--file", file, "--dbname", url])
+            // Into a file only its owner may read, made before pg_dump writes to it (pg_dump would make it 0644).
+            let temporary = file + ".partial"
+            try? FileManager.default.removeItem(atPath: temporary)
+            guard FileManager.default.createFile(atPath: temporary, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw SetupError("cannot write \(temporary)")
+            }
+            do {
+                let call = try PostgresClientCall.dump(url: url, to: temporary)
+                try run(try postgresTool("pg_dump"), call.arguments, environment: call.environment)
+                try? FileManager.default.removeItem(atPath: file)
+                try FileManager.default.moveItem(atPath: temporary, toPath: file)
+            } catch {
+                try? FileManager.default.removeItem(atPath: temporary)
+                throw error
+            }
         case .sqliteInMemory:
             throw SetupError("an in-memory database cannot be backed up")
         }
@@ -36,8 +50,8 @@ extension Setup {
             do { try SQLiteBackup.check(file) } catch { throw SetupError("\(file) is not an SQLite backup of Wangge: \(error)") }
             try SQLiteBackup.copy(from: file, to: path)
         case .postgres(let url, _, _):
-            try run(try postgresTool("pg_restore"), ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
-                                                     "--exit-on-error", "--dbname", url, file])
+            let call = try PostgresClientCall.restore(url: url, from: file)
+            try run(try postgresTool("pg_restore"), call.arguments, environment: call.environment)
         case .sqliteInMemory:
             throw SetupError("an in-memory database cannot be restored")
         }
@@ -58,10 +72,11 @@ extension Setup {
         throw SetupError("\(name) is not installed (Debian: apt-get install postgresql-client)")
     }
 
-    static func run(_ program: String, _ arguments: [String]) throws {
+    static func run(_ program: String, _ arguments: [String], environment: [String: String]) throws {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: program)
         process.arguments = arguments
+        process.environment = environment
         let errors = Pipe()
         process.standardError = errors
         process.standardOutput = FileHandle.nullDevice
@@ -73,5 +88,44 @@ extension Setup {
             let text = String(decoding: said, as: UTF8.self).replacingOccurrences(of: #"postgres(ql)?://[^\s"']+"#, with: "postgres://…", options: .regularExpression)
             throw SetupError("\((program as NSString).lastPathComponent) failed (\(process.terminationStatus)): \(text.prefix(600))")
         }
+    }
+}
+
+/// How `wangge backup` and `wangge restore` call `pg_dump` and `pg_restore` for `DATABASE_URL` without its password
+/// on their command lines, which every user of the machine can read (`ps`, `/proc/PID/cmdline`): the URL goes
+/// without the password, and the password goes in the child's `PGPASSWORD`, which on Linux only the same user and
+/// root can read (`/proc/PID/environ` is 0400).
+struct PostgresClientCall: Equatable {
+    var arguments: [String]
+    var environment: [String: String]
+
+    static func dump(url: String, to file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresClientCall {
+        let (dbname, env) = try connection(url, environment: environment)
+        return PostgresClientCall(arguments: ["--format=custom", "--no-owner", "--no-privileges", "--no-password", "--file", file, "--dbname", dbname],
+                                  environment: env)
+    }
+
+    static func restore(url: String, from file: String, environment: [String: String] = ProcessInfo.processInfo.environment) throws -> PostgresClientCall {
+        let (dbname, env) = try connection(url, environment: environment)
+        return PostgresClientCall(arguments: ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction",
+                                              "--exit-on-error", "--no-password", "--dbname", dbname, file],
+                                  environment: env)
+    }
+
+    /// The URL without its password (in the user part or a `password=` query parameter), and `environment` with
+    /// `PGPASSWORD` set to it when the URL had one.
+    static func connection(_ url: String, environment: [String: String]) throws -> (url: String, environment: [String: String]) {
+        guard var parts = URLComponents(string: url) else { throw SetupError("DATABASE_URL is not a URL") }
+        var password = parts.password
+        parts.password = nil
+        if let items = parts.queryItems, items.contains(where: { $0.name == "password" }) {
+            password = password ?? items.first { $0.name == "password" }?.value
+            let rest = items.filter { $0.name != "password" }
+            parts.queryItems = rest.isEmpty ? nil : rest
+        }
+        guard let bare = parts.string else { throw SetupError("DATABASE_URL is not a URL") }
+        var env = environment
+        if let password, !password.isEmpty { env["PGPASSWORD"] = password }
+        return (bare, env)
     }
 }

@@ -129,6 +129,48 @@ public enum Setup {
                                                role: role, areaCode: areaCode, departmentCode: departmentCode, on: app.db)
     }
 
+    /// The password for `wangge user create`: the value of the environment variable named by `--password-env`, or
+    /// else the first line of standard input. Never an argument: the command line of a running program is readable
+    /// by every user of the machine (`ps`, `/proc/PID/cmdline`) and stays in shell histories.
+    public static func newPassword(fromEnvironmentVariable name: String?,
+                                   environment: [String: String] = ProcessInfo.processInfo.environment,
+                                   readLine: () -> String? = { Swift.readLine(strippingNewline: true) }) throws -> String {
+        if let name {
+            guard let value = environment[name], !value.isEmpty else {
+                throw SetupError("the environment variable \(name) named by --password-env is not set")
+            }
+            return value
+        }
+        guard let line = readLine(), !line.isEmpty else {
+            throw SetupError("no password on standard input: send it as one line (printf '%s\\n' \"$PW\" | wangge user create …), or name an environment variable that holds it with --password-env")
+        }
+        return line
+    }
+
+    /// `wangge user disable NAME`: the account can no longer sign in, every token and session it has is deleted,
+    /// and its live streams end (on this process at once; on running servers within their session check). Found by
+    /// its name's key (`UsernameKey`), so any case of the name does. Returns the account and how many tokens and
+    /// sessions ended.
+    @discardableResult
+    public static func disableUser(_ app: Application, username: String) async throws -> (account: StaffAccount, ended: Int) {
+        let db = app.db, now = app.wangge.clock.now()
+        guard let done = try await app.wangge.writes.run(on: db, { try await AccountQueries.disable(username: username, at: now, on: db) }) else {
+            throw SetupError("no account is named \(username)")
+        }
+        for hash in done.revoked { await app.wangge.events.revoke(hash) }
+        return (done.account, done.revoked.count)
+    }
+
+    /// `wangge user enable NAME`: a disabled account may sign in again (with its password; old tokens stay gone).
+    @discardableResult
+    public static func enableUser(_ app: Application, username: String) async throws -> StaffAccount {
+        let db = app.db
+        guard let account = try await app.wangge.writes.run(on: db, { try await AccountQueries.enable(username: username, on: db) }) else {
+            throw SetupError("no account is named \(username)")
+        }
+        return account
+    }
+
     /// Adds or replaces one year's holiday schedule from a JSON file ({"off": [...], "work": [...]}).
     public static func importCalendarYear(_ app: Application, year: Int, json: Data, source: String) async throws {
         let schedule = try HolidaySchedules.decodeYear(from: json, year: year)

@@ -46,6 +46,13 @@ public enum SQLiteBackup {
     }
 
     private static func open(_ path: String, create: Bool) throws -> OpaquePointer {
+        // A database file made here (a backup, or a restore into a new place) is its owner's alone: it holds the
+        // password hashes and reporters' contacts. SQLite would make it 0644; an empty file is an empty database
+        // that SQLite opens as it is, and its journal takes the file's mode.
+        if create, !FileManager.default.fileExists(atPath: path),
+           !FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600]) {
+            throw Failure(message: "cannot create \(path)")
+        }
         var handle: OpaquePointer?
         let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_FULLMUTEX
         let rc = sqlite_nio_sqlite3_open_v2(path, &handle, flags, nil)

@@ -26,6 +26,7 @@ public enum WanggeMigrations {
         M020_CreateCaseOutcomes(),
         M021_CreateOutcomeMonthVersions(),
         M022_CreateMediations(),
+        M023_AddAccountKeysAndDisabling(),
         M024_AddTrackingCodeSeen(),
         M025_AddCaseSearchText(),
         M026_CreateRecordSequences(),

@@ -9,19 +9,29 @@ public enum AccountQueries {
         public var passwordHash: String
     }
 
+    /// Creates an account; throws `AccountError.usernameTaken` when another account's name differs from this one
+    /// only in case or width (`UsernameKey`), as the unique index on the key would.
     public static func create(username: String, displayName: String, passwordHash: String, role: Role, areaCode: String,
                               departmentCode: String?, on db: any Database) async throws -> StaffAccount {
-        if try await UserModel.query(on: db).filter(\.$username == username).first() != nil {
+        if try await UserModel.query(on: db).filter(\.$usernameKey == UsernameKey.of(username)).first() != nil {
             throw AccountError.usernameTaken(username)
         }
         let m = UserModel(username: username, displayName: displayName, passwordHash: passwordHash, role: role,
                           areaCode: areaCode, departmentCode: departmentCode)
-        try await m.create(on: db)
+        do {
+            try await m.create(on: db)
+        } catch let e as any DatabaseError where e.isConstraintFailure {
+            throw AccountError.usernameTaken(username)  // created meanwhile by someone else
+        }
         return try account(m)
     }
 
+    /// The account to check a password against: found by the key of what was typed (`ADMIN` is `admin`), and only
+    /// while it is enabled, so a disabled account answers exactly as a wrong password does.
     public static func credentials(username: String, on db: any Database) async throws -> Credentials? {
-        guard let m = try await UserModel.query(on: db).filter(\.$username == username).first() else { return nil }
+        guard let m = try await UserModel.query(on: db).filter(\.$usernameKey == UsernameKey.of(username))
+            .filter(\.$disabledAt == nil).first()
+        else { return nil }
         return Credentials(account: try account(m), passwordHash: m.passwordHash)
     }
 
@@ -47,14 +57,59 @@ public enum AccountQueries {
 
     /// The account a token belongs to and when the token ends, if it exists and has not expired at `now`.
     public static func session(tokenHash: String, now: Date, on db: any Database) async throws -> (account: StaffAccount, expiresAt: Date)? {
+        // A disabled account's tokens are deleted when it is disabled; one issued by a sign-in that raced with that
+        // is refused here.
         guard let t = try await UserTokenModel.query(on: db).filter(\.$tokenHash == tokenHash).with(\.$user).first(),
-              t.expiresAt > now
+              t.expiresAt > now, t.user.disabledAt == nil
         else { return nil }
         return (try account(t.user), t.expiresAt)
     }
 
     public static func revokeToken(hash: String, on db: any Database) async throws {
         try await UserTokenModel.query(on: db).filter(\.$tokenHash == hash).delete()
+    }
+
+    /// Deletes the tokens and sessions that expired before `now`; returns how many.
+    @discardableResult
+    public static func pruneExpiredTokens(before now: Date, on db: any Database) async throws -> Int {
+        let n = try await UserTokenModel.query(on: db).filter(\.$expiresAt < now).count()
+        if n > 0 { try await UserTokenModel.query(on: db).filter(\.$expiresAt < now).delete() }
+        return n
+    }
+
+    // MARK: disabling
+
+    /// Disables the account named `username` (by its key) at `now` and deletes every token and session it has, in
+    /// one transaction; returns the account and the hashes of the deleted tokens (so live streams opened with them
+    /// can be ended), or nil when there is no such account. Disabling a disabled account keeps its first date.
+    public static func disable(username: String, at now: Date, on db: any Database) async throws -> (account: StaffAccount, revoked: [String])? {
+        try await db.transaction { tx in
+            guard let m = try await UserModel.query(on: tx).filter(\.$usernameKey == UsernameKey.of(username)).first() else { return nil }
+            if m.disabledAt == nil {
+                m.disabledAt = now
+                try await m.save(on: tx)
+            }
+            let id = try m.requireID()
+            let hashes = try await UserTokenModel.query(on: tx).filter(\.$user.$id == id).all().map(\.tokenHash)
+            try await UserTokenModel.query(on: tx).filter(\.$user.$id == id).delete()
+            return (try account(m), hashes)
+        }
+    }
+
+    /// Lets a disabled account sign in again (its old tokens stay deleted); nil when there is no such account.
+    public static func enable(username: String, on db: any Database) async throws -> StaffAccount? {
+        guard let m = try await UserModel.query(on: db).filter(\.$usernameKey == UsernameKey.of(username)).first() else { return nil }
+        if m.disabledAt != nil {
+            m.disabledAt = nil
+            try await m.save(on: db)
+        }
+        return try account(m)
+    }
+
+    /// When the account was disabled, or nil while it is enabled (or does not exist).
+    public static func disabledAt(username: String, on db: any Database) async throws -> Date? {
+        let m = try await UserModel.query(on: db).filter(\.$usernameKey == UsernameKey.of(username)).first()
+        return m?.disabledAt
     }
 
     // MARK: failed sign-ins

@@ -1,4 +1,5 @@
 import Vapor
+import WanggeStore
 
 enum AuthAPI {
     struct TokenRequest: Content {
@@ -17,5 +18,24 @@ enum AuthAPI {
         guard !body.password.isEmpty else { throw APIError.badRequest("password is required", field: "password") }
         let result = try await SignIn.attempt(username: body.username, password: body.password, kind: .api, on: req)
         return TokenResponse(token: result.secret, expiresAt: result.expiresAt)
+    }
+
+    /// `DELETE /api/v1/auth/token`: revokes the bearer token the request carries (a stolen or no longer needed
+    /// one), at once, and ends the live streams opened with it. A page session is ended by `POST /logout` instead.
+    static func revoke(_ req: Request) async throws -> HTTPStatus {
+        guard let session = req.session, !session.viaCookie else {
+            throw APIError(.unauthorized, "unauthorized", "send the token to revoke as Authorization: Bearer TOKEN")
+        }
+        try await Revocation.revoke(session.tokenHash, on: req)
+        return .noContent
+    }
+}
+
+/// Ending a token or session: deleted from the store, and the live streams opened with it end on this app server
+/// at once (on others within their next session check, `liveCheckInterval`).
+enum Revocation {
+    static func revoke(_ tokenHash: String, on req: Request) async throws {
+        try await AccountQueries.revokeToken(hash: tokenHash, on: req.db)
+        await req.wangge.events.revoke(tokenHash)
     }
 }

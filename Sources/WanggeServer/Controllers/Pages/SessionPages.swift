@@ -37,10 +37,13 @@ enum SessionPages {
         }
     }
 
+    /// Ends what the request was signed in with, a page session or a bearer token alike, and the page session
+    /// whose cookie came with it if that is another.
     static func logout(_ req: Request) async throws -> Response {
-        if let session = req.session, session.viaCookie {
-            try await AccountQueries.revokeToken(hash: session.tokenHash, on: req.db)
-            await req.wangge.events.revoke(session.tokenHash)
+        if let session = req.session { try await Revocation.revoke(session.tokenHash, on: req) }
+        if let cookie = req.cookies[StaffAuthentication.cookieName]?.string, !cookie.isEmpty, cookie.utf8.count <= 128,
+           TokenSecret.hash(cookie) != req.session?.tokenHash {
+            try await Revocation.revoke(TokenSecret.hash(cookie), on: req)
         }
         let response = req.redirect(to: SitePath.login.link(), redirectType: .normal)
         response.cookies[StaffAuthentication.cookieName] = SiteCookie.make("", expires: Date(timeIntervalSince1970: 0), req)
