@@ -20,6 +20,7 @@ struct M027_AddMediationNextSession: AsyncMigration {
     }
 
     func revert(on db: any Database) async throws {
+        if let sql = db as? any SQLDatabase { try await sql.raw("DROP INDEX mediations_next_session").run() }
         try await db.schema("mediations").deleteField("next_session_at").update()
     }
 }
