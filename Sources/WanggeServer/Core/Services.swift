@@ -66,6 +66,8 @@ public final class WanggeServices: Sendable {
     let events = EventHub()
     /// Live streams open per account and per address.
     let streams = StreamSlots()
+    /// Accounts found by token, for a few seconds.
+    let sessions = SessionCache()
     /// How often an open event stream checks that its session still holds (tests shorten it).
     var liveCheckInterval: TimeInterval { liveCheck.withLockedValue { $0 } }
     let liveCheck = NIOLockedValueBox<TimeInterval>(15)

@@ -36,6 +36,7 @@ enum AuthAPI {
 enum Revocation {
     static func revoke(_ tokenHash: String, on req: Request) async throws {
         try await AccountQueries.revokeToken(hash: tokenHash, on: req.db)
+        req.wangge.sessions.forget(tokenHash)
         await req.wangge.events.revoke(tokenHash)
     }
 }
