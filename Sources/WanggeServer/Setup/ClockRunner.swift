@@ -54,6 +54,11 @@ public enum ClockRunner {
             return true
         }
         guard due else { return }
+        // Once an hour across every app server on the database (the periodic-job seam).
+        try await PeriodicJob.pruning.run(app, period: PeriodicJob.hour(of: now)) { try await pruneNow(app, now: now) }
+    }
+
+    static func pruneNow(_ app: Application, now: Date) async throws {
         let config = app.wangge.config, db = app.db
         let before = now.addingTimeInterval(-Double(config.auditRetentionDays) * 86_400)
         let pruned = try await app.wangge.writes.run(on: db) { try await AuditQueries.prune(before: before, on: db) }

@@ -31,6 +31,7 @@ public enum WanggeMigrations {
         M025_AddCaseSearchText(),
         M026_CreateRecordSequences(),
         M027_AddMediationNextSession(),
+        M028_CreateJobRuns(),
     ]
 }
 
