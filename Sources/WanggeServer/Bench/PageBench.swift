@@ -35,16 +35,30 @@ public enum PageBench {
             let list = try await app.client.get(URI(string: base + "/api/v1/cases?per=1"), headers: ["Authorization": "Bearer \(operatorToken)"])
             let caseID = try list.content.decode(List.self).cases.first?.id.uuidString ?? ""
             let tracking = try await CaseQueries.find(id: UUID(uuidString: caseID) ?? UUID(), on: app.db)?.trackingCode ?? "NONE"
-            let today = Format.day(Date())
-            let yearAgo = Format.day(Date().addingTimeInterval(-365 * 86_400))
-            let pages: [(String, String, String?)] = [
+            let now = Date(), day = 86_400.0
+            let today = Format.day(now)
+            let yearAgo = Format.day(now.addingTimeInterval(-365 * day))
+            // The periods a leader picks (issue 18): last month, a quarter, a year not aligned to months, 17 odd days.
+            let cal = Calendar(identifier: .gregorian)
+            let thisMonth = cal.date(from: cal.dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now).settingDay1) ?? now
+            let lastMonthStart = cal.date(byAdding: .month, value: -1, to: thisMonth) ?? now
+            let lastMonth = "from=\(Format.day(lastMonthStart.addingTimeInterval(43_200)))&to=\(Format.day(thisMonth.addingTimeInterval(-43_200)))"
+            let quarter = "from=\(Format.day((cal.date(byAdding: .month, value: -3, to: thisMonth) ?? now).addingTimeInterval(43_200)))&to=\(Format.day(thisMonth.addingTimeInterval(-43_200)))"
+            let oddYear = "from=\(Format.day(now.addingTimeInterval(-352 * day)))&to=\(Format.day(now.addingTimeInterval(-13 * day)))"
+            let oddDays = "from=\(Format.day(now.addingTimeInterval(-40 * day)))&to=\(Format.day(now.addingTimeInterval(-24 * day)))"
+            var pages: [(String, String, String?)] = [
                 ("/healthz", "-", nil), ("/report", "resident", nil), ("/track/\(tracking)", "resident", nil),
                 ("/workbench", "operator", operatorToken), ("/workbench?tab=all&clock=red", "operator", operatorToken),
                 ("/cases/\(caseID)", "operator", operatorToken), ("/dashboard", "leader", leader),
                 ("/dashboard?from=\(yearAgo)&to=\(today)", "leader", leader), ("/screen", "leader", leader),
                 ("/api/v1/measures?from=\(yearAgo)&to=\(today)", "leader", leader),
-                ("/worker", "gridworker", worker), ("/areas", "leader", leader),
+                ("/worker", "gridworker", worker), ("/areas", "leader", leader), ("/mediations", "leader", leader),
             ]
+            for period in [lastMonth, quarter, oddYear, oddDays] {
+                pages += [("/dashboard?" + period, "leader", leader), ("/dashboard?export=areas&" + period, "leader", leader),
+                          ("/api/v1/measures?" + period, "leader", leader), ("/api/v1/mediations/measures?" + period, "leader", leader)]
+            }
+            pages.append(("/api/v1/mediations/measures?from=\(yearAgo)&to=\(today)", "leader", leader))
             var rows: [Row] = []
             for (path, user, tok) in pages {
                 let headers: HTTPHeaders = tok.map { ["Authorization": "Bearer \($0)"] } ?? [:]
@@ -61,7 +75,7 @@ public enum PageBench {
                 }
                 times.sort()
                 let row = Row(page: path, user: user, p50: times[times.count / 2], p90: times[min(times.count - 1, times.count * 9 / 10)], bytes: bytes)
-                log(String(format: "%-44@ %-10@ p50 %7.1f ms  p90 %7.1f ms  %8d bytes", path as NSString, user as NSString, row.p50, row.p90, bytes))
+                log(String(format: "%-70@ %-10@ p50 %7.1f ms  p90 %7.1f ms  %8d bytes", path as NSString, user as NSString, row.p50, row.p90, bytes))
                 rows.append(row)
             }
             await app.server.shutdown()
@@ -72,5 +86,17 @@ public enum PageBench {
             try? await app.asyncShutdown()
             throw error
         }
+    }
+}
+
+private extension DateComponents {
+    /// The first day of the same month, at midnight.
+    var settingDay1: DateComponents {
+        var c = DateComponents()
+        c.timeZone = timeZone
+        c.year = year
+        c.month = month
+        c.day = 1
+        return c
     }
 }
