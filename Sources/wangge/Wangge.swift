@@ -68,12 +68,18 @@ struct Demo: AsyncParsableCommand {
     @Option(help: "Seed of the generated county.") var seed: UInt64 = 0
     @Flag(help: "Prepare the database and exit without serving.") var noServe = false
     @Flag(help: "Generate the county only, without the year of cases.") var noHistory = false
+    @Option(help: "Times the demo's history: 10 makes about 360,000 cases and 60,000 disputes in the year (1 to 20).")
+    var scale: Int = 1
+
+    func validate() throws {
+        guard (1...20).contains(scale) else { throw ValidationError("--scale is a whole number from 1 to 20") }
+    }
 
     func run() async throws {
         try await withApp { app, config in
             try await Setup.migrate(app)
             let t0 = Date()
-            if let accounts = try await Setup.loadDemo(app, seed: seed, history: !noHistory, progress: { say($0) }) {
+            if let accounts = try await Setup.loadDemo(app, seed: seed, history: !noHistory, casesPerYear: 36_000 * scale, progress: { say($0) }) {
                 say("Generated the demo county in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s.")
                 say("Demo accounts (password: \(config.demoPassword == "wangge-demo" ? "wangge-demo" : "$WANGGE_DEMO_PASSWORD")):")
                 for a in accounts { say("  \(a.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.areaCode) \(a.departmentCode ?? "")") }
