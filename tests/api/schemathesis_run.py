@@ -49,7 +49,7 @@ def realistic_parameters(base, token):
     minor = next(c for c in categories if c.get("parent_code") and not c.get("photo_required"))
     report = json.dumps({"category_code": minor["code"], "description": "schemathesis 的样例", "area_code": grid,
                          "reporter": {"name": "样例", "phone": "13800138000"}})
-    jpeg = bytes([0xFF, 0xD8, 0xFF, 0xDB, 0, 4, 1, 2, 0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9])
+    jpeg = bytes([0xFF, 0xD8, 0xFF, 0xDB, 0, 4, 1, 2, 0xFF, 0xC0, 0, 11, 8, 0, 1, 0, 1, 1, 1, 0x11, 0, 0xFF, 0xDA, 0, 4, 1, 2, 9, 9, 0xFF, 0xD9])
     body = (b"--B\r\nContent-Disposition: form-data; name=\"case\"\r\n\r\n" + report.encode() +
             b"\r\n--B\r\nContent-Disposition: form-data; name=\"photos\"; filename=\"a.jpg\"\r\n\r\n" + jpeg + b"\r\n--B--\r\n")
     created = call(base, "POST", "/api/v1/cases", body=body, headers={"Content-Type": "multipart/form-data; boundary=B"})
