@@ -39,11 +39,16 @@ public enum PageBench {
             let today = Format.day(now)
             let yearAgo = Format.day(now.addingTimeInterval(-365 * day))
             // The periods a leader picks (issue 18): last month, a quarter, a year not aligned to months, 17 odd days.
-            let cal = Calendar(identifier: .gregorian)
-            let thisMonth = cal.date(from: cal.dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now).settingDay1) ?? now
-            let lastMonthStart = cal.date(byAdding: .month, value: -1, to: thisMonth) ?? now
-            let lastMonth = "from=\(Format.day(lastMonthStart.addingTimeInterval(43_200)))&to=\(Format.day(thisMonth.addingTimeInterval(-43_200)))"
-            let quarter = "from=\(Format.day((cal.date(byAdding: .month, value: -3, to: thisMonth) ?? now).addingTimeInterval(43_200)))&to=\(Format.day(thisMonth.addingTimeInterval(-43_200)))"
+            let shanghai = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now)
+            let (y, m) = (shanghai.year!, shanghai.month!)
+            func month(_ back: Int) -> (Int, Int) { let k = y * 12 + (m - 1) - back; return (k / 12, k % 12 + 1) }
+            func first(_ ym: (Int, Int)) -> String { String(format: "%04d-%02d-01", ym.0, ym.1) }
+            func last(_ ym: (Int, Int)) -> String {
+                let days = [31, (ym.0 % 4 == 0 && (ym.0 % 100 != 0 || ym.0 % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][ym.1 - 1]
+                return String(format: "%04d-%02d-%02d", ym.0, ym.1, days)
+            }
+            let lastMonth = "from=\(first(month(1)))&to=\(last(month(1)))"
+            let quarter = "from=\(first(month(3)))&to=\(last(month(1)))"
             let oddYear = "from=\(Format.day(now.addingTimeInterval(-352 * day)))&to=\(Format.day(now.addingTimeInterval(-13 * day)))"
             let oddDays = "from=\(Format.day(now.addingTimeInterval(-40 * day)))&to=\(Format.day(now.addingTimeInterval(-24 * day)))"
             var pages: [(String, String, String?)] = [
@@ -86,17 +91,5 @@ public enum PageBench {
             try? await app.asyncShutdown()
             throw error
         }
-    }
-}
-
-private extension DateComponents {
-    /// The first day of the same month, at midnight.
-    var settingDay1: DateComponents {
-        var c = DateComponents()
-        c.timeZone = timeZone
-        c.year = year
-        c.month = month
-        c.day = 1
-        return c
     }
 }
