@@ -42,13 +42,13 @@ public enum PageBench {
             let shanghai = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now)
             let (y, m) = (shanghai.year!, shanghai.month!)
             func month(_ back: Int) -> (Int, Int) { let k = y * 12 + (m - 1) - back; return (k / 12, k % 12 + 1) }
-            func first(_ ym: (Int, Int)) -> String { String(format: "%04d-%02d-01", ym.0, ym.1) }
-            func last(_ ym: (Int, Int)) -> String {
+            func firstDay(_ ym: (Int, Int)) -> String { String(format: "%04d-%02d-01", ym.0, ym.1) }
+            func lastDay(_ ym: (Int, Int)) -> String {
                 let days = [31, (ym.0 % 4 == 0 && (ym.0 % 100 != 0 || ym.0 % 400 == 0)) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][ym.1 - 1]
                 return String(format: "%04d-%02d-%02d", ym.0, ym.1, days)
             }
-            let lastMonth = "from=\(first(month(1)))&to=\(last(month(1)))"
-            let quarter = "from=\(first(month(3)))&to=\(last(month(1)))"
+            let lastMonth = "from=\(firstDay(month(1)))&to=\(lastDay(month(1)))"
+            let quarter = "from=\(firstDay(month(3)))&to=\(lastDay(month(1)))"
             let oddYear = "from=\(Format.day(now.addingTimeInterval(-352 * day)))&to=\(Format.day(now.addingTimeInterval(-13 * day)))"
             let oddDays = "from=\(Format.day(now.addingTimeInterval(-40 * day)))&to=\(Format.day(now.addingTimeInterval(-24 * day)))"
             var pages: [(String, String, String?)] = [
