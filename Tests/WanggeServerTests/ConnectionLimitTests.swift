@@ -117,6 +117,17 @@ final class ConnectionLimitTests: XCTestCase {
             try await Task.sleep(for: .milliseconds(1_500))
             Self.send(ok, "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
             XCTAssertGreaterThan(recv(ok, &buffer, buffer.count, 0), 0, "a second request on a kept connection is served")
+            // A head whose blank line is split between two reads, and one sent a byte at a time, end where they end.
+            for pieces in [["GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r", "\n"],
+                           "GET /healthz HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n".map { String($0) }] {
+                for p in pieces {
+                    Self.send(ok, p)
+                    try await Task.sleep(for: .milliseconds(pieces.count > 2 ? 5 : 300))
+                }
+                let n = recv(ok, &buffer, buffer.count, 0)
+                XCTAssertGreaterThan(n, 0)
+                XCTAssertTrue(String(decoding: buffer[0..<max(0, n)], as: UTF8.self).hasPrefix("HTTP/1.1 200"))
+            }
             try await Task.sleep(for: .milliseconds(200))
             XCTAssertEqual(app.wangge.gate.open, 1)
         }

@@ -1,4 +1,7 @@
 import NIOConcurrencyHelpers
+#if canImport(Glibc)
+import Glibc
+#endif
 import NIOCore
 import NIOPosix
 import Vapor
@@ -213,10 +216,23 @@ private final class HeadDeadline: ChannelDuplexHandler, @unchecked Sendable {
             arm(context)
             let buffer = unwrapInboundIn(data)
             let end = buffer.withUnsafeReadableBytes { bytes -> Bool in
-                for b in bytes {
-                    tail = tail << 8 | UInt32(b)
-                    if tail == 0x0D0A_0D0A { return true }
+                // The blank line across the previous read's last bytes, then anywhere in this one.
+                var t = tail
+                for b in bytes.prefix(3) {
+                    t = t << 8 | UInt32(b)
+                    if t == 0x0D0A_0D0A { return true }
                 }
+                if bytes.count >= 4, let base = bytes.baseAddress {
+                    // From line feed to line feed (memchr), a few per header line.
+                    var i = 3
+                    while i < bytes.count, let hit = memchr(base + i, 0x0A, bytes.count - i) {
+                        let at = base.distance(to: UnsafeRawPointer(hit))
+                        if bytes[at - 1] == 0x0D && bytes[at - 2] == 0x0A && bytes[at - 3] == 0x0D { return true }
+                        i = at + 1
+                    }
+                }
+                for b in bytes.suffix(3) { tail = tail << 8 | UInt32(b) }
+                if bytes.count < 3 { tail = t }
                 return false
             }
             if end {
