@@ -80,6 +80,7 @@ struct Text: Sendable {
     static let total = Text(zh: "共", en: "Total")
     static let live = Text(zh: "实时更新", en: "Live")
     static let select = Text(zh: "选择", en: "Select")
+    static let selectForDispatch = Text(zh: "选择要派遣的案件", en: "Select for dispatch")
     static let sourceResident = Text(zh: "群众", en: "Resident")
     static let sourceGridWorker = Text(zh: "网格员", en: "Grid worker")
     static let sourceHotline = Text(zh: "热线", en: "Hotline")
@@ -197,6 +198,7 @@ struct Text: Sendable {
     static let reportIntro = Text(zh: "无需登录。拍照、选位置、写几句话，我们会交给负责的部门办理，您可凭查询码查看进度并评价。",
                                   en: "No account needed. Add a photo, the place and a few words; we pass it to whoever is responsible, and you follow it and rate it with a tracking code.")
     static let whatKind = Text(zh: "1. 什么问题", en: "1. What kind of problem")
+    static let findCategory = Text(zh: "查找类别", en: "Find a category")
     static let searchCategory = Text(zh: "输入关键词查找，如“路灯”“噪音”“垃圾”", en: "Type to search, e.g. street light, noise, rubbish")
     static let chooseCategory = Text(zh: "请选择类别", en: "Choose a category")
     static let photosStep = Text(zh: "2. 照片（可选，最多 9 张）", en: "2. Photos (optional, up to 9)")
