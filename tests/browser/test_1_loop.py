@@ -123,7 +123,10 @@ class WholeLoop(unittest.TestCase):
         case = api.ok("GET", f"/api/v1/cases/{found[0]['id']}", user="admin")
         cid, code = case["id"], case["code"]
         log(f"reported {code} (tracking {tracking}) in {case['area']}; routing: {case['routing_reason']}")
-        self.assertEqual(case["tracking_code"], tracking)
+        # Staff no longer read a reporter's tracking code in the case (issue 17): the public follow API ties them.
+        tracked = api.ok("GET", f"/api/v1/track/{tracking}")
+        self.assertEqual((tracked["status"], tracked["reported_at"]), ("reported", case["reported_at"]), "the code shown is another case's")
+        self.assertNotIn("tracking_code", case)
         self.assertEqual(case["area"]["code"], grid_code)
         self.assertEqual(case["category"]["code"], cat["code"])
         self.assertEqual(case["status"], "reported")
