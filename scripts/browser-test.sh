@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Browser tests (tests/browser): headless Chromium through Selenium against a throwaway demo server that the tests
-# start themselves (fresh DATA_DIR, free port). Installs Chromium, its driver and Selenium when they are missing.
+# start themselves (fresh DATA_DIR, free port). Installs Chromium, its driver, Selenium and axe-selenium-python
+# (axe-core for the accessibility audit) when they are missing.
 #
 #   bash scripts/browser-test.sh            all of them
 #   bash scripts/browser-test.sh -k worker  only tests whose name matches (unittest -k)
@@ -19,6 +20,11 @@ fi
 if ! python3 -c 'import selenium' 2>/dev/null; then
     echo "== installing selenium"
     python3 -m pip install -q selenium
+fi
+if ! python3 -c 'import axe_selenium_python' 2>/dev/null; then
+    # axe-core (axe.min.js) for the accessibility audit (test_6), shipped inside this PyPI package: no CDN.
+    echo "== installing axe-selenium-python"
+    python3 -m pip install -q axe-selenium-python
 fi
 if [ -z "${WANGGE_BIN:-}" ] && [ ! -x .build/debug/wangge ]; then
     echo "== building the server"

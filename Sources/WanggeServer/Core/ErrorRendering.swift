@@ -25,7 +25,7 @@ struct ErrorRendering: AsyncMiddleware {
                 try response.content.encode(ErrorBody(error: .init(code: api.code, message: api.message, field: api.field, allowedActions: api.allowed)), as: .json)
             } else {
                 let lang = Lang.of(req)
-                response = Response(status: api.status, body: .init(string: ErrorPage.render(status: api.status, message: api.message, lang: lang)))
+                response = Response(status: api.status, body: .init(string: ErrorPage.render(status: api.status, code: api.code, field: api.field, message: api.message, lang: lang)))
                 response.headers.contentType = .html
             }
             for (name, value) in api.headers { response.headers.replaceOrAdd(name: name, value: value) }

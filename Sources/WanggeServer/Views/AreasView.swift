@@ -52,7 +52,7 @@ enum AreasView {
           <section class="card tree-card" aria-labelledby="tree-h">
             <h2 id="tree-h">\(l.t(.tree))</h2>
             <label class="filter" for="tree-filter">\(l.t(.filterTree))</label>
-            <input id="tree-filter" type="search" placeholder="\(l.t(.filterPlaceholder))" autocomplete="off">
+            <input id="tree-filter" type="search" placeholder="\(l.t(.filterPlaceholder))">
             <ul class="tree" data-loading="\(l.t(.loading))" data-empty="\(l.t(.noTeam))">\(branch(root, m, l, open: true))</ul>
           </section>
         </div>

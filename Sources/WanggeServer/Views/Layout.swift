@@ -62,16 +62,18 @@ enum Layout {
 }
 
 extension Layout {
-    /// What the scripts read (app.js: `W.s`, `W.path`): the `Text.js` texts in the page's language and the paths
-    /// of `SitePath.forScripts` by name.
+    /// What the scripts read (app.js: `W.s`, `W.path`, `W.errorText`): the `Text.js` texts in the page's language,
+    /// the paths of `SitePath.forScripts` by name, and the texts of the API's error codes (`Text.apiErrors`).
     struct ScriptData: Encodable, Sendable {
         var text: [String: String]
         var paths: [String: String]
+        var errors: [String: String] = [:]
     }
 
     static func scriptData(_ lang: Lang) -> ScriptData {
         ScriptData(text: Text.js.mapValues { lang.t($0) },
-                   paths: Dictionary(uniqueKeysWithValues: SitePath.forScripts.map { ($0.name, $0.template) }))
+                   paths: Dictionary(uniqueKeysWithValues: SitePath.forScripts.map { ($0.name, $0.template) }),
+                   errors: Text.apiErrors.mapValues { lang.t($0) })
     }
 
     /// The page's data block for its scripts: JSON in `<script type="application/json" id="w-text">`, which the
@@ -116,11 +118,16 @@ extension Layout {
 }
 
 enum ErrorPage {
-    static func render(status: any HTTPStatusLike, message: String, lang: Lang) -> String {
-        Layout.page(lang.t(.errorTitle), PageContext(lang: lang, staff: nil, path: SitePath.home.link()), """
+    /// The page for an error a browser gets: the text table's text for the error's code (`Text.apiError`) in the
+    /// page's language; the API's message (English) only on an English page, or for a code without a text.
+    static func render(status: any HTTPStatusLike, code: String, field: String?, message: String, lang: Lang) -> String {
+        let text = Text.apiError(code: code, field: field).map { lang.t($0) }
+        let detail: HTML = lang == .en && text != nil && text != message ? "<p class=\"meta\">\(message)</p>" : ""
+        return Layout.page(lang.t(.errorTitle), PageContext(lang: lang, staff: nil, path: SitePath.home.link()), """
         <section class="card narrow">
         <h1>\(Int(status.code)) · \(lang.t(.errorTitle))</h1>
-        <p>\(message)</p>
+        <p>\(text ?? message)</p>
+        \(detail)
         <p><a href="\(SitePath.home.link())">\(lang.t(.backHome))</a></p>
         </section>
         """)

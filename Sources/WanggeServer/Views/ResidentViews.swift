@@ -12,16 +12,15 @@ enum ResidentViews {
         <noscript><p class="warning">\(l.t(.jsNeeded))</p></noscript>
         <form id="report" class="stack" novalidate>
           <fieldset><legend>\(l.t(.whatKind))</legend>
-            <label for="cat-search" class="sr-only">\(l.t(.searchCategory))</label>
-            <input id="cat-search" type="search" placeholder="\(l.t(.searchCategory))" autocomplete="off" aria-controls="cat-hits">
-            <ul id="cat-hits" class="hits" role="listbox" aria-label="\(l.t(.category))"></ul>
+            <label for="cat-search">\(l.t(.findCategory))</label>
+            <input id="cat-search" type="search" placeholder="\(l.t(.searchCategory))" aria-controls="cat-hits">
+            <ul id="cat-hits" class="hits" aria-label="\(l.t(.category))"></ul>
             <label for="category">\(l.t(.category))</label>
             <select id="category" name="category_code" required><option value="">\(l.t(.chooseCategory))</option>\(groups)</select>
             <span class="field-error" data-for="category_code"></span>
           </fieldset>
-          <fieldset><legend>\(l.t(.photosStep))</legend>
-            <label for="photos" class="sr-only">\(l.t(.photos))</label>
-            <input id="photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple>
+          <fieldset><legend id="photos-step">\(l.t(.photosStep))</legend>
+            <input id="photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple aria-labelledby="photos-step">
             <div id="previews" class="photos"></div>
             <span class="field-error" data-for="photos"></span>
           </fieldset>
@@ -33,12 +32,11 @@ enum ResidentViews {
             <input type="hidden" name="lat" id="lat"><input type="hidden" name="lon" id="lon">
             <span class="field-error" data-for="lat"></span>
             <label for="address">\(l.t(.addressLabel))</label>
-            <input id="address" name="address" maxlength="200" autocomplete="street-address">
+            <textarea id="address" name="address" rows="2" maxlength="200" autocomplete="street-address"></textarea>
             <span class="field-error" data-for="address"></span><span class="field-error" data-for="area_code"></span>
           </fieldset>
-          <fieldset><legend>\(l.t(.wordsStep))</legend>
-            <label for="description" class="sr-only">\(l.t(.description))</label>
-            <textarea id="description" name="description" rows="4" maxlength="2000" required></textarea>
+          <fieldset><legend id="words-step">\(l.t(.wordsStep))</legend>
+            <textarea id="description" name="description" rows="4" maxlength="2000" required aria-labelledby="words-step"></textarea>
             <span class="field-error" data-for="description"></span>
           </fieldset>
           <fieldset><legend>\(l.t(.contactStep))</legend>

@@ -80,6 +80,7 @@ struct Text: Sendable {
     static let total = Text(zh: "共", en: "Total")
     static let live = Text(zh: "实时更新", en: "Live")
     static let select = Text(zh: "选择", en: "Select")
+    static let selectForDispatch = Text(zh: "选择要派遣的案件", en: "Select for dispatch")
     static let sourceResident = Text(zh: "群众", en: "Resident")
     static let sourceGridWorker = Text(zh: "网格员", en: "Grid worker")
     static let sourceHotline = Text(zh: "热线", en: "Hotline")
@@ -197,6 +198,7 @@ struct Text: Sendable {
     static let reportIntro = Text(zh: "无需登录。拍照、选位置、写几句话，我们会交给负责的部门办理，您可凭查询码查看进度并评价。",
                                   en: "No account needed. Add a photo, the place and a few words; we pass it to whoever is responsible, and you follow it and rate it with a tracking code.")
     static let whatKind = Text(zh: "1. 什么问题", en: "1. What kind of problem")
+    static let findCategory = Text(zh: "查找类别", en: "Find a category")
     static let searchCategory = Text(zh: "输入关键词查找，如“路灯”“噪音”“垃圾”", en: "Type to search, e.g. street light, noise, rubbish")
     static let chooseCategory = Text(zh: "请选择类别", en: "Choose a category")
     static let photosStep = Text(zh: "2. 照片（可选，最多 9 张）", en: "2. Photos (optional, up to 9)")
@@ -205,6 +207,7 @@ struct Text: Sendable {
     static let tapMap = Text(zh: "或在地图上点选位置", en: "or tap the place on the map")
     static let addressLabel = Text(zh: "地址或地标（没有定位时填写）", en: "Address or landmark (when there is no location)")
     static let placeChosen = Text(zh: "已选位置", en: "Place chosen")
+    static let givePlace = Text(zh: "请定位、在地图上点选，或填写地址", en: "Use your location, tap the map, or give an address")
     static let wordsStep = Text(zh: "4. 说说情况", en: "4. What is happening")
     static let contactStep = Text(zh: "5. 联系方式（可选，便于回访）", en: "5. Contact (optional, so we can tell you the result)")
     static let name = Text(zh: "姓名", en: "Name")
@@ -333,6 +336,62 @@ struct Text: Sendable {
     static let partyRespondent = Text(zh: "被申请人", en: "Respondent")
     static let partyThird = Text(zh: "第三人", en: "Third party")
 
+    // MARK: API errors
+    //
+    // What a page shows for an API error, by the error's `code` (`{"error": {"code", "message", "field"}}`), so a page
+    // never shows the API's English message. A code and field together may have a text of their own
+    // ("invalid_input:reporter.phone"), looked up first. The scripts get them in their data block (`W.errorText` in
+    // app.js); the server-rendered pages take them through `Text.apiError`. `invalid_input` with a field shows
+    // `fieldInvalid` (with the field's label where the page knows it) next to that field. A code without a text
+    // shows the API's message; `SiteTableTests` checks every code the server's sources can answer has one.
+
+    static let apiErrors: [String: Text] = [
+        "invalid_input": Text(zh: "填写的内容有误，请检查后再试", en: "Something in the form is not right; check it and try again"),
+        "unauthorized": Text(zh: "登录已过期，请重新登录", en: "You are signed out; sign in again"),
+        "invalid_credentials": .signInFailed,
+        "forbidden": Text(zh: "您无权进行此操作", en: "You may not do this"),
+        "not_found": Text(zh: "没有找到，可能已不存在或不在您的管辖范围内", en: "Not found: it may be gone or outside your scope"),
+        "conflict": Text(zh: "他人刚刚也办理了此件，请刷新页面后再试", en: "Someone else changed this at the same moment; reload the page and try again"),
+        "action_not_allowed": Text(zh: "当前状态下不能办理此操作，请刷新页面查看最新状态", en: "This cannot be done in the current state; reload the page to see it"),
+        "action_not_due": Text(zh: "现在还不能办理此操作", en: "This cannot be done yet"),
+        "too_many_requests": Text(zh: "操作过于频繁，请稍后再试", en: "Too many requests; wait a moment and try again"),
+        "too_many_streams": Text(zh: "打开的实时页面太多，请关闭其他标签页", en: "Too many live pages are open; close another tab"),
+        "payload_too_large": Text(zh: "提交的内容太大，请减少照片或换小一些的照片", en: "What you sent is too large; send fewer or smaller photos"),
+        "unsupported_media_type": Text(zh: "提交的格式不受支持，请刷新页面后再试", en: "This kind of content is not accepted; reload the page and try again"),
+        "invalid_photo": Text(zh: "有照片无法读取，请换一张（JPEG、PNG 或 WebP）", en: "A photo cannot be read; choose another (JPEG, PNG or WebP)"),
+        "upload_quota": Text(zh: "今天上传的照片已达上限，请明天再传", en: "You have uploaded as many photos as a day allows; try again tomorrow"),
+        "csrf_failed": .formExpired,
+        "cross_site": Text(zh: "只接受本站页面提交的内容", en: "Only this site's own pages may send this"),
+        "idempotency_key_reused": Text(zh: "这次提交与此前的内容不一致，请刷新页面后重新填写", en: "This was sent before with other content; reload the page and fill it in again"),
+        "already_mediated": Text(zh: "此案件已由您管辖范围以外的调解组织调解", en: "A committee outside your scope is already mediating this case"),
+        "no_reporter": Text(zh: "此案件没有报告人，无法生成查询码", en: "This case has no reporter to give a tracking code to"),
+        "outside_jurisdiction": Text(zh: "这个位置不在本县范围内", en: "This place is outside the county"),
+        "username_taken": Text(zh: "该用户名已被使用", en: "That user name is taken"),
+        "busy": Text(zh: "系统繁忙，请稍后再试（不会重复提交）", en: "The server is busy; try again in a moment (it will not be sent twice)"),
+        "wrong_host": Text(zh: "访问地址有误，请从本站首页进入", en: "Wrong address for this server; start from the site's home page"),
+        "internal_error": Text(zh: "服务器出错了，已记录，请稍后再试", en: "Something went wrong on the server; it has been logged. Try again later"),
+        "broken_history": Text(zh: "此记录的办理过程有误，已记录，请告知管理员", en: "This record's history is broken; it has been logged. Tell an administrator"),
+        "invalid_period": .fromAfterTo,
+        // Codes Vapor's own errors get (their status's reason phrase).
+        "bad_request": Text(zh: "请求有误，请刷新页面后再试", en: "The request is not right; reload the page and try again"),
+        "method_not_allowed": Text(zh: "不支持此操作", en: "This cannot be done here"),
+        "request_timeout": Text(zh: "请求超时，请稍后再试", en: "The request took too long; try again"),
+        "service_unavailable": Text(zh: "系统繁忙，请稍后再试", en: "The server is busy; try again in a moment"),
+        "internal_server_error": Text(zh: "服务器出错了，请稍后再试", en: "Something went wrong on the server; try again later"),
+        // A code and the field at fault, where the page can say more than "this field is not right".
+        "invalid_input:reporter.phone": Text(zh: "请填写11位手机号，或带区号的固定电话", en: "Give an 11-digit mobile number, or a landline with its area code"),
+        "invalid_input:case_id": Text(zh: "这个案件不能转为矛盾纠纷调解", en: "This case cannot be opened as a mediation"),
+        "invalid_input:rating": .chooseRating,
+        "invalid_input:extension": Text(zh: "延期时长请写成如 8h（小时）或 2d（工作日）", en: "Write the extension like 8h (hours) or 2d (working days)"),
+        "invalid_input:lat": .givePlace,
+        "not_found:merge_into": Text(zh: "您的管辖范围内没有这个案件编号", en: "No other case with this code in your scope"),
+    ]
+
+    /// The text for an API error's code (and field), if the table has one.
+    static func apiError(code: String, field: String?) -> Text? {
+        field.flatMap { apiErrors[code + ":" + $0] } ?? apiErrors[code]
+    }
+
     // MARK: Scripts
     //
     // The texts the pages' scripts show, by the key they ask for (`W.s("key")` in Public/static/*.js). Every page
@@ -341,6 +400,9 @@ struct Text: Sendable {
     static let js: [String: Text] = [
         // app.js
         "noNetwork": Text(zh: "网络不通，请稍后再试", en: "No network; try again later"),
+        "fieldInvalid": Text(zh: "此项填写有误", en: "This is not filled in right"),
+        "fieldInvalidNamed": Text(zh: "“{label}”填写有误", en: "Check “{label}”"),
+        "httpFailed": Text(zh: "没有办成（HTTP {status}），请稍后再试", en: "It did not go through (HTTP {status}); try again later"),
         // report.js
         "placeChosen": .placeChosen,
         "outsideCounty": Text(zh: "这个位置不在本县范围内，请重新选择或填写地址", en: "This place is outside the county; choose again or give an address"),
@@ -351,7 +413,7 @@ struct Text: Sendable {
         "noLocation": Text(zh: "未能定位，请在地图上点选或填写地址", en: "No location; tap the map or give an address"),
         "chooseProblemCategory": Text(zh: "请选择问题类别", en: "Choose a category"),
         "describeIt": Text(zh: "请写几句话说明情况", en: "Write a few words about it"),
-        "givePlace": Text(zh: "请定位、在地图上点选，或填写地址", en: "Use your location, tap the map, or give an address"),
+        "givePlace": .givePlace,
         "sending": .sending,
         "noNetworkNotTwice": Text(zh: "网络不通，请稍后再试（不会重复提交）", en: "No network; try again (it will not be sent twice)"),
         // workbench.js

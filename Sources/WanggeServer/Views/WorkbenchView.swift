@@ -122,12 +122,12 @@ enum WorkbenchView {
         let rows: [HTML] = m.rows.map { r in
             let c = r.c
             let box: HTML = r.canDispatch
-                ? "<input type=\"checkbox\" name=\"case\" value=\"\(c.id.uuidString)\" aria-label=\"\(l.t(.select)) \(c.code)\">"
+                ? "<input type=\"checkbox\" name=\"case\" value=\"\(c.id.uuidString)\" aria-labelledby=\"pick-label c-\(c.id.uuidString)\">"
                 : ""
             return """
             <tr data-id="\(c.id.uuidString)">
               <td class="sel">\(box)</td>
-              <td><a href="\(SitePath.caseView.link(c.id.uuidString, query: ["back": back]))">\(c.code)</a></td>
+              <td><a id="c-\(c.id.uuidString)" href="\(SitePath.caseView.link(c.id.uuidString, query: ["back": back]))">\(c.code)</a></td>
               <td>\(Format.state(c.state, l))\(HTML(raw: c.suspended ? " <span class=\"tag\">" + HTML.escape(l.t(.suspended)) + "</span>" : ""))</td>
               <td>\(Format.clock(c.clock, l))</td>
               <td>\(c.categoryName)</td>
@@ -149,7 +149,9 @@ enum WorkbenchView {
         <th scope="col">\(l.t(.source))</th><th scope="col">\(l.t(.reported))</th></tr></thead>
         <tbody>\(rows)</tbody></table></div>
         """
+        // The row boxes are one group, labelled together: each is "选择要派遣的案件 CODE" (the shared label, then its row's code).
         let html: HTML = """
+        <span id="pick-label" hidden>\(l.t(.selectForDispatch))</span>
         \(table)
         <nav class="pager" aria-label="pages">\(prev) <span>\(l.t(.total)) \(m.total.grouped) · \(m.page)/\(pages) \(l.t(.pageOf))</span> \(next)</nav>
         """

@@ -95,7 +95,7 @@ enum DashboardPage {
         let monthStart = CivilDate(year: today.year, month: today.month, day: 1)!
         let from = try req.civilQuery("from") ?? monthStart
         let to = try req.civilQuery("to") ?? today
-        guard from <= to else { throw Abort(.badRequest, reason: lang.t(.fromAfterTo)) }
+        guard from <= to else { throw APIError(.badRequest, "invalid_period", "from must not be after to", field: "from") }
         let period = DateInterval(start: ref.calendar.start(of: from), end: ref.calendar.start(of: to.adding(days: 1)))
         let asOf = min(now, period.end)
         var measure = MeasureKind.onTimeClosure

@@ -80,12 +80,12 @@ enum ResidentPages {
         struct Form: Content { var rating: String?; var comment: String? }
         let form = try req.content.decode(Form.self)
         do {
-            guard let rating = form.rating, !rating.isEmpty else { throw APIError.badRequest(lang.t(.chooseRating), field: "rating") }
+            guard let rating = form.rating, !rating.isEmpty else { throw APIError.badRequest("choose a rating", field: "rating") }
             let comment = form.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
             try await TrackingAPI.rate(c, body: .init(rating: rating, comment: comment?.isEmpty == true ? nil : comment), on: req)
         } catch let e as APIError {
             let r = SessionPages.html(ResidentViews.track(try await TrackingAPI.dto(c, on: req), SessionPages.context(req), message: nil,
-                                                          error: e.field == "rating" && e.status == .badRequest ? lang.t(.chooseRating) : e.message))
+                                                          error: Text.apiError(code: e.code, field: e.field).map { lang.t($0) } ?? e.message))
             r.status = e.status
             return r
         }

@@ -29,7 +29,7 @@ enum SessionPages {
             response.cookies[StaffAuthentication.cookieName] = SiteCookie.make(result.secret, expires: result.expiresAt, req)
             return response
         } catch let e as APIError {
-            let message = e.code == "invalid_credentials" ? lang.t(.signInFailed) : e.message
+            let message = Text.apiError(code: e.code, field: e.field).map { lang.t($0) } ?? e.message
             let response = html(LoginView.render(context(req), error: message, username: username, next: next ?? ""))
             response.status = e.status
             for (name, value) in e.headers { response.headers.replaceOrAdd(name: name, value: value) }

@@ -8,7 +8,8 @@
   var data = {};
   var block = document.getElementById("w-text");
   if (block) { try { data = JSON.parse(block.textContent); } catch (e) { data = {}; } }
-  var texts = data.text || {}, paths = data.paths || {};
+  var texts = data.text || {}, paths = data.paths || {}, errors = data.errors || {};
+  function own(table, key) { return Object.prototype.hasOwnProperty.call(table, key) ? table[key] : null; }
   /** A UI text from the string table: W.s("sentCount", {n: 3}) fills {n}; an unknown key shows as itself. */
   W.s = function (key, values) {
     var s = Object.prototype.hasOwnProperty.call(texts, key) ? texts[key] : key;
@@ -49,18 +50,54 @@
       });
     });
   };
-  /** Shows an API error next to its field in the form (elements with data-for="field"), or in the fallback. */
+  /** What to show for a failed W.request answer, in the page's language: the text table's text for the error's
+   *  code and field, or for its code (Text.apiErrors, in the data block); the API's message only for a code without
+   *  a text (and for the errors the scripts make themselves, whose message is a W.s text already). An invalid field
+   *  is named by its label (at.label) where the page knows it, or said "this field" when shown beside it (at.field).
+   *  An answer without a body says its HTTP status; no answer at all (res {} or undefined) says the network is down. */
+  W.errorText = function (res, at) {
+    var err = res && res.body && res.body.error;
+    if (!err) return res && res.status ? W.s("httpFailed", { status: res.status }) : W.s("noNetwork");
+    if (!err.code) return err.message || W.s("httpFailed", { status: res.status || 0 });
+    var specific = err.field ? own(errors, err.code + ":" + err.field) : null;
+    if (specific) return specific;
+    if (err.code === "invalid_input" && err.field && at) {
+      if (at.label) return W.s("fieldInvalidNamed", { label: at.label });
+      if (at.field) return W.s("fieldInvalid");
+    }
+    return own(errors, err.code) || err.message || W.s("httpFailed", { status: res.status || 0 });
+  };
+  /** The form control an API field names: "terms[0].obligor" is the control named "terms.0.obligor". */
+  function control(form, field) {
+    var q = function (name) { return form.querySelector('[name="' + name.replace(/["\\]/g, "\\$&") + '"]'); };
+    return q(field) || q(field.replace(/\[(\d+)\]/g, ".$1"));
+  }
+  /** A control's label as the page shows it: the label's own words (a wrapping label's text, not its options). */
+  function labelOf(el) {
+    var l = el.labels && el.labels[0];
+    var by = (el.getAttribute("aria-labelledby") || "").split(/\s+/).map(function (id) { return document.getElementById(id); })
+      .filter(Boolean).map(function (e) { return e.textContent.trim(); }).join(" ");
+    // A fieldset's legend names its field as a numbered step ("4. 说说情况"): the step number is left out.
+    if (by) return by.replace(/^\d+\.\s*/, "");
+    if (!l) return el.getAttribute("aria-label") || "";
+    var words = Array.prototype.filter.call(l.childNodes, function (n) { return n.nodeType === 3; })
+      .map(function (n) { return n.textContent; }).join("").trim();
+    return words || l.textContent.trim();
+  }
+  /** Shows an API error next to its field in the form (elements with data-for="field"), or in the fallback; the text
+   *  is W.errorText's. res undefined or null only clears the form's errors; res {} says the network is down. */
   W.showError = function (form, res, fallback) {
     form.querySelectorAll(".field-error").forEach(function (e) { e.textContent = ""; });
     form.querySelectorAll("[aria-invalid]").forEach(function (e) { e.removeAttribute("aria-invalid"); });
     if (!res) return;
-    var err = (res.body && res.body.error) || { message: W.s("noNetwork") };
+    var err = (res.body && res.body.error) || {};
     var field = err.field || "form";
-    var box = form.querySelector('[data-for="' + field + '"]') || form.querySelector('[data-for="form"]') ||
-      form.querySelector('[data-for="action"]') || fallback;
-    if (box) box.textContent = err.message;
-    var input = form.querySelector('[name="' + field + '"]');
-    if (input) { input.setAttribute("aria-invalid", "true"); input.focus(); }
+    var byField = form.querySelector('[data-for="' + field.replace(/["\\]/g, "\\$&") + '"]');
+    var box = byField || form.querySelector('[data-for="form"]') || form.querySelector('[data-for="action"]') || fallback;
+    var input = err.field ? control(form, err.field) : null;
+    var label = input ? labelOf(input) : (byField && byField.getAttribute("data-label")) || "";
+    if (box) box.textContent = W.errorText(res, { label: label, field: !!byField });
+    if (input && input.type !== "hidden") { input.setAttribute("aria-invalid", "true"); input.focus(); }
   };
   /** The body of POST /api/v1/cases: the report as JSON, or multipart (part "case" and parts "photos") with photos. */
   W.reportBody = function (report, photos) {

@@ -45,7 +45,7 @@
         button.disabled = false;
         if (res.ok) { window.location.reload(); return; }
         W.showError(form, res);
-      }, function () { button.disabled = false; W.showError(form, null); });
+      }, function () { button.disabled = false; W.showError(form, {}); });
     });
   }
   // Delegated: the case page's live updates replace the part that holds the button.
@@ -56,6 +56,6 @@
     W.request("POST", W.path("apiMediations"), { case_id: open.dataset.case }, { "Idempotency-Key": W.newKey() }).then(function (res) {
       if (res.ok && res.body) { window.location.href = W.path("mediationView", { id: res.body.id }); return; }
       W.showError(open, res);
-    });
+    }, function () { W.showError(open, {}); });
   });
 })();

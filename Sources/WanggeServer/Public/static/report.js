@@ -22,7 +22,7 @@
     }).slice(0, 8).forEach(function (c) {
       var li = document.createElement("li");
       var b = document.createElement("button");
-      b.type = "button"; b.textContent = label(c); b.setAttribute("role", "option");
+      b.type = "button"; b.textContent = label(c);
       b.addEventListener("click", function () {
         select.value = c.code; hits.innerHTML = ""; search.value = W.pick(c.name, c.name_en);
         select.dispatchEvent(new Event("change"));

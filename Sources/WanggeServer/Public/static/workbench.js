@@ -35,7 +35,7 @@
           return W.request("POST", W.path("apiCaseActions", { id: b.value }), { action: "dispatch", department_code: dept })
             .then(function (res) {
               if (res.ok) done++;
-              else failed.push(b.closest("tr").querySelector("a").textContent + ": " + ((res.body && res.body.error && res.body.error.message) || res.status));
+              else failed.push(b.closest("tr").querySelector("a").textContent + ": " + W.errorText(res));
               out.textContent = W.s("dispatchedOf", { done: done, total: boxes.length });
             });
         });

@@ -67,7 +67,7 @@
             var code = res.body && res.body.error && res.body.error.code;
             if (res.status === 403 && (code === "csrf_failed" || code === "cross_site")) { stop = true; statusEl.textContent = W.s("reloadToSend"); return; }
             if (res.status >= 400 && res.status < 500 && res.status !== 408 && res.status !== 429) {
-              item.error = (res.body && res.body.error && res.body.error.message) || ("HTTP " + res.status);
+              item.error = W.errorText(res);
               return put(item).then(show);
             }
             stop = true;  // the server is busy or failing: keep it and try later
@@ -133,8 +133,8 @@
     W.request("POST", W.path("apiCaseActions", { id: b.dataset.id }), { action: b.dataset.action }).then(function (res) {
       if (res.ok) { refreshTasks(); return; }
       b.disabled = false;
-      b.closest("li").querySelector(".field-error").textContent = (res.body && res.body.error && res.body.error.message) || ("HTTP " + res.status);
-    }, function () { b.disabled = false; });
+      b.closest("li").querySelector(".field-error").textContent = W.errorText(res);
+    }, function () { b.disabled = false; b.closest("li").querySelector(".field-error").textContent = W.errorText({}); });
   });
   W.live(function () { refreshTasks(); });
 
