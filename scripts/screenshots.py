@@ -76,8 +76,11 @@ for status_filter in ("closed", "resolved", ""):
     for c in (body or {}).get("cases", []):
         s2, detail = api(f"/api/v1/cases/{c['id']}", user="op_t01")
         if detail:
-            case_id, tracking = detail["id"], detail["tracking_code"]
+            case_id = detail["id"]
             if detail.get("reporter"):
+                # Staff answers carry no tracking code: the call taker's audited route reads it (issue 17).
+                s3, code = api(f"/api/v1/cases/{case_id}/tracking-code", user="op_t01", method="POST")
+                tracking = (code or {}).get("tracking_code")
                 break
     if case_id:
         break
