@@ -135,6 +135,9 @@ class WholeLoop(unittest.TestCase):
         op = self.driver(DESKTOP)
         login(op, base, "op_t01")
         casepage.open_case_from_queue(op, base, code)
+        # The call taker reads the reporter's tracking code on the case page when the caller asks (audited).
+        click(op, op.find_element(By.CSS_SELECTOR, "form.reveal-code button"))
+        wait(op).until(lambda d: d.find_element(By.CSS_SELECTOR, "form.reveal-code output").text.strip() == tracking)
         self.assertEqual(casepage.state(op), "reported")
         casepage.act(op, "accept", note="受理", expect_state="accepted")
         dept = casepage.act(op, "dispatch", note="请核查处理", expect_state="dispatched")

@@ -52,7 +52,7 @@ enum SitePath: String, CaseIterable, Sendable {
 
     /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.
     static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker,
-                                         .apiMediations, .apiMediationActions, .mediationView]
+                                         .apiMediations, .apiMediationActions, .mediationView, .apiCaseTrackingCode]
 
     /// The name scripts know the path by: the case's name.
     var name: String { String(describing: self) }

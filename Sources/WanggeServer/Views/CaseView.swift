@@ -21,6 +21,7 @@ struct CasePageModel {
     /// The mediation this dispute was opened as, if any; and whether the viewer may open it as one.
     var mediation: (id: UUID, code: String)? = nil
     var canOpenMediation = false
+    var canRevealTrackingCode = false
 }
 
 enum CaseView {
@@ -119,11 +120,20 @@ enum CaseView {
         """
     }
 
+    /// For a call taker: the reporter's tracking code, shown on request (audited; mediation.js asks the API).
+    static func trackingCodePanel(_ m: CasePageModel, _ l: Lang) -> HTML {
+        guard m.canRevealTrackingCode else { return "" }
+        return """
+        <form class="reveal-code card" data-case="\(m.c.id.uuidString)"><p class="meta">\(l.t(.trackingCodeHint))</p><button type="submit">\(l.t(.trackingCodeReveal))</button> <output class="code" aria-live="polite"></output><span class="field-error" data-for="form"></span></form>
+        """
+    }
+
     static func actionsPanel(_ m: CasePageModel, _ l: Lang) -> HTML {
         let forms: [HTML] = m.allowed.filter { $0 != .comment }.map { form($0, m, l) }
         let comment: HTML = m.allowed.contains(.comment) ? form(.comment, m, l) : ""
         return """
         \(mediationPanel(m, l))
+        \(trackingCodePanel(m, l))
         <section class="card actions" aria-labelledby="acts-h"><h2 id="acts-h">\(l.t(.actionsNow))</h2>
         <p class="act-result" role="status" aria-live="polite"></p>
         \(forms.isEmpty && comment.description.isEmpty ? HTML("<p class=\"meta\">\(l.t(.noActions))</p>") : "")

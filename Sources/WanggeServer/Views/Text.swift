@@ -276,6 +276,9 @@ struct Text: Sendable {
     static let mediationActions = Text(zh: "现在可以办理", en: "What you can do now")
     static let mediationFromCase = Text(zh: "来源事件", en: "From case")
     static let mediationOpen = Text(zh: "转为矛盾纠纷调解", en: "Open as a mediation")
+    static let trackingCodeReveal = Text(zh: "查看查询码（告知来电人）", en: "Show the tracking code (to tell the caller)")
+    static let trackingCodeHint = Text(zh: "查询码属于反映人本人。查看会记入审计日志，此后用该码作出的评价将标注“工作人员曾查看查询码”。",
+                                       en: "The tracking code is the reporter's own. Viewing it is written to the audit log, and a rating made with it afterwards is marked as made with a code staff have seen.")
     static let mediationOpened = Text(zh: "调解案件", en: "Mediation case")
     static let mediationRisk = Text(zh: "有激化风险", en: "Risk of escalation")
     static let mediationPrint = Text(zh: "打印调解协议书", en: "Print the agreement")

@@ -25,6 +25,7 @@ enum CasePage {
             mapSVG: placeMap(j, areaCode: s.areaCode, point: c.report.point, title: lang.t(.place)),
             back: back, viewer: staff.role, actionNames: names)
         if let med = try await MediationQueries.find(caseID: c.id, on: req.db) { model.mediation = (med.id, med.code) }
+        model.canRevealTrackingCode = Site.callTakers.contains(staff.role) && c.report.hasReporter
         model.canOpenMediation = Site.mediationRegistrars.contains(staff.role) && req.application.mediationService.catalogue.type(forCategory: c.report.categoryCode) != nil
         try await req.audit(PersonalDataViews.reporter(of: c, shownTo: staff.role))
         if try page.wantsFragment { return page.html(CaseView.fragment(model, lang)) }

@@ -48,6 +48,16 @@
       }, function () { button.disabled = false; W.showError(form, {}); });
     });
   }
+  // The reporter's tracking code for a call taker (audited by the server).
+  document.addEventListener("submit", function (e) {
+    var reveal = e.target.closest && e.target.closest("form.reveal-code");
+    if (!reveal) return;
+    e.preventDefault();
+    W.request("POST", W.path("apiCaseTrackingCode", { id: reveal.dataset.case })).then(function (res) {
+      if (res.ok && res.body) { reveal.querySelector("output").textContent = res.body.tracking_code; return; }
+      W.showError(reveal, res);
+    }, function () { W.showError(reveal, {}); });
+  });
   // Delegated: the case page's live updates replace the part that holds the button.
   document.addEventListener("submit", function (e) {
     var open = e.target.closest && e.target.closest("form.open-mediation");
