@@ -71,8 +71,9 @@ final class ConnectionGate: Sendable {
         let key = address.limitKey
         // Evictions are asynchronous (the closed connection's slot comes back when it has closed), so a full
         // server may run over by the few evictions under way: bounded by `limits.total / 8`.
-        let full = counts.withLockedValue { $0.total >= limits.total }
-        let evicted = full && counts.withLockedValue({ $0.total < limits.total + limits.total / 8 }) && evictOldestWaiting()
+        // Only a connection its address may still open makes room (one read of the counts).
+        let (total, mayOpen) = counts.withLockedValue { c in (c.total, exempt || c.byAddress[key, default: 0] < limits.perAddress) }
+        let evicted = mayOpen && total >= limits.total && total < limits.total + limits.total / 8 && evictOldestWaiting()
         let ok = counts.withLockedValue { c -> Bool in
             guard c.total < limits.total || evicted else { return false }
             if !exempt {

@@ -1,25 +1,11 @@
-import NIOConcurrencyHelpers
 import Vapor
 import WanggeStore
 
 extension ClockRunner {
-    private struct LastPhotoPrune: StorageKey { typealias Value = NIOLockedValueBox<Date?> }
-
     /// Removes photos uploaded through `POST /api/v1/photos` that no case uses after `UNATTACHED_PHOTO_HOURS`
-    /// (issue 17: uploads nobody attached were kept for ever), at most once an hour: the row first, then the file,
-    /// unless the same bytes were stored again meanwhile.
+    /// (issue 17: uploads nobody attached were kept for ever), with the hourly pruning: the row first, then the
+    /// file, unless the same bytes were stored again meanwhile.
     static func prunePhotos(_ app: Application, now: Date) async throws {
-        let box = app.storage[LastPhotoPrune.self] ?? {
-            let b = NIOLockedValueBox<Date?>(nil)
-            app.storage[LastPhotoPrune.self] = b
-            return b
-        }()
-        let due = box.withLockedValue { last -> Bool in
-            guard last.map({ now.timeIntervalSince($0) >= 3_600 || now < $0 }) ?? true else { return false }
-            last = now
-            return true
-        }
-        guard due else { return }
         let before = now.addingTimeInterval(-Double(app.wangge.config.limits.unattachedPhotoHours) * 3_600), db = app.db
         let removed = try await app.wangge.writes.run(on: db) { try await TrustQueries.pruneUnattachedPhotos(before: before, on: db) }
         for sha in removed where try await CaseQueries.photo(sha256: sha, on: db) == nil {

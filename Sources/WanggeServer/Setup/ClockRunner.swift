@@ -17,7 +17,6 @@ public enum ClockRunner {
         let ref = try await app.wangge.reference.current(on: app.db, now: now)
         var outcome = Outcome()
         try await prune(app, now: now)
-        try await prunePhotos(app, now: now)
         var cases = app.caseService
         cases.policy = policy
         try await run(cases, now: now, reference: ref, into: &outcome)
@@ -45,8 +44,9 @@ public enum ClockRunner {
     }
 
     /// Deletes what is kept only for a while, at most once an hour: audit-log lines older than
-    /// `AUDIT_RETENTION_DAYS`, tokens and sessions that have expired, and idempotency keys older than
-    /// `IDEMPOTENCY_KEY_DAYS` (a retry after that is a new report).
+    /// `AUDIT_RETENTION_DAYS`, tokens and sessions that have expired, idempotency keys older than
+    /// `IDEMPOTENCY_KEY_DAYS` (a retry after that is a new report), and uploads no case used within
+    /// `UNATTACHED_PHOTO_HOURS`.
     static func prune(_ app: Application, now: Date) async throws {
         let due = app.wangge.lastPrune.withLockedValue { last -> Bool in
             guard last.map({ now.timeIntervalSince($0) >= 3_600 || now < $0 }) ?? true else { return false }
@@ -68,6 +68,7 @@ public enum ClockRunner {
         let keysBefore = now.addingTimeInterval(-Double(config.idempotencyKeyDays) * 86_400)
         let keys = try await app.wangge.writes.run(on: db) { try await RetentionQueries.pruneIdempotencyKeys(before: keysBefore, on: db) }
         if keys > 0 { app.logger.info("\(keys) idempotency keys older than \(config.idempotencyKeyDays) days removed") }
+        try await prunePhotos(app, now: now)
     }
 
     /// Runs the job every `interval` seconds while the app runs.

@@ -157,10 +157,7 @@ public enum Setup {
         guard let done = try await app.wangge.writes.run(on: db, { try await AccountQueries.disable(username: username, at: now, on: db) }) else {
             throw SetupError("no account is named \(username)")
         }
-        for hash in done.revoked {
-            app.wangge.sessions.forget(hash)
-            await app.wangge.events.revoke(hash)
-        }
+        for hash in done.revoked { await Revocation.endHere(hash, app: app) }
         return (done.account, done.revoked.count)
     }
 

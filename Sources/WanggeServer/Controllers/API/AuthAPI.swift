@@ -36,7 +36,12 @@ enum AuthAPI {
 enum Revocation {
     static func revoke(_ tokenHash: String, on req: Request) async throws {
         try await AccountQueries.revokeToken(hash: tokenHash, on: req.db)
-        req.wangge.sessions.forget(tokenHash)
-        await req.wangge.events.revoke(tokenHash)
+        await endHere(tokenHash, app: req.application)
+    }
+
+    /// What this app server holds of an ended token: its cached account and its live streams.
+    static func endHere(_ tokenHash: String, app: Application) async {
+        app.wangge.sessions.forget(tokenHash)
+        await app.wangge.events.revoke(tokenHash)
     }
 }

@@ -29,14 +29,10 @@ enum MediationsAPI {
         let pool = try await MediationQueries.mediators(on: req.db)
         let shown = pool.filter { m, _ in
             (speciality.map { m.specialities.contains($0) } ?? true)
-                && (area.map { a in serves(m, area: a, in: j) } ?? m.areaCodes.contains { staff.scope.covers($0, in: j) || j.isWithin(staff.scope.areaCode, ancestor: $0) })
+                && (area.map { a in MediatorPool.serves(m.areaCodes, area: a, in: j) } ?? m.areaCodes.contains { staff.scope.covers($0, in: j) || j.isWithin(staff.scope.areaCode, ancestor: $0) })
         }
         try await req.audit(PersonalDataViews.mediators(shown.map(\.0), shownTo: staff.role))
         return shown.map { dto($0.0, load: $0.1, role: staff.role) }
-    }
-
-    static func serves(_ m: Mediator, area: String, in j: Jurisdiction) -> Bool {
-        MediatorPool.serves(m.areaCodes, area: area, in: j)
     }
 
     static func dto(_ m: Mediator, load: Int, role: Role, score: Int? = nil) -> MediatorDTO {
@@ -54,7 +50,7 @@ enum MediationsAPI {
         let wanted = type?.specialities ?? []
         let pool = try await MediationQueries.mediators(on: req.db)
         let ranked = pool.compactMap { mediator, load -> (Mediator, Int, Int)? in
-            guard serves(mediator, area: m.snapshot.committeeArea.code, in: j) else { return nil }
+            guard MediatorPool.serves(mediator.areaCodes, area: m.snapshot.committeeArea.code, in: j) else { return nil }
             let fit = wanted.enumerated().reduce(0) { score, w in mediator.specialities.contains(w.element) ? score + (wanted.count - w.offset) * 10 : score }
             let near = mediator.areaCodes.contains(m.snapshot.committeeArea.code) ? 5 : 0
             return (mediator, load, fit + near - load * 3)
