@@ -32,7 +32,7 @@ struct CaseFate {
 /// One step someone takes.
 struct LifeStep {
     var command: CaseCommand
-    var actor: CaseActor
+    var actor: RecordActor
     var at: Date
 }
 
@@ -71,7 +71,7 @@ struct CaseLife {
 
     /// Files the report (`intake`, by `actor`, at `at`) and draws the case's fate.
     init(world: HistoryWorld, category: Category, end: Date, rng: HistoryRandom,
-         mergeTarget: ((Date) -> MergeTarget?)?, intake: CaseIntake, actor: CaseActor, at: Date) throws(CaseRuleError) {
+         mergeTarget: ((Date) -> MergeTarget?)?, intake: CaseIntake, actor: RecordActor, at: Date) throws(CaseRuleError) {
         self.world = world
         self.category = category
         self.end = end
@@ -303,7 +303,7 @@ struct CaseLife {
 
     /// Signed: decide an extension request, transfer, comment, a leader's supervision, a suspension, and in the end
     /// the resolution.
-    private mutating func signedStep(_ s: CaseSnapshot, operator op: CaseActor) -> LifeStep? {
+    private mutating func signedStep(_ s: CaseSnapshot, operator op: RecordActor) -> LifeStep? {
         let now = s.lastActionAt
         if let pending = s.pendingExtension {
             let at = work(pending.requestedAt, seconds: rng.uniform(1200, 4 * 3600))

@@ -94,11 +94,11 @@ final class HistoryWorld {
     private var routes: [String: RoutingDecision] = [:]
     private var people: DemoPeople
 
-    private var operators: [String: CaseActor] = [:]
-    private var handlers: [String: CaseActor] = [:]
-    private var gridWorkers: [String: CaseActor] = [:]
-    private var gridLeaders: [String: CaseActor] = [:]
-    private var leaders: [String: CaseActor] = [:]
+    private var operators: [String: RecordActor] = [:]
+    private var handlers: [String: RecordActor] = [:]
+    private var gridWorkers: [String: RecordActor] = [:]
+    private var gridLeaders: [String: RecordActor] = [:]
+    private var leaders: [String: RecordActor] = [:]
 
     init(county: DemoCounty, catalogue: CategoryCatalogue, calendar: WorkingCalendar, seed: UInt64) {
         self.calendar = calendar
@@ -116,7 +116,7 @@ final class HistoryWorld {
         people = DemoPeople(seed: DemoRandom.mix(seed ^ 0x4853_5452_5950_4550))
 
         for account in county.accounts {
-            let actor = CaseActor.staff(CaseStaff(username: account.username, role: account.role,
+            let actor = RecordActor.staff(ActingStaff(username: account.username, role: account.role,
                                                   areaCode: account.areaCode, departmentCode: account.departmentCode))
             switch account.role {
             case .operator, .admin:
@@ -139,48 +139,48 @@ final class HistoryWorld {
     // MARK: Staff
 
     /// The operator of a centre: the demo account when there is one, else `op-<area code>`.
-    func operatorActor(_ centre: CaseCentre) -> CaseActor {
+    func operatorActor(_ centre: CaseCentre) -> RecordActor {
         if let a = operators[centre.code] { return a }
-        let a = CaseActor.staff(CaseStaff(username: "op-\(centre.code)", role: .operator, areaCode: centre.code))
+        let a = RecordActor.staff(ActingStaff(username: "op-\(centre.code)", role: .operator, areaCode: centre.code))
         operators[centre.code] = a
         return a
     }
 
     /// A handler of a department: the demo account when there is one, else `h-<department code>`.
-    func handlerActor(_ departmentCode: String) -> CaseActor {
+    func handlerActor(_ departmentCode: String) -> RecordActor {
         if let a = handlers[departmentCode] { return a }
         let area = departmentByCode[departmentCode]?.areaCode ?? DemoCounty.countyCode
-        let a = CaseActor.staff(CaseStaff(username: "h-\(departmentCode)", role: .handler, areaCode: area,
+        let a = RecordActor.staff(ActingStaff(username: "h-\(departmentCode)", role: .handler, areaCode: area,
                                           departmentCode: departmentCode))
         handlers[departmentCode] = a
         return a
     }
 
-    func gridWorkerActor(_ grid: String) -> CaseActor {
+    func gridWorkerActor(_ grid: String) -> RecordActor {
         if let a = gridWorkers[grid] { return a }
-        let a = CaseActor.staff(CaseStaff(username: "gw-\(grid)", role: .gridWorker, areaCode: grid))
+        let a = RecordActor.staff(ActingStaff(username: "gw-\(grid)", role: .gridWorker, areaCode: grid))
         gridWorkers[grid] = a
         return a
     }
 
-    func gridLeaderActor(_ grid: String) -> CaseActor {
+    func gridLeaderActor(_ grid: String) -> RecordActor {
         if let a = gridLeaders[grid] { return a }
-        let a = CaseActor.staff(CaseStaff(username: "gl-\(grid)", role: .gridLeader, areaCode: grid))
+        let a = RecordActor.staff(ActingStaff(username: "gl-\(grid)", role: .gridLeader, areaCode: grid))
         gridLeaders[grid] = a
         return a
     }
 
     /// The leader of the case's township when there is a demo one, else the county's.
-    func leaderActor(for intake: CaseIntake) -> CaseActor {
+    func leaderActor(for intake: CaseIntake) -> RecordActor {
         for area in intake.areas where area.level <= .township {
             if let a = leaders[area.code] { return a }
         }
-        return .staff(CaseStaff(username: "leader", role: .leader, areaCode: DemoCounty.countyCode))
+        return .staff(ActingStaff(username: "leader", role: .leader, areaCode: DemoCounty.countyCode))
     }
 
     /// Who files the report: the resident themself, the 12345 operator of the county for a call, the grid's worker,
     /// or the import (the system).
-    func reportingActor(_ source: CaseSource, intake: CaseIntake) -> CaseActor {
+    func reportingActor(_ source: CaseSource, intake: CaseIntake) -> RecordActor {
         switch source {
         case .resident: .reporter
         case .hotline: operatorActor(CaseCentre(code: DemoCounty.countyCode, level: .county))
@@ -195,7 +195,7 @@ final class HistoryWorld {
 
     /// The department of `kind` nearest the case (smallest area first) among the case's areas no lower than
     /// `level`; the lowest code among equals.
-    func nearest(_ kind: DepartmentKind, in areas: [CaseAreaRef], atOrAbove level: AreaLevel = .cell) -> Department? {
+    func nearest(_ kind: DepartmentKind, in areas: [AreaRef], atOrAbove level: AreaLevel = .cell) -> Department? {
         for area in areas where area.level <= level {
             if let d = departmentsByArea[area.code]?.first(where: { $0.kind == kind }) { return d }
         }
@@ -204,7 +204,7 @@ final class HistoryWorld {
 
     /// Another department serving the case for a wrong dispatch or a transfer: the category's lead kind, then the
     /// local offices, then anyone serving the place; never `excluding`.
-    func alternative(for category: Category, areas: [CaseAreaRef], excluding: String?,
+    func alternative(for category: Category, areas: [AreaRef], excluding: String?,
                      rng: inout HistoryRandom) -> Department? {
         var kinds: [DepartmentKind] = []
         if let lead = category.lead { kinds.append(lead) }

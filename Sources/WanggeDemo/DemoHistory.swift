@@ -54,9 +54,9 @@ public enum DemoHistory {
     /// The distinct members of staff who act in `cases`, in order of first appearance. Demo accounts keep their
     /// usernames; the others are made up per centre, department and grid (`op-<area>`, `h-<department>`,
     /// `gw-<grid>`, `gl-<grid>`), for a caller that wants an account row behind every actor.
-    public static func staff(in cases: [SimulatedCase]) -> [CaseStaff] {
+    public static func staff(in cases: [SimulatedCase]) -> [ActingStaff] {
         var seen: Set<String> = []
-        var result: [CaseStaff] = []
+        var result: [ActingStaff] = []
         for c in cases {
             for r in c.records {
                 if let s = r.actor.staff, seen.insert(s.username).inserted { result.append(s) }

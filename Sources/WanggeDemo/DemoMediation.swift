@@ -59,7 +59,7 @@ public enum DemoMediation {
         let j = Jurisdiction(areas: county.areas)
         let grids = county.areas.filter { $0.level == .grid }
         guard !grids.isEmpty, let countyArea = county.areas.first(where: { $0.level == .county }) else { return [] }
-        let operatorActor = CaseActor.staff(CaseStaff(username: "operator", role: .operator, areaCode: countyArea.code))
+        let operatorActor = RecordActor.staff(ActingStaff(username: "operator", role: .operator, areaCode: countyArea.code))
         let total = perYear * days / 365
         // Report instants: working hours mostly, over the period, in order.
         let start = end.addingTimeInterval(-Double(days) * 86_400)
@@ -79,7 +79,7 @@ public enum DemoMediation {
             if civil.dayNumber != day { day = civil.dayNumber; sequence = 0 }
             sequence += 1
             let grid = rng.pick(grids)
-            let chain = j.chain(from: grid.code).map { CaseAreaRef(code: $0.code, level: $0.level) }
+            let chain = j.chain(from: grid.code).map { AreaRef(code: $0.code, level: $0.level) }
             let type = weighted(types, &rng)
             let many = rng.chance(0.05)
             let amountYuan = type == "neighbour" || type == "marriage_family" ? (rng.chance(0.4) ? Double(rng.between(1, 50)) * 100 : 0)
@@ -122,7 +122,7 @@ public enum DemoMediation {
 
         /// Applies `command` at `at` (after the clock job has looked at the case), unless `at` is past the end;
         /// false when the simulation stops here.
-        mutating func step(_ command: MediationCommand, by actor: CaseActor, at: Date, end: Date, calendar: WorkingCalendar) -> Bool {
+        mutating func step(_ command: MediationCommand, by actor: RecordActor, at: Date, end: Date, calendar: WorkingCalendar) -> Bool {
             guard at <= end else { return false }
             for s in MediationLifecycle.clockSteps(snapshot, now: at, calendar: calendar) { take(s) }
             guard let s = try? MediationLifecycle.apply(command, to: snapshot, actor: actor, at: at, calendar: calendar) else { return false }
@@ -137,7 +137,7 @@ public enum DemoMediation {
         }
 
         mutating func run(pool: [DemoMediator], load: inout [String: Int], rng: inout HistoryRandom, calendar: WorkingCalendar, end: Date,
-                          operatorActor: CaseActor, simple: Bool) {
+                          operatorActor: RecordActor, simple: Bool) {
             func later(_ low: Double, _ high: Double) -> Date { calendar.adding(workingSeconds: Int(rng.uniform(low, high) * 3_600), to: now) }
             func calendarLater(days low: Int, _ high: Int) -> Date { now.addingTimeInterval(Double(rng.between(low, high)) * 86_400 + rng.uniform(0, 6 * 3_600)) }
             var tierMediators: [DemoMediator] = []
@@ -148,7 +148,7 @@ public enum DemoMediation {
                 let servingCode = level == .county ? code : snapshot.registration.areas.first { $0.level == .township }?.code ?? code
                 return pool.filter { $0.areaCode == servingCode }
             }
-            func actor(_ m: DemoMediator) -> CaseActor { .staff(CaseStaff(username: m.id, role: .mediator, areaCode: m.areaCode)) }
+            func actor(_ m: DemoMediator) -> RecordActor { .staff(ActingStaff(username: m.id, role: .mediator, areaCode: m.areaCode)) }
             let wanted = MediationCatalogue.standard.type(snapshot.registration.typeCode)?.specialities ?? []
             var sessionsAtTier = 0
             // Accept at the first tier.
@@ -235,7 +235,7 @@ public enum DemoMediation {
             closeLater(by: operatorActor, rng: &rng, end: end, calendar: calendar)
         }
 
-        mutating func closeLater(by actor: CaseActor, rng: inout HistoryRandom, end: Date, calendar: WorkingCalendar) {
+        mutating func closeLater(by actor: RecordActor, rng: inout HistoryRandom, end: Date, calendar: WorkingCalendar) {
             _ = step(.close, by: actor, at: now.addingTimeInterval(Double(rng.between(1, 5)) * 86_400), end: end, calendar: calendar)
         }
     }

@@ -7,7 +7,7 @@ import Testing
 @Suite struct CaseFlagRulesTests {
     typealias F = CaseFixture
 
-    func allowed(_ d: CaseFixture.Driver, _ actor: CaseActor) -> Set<CaseActionKind> {
+    func allowed(_ d: CaseFixture.Driver, _ actor: RecordActor) -> Set<CaseActionKind> {
         Set(CaseStateMachine.allowedActions(for: d.snapshot, actor: actor))
     }
 
@@ -64,9 +64,9 @@ import Testing
         // the county and township operators cover the village centre
         #expect(allowed(d, F.staff(.operator, "C")).contains(.transfer))
         #expect(allowed(d, F.townshipOperator).contains(.transfer))
-        #expect(CasePermissions.isInScope(d.snapshot, of: CaseStaff(username: "h", role: .handler, areaCode: "C",
+        #expect(CasePermissions.isInScope(d.snapshot, of: ActingStaff(username: "h", role: .handler, areaCode: "C",
                                                                     departmentCode: "x")))
-        #expect(!CasePermissions.isInScope(d.snapshot, of: CaseStaff(username: "h", role: .handler, areaCode: "C02",
+        #expect(!CasePermissions.isInScope(d.snapshot, of: ActingStaff(username: "h", role: .handler, areaCode: "C02",
                                                                      departmentCode: "C02-x")))
     }
 
@@ -97,7 +97,7 @@ import Testing
 
     @Test func missingAndInvalidFieldsAreNamed() throws {
         var accepted = try F.driver(in: .accepted)
-        func expectError(_ expected: CaseRuleError, _ command: CaseCommand, _ actor: CaseActor,
+        func expectError(_ expected: CaseRuleError, _ command: CaseCommand, _ actor: RecordActor,
                          on d: inout CaseFixture.Driver) {
             #expect(throws: expected) { try d.apply(command, by: actor, at: "2026-11-16 10:00") }
         }

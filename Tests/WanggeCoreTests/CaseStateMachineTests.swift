@@ -9,10 +9,10 @@ enum CaseFixture {
     static let calendar = CalendarFixture.calendar
     static func at(_ text: String) -> Date { CalendarFixture.instant(text) }
 
-    static let grid = CaseAreaRef(code: "C01001001", level: .grid)
-    static let village = CaseAreaRef(code: "C01001", level: .village)
-    static let township = CaseAreaRef(code: "C01", level: .township)
-    static let county = CaseAreaRef(code: "C", level: .county)
+    static let grid = AreaRef(code: "C01001001", level: .grid)
+    static let village = AreaRef(code: "C01001", level: .village)
+    static let township = AreaRef(code: "C01", level: .township)
+    static let county = AreaRef(code: "C", level: .county)
     /// sign 2 working hours, resolve 3 working days (21 h), verify 1 working day (7 h).
     static let limits = StageLimits(sign: .hours(2), resolve: .days(3), verify: .days(1))
 
@@ -21,8 +21,8 @@ enum CaseFixture {
     static let otherTownshipMarket = Department(code: "C02-market_regulation", name: "二镇市场监管所",
                                                 kind: .marketRegulation, areaCode: "C02")
 
-    static func staff(_ role: Role, _ area: String, _ department: String? = nil) -> CaseActor {
-        .staff(CaseStaff(username: "\(role.rawValue)-\(area)", role: role, areaCode: area, departmentCode: department))
+    static func staff(_ role: Role, _ area: String, _ department: String? = nil) -> RecordActor {
+        .staff(ActingStaff(username: "\(role.rawValue)-\(area)", role: role, areaCode: area, departmentCode: department))
     }
 
     static let villageOperator = staff(.operator, "C01001")
@@ -49,19 +49,19 @@ enum CaseFixture {
         var records: [CaseActionRecord]
 
         init(_ intake: CaseIntake = CaseFixture.intake(), at time: String = "2026-11-16 09:00",
-             by actor: CaseActor = .reporter) throws {
+             by actor: RecordActor = .reporter) throws {
             let t = try CaseStateMachine.report(intake, actor: actor, at: CaseFixture.at(time))
             snapshot = t.snapshot
             records = [t.record]
         }
 
         @discardableResult
-        mutating func apply(_ command: CaseCommand, by actor: CaseActor, at time: String) throws -> CaseActionRecord {
+        mutating func apply(_ command: CaseCommand, by actor: RecordActor, at time: String) throws -> CaseActionRecord {
             try apply(command, by: actor, at: CaseFixture.at(time))
         }
 
         @discardableResult
-        mutating func apply(_ command: CaseCommand, by actor: CaseActor, at time: Date) throws -> CaseActionRecord {
+        mutating func apply(_ command: CaseCommand, by actor: RecordActor, at time: Date) throws -> CaseActionRecord {
             let t = try CaseStateMachine.apply(command, to: snapshot, actor: actor, at: time, calendar: CaseFixture.calendar)
             snapshot = t.snapshot
             records.append(t.record)
@@ -73,7 +73,7 @@ enum CaseFixture {
 
     /// A case brought to `state` on Monday 2026-11-16 morning by the usual path.
     static func driver(in state: CaseState, intake: CaseIntake = intake(),
-                       operator op: CaseActor = villageOperator) throws -> Driver {
+                       operator op: RecordActor = villageOperator) throws -> Driver {
         let villageOperator = op
         var d = try Driver(intake)
         switch state {
@@ -83,7 +83,7 @@ enum CaseFixture {
             try d.apply(.merge(into: MergeTarget(code: "AJ-OTHER", state: .accepted)), by: villageOperator, at: "2026-11-16 09:05")
         default:
             try d.apply(.accept(), by: villageOperator, at: "2026-11-16 09:05")
-            let path: [(CaseState, CaseCommand, CaseActor)] = [
+            let path: [(CaseState, CaseCommand, RecordActor)] = [
                 (.dispatched, .dispatch(to: market), villageOperator),
                 (.signed, .sign(), handler),
                 (.resolved, .resolve(result: "已下架问题食品"), handler),

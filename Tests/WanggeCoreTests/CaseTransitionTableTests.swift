@@ -10,7 +10,7 @@ import Testing
 @Suite struct CaseTransitionTableTests {
     typealias F = CaseFixture
 
-    static let actors: [(String, CaseActor)] = [
+    static let actors: [(String, RecordActor)] = [
         ("operator", F.villageOperator), ("admin", F.admin), ("leader", F.leader), ("handler", F.handler),
         ("mediator", F.mediator), ("grid_leader", F.gridLeader), ("grid_worker", F.gridWorker),
         ("reporter", .reporter), ("system", .system),
@@ -71,7 +71,7 @@ import Testing
     }
 
     /// A well-formed command of each kind, so that only state, role and scope decide.
-    static func command(_ kind: CaseActionKind, state: CaseState, actor: CaseActor) -> CaseCommand {
+    static func command(_ kind: CaseActionKind, state: CaseState, actor: RecordActor) -> CaseCommand {
         switch kind {
         case .report: CaseCommand(kind: .report)
         case .accept: .accept()
@@ -130,7 +130,7 @@ import Testing
     /// Where each accepted action leads from each state (the "to" side of the table).
     @Test func targetStates() throws {
         let later = F.at("2026-12-31 10:00")
-        let table: [(CaseState, CaseActionKind, CaseActor, CaseState)] = [
+        let table: [(CaseState, CaseActionKind, RecordActor, CaseState)] = [
             (.reported, .accept, F.villageOperator, .accepted),
             (.reported, .reject, F.villageOperator, .rejected),
             (.reported, .merge, F.villageOperator, .merged),

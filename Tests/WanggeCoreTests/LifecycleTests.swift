@@ -27,7 +27,11 @@ enum Ticket: Lifecycle {
         var actions: Int
     }
     enum Command: Sendable { case take, finish, remind }
-    enum RuleError: Error, Equatable { case brokenHistory(String), notAllowed(Kind, State) }
+    enum RuleError: RefusalError, Equatable {
+        case brokenHistory(String), notAllowed(Kind, State)
+        var refusal: Refusal { if case .brokenHistory = self { .brokenHistory } else { .notAllowed(allowed: []) } }
+        var description: String { "\(self)" }
+    }
 
     static let recordKind = "ticket"
     static let system = "system"

@@ -11,8 +11,8 @@ struct MediationAmountTests {
     let calendar = CalendarFixture.calendar
     func at(_ text: String) -> Date { CalendarFixture.instant(text) }
     static let areas = MediationLifecycleTests.areas
-    let op = CaseActor.staff(CaseStaff(username: "op", role: .operator, areaCode: "C01"))
-    let mediator = CaseActor.staff(CaseStaff(username: "m-grid", role: .mediator, areaCode: "C01001001"))
+    let op = RecordActor.staff(ActingStaff(username: "op", role: .operator, areaCode: "C01"))
+    let mediator = RecordActor.staff(ActingStaff(username: "m-grid", role: .mediator, areaCode: "C01001001"))
     static let max = MediationLimits.maximumAmount
 
     func registration(amount: Fen = 500_000, people: Int = 2) -> MediationRegistration {

@@ -10,13 +10,13 @@ import Testing
 struct MediationLifecycleTests {
     let calendar = CalendarFixture.calendar
     func at(_ text: String) -> Date { CalendarFixture.instant(text) }
-    static let areas = [CaseAreaRef(code: "C01001001", level: .grid), CaseAreaRef(code: "C01001", level: .village),
-                        CaseAreaRef(code: "C01", level: .township), CaseAreaRef(code: "C", level: .county)]
-    let op = CaseActor.staff(CaseStaff(username: "op", role: .operator, areaCode: "C01"))
-    let gridMediator = CaseActor.staff(CaseStaff(username: "m-grid", role: .mediator, areaCode: "C01001001"))
-    let townMediator = CaseActor.staff(CaseStaff(username: "m-town", role: .mediator, areaCode: "C01"))
-    let otherMediator = CaseActor.staff(CaseStaff(username: "m-other", role: .mediator, areaCode: "C02"))
-    let leader = CaseActor.staff(CaseStaff(username: "lead", role: .leader, areaCode: "C"))
+    static let areas = [AreaRef(code: "C01001001", level: .grid), AreaRef(code: "C01001", level: .village),
+                        AreaRef(code: "C01", level: .township), AreaRef(code: "C", level: .county)]
+    let op = RecordActor.staff(ActingStaff(username: "op", role: .operator, areaCode: "C01"))
+    let gridMediator = RecordActor.staff(ActingStaff(username: "m-grid", role: .mediator, areaCode: "C01001001"))
+    let townMediator = RecordActor.staff(ActingStaff(username: "m-town", role: .mediator, areaCode: "C01"))
+    let otherMediator = RecordActor.staff(ActingStaff(username: "m-other", role: .mediator, areaCode: "C02"))
+    let leader = RecordActor.staff(ActingStaff(username: "lead", role: .leader, areaCode: "C"))
 
     func registration(amount: Fen = 500_000, people: Int = 2, parties: [MediationParty]? = nil, type: String = "neighbour") -> MediationRegistration {
         MediationRegistration(code: "TJ-20261116-000001", typeCode: type, description: "宅基地边界争执", areas: Self.areas, tier: .grid,
@@ -37,7 +37,7 @@ struct MediationLifecycleTests {
         return Life(snapshot: step.snapshot, records: [step.record])
     }
 
-    func act(_ life: inout Life, _ command: MediationCommand, by actor: CaseActor, _ when: String) throws {
+    func act(_ life: inout Life, _ command: MediationCommand, by actor: RecordActor, _ when: String) throws {
         life.take(try MediationLifecycle.apply(command, to: life.snapshot, actor: actor, at: at(when), calendar: calendar))
         #expect(try MediationLifecycle.replay(life.records) == life.snapshot, "the snapshot is the replay of its records")
     }

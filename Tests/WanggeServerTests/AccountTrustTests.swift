@@ -243,12 +243,12 @@ final class AccountTrustTests: XCTestCase {
             XCTAssertEqual(stillLive, .ok, "a live token stays")
             let liveRows = try await Self.count(app, "user_tokens", where: "token_hash", is: TokenSecret.hash(live))
             XCTAssertEqual(liveRows, 1)
-            for (table, key, left) in [("idempotency_keys", "old-report", 0), ("idempotency_keys", "new-report", 1),
-                                       ("mediation_keys", "old-mediation", 0), ("mediation_keys", "new-mediation", 1)] {
+            for (kind, key, left) in [("case", "old-report", 0), ("case", "new-report", 1),
+                                      ("mediation", "old-mediation", 0), ("mediation", "new-mediation", 1)] {
                 // A mediation key is stored with its account's id in front (keys are the account's own).
-                let stored = table == "mediation_keys" ? (try await Self.userID(app, "countyop")).uuidString + ":" + key : key
-                let n = try await Self.count(app, table, where: "key", is: stored)
-                XCTAssertEqual(n, left, "\(table) \(key)")
+                let stored = kind == "mediation" ? (try await Self.userID(app, "countyop")).uuidString + ":" + key : key
+                let found = try await RecordKeys.find(kind: kind, key: stored, on: app.db)
+                XCTAssertEqual(found == nil ? 0 : 1, left, "\(kind) \(key)")
             }
             // The cases and mediations themselves stay; a retry that late is a new report.
             let (again, _) = try await Loop.report(app, key: "old-report")

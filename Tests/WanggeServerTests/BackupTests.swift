@@ -21,7 +21,7 @@ final class BackupTests: XCTestCase {
             }
             try await app.test(.GET, "/api/v1/cases/AL-20261123-000001", headers: ["Authorization": "Bearer \(op)"]) { _ async throws in }
             let tables = try await Self.tables(app.db)
-            for expected in ["cases", "case_actions", "users", "areas", "audit_events", "record_sequences", "idempotency_keys"] {
+            for expected in ["cases", "case_actions", "users", "areas", "audit_events", "record_sequences", "record_keys"] {
                 XCTAssertTrue(tables.contains(expected), "\(expected) among \(tables)")
             }
             let before = try await Self.dump(app.db)

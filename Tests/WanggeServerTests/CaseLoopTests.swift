@@ -220,7 +220,7 @@ final class CaseLoopTests: XCTestCase {
             let created = try Self.decoder.decode(Created.self, from: try await Self.report(app).1)
             let stored = try await XCTUnwrapAsync(try await CaseQueries.find(id: created.id, on: app.db))
             let ref = try await app.wangge.reference.current(on: app.db, now: clock.now())
-            let op = CaseActor.staff(CaseStaff(username: "westop", role: .operator, areaCode: "3301002"))
+            let op = RecordActor.staff(ActingStaff(username: "westop", role: .operator, areaCode: "3301002"))
             let accept = try CaseStateMachine.apply(.accept(), to: stored.snapshot, actor: op, at: clock.now(), calendar: ref.calendar)
             let reject = try CaseStateMachine.apply(.reject(reason: "重复"), to: stored.snapshot, actor: op, at: clock.now(), calendar: ref.calendar)
             let db = app.db, context = ref.measureContext
@@ -230,7 +230,7 @@ final class CaseLoopTests: XCTestCase {
             for result in await [first, second] {
                 switch result {
                 case .success: wins += 1
-                case .failure(let e): XCTAssertTrue(e is CaseConflict, "\(e)"); conflicts += 1
+                case .failure(let e): XCTAssertTrue(e is RecordConflict, "\(e)"); conflicts += 1
                 }
             }
             XCTAssertEqual(wins, 1)

@@ -8,11 +8,11 @@ import WanggeStore
 /// Live case events: a report reaches the live pages' hub; on PostgreSQL it reaches every app server's hub.
 final class LiveEventsTests: XCTestCase {
     /// The next event from the hub, or nil after `seconds`.
-    static func next(_ hub: EventHub, within seconds: Double, after send: () async throws -> Void) async throws -> CaseEvent? {
+    static func next(_ hub: EventHub, within seconds: Double, after send: () async throws -> Void) async throws -> RecordEvent? {
         let (id, stream) = await hub.subscribe()
         defer { Task { await hub.unsubscribe(id) } }
         try await send()
-        return await withTaskGroup(of: CaseEvent?.self) { group in
+        return await withTaskGroup(of: RecordEvent?.self) { group in
             group.addTask { for await e in stream { return e }; return nil }
             group.addTask { try? await Task.sleep(for: .seconds(seconds)); return nil }
             let first = await group.next() ?? nil

@@ -124,7 +124,7 @@ final class MeasureFactsStoreTests: XCTestCase {
             let before = try await CaseQueries.actions(caseID: created.id, on: app.db).count
             // The failure between them: the supervisions table refuses every row.
             let sql = app.db as! any SQLDatabase
-            try await sql.raw("ALTER TABLE supervisions RENAME TO supervisions_away").run()
+            try await sql.raw("ALTER TABLE record_supervisions RENAME TO supervisions_away").run()
             let leader = try await app.token("leader1")
             let (status, _) = try await CaseLoopTests.act(app, leader, created.id, ["action": "supervise", "note": "请加快办理"])
             XCTAssertEqual(status.code / 100, 5, "the supervision could not be written, so the request fails")
@@ -133,7 +133,7 @@ final class MeasureFactsStoreTests: XCTestCase {
             let stored = try await CaseQueries.find(id: created.id, on: app.db)
             XCTAssertEqual(stored?.version, before, "nor the snapshot")
             // The control: with the table back, the same request stores both.
-            try await sql.raw("ALTER TABLE supervisions_away RENAME TO supervisions").run()
+            try await sql.raw("ALTER TABLE supervisions_away RENAME TO record_supervisions").run()
             let (again, _) = try await CaseLoopTests.act(app, leader, created.id, ["action": "supervise", "note": "请加快办理"])
             XCTAssertEqual(again, .ok)
             let raised = try await CaseIndexQueries.openSupervisions(scopePath: "3301/", limit: 10, on: app.db)

@@ -203,7 +203,7 @@ final class MediationAPITests: XCTestCase {
                 XCTAssertEqual(s, .ok, String(decoding: dd, as: UTF8.self)); _ = field
             }
             let today = try await app.wangge.reference.current(on: app.db, now: clock.now()).calendar.civilDate(of: clock.now())
-            let before = try await MediationQueries.actions(id: m.id, on: app.db).count
+            let before = try await RecordStore<MediationKind>.actions(id: m.id, on: app.db).count
             let cases: [([String: Any], String)] = [
                 (["action": "agree", "terms": []], "terms"),
                 (["action": "agree", "terms": [["obligor": "李四", "description": "赔偿", "amount_yuan": 10, "due_date": today.adding(days: -1).description]]], "terms[0].due_date"),
@@ -217,7 +217,7 @@ final class MediationAPITests: XCTestCase {
                 XCTAssertEqual(s, .badRequest, "\(body): \(String(decoding: dd, as: UTF8.self))")
                 XCTAssertEqual(try CaseLoopTests.decoder.decode(Failure.self, from: dd).error.field, field)
             }
-            let after = try await MediationQueries.actions(id: m.id, on: app.db).count
+            let after = try await RecordStore<MediationKind>.actions(id: m.id, on: app.db).count
             XCTAssertEqual(after, before, "nothing written")
             // The confirmation window: an agreement, then an application 31 days after it.
             let (sa, _) = try await Self.act(app, op, m.id, ["action": "agree", "terms": [["obligor": "李四", "description": "赔偿", "amount_yuan": 10, "due_date": today.adding(days: 5).description]]])
@@ -273,13 +273,13 @@ final class MediationAPITests: XCTestCase {
             XCTAssertTrue(String(decoding: dash, as: UTF8.self).contains(created.code), "the notice is listed on the dashboard")
             guard let stale = try await MediationQueries.find(id: created.id, on: app.db) else { return XCTFail("no mediation") }
             let service = app.mediationService
-            let a = CaseActor.staff(CaseStaff(username: "m_grid", role: .mediator, areaCode: "3301001001001"))
-            let b = CaseActor.staff(CaseStaff(username: "m_east", role: .mediator, areaCode: "3301001"))
+            let a = RecordActor.staff(ActingStaff(username: "m_grid", role: .mediator, areaCode: "3301001001001"))
+            let b = RecordActor.staff(ActingStaff(username: "m_east", role: .mediator, areaCode: "3301001"))
             _ = try await service.act(.accept(complexity: .simple), on: stale, by: a, at: clock.now())
             do {
                 _ = try await service.act(.accept(complexity: .general), on: stale, by: b, at: clock.now())
                 XCTFail("the second writer on the same version must lose")
-            } catch is MediationConflict {}
+            } catch is RecordConflict {}
             // Through the API the loser hears 409 (the state moved on, so accept is no longer allowed).
             let (s, _) = try await Self.act(app, try await app.token("m_east"), created.id, ["action": "accept"])
             XCTAssertEqual(s, .conflict)

@@ -4,7 +4,7 @@ import Foundation
 /// rebuilds its snapshot (`CaseSnapshot.replay`).
 public struct CaseActionRecord: Hashable, Sendable, Codable {
     public var kind: CaseActionKind
-    public var actor: CaseActor
+    public var actor: RecordActor
     public var at: Date
     /// Nil for the report, which creates the case.
     public var fromState: CaseState?
@@ -18,7 +18,7 @@ public struct CaseActionRecord: Hashable, Sendable, Codable {
     /// All the case's deadlines after this step, when the step set or moved any of them; nil when unchanged.
     public var deadlines: CaseDeadlines?
 
-    public init(kind: CaseActionKind, actor: CaseActor, at: Date, fromState: CaseState?, toState: CaseState,
+    public init(kind: CaseActionKind, actor: RecordActor, at: Date, fromState: CaseState?, toState: CaseState,
                 fromAssignee: CaseAssignee?, toAssignee: CaseAssignee, note: String? = nil,
                 attachmentIDs: [String] = [], detail: CaseActionDetail? = nil, deadlines: CaseDeadlines? = nil) {
         self.kind = kind

@@ -9,7 +9,7 @@ public struct CaseIntake: Hashable, Sendable, Codable {
     /// deadlines of cases already in the loop.
     public var limits: StageLimits
     /// The areas containing the case, smallest first (grid, village, township, county).
-    public var areas: [CaseAreaRef]
+    public var areas: [AreaRef]
     public var point: GeoPoint?
     public var source: CaseSource
     /// Whether a member of the public reported it and can be fed back to and rate it (residents and hotline
@@ -22,7 +22,7 @@ public struct CaseIntake: Hashable, Sendable, Codable {
     /// Why routing sent it there (Chinese, then English).
     public var routingReason: String
 
-    public init(code: String, categoryCode: String, limits: StageLimits, areas: [CaseAreaRef], point: GeoPoint?,
+    public init(code: String, categoryCode: String, limits: StageLimits, areas: [AreaRef], point: GeoPoint?,
                 source: CaseSource, hasReporter: Bool, centre: CaseCentre, routedDepartmentCode: String?,
                 routingReason: String) {
         self.code = code
@@ -41,7 +41,7 @@ public struct CaseIntake: Hashable, Sendable, Codable {
     public init?(code: String, category: Category, location: Location, point: GeoPoint?, source: CaseSource,
                  hasReporter: Bool, routing: RoutingDecision) {
         guard let limits = category.limits, !location.isOutside else { return nil }
-        self.init(code: code, categoryCode: category.code, limits: limits, areas: location.chain.map(CaseAreaRef.init),
+        self.init(code: code, categoryCode: category.code, limits: limits, areas: location.chain.map(AreaRef.init),
                   point: point, source: source, hasReporter: hasReporter, centre: CaseCentre(routing.operatorArea),
                   routedDepartmentCode: routing.assigneeDepartment?.code, routingReason: routing.reason)
     }

@@ -9,11 +9,11 @@ public enum CaseLifecycle: Lifecycle {
     public typealias Record = CaseActionRecord
     public typealias Snapshot = CaseSnapshot
     public typealias Command = CaseCommand
-    public typealias Actor = CaseActor
+    public typealias Actor = RecordActor
     public typealias RuleError = CaseRuleError
 
     public static let recordKind = "case"
-    public static let system = CaseActor.system
+    public static let system = RecordActor.system
 
     public static func start(_ first: CaseActionRecord) throws(CaseRuleError) -> CaseSnapshot {
         guard first.kind == .report, case .intake(let intake)? = first.detail else {
@@ -26,7 +26,7 @@ public enum CaseLifecycle: Lifecycle {
         try snapshot.applying(record)
     }
 
-    public static func apply(_ command: CaseCommand, to snapshot: CaseSnapshot, actor: CaseActor, at: Date,
+    public static func apply(_ command: CaseCommand, to snapshot: CaseSnapshot, actor: RecordActor, at: Date,
                              calendar: WorkingCalendar) throws(CaseRuleError) -> CaseTransition {
         try CaseStateMachine.apply(command, to: snapshot, actor: actor, at: at, calendar: calendar)
     }

@@ -44,13 +44,13 @@ public enum CasePermissions {
     ]
 
     /// What `actor` may do to the case now, in the order of `CaseActionKind.allCases`.
-    public static func allowedActions(for snapshot: CaseSnapshot, actor: CaseActor) -> [CaseActionKind] {
+    public static func allowedActions(for snapshot: CaseSnapshot, actor: RecordActor) -> [CaseActionKind] {
         CaseActionKind.allCases.filter { denial(of: $0, on: snapshot, by: actor) == nil }
     }
 
     /// Whether a member of staff may see the case at all (else the HTTP layer answers 404): the case lies in the
     /// subtree of their area, or it is assigned to their department.
-    public static func isInScope(_ snapshot: CaseSnapshot, of staff: CaseStaff) -> Bool {
+    public static func isInScope(_ snapshot: CaseSnapshot, of staff: ActingStaff) -> Bool {
         isInScope(areaCodes: snapshot.intake.areas.map(\.code), departmentCode: snapshot.departmentCode,
                   staffArea: staff.areaCode, staffDepartment: staff.departmentCode)
     }
@@ -61,7 +61,7 @@ public enum CasePermissions {
     }
 
     /// Nil when `actor` may do `kind` to the case now; otherwise why not, in plain words.
-    public static func denial(of kind: CaseActionKind, on s: CaseSnapshot, by actor: CaseActor) -> String? {
+    public static func denial(of kind: CaseActionKind, on s: CaseSnapshot, by actor: RecordActor) -> String? {
         if kind == .report { return "a case is reported once, when it is created" }
         if s.isSuspended && kind != .resume && kind != .comment {
             return "the case is suspended; only resume and comment are possible until it is resumed"
@@ -80,7 +80,7 @@ public enum CasePermissions {
         return areas[(index + 1)...].first { $0.level <= .village && $0.level < s.centre.level }
     }
 
-    private static func roleDenial(of kind: CaseActionKind, on s: CaseSnapshot, by actor: CaseActor) -> String? {
+    private static func roleDenial(of kind: CaseActionKind, on s: CaseSnapshot, by actor: RecordActor) -> String? {
         switch actor {
         case .reporter:
             return kind == .rate ? nil : "the reporter may only rate the outcome"
@@ -91,7 +91,7 @@ public enum CasePermissions {
         }
     }
 
-    private static func staffDenial(of kind: CaseActionKind, on s: CaseSnapshot, by staff: CaseStaff) -> String? {
+    private static func staffDenial(of kind: CaseActionKind, on s: CaseSnapshot, by staff: ActingStaff) -> String? {
         let inCaseArea = s.intake.areas.contains { $0.code == staff.areaCode }
         switch kind {
         case .comment:
@@ -118,7 +118,7 @@ public enum CasePermissions {
         }
     }
 
-    private static func coversCentre(_ s: CaseSnapshot, _ staff: CaseStaff) -> Bool {
+    private static func coversCentre(_ s: CaseSnapshot, _ staff: ActingStaff) -> Bool {
         let areas = s.intake.areas
         guard let index = areas.firstIndex(where: { $0.code == s.centre.code }) else {
             return s.centre.code == staff.areaCode
@@ -126,7 +126,7 @@ public enum CasePermissions {
         return areas[index...].contains { $0.code == staff.areaCode }
     }
 
-    private static func flagDenial(of kind: CaseActionKind, on s: CaseSnapshot, by actor: CaseActor) -> String? {
+    private static func flagDenial(of kind: CaseActionKind, on s: CaseSnapshot, by actor: RecordActor) -> String? {
         switch kind {
         case .resume:
             return s.isSuspended ? nil : "the case is not suspended"

@@ -2,7 +2,7 @@ import Foundation
 
 /// A case's place in the jurisdiction: the area codes from the smallest area containing it up to the county,
 /// kept on the case (from its report) so the rules need no jurisdiction to check scope or to escalate.
-public struct CaseAreaRef: Hashable, Sendable, Codable {
+public struct AreaRef: Hashable, Sendable, Codable {
     public var code: String
     public var level: AreaLevel
 
@@ -15,7 +15,7 @@ public struct CaseAreaRef: Hashable, Sendable, Codable {
 }
 
 /// The command centre (受理/派遣) that owns a case: the operators of a county, township or village.
-public typealias CaseCentre = CaseAreaRef
+public typealias CaseCentre = AreaRef
 
 /// Who must act on a case now: a centre's operators, or a department.
 public enum CaseAssignee: Hashable, Sendable, Codable, CustomStringConvertible {

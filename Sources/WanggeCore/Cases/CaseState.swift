@@ -144,35 +144,3 @@ public enum Satisfaction: String, CaseIterable, Codable, Sendable {
         }
     }
 }
-
-/// Why a supervision (督办) was raised.
-public enum SupervisionReason: String, CaseIterable, Codable, Sendable {
-    /// Dispatched work not signed for by its sign deadline (未签收件). Raised by the clock job.
-    case unsignedLate = "unsigned_late"
-    /// Signed work not resolved by its resolve deadline (超期件). Raised by the clock job.
-    case resolveLate = "resolve_late"
-    /// A mediation past its time limit (调解超期). Raised by the clock job.
-    case mediationLate = "mediation_late"
-    /// Raised by a leader.
-    case leader
-
-    public var isAutomatic: Bool { self != .leader }
-
-    public var nameZH: String {
-        switch self {
-        case .unsignedLate: "超时未签收"
-        case .resolveLate: "超期未办结"
-        case .mediationLate: "调解超期"
-        case .leader: "领导督办"
-        }
-    }
-
-    public var nameEN: String {
-        switch self {
-        case .unsignedLate: "Not signed for in time"
-        case .resolveLate: "Not resolved in time"
-        case .mediationLate: "Mediation past its time limit"
-        case .leader: "Raised by a leader"
-        }
-    }
-}

@@ -8,7 +8,7 @@ public typealias CaseTransition = LifecycleStep<CaseLifecycle>
 /// are pure: time and the working calendar are passed in.
 public enum CaseStateMachine {
     /// Creates a case. Any actor may report (staff, a resident through the public form, the import as system).
-    public static func report(_ intake: CaseIntake, actor: CaseActor, at: Date, note: String? = nil,
+    public static func report(_ intake: CaseIntake, actor: RecordActor, at: Date, note: String? = nil,
                               attachmentIDs: [String] = []) throws(CaseRuleError) -> CaseTransition {
         guard !intake.code.isEmpty else { throw .missingField(action: .report, field: "code") }
         guard !intake.areas.isEmpty else { throw .outsideJurisdiction }
@@ -23,14 +23,14 @@ public enum CaseStateMachine {
 
     /// What `actor` may do now (for 409 messages and buttons). Time-dependent conditions (a clock-job supervision
     /// before its deadline) are checked only by `apply`.
-    public static func allowedActions(for snapshot: CaseSnapshot, actor: CaseActor) -> [CaseActionKind] {
+    public static func allowedActions(for snapshot: CaseSnapshot, actor: RecordActor) -> [CaseActionKind] {
         CasePermissions.allowedActions(for: snapshot, actor: actor)
     }
 
     /// Checks `command` against the case's state, flags and the actor's role and scope, and returns the new
     /// snapshot with the action to append. A time earlier than the case's last action is taken as that action's
     /// time, so that app servers with slightly different clocks never write a history that runs backwards.
-    public static func apply(_ command: CaseCommand, to s: CaseSnapshot, actor: CaseActor, at requested: Date,
+    public static func apply(_ command: CaseCommand, to s: CaseSnapshot, actor: RecordActor, at requested: Date,
                              calendar: WorkingCalendar) throws(CaseRuleError) -> CaseTransition {
         let kind = command.kind
         if let reason = CasePermissions.denial(of: kind, on: s, by: actor) {
@@ -43,7 +43,7 @@ public enum CaseStateMachine {
         return CaseTransition(snapshot: try s.applying(record), record: record)
     }
 
-    private static func checkFields(_ c: CaseCommand, _ s: CaseSnapshot, _ actor: CaseActor) throws(CaseRuleError) {
+    private static func checkFields(_ c: CaseCommand, _ s: CaseSnapshot, _ actor: RecordActor) throws(CaseRuleError) {
         let kind = c.kind
         if CaseCommand.noteRequired.contains(kind), (c.note ?? "").allSatisfy(\.isWhitespace) {
             throw .missingField(action: kind, field: "note")
@@ -83,7 +83,7 @@ public enum CaseStateMachine {
         }
     }
 
-    private static func record(for c: CaseCommand, on s: CaseSnapshot, by actor: CaseActor, at: Date,
+    private static func record(for c: CaseCommand, on s: CaseSnapshot, by actor: RecordActor, at: Date,
                                calendar: WorkingCalendar) throws(CaseRuleError) -> CaseActionRecord {
         let limits = s.intake.limits
         func after(_ duration: WorkingDuration, _ start: Date) -> Date { calendar.adding(duration, to: start) }

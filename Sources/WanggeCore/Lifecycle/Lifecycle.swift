@@ -13,7 +13,7 @@ public protocol Lifecycle {
     associatedtype Snapshot: Hashable & Sendable
     associatedtype Command: Sendable
     associatedtype Actor: Hashable & Sendable
-    associatedtype RuleError: Error
+    associatedtype RuleError: RefusalError
 
     /// The name of the kind in shared tables and logs ("case", "mediation").
     static var recordKind: String { get }

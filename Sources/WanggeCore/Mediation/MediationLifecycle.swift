@@ -74,16 +74,16 @@ public enum MediationLifecycle: Lifecycle {
     public typealias Record = MediationRecord
     public typealias Snapshot = MediationSnapshot
     public typealias Command = MediationCommand
-    public typealias Actor = CaseActor
+    public typealias Actor = RecordActor
     public typealias RuleError = MediationRuleError
 
     public static let recordKind = "mediation"
-    public static let system = CaseActor.system
+    public static let system = RecordActor.system
 
     // MARK: Registration
 
     /// Checks a registration and makes the first record. Every bad field is a `missingField`/`invalidField`.
-    public static func register(_ r: MediationRegistration, catalogue: MediationCatalogue, actor: CaseActor,
+    public static func register(_ r: MediationRegistration, catalogue: MediationCatalogue, actor: RecordActor,
                                 at: Date) throws(MediationRuleError) -> LifecycleStep<MediationLifecycle> {
         guard catalogue.type(r.typeCode) != nil else { throw .invalidField(field: "type_code", reason: "is not a mediation type of this county") }
         if r.description.allSatisfy(\.isWhitespace) { throw .missingField(field: "description") }
@@ -173,7 +173,7 @@ public enum MediationLifecycle: Lifecycle {
     /// Who may act: operators and administrators on any mediation in their scope (the HTTP layer answers 404
     /// outside it), mediators on those assigned to them and — to take on and assign — on those of their tier's area,
     /// leaders only to supervise; the clock job supervises late work.
-    static func denial(of kind: MediationActionKind, on s: MediationSnapshot, by actor: CaseActor) -> String? {
+    static func denial(of kind: MediationActionKind, on s: MediationSnapshot, by actor: RecordActor) -> String? {
         let byState: Set<MediationActionKind>
         switch s.state {
         case .registered: byState = [.accept, .escalate, .withdraw, .supervise]
@@ -215,11 +215,11 @@ public enum MediationLifecycle: Lifecycle {
     }
 
     /// The actions `actor` may take now.
-    public static func allowedActions(for s: MediationSnapshot, actor: CaseActor) -> [MediationActionKind] {
+    public static func allowedActions(for s: MediationSnapshot, actor: RecordActor) -> [MediationActionKind] {
         MediationActionKind.allCases.filter { $0 != .register && denial(of: $0, on: s, by: actor) == nil }
     }
 
-    public static func apply(_ command: MediationCommand, to s: MediationSnapshot, actor: CaseActor, at requested: Date,
+    public static func apply(_ command: MediationCommand, to s: MediationSnapshot, actor: RecordActor, at requested: Date,
                              calendar: WorkingCalendar) throws(MediationRuleError) -> LifecycleStep<MediationLifecycle> {
         let kind = command.kind
         if let reason = denial(of: kind, on: s, by: actor) {
@@ -349,6 +349,13 @@ public enum MediationLifecycle: Lifecycle {
     }
 
     public static func supervision(raisedBy step: LifecycleStep<MediationLifecycle>) -> SupervisionRaise? {
+        if step.record.kind == .register {
+            // Many people or a threat of violence: a notice to the leaders of the dispute's area, with the registration.
+            guard step.snapshot.riskOfEscalation else { return nil }
+            let r = step.snapshot.registration
+            return SupervisionRaise(reason: .escalationRisk, stageKey: "registered", at: step.record.at, by: step.record.actor.staff?.username,
+                                    note: "\(r.peopleCount) 人\(r.threatOfViolence ? "，有暴力倾向" : "")")
+        }
         guard step.record.kind == .supervise, case .supervision(let reason)? = step.record.detail else { return nil }
         let key = reason.isAutomatic ? (stageKey(step.snapshot) ?? "") : "\(step.snapshot.actionCount)"
         return SupervisionRaise(reason: reason, stageKey: key, at: step.record.at, by: step.record.actor.staff?.username, note: step.record.note)

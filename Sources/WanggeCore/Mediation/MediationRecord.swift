@@ -42,7 +42,7 @@ public struct MediationRegistration: Hashable, Sendable, Codable {
     public var typeCode: String
     public var description: String
     /// The dispute's place: its area and every area above it, smallest first (the case loop's chain).
-    public var areas: [CaseAreaRef]
+    public var areas: [AreaRef]
     /// The tier it starts at (the lowest committee of its chain unless the caller chose a higher one).
     public var tier: MediationTier
     public var channel: MediationChannel
@@ -56,7 +56,7 @@ public struct MediationRegistration: Hashable, Sendable, Codable {
     /// is told).
     public var threatOfViolence: Bool
 
-    public init(code: String, typeCode: String, description: String, areas: [CaseAreaRef], tier: MediationTier,
+    public init(code: String, typeCode: String, description: String, areas: [AreaRef], tier: MediationTier,
                 channel: MediationChannel, source: MediationSource, caseID: UUID?, parties: [MediationParty],
                 amount: Fen, peopleCount: Int, threatOfViolence: Bool) {
         self.code = code
@@ -74,7 +74,7 @@ public struct MediationRegistration: Hashable, Sendable, Codable {
     }
 
     /// The committee's area at `tier`: the chain's area of that level, else the next one up.
-    public func area(at tier: MediationTier) -> CaseAreaRef? {
+    public func area(at tier: MediationTier) -> AreaRef? {
         areas.filter { $0.level <= tier.level }.max { $0.level < $1.level }
     }
 }
@@ -100,7 +100,7 @@ public enum MediationDetail: Hashable, Sendable, Codable {
 /// One action of a mediation case, as stored (append-only, numbered per case).
 public struct MediationRecord: Hashable, Sendable, Codable {
     public var kind: MediationActionKind
-    public var actor: CaseActor
+    public var actor: RecordActor
     public var at: Date
     public var fromState: MediationState?
     public var toState: MediationState
@@ -109,7 +109,7 @@ public struct MediationRecord: Hashable, Sendable, Codable {
     /// The running clock's new deadline when this action set or moved it.
     public var deadline: Date?
 
-    public init(kind: MediationActionKind, actor: CaseActor, at: Date, fromState: MediationState?, toState: MediationState,
+    public init(kind: MediationActionKind, actor: RecordActor, at: Date, fromState: MediationState?, toState: MediationState,
                 note: String? = nil, detail: MediationDetail? = nil, deadline: Date? = nil) {
         self.kind = kind
         self.actor = actor
@@ -141,7 +141,7 @@ public struct MediationSnapshot: Hashable, Sendable, Codable {
     public var state: MediationState
     public var tier: MediationTier
     /// The committee's area at the current tier.
-    public var committeeArea: CaseAreaRef
+    public var committeeArea: AreaRef
     public var complexity: MediationComplexity?
     public var mediators: [String] = []
     public var sessions: [MediationSession] = []

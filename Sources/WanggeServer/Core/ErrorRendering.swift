@@ -1,6 +1,7 @@
 import PostgresNIO
 import Vapor
 import WanggeCore
+import WanggeStore
 
 /// Turns every error into the JSON error shape for API calls and into a short page for browsers.
 struct ErrorRendering: AsyncMiddleware {
@@ -47,6 +48,10 @@ struct ErrorRendering: AsyncMiddleware {
             return APIError(.badRequest, "invalid_input", e.description, field: e.field)
         case let e as DecodingError:
             return decodingError(e)
+        case let e as RecordConflict:
+            return APIError(.conflict, "conflict", e.description)
+        case let e as any RefusalError:
+            return refused(e)
         case let e as PSQLError where ["22021", "22P05", "54000"].contains(e.serverInfo?[.sqlState] ?? ""):
             // Text PostgreSQL cannot store (U+0000) or too large for it: the request's fault, whichever field held it.
             return .badRequest("the request holds text that cannot be stored (a NUL character, or too much of it)", field: nil)
@@ -57,6 +62,25 @@ struct ErrorRendering: AsyncMiddleware {
             return api
         default:
             return APIError(.internalServerError, "internal_error", "something went wrong on the server; it has been logged")
+        }
+    }
+
+    /// Every kind's rule errors, answered the same way (`Refusal`), in the kind's own words.
+    static func refused(_ e: any RefusalError) -> APIError {
+        switch e.refusal {
+        case .notAllowed(let allowed):
+            var api = APIError(.conflict, "action_not_allowed", e.description, field: "action")
+            api.allowed = allowed
+            return api
+        case .notDue:
+            return APIError(.conflict, "action_not_due", e.description, field: "action")
+        case .missingField(let field), .invalidField(let field):
+            return .badRequest(e.description, field: field)
+        case .brokenHistory:
+            // The stored record does not follow from itself: the server's fault, logged as such.
+            return APIError(.internalServerError, "broken_history", "the record's stored history is inconsistent; it has been logged")
+        case .outsideJurisdiction:
+            return APIError(.badRequest, "outside_jurisdiction", e.description)
         }
     }
 

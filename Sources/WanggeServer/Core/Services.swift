@@ -64,6 +64,12 @@ public final class WanggeServices: Sendable {
     let photos: PhotoStore
     /// Live case events for the pages' server-sent event streams.
     let events = EventHub()
+    /// The kinds of record the clock job runs besides the case loop (mediation from the start).
+    let clockedKinds: ClockedKinds = {
+        let kinds = ClockedKinds()
+        kinds.add(MediationKind.self)
+        return kinds
+    }()
     /// Live streams open per account and per address.
     let streams = StreamSlots()
     /// Accounts found by token, for a few seconds.

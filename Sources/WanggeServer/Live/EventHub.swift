@@ -4,8 +4,12 @@ import Vapor
 import WanggeCore
 import WanggeStore
 
-/// A case was reported or changed: what the live pages need to show it, nothing personal.
-struct CaseEvent: Codable, Sendable {
+/// A record of some kind was created or changed: what the live pages need to show it, nothing personal. Every
+/// kind's events go the same way (`RecordService`, `CaseService`); a stream sends each as an event named by its kind
+/// (`event: case`, `event: mediation`).
+struct RecordEvent: Codable, Sendable {
+    /// The kind of record ("case", "mediation", …).
+    var record: String
     var kind: String  // "created" or "changed"
     var id: UUID
     var code: String
@@ -13,49 +17,68 @@ struct CaseEvent: Codable, Sendable {
     var stateName: String
     var stateNameEn: String
     var action: String
-    var categoryCode: String
-    var areaCode: String
+    var at: Date
+    // A case's: where it is on the map and its clock.
+    var categoryCode: String?
+    var areaCode: String?
     var lat: Double?
     var lon: Double?
-    var at: Date
     var clock: String?
-    /// For scope checks only; not sent.
-    var areas: [String]
-    var departmentCode: String?
+    /// Who may see it; for scope checks only, not sent.
+    var audience: Audience?
+
+    /// Who sees a record's events: staff whose area is in its chain or whose department has it, its assignees,
+    /// and (when `mediatorAreas` is set) mediators only by those areas or assignment.
+    struct Audience: Codable, Sendable, Hashable {
+        var areas: [String]
+        var departmentCode: String? = nil
+        var assignees: [String] = []
+        var mediatorAreas: [String]? = nil
+    }
+
+    init(record: String, kind: String, id: UUID, code: String, state: String, stateName: String, stateNameEn: String,
+         action: String, at: Date, audience: Audience) {
+        self.record = record
+        self.kind = kind
+        self.id = id
+        self.code = code
+        self.state = state
+        self.stateName = stateName
+        self.stateNameEn = stateNameEn
+        self.action = action
+        self.at = at
+        self.audience = audience
+    }
 
     init(_ c: StoredCase, kind: String, action: String, at: Date) {
-        self.kind = kind
-        id = c.id
-        code = c.code
-        state = c.snapshot.state.rawValue
-        stateName = c.snapshot.state.nameZH
-        stateNameEn = c.snapshot.state.nameEN
-        self.action = action
+        self.init(record: CaseLifecycle.recordKind, kind: kind, id: c.id, code: c.code, state: c.snapshot.state.rawValue,
+                  stateName: c.snapshot.state.nameZH, stateNameEn: c.snapshot.state.nameEN, action: action, at: at,
+                  audience: Audience(areas: c.snapshot.intake.areas.map(\.code), departmentCode: c.snapshot.departmentCode))
         categoryCode = c.report.categoryCode
         areaCode = c.snapshot.areaCode
         lat = c.report.lat
         lon = c.report.lon
-        self.at = at
-        areas = c.snapshot.intake.areas.map(\.code)
-        departmentCode = c.snapshot.departmentCode
     }
 
-    /// The core's scope rule (`CasePermissions.isInScope`).
+    /// The core's scope rules (`CasePermissions.isInScope`; a mediation's for mediators).
     func isVisible(to staff: StaffAccount) -> Bool {
-        CasePermissions.isInScope(areaCodes: areas, departmentCode: departmentCode, staffArea: staff.scope.areaCode,
-                                  staffDepartment: staff.scope.departmentCode)
+        guard let a = audience else { return false }
+        if a.assignees.contains(staff.username) { return true }
+        if staff.role == .mediator, let areas = a.mediatorAreas { return areas.contains(staff.scope.areaCode) }
+        return CasePermissions.isInScope(areaCodes: a.areas, departmentCode: a.departmentCode, staffArea: staff.scope.areaCode,
+                                         staffDepartment: staff.scope.departmentCode)
     }
 }
 
 /// Passes case events to every open live page of this app server. Events reach it through `LiveRelay`: straight
 /// from this server's writes on SQLite, through PostgreSQL NOTIFY from every app server otherwise.
 actor EventHub {
-    private var subscribers: [UUID: (token: String?, continuation: AsyncStream<CaseEvent>.Continuation)] = [:]
+    private var subscribers: [UUID: (token: String?, continuation: AsyncStream<RecordEvent>.Continuation)] = [:]
 
     /// `token`: the hash of the session the stream was opened with, so that signing out ends it.
-    func subscribe(token: String? = nil) -> (UUID, AsyncStream<CaseEvent>) {
+    func subscribe(token: String? = nil) -> (UUID, AsyncStream<RecordEvent>) {
         let id = UUID()
-        let (stream, continuation) = AsyncStream<CaseEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        let (stream, continuation) = AsyncStream<RecordEvent>.makeStream(bufferingPolicy: .bufferingNewest(256))
         subscribers[id] = (token, continuation)
         return (id, stream)
     }
@@ -67,15 +90,15 @@ actor EventHub {
         for (id, s) in subscribers where s.token == token { unsubscribe(id) }
     }
 
-    func publish(_ event: CaseEvent) { for s in subscribers.values { s.continuation.yield(event) } }
+    func publish(_ event: RecordEvent) { for s in subscribers.values { s.continuation.yield(event) } }
 
     var count: Int { subscribers.count }
 }
 
 extension Application {
-    /// Tells live pages about a new or changed case, once its write has committed.
+    /// Tells live pages about a new or changed case, once its write has committed (other kinds: `RecordService`).
     func publish(_ c: StoredCase, kind: String, action: String, at: Date) async {
-        await LiveRelay.publish(CaseEvent(c, kind: kind, action: action, at: at), app: self)
+        await LiveRelay.publish(RecordEvent(c, kind: kind, action: action, at: at), app: self)
     }
 }
 
@@ -132,10 +155,9 @@ enum EventsAPI {
                 for await event in events where event.isVisible(to: staff) {
                     guard clock.now() < session.expiresAt else { break }
                     var public_ = event
-                    public_.areas = []
-                    public_.departmentCode = nil
+                    public_.audience = nil
                     let json = String(decoding: try encoder.encode(public_), as: UTF8.self)
-                    try await writer.writeBuffer(ByteBuffer(string: "event: case\ndata: \(json)\n\n"))
+                    try await writer.writeBuffer(ByteBuffer(string: "event: \(event.record)\ndata: \(json)\n\n"))
                 }
                 try await writer.write(.end)
             } catch {

@@ -24,7 +24,7 @@ enum LiveRelay {
         return d
     }()
 
-    static func publish(_ event: CaseEvent, app: Application) async {
+    static func publish(_ event: RecordEvent, app: Application) async {
         guard case .postgres = app.wangge.config.database else {
             await app.wangge.events.publish(event)
             return
@@ -57,7 +57,7 @@ enum LiveRelay {
                         do {
                             try await connection.listen(on: LiveRelay.channel) { notifications in
                                 for try await n in notifications {
-                                    if let event = try? LiveRelay.decoder.decode(CaseEvent.self, from: Data(n.payload.utf8)) {
+                                    if let event = try? LiveRelay.decoder.decode(RecordEvent.self, from: Data(n.payload.utf8)) {
                                         await app.wangge.events.publish(event)
                                     }
                                 }

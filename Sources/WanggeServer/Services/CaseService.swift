@@ -21,7 +21,7 @@ struct CaseService: Sendable {
 
     /// Applies `command` by `actor` at `now`. Throws `CaseRuleError` when the state machine refuses, and
     /// `CaseConflict` when someone else changed the case first.
-    func act(_ command: CaseCommand, on c: StoredCase, by actor: CaseActor, at now: Date) async throws -> Change {
+    func act(_ command: CaseCommand, on c: StoredCase, by actor: RecordActor, at now: Date) async throws -> Change {
         let ref = try await app.wangge.reference.current(on: app.db, now: now)
         let t = try CaseStateMachine.apply(command, to: c.snapshot, actor: actor, at: now, calendar: ref.calendar)
         return try await write(t, to: c, context: ref.measureContext)

@@ -3,68 +3,55 @@ import Vapor
 import WanggeCore
 import WanggeStore
 
-/// The one road for every change to a mediation case, like `CaseService` for cases: the rules decide
-/// (`MediationLifecycle`), then the action, the row, who is assigned and the supervision it raises are written in
-/// one transaction through the write gate. A test can call it without a request.
-struct MediationService: Sendable {
-    let app: Application
+/// Mediation as a kind the server serves: the rules are `MediationLifecycle`, the store is `MediationKind`'s; what
+/// it adds here is who sees a mediation (the dispute's area, or for mediators their committee's area and their
+/// assignments), the committee a step moves it to, and the pool check on assignees. The service, the API's door,
+/// the live events and the clock job are the shared ones (`RecordService`, `RecordDoor`).
+extension MediationKind: ServedKind {
+    static func isVisible(_ m: StoredMediation, to staff: StaffAccount, in j: Jurisdiction) -> Bool {
+        let path = j.path(of: staff.scope.areaCode)
+        return MediationQueries.isVisible(m, scopePath: path, mediator: staff.role == .mediator ? (staff.username, path) : nil)
+    }
 
+    static func place(after step: LifecycleStep<MediationLifecycle>, of m: StoredMediation, in j: Jurisdiction) -> String {
+        j[step.snapshot.committeeArea.code] != nil ? j.path(of: step.snapshot.committeeArea.code) : m.committeePath
+    }
+
+    /// Only the pool's mediators who serve the committee's area can be assigned.
+    static func check(_ command: MediationCommand, on m: StoredMediation, app: Application, at now: Date) async throws {
+        guard case .assign(let ids) = command else { return }
+        let j = try await app.wangge.jurisdictions.current(on: app.db, now: now).jurisdiction
+        let area = m.snapshot.committeeArea.code
+        let eligible = Set(try await MediationQueries.mediators(on: app.db).map(\.0).filter { MediatorPool.serves($0.areaCodes, area: area, in: j) }.map(\.id))
+        try MediatorPool.checkAssignees(ids, eligible: eligible)
+    }
+
+    static func audience(_ m: StoredMediation) -> RecordEvent.Audience {
+        let s = m.snapshot
+        let areas = s.registration.areas
+        // The committee's chain: its own area and those above it in the dispute's chain.
+        let committee = areas.first { $0.code == s.committeeArea.code }.map { c in areas.filter { $0.level <= c.level }.map(\.code) } ?? [s.committeeArea.code]
+        return .init(areas: areas.map(\.code), assignees: s.mediators, mediatorAreas: committee)
+    }
+
+    static func stateNames(_ s: MediationSnapshot) -> (zh: String, en: String) { (s.state.nameZH, s.state.nameEN) }
+}
+
+typealias MediationService = RecordService<MediationKind>
+
+extension RecordService where K == MediationKind {
     /// The county's catalogue of types and specialities (`mediation.json` in the data directory, else the standard).
     var catalogue: MediationCatalogue { app.wangge.mediationCatalogue }
 
-    /// Registers a dispute: `make` builds the registration from the day's number. A risk of escalation (many people,
-    /// a threat of violence) is recorded as a notice to the township's leaders with the registration.
-    func register(at now: Date, actor: CaseActor, areaPath: String, committeePath: String, key: String?, requestHash: String?,
-                  make: @escaping @Sendable (_ code: String) -> MediationRegistration) async throws -> StoredMediation {
+    /// Registers a dispute under the day's number (`TJ-YYYYMMDD-NNNNNN`). A risk of escalation (many people, a
+    /// threat of violence) raises a notice to the area's leaders with the registration (`MediationLifecycle`).
+    func register(at now: Date, actor: RecordActor, areaPath: String, committeePath: String, key: (key: String, requestHash: String)?,
+                  make: @escaping @Sendable (_ code: String) -> MediationRegistration) async throws -> Created {
         let ref = try await app.wangge.reference.current(on: app.db, now: now)
-        let day = ref.calendar.civilDate(of: now)
-        let prefix = "TJ-" + String(format: "%04d%02d%02d", day.year, day.month, day.day)
         let catalogue = self.catalogue
-        // Checked before a number is taken, so bad input writes nothing at all.
-        _ = try MediationLifecycle.register(make(prefix + "-000000"), catalogue: catalogue, actor: actor, at: now)
-        let db = app.db
-        return try await app.wangge.writes.run(on: db) {
-            try await MediationQueries.create(prefix: prefix, make: { n in
-                try MediationLifecycle.register(make(prefix + "-" + String(format: "%06d", n)), catalogue: catalogue, actor: actor, at: now)
-            }, areaPath: areaPath, committeePath: committeePath, key: key, requestHash: requestHash, calendar: ref.calendar, on: db)
+        return try await create(prefix: RecordCodes.dayPrefix("TJ", at: now, calendar: ref.calendar), areaPath: areaPath, place: committeePath, key: key) { code in
+            try MediationLifecycle.register(make(code), catalogue: catalogue, actor: actor, at: now)
         }
-    }
-
-    /// Applies `command` by `actor`; throws `MediationRuleError` when the rules refuse and `MediationConflict` when
-    /// someone else changed it first.
-    func act(_ command: MediationCommand, on m: StoredMediation, by actor: CaseActor, at now: Date) async throws -> StoredMediation {
-        let ref = try await app.wangge.reference.current(on: app.db, now: now)
-        if case .assign(let ids) = command {
-            // Only the pool's mediators who serve the committee's area can be assigned.
-            let j = try await app.wangge.jurisdictions.current(on: app.db, now: now).jurisdiction
-            let area = m.snapshot.committeeArea.code
-            let eligible = Set(try await MediationQueries.mediators(on: app.db).map(\.0).filter { MediatorPool.serves($0.areaCodes, area: area, in: j) }.map(\.id))
-            try MediatorPool.checkAssignees(ids, eligible: eligible)
-        }
-        let step = try MediationLifecycle.apply(command, to: m.snapshot, actor: actor, at: now, calendar: ref.calendar)
-        return try await write(step, to: m, reference: ref).stored
-    }
-
-    func write(_ step: LifecycleStep<MediationLifecycle>, to m: StoredMediation, reference: ReferenceCache.Data) async throws -> (stored: StoredMediation, raisedSupervision: Bool) {
-        let j = try await app.wangge.jurisdictions.current(on: app.db, now: step.record.at).jurisdiction
-        let committeePath = j[step.snapshot.committeeArea.code] != nil ? j.path(of: step.snapshot.committeeArea.code) : m.committeePath
-        let db = app.db
-        let (stored, raised) = try await app.wangge.writes.run(on: db) {
-            try await MediationQueries.append(step, to: m, committeePath: committeePath, calendar: reference.calendar, on: db)
-        }
-        return (stored, raised)
-    }
-}
-
-extension MediationService: ClockedService {
-    typealias L = MediationLifecycle
-
-    func dueForClockJob(before now: Date) async throws -> [StoredMediation] {
-        try await MediationQueries.dueForClockJob(before: now, on: app.db)
-    }
-
-    func clockSteps(_ record: StoredMediation, now: Date, reference: ReferenceCache.Data) -> [LifecycleStep<MediationLifecycle>] {
-        MediationLifecycle.clockSteps(record.snapshot, now: now, calendar: reference.calendar)
     }
 }
 

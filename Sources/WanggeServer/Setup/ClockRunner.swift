@@ -5,7 +5,7 @@ import WanggeCore
 import WanggeStore
 
 /// The clock job: looks at open work whose next deadline has passed, raises supervisions and escalates unsigned
-/// work through each lifecycle's rules (`ClockedService`; the case loop's today). Safe to run any number of times and on several app servers at once: the
+/// work through each lifecycle's rules (`ClockedService`: the case loop's, and every kind in `ClockedKinds`). Safe to run any number of times and on several app servers at once: the
 /// snapshot remembers what was raised, the action numbers are unique per case and supervisions are unique per
 /// case, kind and stage.
 public enum ClockRunner {
@@ -20,7 +20,13 @@ public enum ClockRunner {
         var cases = app.caseService
         cases.policy = policy
         try await run(cases, now: now, reference: ref, into: &outcome)
-        try await run(app.mediationService, now: now, reference: ref, into: &outcome)
+        // Every other kind the same way (`ClockedKinds`: mediation, and any kind added).
+        for (_, run) in app.wangge.clockedKinds.all {
+            let o = try await run(app, now, ref)
+            outcome.supervisions += o.supervisions
+            outcome.escalations += o.escalations
+            outcome.conflicts += o.conflicts
+        }
         return outcome
     }
 
@@ -35,7 +41,7 @@ public enum ClockRunner {
                     current = written.stored
                     if written.raisedSupervision { outcome.supervisions += 1 }
                     if SupervisionRaise(step) == nil { outcome.escalations += 1 }
-                } catch is any RecordConflict {
+                } catch is RecordConflict {
                     outcome.conflicts += 1  // someone acted on the record meanwhile; the next run looks again
                     break
                 }

@@ -26,7 +26,7 @@ enum DashboardView {
             "<tr><td><a href=\"\(SitePath.caseView.link(x.row.id.uuidString))\">\(x.row.code)</a></td><td>\(CaseState(rawValue: x.row.state).map { Format.state($0, l) } ?? HTML(raw: x.row.state))</td><td class=\"num\">\(Int(x.lateBy / 3600).grouped) \(l.t(.hours))</td></tr>"
         }
         let sups: [HTML] = d.supervisions.prefix(30).map { s in
-            let reason = SupervisionReason(rawValue: s.kind).map { l.pick($0.nameZH, $0.nameEN) } ?? s.kind
+            let reason = { (r: SupervisionReason) in l.pick(r.nameZH, r.nameEN) }(SupervisionReason(rawValue: s.kind))
             return "<tr><td><a href=\"\(SitePath.caseView.link(s.case_id.uuidString))\">\(s.code)</a></td><td>\(reason)</td><td>\(Format.time(s.raised_at))</td></tr>"
         }
         return Layout.page(l.t(.dashboard), ctx, bodyClass: "dashboard", scripts: ["dashboard.js"], """

@@ -32,6 +32,7 @@ public enum WanggeMigrations {
         M026_CreateRecordSequences(),
         M027_AddMediationNextSession(),
         M028_CreateJobRuns(),
+        M029_OneRecordPlumbing(),
     ]
 }
 

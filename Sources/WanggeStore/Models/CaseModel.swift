@@ -73,31 +73,3 @@ final class PhotoModel: Model, @unchecked Sendable {
     init() {}
 }
 
-final class IdempotencyKeyModel: Model, @unchecked Sendable {
-    static let schema = "idempotency_keys"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "key") var key: String
-    @Field(key: "request_hash") var requestHash: String
-    @Field(key: "case_id") var caseID: UUID
-    @Field(key: "created_at") var createdAt: Date
-
-    init() {}
-}
-
-final class SupervisionModel: Model, @unchecked Sendable {
-    static let schema = "supervisions"
-
-    @ID(key: .id) var id: UUID?
-    @Field(key: "case_id") var caseID: UUID
-    @Field(key: "kind") var kind: String
-    @Field(key: "stage_key") var stageKey: String
-    @Field(key: "raised_at") var raisedAt: Date
-    @OptionalField(key: "raised_by") var raisedBy: String?
-    @Field(key: "area_path") var areaPath: String
-    @OptionalField(key: "note") var note: String?
-    @OptionalField(key: "replied_at") var repliedAt: Date?
-    @OptionalField(key: "reply") var reply: String?
-
-    init() {}
-}

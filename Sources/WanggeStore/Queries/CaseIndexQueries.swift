@@ -100,9 +100,10 @@ public enum CaseIndexQueries {
             .column(SQLColumn("id", table: "c"), as: "case_id").column(SQLColumn("code", table: "c"))
             .column(SQLColumn("state", table: "c")).column(SQLColumn("area_code", table: "c"))
             .column(SQLColumn("department_code", table: "c")).column(SQLColumn("category_code", table: "c"))
-            .from(SQLAlias(SQLIdentifier(SupervisionModel.schema), as: SQLIdentifier("s")))
+            .from(SQLAlias(SQLIdentifier("record_supervisions"), as: SQLIdentifier("s")))
             .join(SQLAlias(SQLIdentifier(CaseModel.schema), as: SQLIdentifier("c")), method: SQLJoinMethod.inner,
-                  on: SQLColumn("case_id", table: "s"), .equal, SQLColumn("id", table: "c"))
+                  on: SQLColumn("record_id", table: "s"), .equal, SQLColumn("id", table: "c"))
+            .where(SQLColumn("record_kind", table: "s"), .equal, SQLBind(CaseQueries.kind))
             .where(LikePattern.startsWith(SQLColumn("area_path", table: "s"), scopePath))
             .where(SQLColumn("state", table: "c"), .notIn, SQLBind.group(CaseState.finished.map(\.rawValue)))
             .orderBy(SQLOrderBy(expression: SQLColumn("raised_at", table: "s"), direction: SQLDirection.descending)).limit(limit)

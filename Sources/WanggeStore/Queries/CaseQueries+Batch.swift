@@ -133,6 +133,11 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         }
     }
 
+    /// A row of `record_keys` (`RecordKeys`), as the batch writes it.
+    private struct KeyRow: Encodable {
+        var record_kind: String, key: String, request_hash: String, record_id: UUID, created_at: Date
+    }
+
     private struct Made: Sendable {
         var new: NewCase
         var caseRow: CaseQueries.CaseRow
@@ -145,7 +150,7 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         try insert(caseRow, into: "cases")
         try insert(actionRow, into: "case_actions")
         if let key = new.idempotencyKey, let hash = new.requestHash {
-            try insert(CaseQueries.IdempotencyRow(id: UUID(), key: key, request_hash: hash, case_id: id, created_at: s.reportedAt), into: "idempotency_keys")
+            try insert(KeyRow(record_kind: CaseQueries.kind, key: key, request_hash: hash, record_id: id, created_at: s.reportedAt), into: "record_keys")
         }
         return .stored(StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report, snapshot: s,
                                   version: 1, reportedAt: s.reportedAt), nearby: .none)
@@ -163,7 +168,7 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
     // MARK: The statements (the same SQL as `CaseQueries`' Fluent versions, which PostgreSQL runs)
 
     private func keyTaken(_ key: String) throws -> (requestHash: String, caseID: UUID)? {
-        let s = try statement("SELECT request_hash, case_id FROM idempotency_keys WHERE key = ?1")
+        let s = try statement("SELECT request_hash, record_id FROM record_keys WHERE record_kind = 'case' AND key = ?1")
         bind(s, 1, key)
         var found: (String, UUID)?
         try each(s) { row in

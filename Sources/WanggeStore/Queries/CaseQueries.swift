@@ -20,16 +20,6 @@ public struct StoredAction: Sendable {
     public var record: CaseActionRecord
 }
 
-/// Another request changed the case first: the caller should reload and try again.
-/// Another writer changed the record first (its version moved, or its next action number was taken): every
-/// lifecycle's store throws one, and callers retry or answer 409.
-public protocol RecordConflict: Error {}
-
-public struct CaseConflict: RecordConflict, CustomStringConvertible {
-    public var code: String
-    public var description: String { "case \(code) was changed by someone else at the same moment; reload it and try again" }
-}
-
 /// What a new case needs written: the report, its first transition and where it lies.
 public struct NewCase: Sendable {
     public var code: String
@@ -73,6 +63,9 @@ public struct CaseFilter: Sendable {
 }
 
 public enum CaseQueries {
+    /// The case loop's name in the shared tables (sequences, keys, supervisions).
+    static let kind = CaseLifecycle.recordKind
+
     static let encoder: JSONEncoder = {
         let e = JSONEncoder()
         e.dateEncodingStrategy = .millisecondsSince1970
@@ -100,8 +93,7 @@ public enum CaseQueries {
             try await sql.insert(into: CaseActionModel.schema).model(try actionRow(new.transition.record, seq: 1, caseID: id)).run()
             try await linkPhotos(new.transition.record.attachmentIDs, to: id, on: sql)
             if let key = new.idempotencyKey, let hash = new.requestHash {
-                try await sql.insert(into: IdempotencyKeyModel.schema)
-                    .model(IdempotencyRow(id: UUID(), key: key, request_hash: hash, case_id: id, created_at: s.reportedAt)).run()
+                try await RecordKeys.remember(kind: kind, key: key, requestHash: hash, recordID: id, at: s.reportedAt, on: sql)
             }
             return StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report,
                               snapshot: s, version: 1, reportedAt: s.reportedAt)
@@ -110,7 +102,7 @@ public enum CaseQueries {
 
     /// The next number of a case-code prefix (`RecordSequences`, kind "case").
     static func takeSequence(prefix: String, on sql: any SQLDatabase) async throws -> Int {
-        try await RecordSequences.take(kind: "case", prefix: prefix, on: sql)
+        try await RecordSequences.take(kind: kind, prefix: prefix, on: sql)
     }
 
     struct CaseRow: Encodable {
@@ -134,10 +126,6 @@ public enum CaseQueries {
         var id: UUID, case_id: UUID, seq: Int, kind: String, actor: String?, actor_role: String?, at: Date
         var from_state: String?, to_state: String, from_assignee: String?, to_assignee: String?, note: String?
         var attachments: String, record: String
-    }
-
-    struct IdempotencyRow: Encodable {
-        var id: UUID, key: String, request_hash: String, case_id: UUID, created_at: Date
     }
 
     /// The case's row. `calendar` gives the running clock's thresholds; without it (intake: a reported case runs no
@@ -221,20 +209,20 @@ public enum CaseQueries {
                 try await insertAction(t.record, seq: t.snapshot.actionCount, caseID: c.id, on: db)
                 try await linkPhotos(t.record.attachmentIDs, to: c.id, on: sql)
                 guard let m = try await CaseModel.find(c.id, on: db), m.version == c.version else {
-                    throw CaseConflict(code: c.code)
+                    throw RecordConflict(kind: kind, code: c.code)
                 }
                 try fill(m, from: t.snapshot, calendar: context.calendar)
                 m.version = c.version + 1
                 try await m.update(on: db)
                 var raised = false
-                if let r = SupervisionRaise(t) { raised = try await raiseSupervision(r, caseID: c.id, areaPath: m.areaPath, on: db) }
+                if let r = SupervisionRaise(t) { raised = try await RecordSupervisions.raise(r, kind: kind, recordID: c.id, areaPath: m.areaPath, on: sql) }
                 let history = CaseHistory(actions: try await actions(caseID: c.id, on: db).map(\.record))
                 try await MeasureQueries.replace(caseID: c.id, history: history, snapshot: t.snapshot, areaPath: m.areaPath,
                                                  categoryCode: m.categoryCode, context: context, on: sql)
                 return raised
             }
         } catch let e as any DatabaseError where e.isConstraintFailure {
-            throw CaseConflict(code: c.code)
+            throw RecordConflict(kind: kind, code: c.code)
         }
         var updated = c
         updated.snapshot = t.snapshot
@@ -262,10 +250,7 @@ public enum CaseQueries {
 
     /// The case an idempotency key created, and the hash of the request that created it.
     public static func idempotent(key: String, on db: any Database) async throws -> (requestHash: String, caseID: UUID)? {
-        guard let sql = db as? any SQLDatabase else { return nil }
-        guard let row = try await sql.select().column("request_hash").column("case_id").from(IdempotencyKeyModel.schema)
-            .where("key", .equal, key).first() else { return nil }
-        return (try row.decode(column: "request_hash", as: String.self), try row.decode(column: "case_id", as: UUID.self))
+        try await RecordKeys.find(kind: kind, key: key, on: db).map { ($0.requestHash, $0.recordID) }
     }
 
     static func stored(_ m: CaseModel) throws -> StoredCase {
@@ -356,22 +341,6 @@ public enum CaseQueries {
                                   point: lat.flatMap { la in lon.map { GeoPoint(lon: $0, lat: la) } },
                                   reportedAt: try r.decode(column: "reported_at", as: Date.self),
                                   state: CaseState(rawValue: try r.decode(column: "state", as: String.self)) ?? .reported)
-    }
-
-    /// Records a supervision once: false when that case already has one of this kind for this key.
-    static func raiseSupervision(_ r: SupervisionRaise, caseID: UUID, areaPath: String, on db: any Database) async throws -> Bool {
-        if try await SupervisionModel.query(on: db).filter(\.$caseID == caseID).filter(\.$kind == r.reason.rawValue)
-            .filter(\.$stageKey == r.stageKey).first() != nil { return false }
-        let s = SupervisionModel()
-        s.caseID = caseID
-        s.kind = r.reason.rawValue
-        s.stageKey = r.stageKey
-        s.raisedAt = r.at
-        s.raisedBy = r.by
-        s.areaPath = areaPath
-        s.note = r.note
-        try await s.create(on: db)
-        return true
     }
 
     /// Cases whose clock may need the job: open, not suspended, with a deadline before `before`.

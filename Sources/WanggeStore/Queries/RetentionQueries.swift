@@ -4,8 +4,8 @@ import SQLKit
 
 /// Rows kept only for a while, deleted by the clock job.
 public enum RetentionQueries {
-    /// The tables of idempotency keys (`Idempotency-Key` of case reports, of mediation registrations).
-    static let keyTables = ["idempotency_keys", "mediation_keys"]
+    /// The table of idempotency keys of every kind (`RecordKeys`).
+    static let keyTables = ["record_keys"]
 
     /// Deletes the idempotency keys recorded before `before`; returns how many. The cases and mediations they
     /// point at stay; a retry that old is taken as a new request.

@@ -27,7 +27,7 @@ extension CasesAPI {
             guard m.utf8.count <= 64, TextInput.isClean(m) else { throw APIError.badRequest("merge_into is a case code or id", field: "merge_into") }
             var found = try await CaseQueries.find(code: m, on: req.db)
             if found == nil, let id = UUID(uuidString: m) { found = try await CaseQueries.find(id: id, on: req.db) }
-            guard let target = found, target.id != c.id, CasePermissions.isInScope(target.snapshot, of: CaseActor(staff).staff!)
+            guard let target = found, target.id != c.id, CasePermissions.isInScope(target.snapshot, of: RecordActor(staff).staff!)
             else { throw APIError(.notFound, "not_found", "no other case \(m) in your scope to merge into", field: "merge_into") }
             command.mergeTarget = MergeTarget(code: target.code, state: target.snapshot.state)
         }
@@ -52,36 +52,11 @@ extension CasesAPI {
             }
             guard usable else { throw APIError.badRequest("no photo \(id.prefix(64)) uploaded by you", field: "attachments") }
         }
-        let updated: StoredCase
-        do {
-            updated = try await req.application.caseService.act(command, on: c, by: CaseActor(staff), at: req.now).stored
-        } catch let e as CaseRuleError {
-            throw ruleError(e)
-        } catch let conflict as CaseConflict {
-            throw APIError(.conflict, "conflict", conflict.description)
-        }
+        // Refusals and conflicts are answered by `ErrorRendering`, the same for every kind.
+        let updated = try await req.application.caseService.act(command, on: c, by: RecordActor(staff), at: req.now).stored
         let response = Response(status: .ok)
         try response.content.encode(try await detail(updated, staff: staff, on: req), as: .json)
         return response
-    }
-
-    static func ruleError(_ error: CaseRuleError) -> APIError {
-        switch error {
-        case let .notAllowed(action, state, _, reason, allowed):
-            var e = APIError(.conflict, "action_not_allowed",
-                             "\(action.rawValue) is not possible on a \(state.rawValue) case: \(reason). Allowed now: \(allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", "))",
-                             field: "action")
-            e.allowed = allowed.map(\.rawValue)
-            return e
-        case let .notDue(action, reason):
-            return APIError(.conflict, "action_not_due", "\(action.rawValue): \(reason)", field: "action")
-        case let .missingField(_, field):
-            return APIError.badRequest("\(field) is required for this action", field: field)
-        case let .invalidField(_, field, reason):
-            return APIError.badRequest("\(field): \(reason)", field: field)
-        default:
-            return APIError.badRequest("\(error)", field: nil)
-        }
     }
 }
 
@@ -128,13 +103,7 @@ enum TrackingAPI {
         }
         if let comment = body.comment, comment.count > 500 { throw APIError.badRequest("comment is at most 500 characters", field: "comment") }
         if let comment = body.comment, !TextInput.isClean(comment, multiline: true) { throw APIError.badRequest("comment holds control or invisible characters (such as direction marks)", field: "comment") }
-        do {
-            _ = try await req.application.caseService.act(.rate(rating, comment: body.comment), on: c, by: .reporter, at: req.now)
-        } catch let e as CaseRuleError {
-            throw CasesAPI.ruleError(e)
-        } catch let conflict as CaseConflict {
-            throw APIError(.conflict, "conflict", conflict.description)
-        }
+        _ = try await req.application.caseService.act(.rate(rating, comment: body.comment), on: c, by: .reporter, at: req.now)
     }
 
     static func tracked(_ req: Request) async throws -> StoredCase {

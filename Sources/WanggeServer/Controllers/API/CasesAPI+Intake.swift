@@ -11,10 +11,7 @@ enum CasesAPI {
         // A report sent with a page session that has ended is not quietly taken as a resident's.
         if req.hasStaleSession { throw APIError(.unauthorized, "unauthorized", "your session has ended; sign in again and send the report again") }
         let (dto, photos) = try decodeReport(req)
-        let key = req.headers.first(name: "Idempotency-Key").flatMap { $0.isEmpty ? nil : $0 }
-        if let key, key.utf8.count > 200 || key.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
-            throw APIError.badRequest("Idempotency-Key is at most 200 characters, without control or invisible characters", field: "Idempotency-Key")
-        }
+        let key = try IdempotencyKey.from(req)
         let requestHash = try key == nil ? "" : hash(dto, photos: photos)
         // On an SQLite file a report without photos learns in its write turn whether its key is taken (one query for the
         // whole batch); otherwise the key is looked up first, before photos are stored.
@@ -108,7 +105,7 @@ enum CasesAPI {
         } catch {
             throw APIError.badRequest("\(error)", field: "lat")
         }
-        let actor = staff.map(CaseActor.init) ?? .reporter
+        let actor = staff.map(RecordActor.init) ?? .reporter
         let now = req.now
         let day = ref.calendar.civilDate(of: now)
         let codePrefix = req.wangge.config.caseCodePrefix

@@ -75,7 +75,7 @@ extension CasesAPI {
         if let id = UUID(uuidString: key) { found = try await CaseQueries.find(id: id, on: req.db) }
         if found == nil { found = try await CaseQueries.find(code: key, on: req.db) }
         guard let c = found,
-              CasePermissions.isInScope(c.snapshot, of: CaseActor(staff).staff!)
+              CasePermissions.isInScope(c.snapshot, of: RecordActor(staff).staff!)
         else { throw APIError.notFound("no case \(key) in your scope") }
         return c
     }
@@ -108,7 +108,7 @@ extension CasesAPI {
             reportedAt: c.reportedAt, suspended: s.isSuspended, routingReason: s.intake.routingReason,
             deadlines: DeadlinesDTO(s.deadlines), clock: CaseClock.status(of: s, at: req.now, calendar: ref.calendar).map(ClockDTO.init),
             reworkCount: s.reworkCount,
-            allowedActions: CaseStateMachine.allowedActions(for: s, actor: CaseActor(staff)).map(\.rawValue),
+            allowedActions: CaseStateMachine.allowedActions(for: s, actor: RecordActor(staff)).map(\.rawValue),
             timeline: actions.map { a in
                 CaseActionDTO(seq: a.seq, action: a.record.kind.rawValue, actor: a.record.actor.staff?.username,
                               actorRole: a.record.actor.staff?.role.rawValue ?? a.record.actor.kind, at: a.record.at,

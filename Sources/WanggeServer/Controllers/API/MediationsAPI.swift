@@ -67,20 +67,23 @@ enum MediationsAPI {
     static func create(_ req: Request) async throws -> Response {
         let staff = try req.requireStaff()
         let dto = try req.content.decode(MediationCreateDTO.self)
-        let key = req.headers.first(name: "Idempotency-Key").flatMap { $0.isEmpty ? nil : $0 }
-        if let key, key.count > 200 || !TextInput.isClean(key) {
-            throw APIError.badRequest("Idempotency-Key is at most 200 characters, without control or invisible characters", field: "Idempotency-Key")
-        }
         // The same request hash as a report's (a canonical encoding, whatever the order of the JSON keys).
         let hash = try CasesAPI.hash(dto)
-        // A key is the caller's own: another account's key finds nothing and tells nothing.
-        let scopedKey = key.map { staff.id.uuidString + ":" + $0 }
-        if let scopedKey, let key, let (earlier, earlierHash) = try await MediationQueries.find(key: scopedKey, on: req.db) {
-            guard earlierHash == hash else { throw APIError(.conflict, "idempotency_key_reused", "Idempotency-Key \(key) was used for a different registration", field: "Idempotency-Key") }
-            return try await answerIfVisible(earlier, status: .ok, staff: staff, req: req)
+        let (m, status) = try await RecordDoor<MediationKind>.idempotent(req, staff: staff, requestHash: hash, hidden: alreadyMediated) { key in
+            try await register(dto, staff: staff, key: key, req: req)
         }
+        return try await answer(m, status: status, req: req)
+    }
+
+    /// A registration the caller may not see (a dispute escalated to the county is out of a township operator's
+    /// sight): 409 without its details.
+    static let alreadyMediated = APIError(.conflict, "already_mediated", "this case is already being mediated by a committee outside your scope", field: "case_id")
+
+    /// Registers the dispute the body describes: a case opened as a mediation (the same case twice finds the
+    /// first), or a direct registration.
+    static func register(_ dto: MediationCreateDTO, staff: StaffAccount, key: (key: String, requestHash: String)?, req: Request) async throws -> MediationService.Created {
         let j = try await req.jurisdiction()
-        let actor = CaseActor(staff)
+        let actor = RecordActor(staff)
         let service = req.application.mediationService
         if let caseKey = dto.caseId {
             guard caseKey.utf8.count <= 64, TextInput.isClean(caseKey) else { throw APIError.badRequest("case_id is a case id or code", field: "case_id") }
@@ -90,9 +93,7 @@ enum MediationsAPI {
             guard let c = found, CasePermissions.isInScope(c.snapshot, of: actor.staff!) else {
                 throw APIError(.notFound, "not_found", "no case \(caseKey) in your scope", field: "case_id")
             }
-            if let existing = try await MediationQueries.find(caseID: c.id, on: req.db) {
-                return try await answerIfVisible(existing, status: .ok, staff: staff, req: req)
-            }
+            if let existing = try await MediationQueries.find(caseID: c.id, on: req.db) { return .found(existing) }
             guard let type = service.catalogue.type(forCategory: c.report.categoryCode) else {
                 throw APIError.badRequest("case \(c.code) is not a dispute (category \(c.report.categoryCode))", field: "case_id")
             }
@@ -102,21 +103,16 @@ enum MediationsAPI {
             let areaPath = j.path(of: dispute.code)
             let committeePath = j.path(of: areas.filter { $0.level <= tier.level }.max { $0.level < $1.level }?.code ?? dispute.code)
             do {
-                let m = try await service.register(at: req.now, actor: actor, areaPath: areaPath, committeePath: committeePath, key: scopedKey, requestHash: hash) { code in
+                return try await service.register(at: req.now, actor: actor, areaPath: areaPath, committeePath: committeePath, key: key) { code in
                     MediationRegistration(code: code, typeCode: type.code, description: c.report.description, areas: areas, tier: tier,
                                           channel: .people, source: .caseReport, caseID: c.id, parties: [applicant],
                                           amount: 0, peopleCount: 1, threatOfViolence: false)
                 }
-                return try await answer(m, status: .created, req: req)
-            } catch let e as MediationRuleError {
-                throw ruleError(e)
-            } catch let e as any DatabaseError where e.isConstraintFailure {
+            } catch {
                 // Opened by someone else at the same moment: the unique case id keeps one.
-                guard let existing = try await MediationQueries.find(caseID: c.id, on: req.db) else {
-                    throw APIError(.conflict, "conflict", "the case was opened as a mediation at the same moment; try again")
-                }
-                _ = e
-                return try await answerIfVisible(existing, status: .ok, staff: staff, req: req)
+                guard (error as? any DatabaseError)?.isConstraintFailure == true,
+                      let existing = try await MediationQueries.find(caseID: c.id, on: req.db) else { throw error }
+                return .found(existing)
             }
         }
         // Direct registration: walk-in, hotline or a referral.
@@ -127,7 +123,7 @@ enum MediationsAPI {
         guard areaCode.utf8.count <= 64, let area = j[areaCode], staff.scope.covers(areaCode, in: j) else {
             throw APIError.badRequest("no area \(areaCode.prefix(64)) in your scope", field: "area_code")
         }
-        let areas = j.chain(from: area.code).map { CaseAreaRef(code: $0.code, level: $0.level) }
+        let areas = j.chain(from: area.code).map { AreaRef(code: $0.code, level: $0.level) }
         guard let lowest = lowestTier(of: areas) else { throw APIError.badRequest("area \(areaCode) has no committee", field: "area_code") }
         var tier = lowest
         if let t = dto.tier {
@@ -166,20 +162,15 @@ enum MediationsAPI {
         let areaPath = j.path(of: area.code)
         let (chosenTier, chosenParties) = (tier, parties)
         let committeeCode = areas.filter { $0.level <= tier.level }.max { $0.level < $1.level }?.code ?? area.code
-        do {
-            let m = try await service.register(at: req.now, actor: actor, areaPath: areaPath, committeePath: j.path(of: committeeCode), key: scopedKey, requestHash: hash) { code in
-                MediationRegistration(code: code, typeCode: typeCode, description: description, areas: areas, tier: chosenTier, channel: channel,
-                                      source: source, caseID: nil, parties: chosenParties, amount: amount, peopleCount: people,
-                                      threatOfViolence: dto.threatOfViolence ?? false)
-            }
-            return try await answer(m, status: .created, req: req)
-        } catch let e as MediationRuleError {
-            throw ruleError(e)
+        return try await service.register(at: req.now, actor: actor, areaPath: areaPath, committeePath: j.path(of: committeeCode), key: key) { code in
+            MediationRegistration(code: code, typeCode: typeCode, description: description, areas: areas, tier: chosenTier, channel: channel,
+                                  source: source, caseID: nil, parties: chosenParties, amount: amount, peopleCount: people,
+                                  threatOfViolence: dto.threatOfViolence ?? false)
         }
     }
 
     /// The lowest committee tier of an area chain (a cell counts as its grid).
-    static func lowestTier(of areas: [CaseAreaRef]) -> MediationTier? {
+    static func lowestTier(of areas: [AreaRef]) -> MediationTier? {
         areas.compactMap { MediationTier(level: $0.level) }.min()
     }
 
@@ -191,16 +182,6 @@ enum MediationsAPI {
         return t
     }
 
-    /// An earlier registration, answered only when the caller may see it (a dispute escalated to the county is out
-    /// of a township operator's sight): else 409 without its details.
-    static func answerIfVisible(_ m: StoredMediation, status: HTTPStatus, staff: StaffAccount, req: Request) async throws -> Response {
-        let path = try await req.jurisdiction().path(of: staff.scope.areaCode)
-        guard MediationQueries.isVisible(m, scopePath: path, mediator: staff.role == .mediator ? (staff.username, path) : nil) else {
-            throw APIError(.conflict, "already_mediated", "this case is already being mediated by a committee outside your scope", field: "case_id")
-        }
-        return try await answer(m, status: status, req: req)
-    }
-
     static func answer(_ m: StoredMediation, status: HTTPStatus, req: Request) async throws -> Response {
         let r = Response(status: status)
         try r.content.encode(try await summary(m, req: req), as: .json)
@@ -209,17 +190,9 @@ enum MediationsAPI {
 
     // MARK: Reading
 
-    /// The mediation named by the path's id or code, if the caller may see it; else 404.
+    /// The mediation named by the path's id, if the caller may see it; else 404 (the shared door).
     static func visible(_ req: Request, staff: StaffAccount) async throws -> StoredMediation {
-        let key = try req.parameters.require("id")
-        guard key.utf8.count <= 64, TextInput.isClean(key), let id = UUID(uuidString: key),
-              let m = try await MediationQueries.find(id: id, on: req.db) else { throw APIError.notFound("no mediation \(key.prefix(64)) in your scope") }
-        let j = try await req.jurisdiction()
-        let path = j.path(of: staff.scope.areaCode)
-        guard MediationQueries.isVisible(m, scopePath: path, mediator: staff.role == .mediator ? (staff.username, path) : nil) else {
-            throw APIError.notFound("no mediation \(key) in your scope")
-        }
-        return m
+        try await RecordDoor<MediationKind>.visible(req, staff: staff)
     }
 
     static func summary(_ m: StoredMediation, req: Request) async throws -> MediationSummaryDTO {
@@ -278,14 +251,12 @@ enum MediationsAPI {
     /// `GET /api/v1/mediations/{id}`: the mediation with its parties (contacts masked by the personal-data policy),
     /// sessions, agreement, performance, confirmation, follow-ups, timeline and what the caller may do now.
     static func show(_ req: Request) async throws -> MediationDetailDTO {
-        let staff = try req.requireStaff()
-        let m = try await visible(req, staff: staff)
-        return try await detail(m, staff: staff, req: req)
+        try await RecordDoor<MediationKind>.show(req)
     }
 
     static func detail(_ m: StoredMediation, staff: StaffAccount, req: Request) async throws -> MediationDetailDTO {
         let s = m.snapshot
-        let records = try await MediationQueries.actions(id: m.id, on: req.db)
+        let records = try await RecordStore<MediationKind>.actions(id: m.id, on: req.db)
         let parties = s.registration.parties.map { p in
             let c = PersonalDataPolicy.contact(name: p.kind == .organisation ? nil : p.name, phone: p.phone, shownTo: staff.role)
             return MediationPartyDTO(role: p.role.rawValue, kind: p.kind.rawValue, name: p.kind == .organisation ? p.name : (c.name ?? ""), phone: c.phone)
@@ -304,7 +275,7 @@ enum MediationsAPI {
                 MediationEventDTO(seq: i + 1, action: r.kind.rawValue, name: r.kind.nameZH, at: r.at, actor: r.actor.staff?.username ?? r.actor.kind,
                                   from: r.fromState?.rawValue, to: r.toState.rawValue, note: r.note)
             },
-            allowedActions: MediationLifecycle.allowedActions(for: s, actor: CaseActor(staff)).map(\.rawValue))
+            allowedActions: MediationLifecycle.allowedActions(for: s, actor: RecordActor(staff)).map(\.rawValue))
     }
 
     // MARK: Actions
@@ -312,18 +283,7 @@ enum MediationsAPI {
     /// `POST /api/v1/mediations/{id}/actions`: refused by the rules → 409 with the allowed list; bad input → 400
     /// naming the field; outside the caller's scope → 404; someone else first → 409.
     static func act(_ req: Request) async throws -> MediationDetailDTO {
-        let staff = try req.requireStaff()
-        let body = try req.content.decode(MediationActionDTO.self)
-        let m = try await visible(req, staff: staff)
-        let command = try command(body, staff: staff)
-        do {
-            let updated = try await req.application.mediationService.act(command, on: m, by: CaseActor(staff), at: req.now)
-            return try await detail(updated, staff: staff, req: req)
-        } catch let e as MediationRuleError {
-            throw ruleError(e)
-        } catch let conflict as MediationConflict {
-            throw APIError(.conflict, "conflict", conflict.description)
-        }
+        try await RecordDoor<MediationKind>.act(req)
     }
 
     static func command(_ b: MediationActionDTO, staff: StaffAccount) throws -> MediationCommand {
@@ -398,20 +358,6 @@ enum MediationsAPI {
         }
     }
 
-    static func ruleError(_ e: MediationRuleError) -> APIError {
-        switch e {
-        case let .notAllowed(action, state, reason, allowed):
-            var error = APIError(.conflict, "action_not_allowed",
-                                 "\(action.rawValue) is not possible on a \(state.rawValue) mediation: \(reason). Allowed now: \(allowed.isEmpty ? "none" : allowed.map(\.rawValue).joined(separator: ", "))",
-                                 field: "action")
-            error.allowed = allowed.map(\.rawValue)
-            return error
-        case .missingField(let field): return APIError.badRequest("\(field) is required", field: field)
-        case let .invalidField(field, reason): return APIError.badRequest("\(field) \(reason)", field: field)
-        case .invalidHistory(let why): return APIError(.internalServerError, "broken_history", why)
-        }
-    }
-
     // MARK: Measures
 
     /// `GET /api/v1/mediations/measures?area=&from=&to=`: received, concluded, agreements, success rate, settled at
@@ -443,5 +389,17 @@ enum MediationsAPI {
             for mediator in m.snapshot.mediators { g.byMediator[mediator, default: MediationCounts()].add(c) }
         }
         return g
+    }
+}
+
+/// Mediation at the API's shared door: an action's body becomes a `MediationCommand`, a record is answered as
+/// `MediationDetailDTO`.
+extension MediationKind: DoorKind {
+    static func command(_ body: MediationActionDTO, staff: StaffAccount) throws -> MediationCommand {
+        try MediationsAPI.command(body, staff: staff)
+    }
+
+    static func detail(_ m: StoredMediation, staff: StaffAccount, req: Request) async throws -> MediationDetailDTO {
+        try await MediationsAPI.detail(m, staff: staff, req: req)
     }
 }

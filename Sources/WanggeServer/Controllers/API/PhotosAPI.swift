@@ -9,7 +9,7 @@ enum PhotosAPI {
         let staff = try req.requireStaff()
         let sha = try photoID(req)
         let scoped = try await CaseQueries.cases(usingPhoto: sha, on: req.db)
-            .contains { CasePermissions.isInScope($0.snapshot, of: CaseActor(staff).staff!) }
+            .contains { CasePermissions.isInScope($0.snapshot, of: RecordActor(staff).staff!) }
         guard scoped else { throw APIError.notFound("no photo \(sha) in your scope") }
         return try serve(sha, on: req)
     }

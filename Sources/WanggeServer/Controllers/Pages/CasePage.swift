@@ -20,7 +20,7 @@ enum CasePage {
             areaTrail: j.chain(from: s.areaCode).reversed().dropFirst().map(\.name).joined(separator: " › "),
             departmentName: s.departmentCode.map { ref.departmentsByCode[$0]?.name ?? $0 },
             clock: CaseClock.status(of: s, at: req.now, calendar: ref.calendar),
-            allowed: CaseStateMachine.allowedActions(for: s, actor: CaseActor(staff)),
+            allowed: CaseStateMachine.allowedActions(for: s, actor: RecordActor(staff)),
             duplicates: duplicates, departments: WorkbenchPage.departments(ref, j, scope: s.centre.code),
             mapSVG: placeMap(j, areaCode: s.areaCode, point: c.report.point, title: lang.t(.place)),
             back: back, viewer: staff.role, actionNames: names)

@@ -42,8 +42,8 @@ enum MediationPages {
     static func show(_ page: StaffPage) async throws -> Response {
         let catalogue = page.req.application.mediationService.catalogue
         let m = try await MediationsAPI.visible(page.req, staff: page.staff)
-        let records = try await MediationQueries.actions(id: m.id, on: page.req.db)
-        let allowed = MediationLifecycle.allowedActions(for: m.snapshot, actor: CaseActor(page.staff))
+        let records = try await RecordStore<MediationKind>.actions(id: m.id, on: page.req.db)
+        let allowed = MediationLifecycle.allowedActions(for: m.snapshot, actor: RecordActor(page.staff))
         var suggested: [MediatorDTO] = []
         if allowed.contains(.assign) { suggested = try await MediationsAPI.suggested(page.req) }
         try await page.req.audit(PersonalDataViews.parties(of: m, shownTo: page.staff.role))

@@ -83,7 +83,10 @@ enum ResidentPages {
             guard let rating = form.rating, !rating.isEmpty else { throw APIError.badRequest("choose a rating", field: "rating") }
             let comment = form.comment?.trimmingCharacters(in: .whitespacesAndNewlines)
             try await TrackingAPI.rate(c, body: .init(rating: rating, comment: comment?.isEmpty == true ? nil : comment), on: req)
-        } catch let e as APIError {
+        } catch {
+            // The API's answer to this error (a refusal by the rules, a conflict, bad input), shown on the page.
+            let e = ErrorRendering.apiError(error)
+            guard e.status != .internalServerError else { throw error }
             let r = SessionPages.html(ResidentViews.track(try await TrackingAPI.dto(c, on: req), SessionPages.context(req), message: nil,
                                                           error: Text.apiError(code: e.code, field: e.field).map { lang.t($0) } ?? e.message))
             r.status = e.status

@@ -11,7 +11,7 @@ enum WorkbenchPage {
             throw APIError.badRequest("tab must be one of \(WorkbenchView.tabs.map(\.0).joined(separator: ", "))", field: "tab")
         }
         let q = try await CasesAPI.queue(req, staff: staff, defaultStates: states.isEmpty ? CaseState.allCases.filter(\.isOpen) : states)
-        let actor = CaseActor(staff)
+        let actor = RecordActor(staff)
         let rows = q.cases.map { c in
             WorkbenchModel.Row(c: view(c, j, ref, req.now, lang),
                                canDispatch: CaseStateMachine.allowedActions(for: c.snapshot, actor: actor).contains(.dispatch))

@@ -10,7 +10,7 @@ enum WorkerPage {
         var filter = CaseFilter(scopePath: j.path(of: grid.code), departmentCode: nil)
         filter.states = CaseState.allCases.filter(\.isOpen)
         let open = try await CaseQueries.list(filter, page: 1, per: 100, on: req.db).cases
-        let actor = CaseActor(staff)
+        let actor = RecordActor(staff)
         let toVerify = open.filter { $0.snapshot.state == .resolved }
         let majors = ref.catalogue.majors.map { m in (m, ref.catalogue.categories.filter { $0.parentCode == m.code }) }
         let model = WorkerModel(

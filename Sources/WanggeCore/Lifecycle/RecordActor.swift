@@ -1,16 +1,16 @@
 /// Who takes a step: a member of staff (with the role and scope they act in), the reporter through the tracking
 /// code, or the system's clock job. Recorded on every action.
-public enum CaseActor: Hashable, Sendable, Codable {
-    case staff(CaseStaff)
+public enum RecordActor: Hashable, Sendable, Codable {
+    case staff(ActingStaff)
     case reporter
     case system
 
     public init(_ account: StaffAccount) {
-        self = .staff(CaseStaff(username: account.username, role: account.role, areaCode: account.scope.areaCode,
+        self = .staff(ActingStaff(username: account.username, role: account.role, areaCode: account.scope.areaCode,
                                 departmentCode: account.scope.departmentCode))
     }
 
-    public var staff: CaseStaff? {
+    public var staff: ActingStaff? {
         if case .staff(let s) = self { return s }
         return nil
     }
@@ -26,7 +26,7 @@ public enum CaseActor: Hashable, Sendable, Codable {
 }
 
 /// The parts of a staff account that the case rules look at.
-public struct CaseStaff: Hashable, Sendable, Codable {
+public struct ActingStaff: Hashable, Sendable, Codable {
     public var username: String
     public var role: Role
     /// The account's scope: it sees (and acts in) the subtree of this area.
