@@ -37,9 +37,10 @@ enum Throttle: Sendable, Equatable { case none, reports, tracking }
 /// role and body before any handler runs, and drives the access and parameter tests over every route.
 struct SiteRoute: Sendable {
     let method: HTTPMethod
-    let sitePath: SitePath
+    /// The site's own paths are named (`SitePath`); a kind of record may bring routes of its own (`path` alone).
+    let sitePath: SitePath?
     /// `/api/v1/cases/:id`: parameters start with a colon.
-    var path: String { sitePath.rawValue }
+    let path: String
     let access: Access
     /// The query parameters the route reads.
     let query: [String]
@@ -50,8 +51,16 @@ struct SiteRoute: Sendable {
     init<R: AsyncResponseEncodable>(_ method: HTTPMethod, _ path: SitePath, _ access: Access, query: [String] = [],
                                     body: BodyKind? = nil, throttle: Throttle = .none,
                                     _ handler: @escaping @Sendable (Request) async throws -> R) {
+        self.init(method, path: path.rawValue, sitePath: path, access, query: query, body: body, throttle: throttle, handler)
+    }
+
+    /// A route by its path alone: a kind of record's own routes (`RecordDoor.routes`).
+    init<R: AsyncResponseEncodable>(_ method: HTTPMethod, path: String, sitePath: SitePath? = nil, _ access: Access, query: [String] = [],
+                                    body: BodyKind? = nil, throttle: Throttle = .none,
+                                    _ handler: @escaping @Sendable (Request) async throws -> R) {
         self.method = method
-        self.sitePath = path
+        self.sitePath = sitePath
+        self.path = path
         self.access = access
         self.query = query
         self.body = body ?? (method == .GET ? .none : .json)
@@ -61,7 +70,7 @@ struct SiteRoute: Sendable {
 
     var isPage: Bool { !path.hasPrefix("/api/") }
     var components: [PathComponent] { path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) } }
-    var parameters: [String] { sitePath.parameters }
+    var parameters: [String] { path.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) } }
 
     /// A staff page (`GET`): after the door has checked the account and its role, the route makes the page's
     /// `StaffPage` (account, language, page context, jurisdiction, reference data) once and hands it to `handler`.
@@ -266,8 +275,13 @@ final class RateLimiters: Sendable {
 }
 
 func routes(_ app: Application) {
-    let config = app.wangge.config
-    for route in Site.routes {
+    for route in Site.routes { Site.register(route, on: app) }
+}
+
+extension Site {
+    /// Serves a route behind its door (account, role, rate limit, body limits, then the handler).
+    static func register(_ route: SiteRoute, on app: Application) {
+        let config = app.wangge.config
         let door = SiteDoor(route: route, config: config, limiters: app.wangge.limiters)
         // Bodies are read by the door, after the account, role and rate limit are checked; GETs take the small limit.
         let strategy: HTTPBodyStreamStrategy = route.body == .none ? .collect(maxSize: ByteCount(value: config.limits.jsonBytes)) : .stream

@@ -48,6 +48,11 @@ extension RecordKind {
     public static func afterWrite(_ s: L.Snapshot, id: UUID, on sql: any SQLDatabase) async throws {}
 }
 
+/// The place of a kind that keeps none besides its area path.
+public struct NoPlace: Hashable, Sendable {
+    public init() {}
+}
+
 /// A record as stored: its snapshot, the version it was read at, and where it lies.
 public struct StoredRecord<K: RecordKind>: Sendable, Hashable {
     public var id: UUID

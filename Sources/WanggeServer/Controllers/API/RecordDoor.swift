@@ -79,3 +79,52 @@ enum RecordDoor<K: DoorKind> {
         }
     }
 }
+
+/// A kind whose records are created from a body at the shared door (`POST <base>`): it gives what the body opens.
+protocol CreatableKind: DoorKind {
+    associatedtype CreateBody: Codable & Sendable
+    /// What the body opens: its number's letters, where it lies, and its first step from its code; bad input is a
+    /// 400 naming the field, a place outside the caller's scope a 404.
+    static func opening(_ body: CreateBody, staff: StaffAccount, req: Request) async throws -> Opening<Self>
+}
+
+/// What a creation opens (`CreatableKind.opening`).
+struct Opening<K: RecordKind>: Sendable {
+    /// The number's letters: `LETTERS-YYYYMMDD-NNNNNN`.
+    var letters: String
+    var areaPath: String
+    var place: K.Place
+    var make: @Sendable (_ code: String) throws -> LifecycleStep<K.L>
+}
+
+extension RecordDoor {
+    /// A kind's own routes at the shared door: `GET <base>/:id` and `POST <base>/:id/actions` for `roles`.
+    static func routes(base: String, roles: Set<Role>) -> [SiteRoute] {
+        [SiteRoute(.GET, path: base + "/:id", .staff(roles), show),
+         SiteRoute(.POST, path: base + "/:id/actions", .staff(roles), act)]
+    }
+}
+
+extension RecordDoor where K: CreatableKind {
+    /// `POST <base>`: 201 with the new record, 200 with the one an `Idempotency-Key` made before.
+    static func create(_ req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let body = try req.content.decode(K.CreateBody.self)
+        let (r, status) = try await idempotent(req, staff: staff, requestHash: try CasesAPI.hash(body),
+                                                hidden: APIError.notFound("no \(K.kindName) in your scope")) { key in
+            let o = try await K.opening(body, staff: staff, req: req)
+            let ref = try await req.reference()
+            return try await RecordService<K>(app: req.application).create(prefix: RecordCodes.dayPrefix(o.letters, at: req.now, calendar: ref.calendar),
+                                                                           areaPath: o.areaPath, place: o.place, key: key, make: o.make)
+        }
+        let response = Response(status: status)
+        try response.content.encode(try await K.detail(r, staff: staff, req: req), as: .json)
+        return response
+    }
+
+    static func routes(base: String, roles: Set<Role>) -> [SiteRoute] {
+        [SiteRoute(.POST, path: base, .staff(roles), create),
+         SiteRoute(.GET, path: base + "/:id", .staff(roles), show),
+         SiteRoute(.POST, path: base + "/:id/actions", .staff(roles), act)]
+    }
+}
