@@ -30,7 +30,12 @@ enum Ticket: Lifecycle {
     enum RuleError: RefusalError, Equatable {
         case brokenHistory(String), notAllowed(Kind, State)
         var refusal: Refusal { if case .brokenHistory = self { .brokenHistory } else { .notAllowed(allowed: []) } }
-        var description: String { "\(self)" }
+        var description: String {
+            switch self {
+            case .brokenHistory(let why): "broken ticket history: \(why)"
+            case let .notAllowed(kind, state): "\(kind.rawValue) is not allowed on a \(state.rawValue) ticket"
+            }
+        }
     }
 
     static let recordKind = "ticket"

@@ -58,6 +58,17 @@ struct M022_CreateMediations: AsyncMigration {
             .field("specialities", .string, .required)
             .field("area_codes", .string, .required)
             .create()
+        try await Self.createSupervisionsAndKeys(on: db)
+        for (name, column) in [("mediations_area_path", "area_path"), ("mediations_committee_path", "committee_path"),
+                               ("mediations_registered_at", "registered_at"), ("mediations_next_deadline_at", "next_deadline_at"),
+                               ("mediations_state", "state"), ("mediations_concluded_at", "concluded_at")] {
+            try await db.sqlIndex(name, on: "mediations", column: column)
+        }
+        try await db.sqlIndex("mediation_assignments_mediator", on: "mediation_assignments", column: "mediator")
+    }
+
+    /// The mediation's own supervision and key tables (M029 moves them into the shared ones; its revert brings them back).
+    static func createSupervisionsAndKeys(on db: any Database) async throws {
         try await db.schema("mediation_supervisions")
             .id()
             .field("mediation_id", .uuid, .required, .references("mediations", "id", onDelete: .cascade))
@@ -75,12 +86,6 @@ struct M022_CreateMediations: AsyncMigration {
             .field("mediation_id", .uuid, .required, .references("mediations", "id", onDelete: .cascade))
             .field("created_at", .datetime, .required)
             .create()
-        for (name, column) in [("mediations_area_path", "area_path"), ("mediations_committee_path", "committee_path"),
-                               ("mediations_registered_at", "registered_at"), ("mediations_next_deadline_at", "next_deadline_at"),
-                               ("mediations_state", "state"), ("mediations_concluded_at", "concluded_at")] {
-            try await db.sqlIndex(name, on: "mediations", column: column)
-        }
-        try await db.sqlIndex("mediation_assignments_mediator", on: "mediation_assignments", column: "mediator")
     }
 
     func revert(on db: any Database) async throws {

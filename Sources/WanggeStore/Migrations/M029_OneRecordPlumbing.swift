@@ -57,23 +57,7 @@ struct M029_OneRecordPlumbing: AsyncMigration {
     func revert(on db: any Database) async throws {
         try await M012_CreateIdempotencyKeys().prepare(on: db)
         try await M013_CreateSupervisions().prepare(on: db)
-        try await db.schema("mediation_supervisions")
-            .id()
-            .field("mediation_id", .uuid, .required, .references("mediations", "id", onDelete: .cascade))
-            .field("kind", .string, .required)
-            .field("stage_key", .string, .required)
-            .field("raised_at", .datetime, .required)
-            .field("raised_by", .string)
-            .field("area_path", .string, .required)
-            .field("note", .string)
-            .unique(on: "mediation_id", "kind", "stage_key")
-            .create()
-        try await db.schema("mediation_keys")
-            .field("key", .string, .identifier(auto: false))
-            .field("request_hash", .string, .required)
-            .field("mediation_id", .uuid, .required, .references("mediations", "id", onDelete: .cascade))
-            .field("created_at", .datetime, .required)
-            .create()
+        try await M022_CreateMediations.createSupervisionsAndKeys(on: db)
         if let sql = db as? any SQLDatabase {
             try await sql.raw("""
                 INSERT INTO supervisions (id, case_id, kind, stage_key, raised_at, raised_by, area_path, note, replied_at, reply) \
