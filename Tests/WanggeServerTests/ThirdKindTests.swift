@@ -310,6 +310,12 @@ final class ThirdKindTests: XCTestCase {
             let (c2, _) = try await CaseLoopTests.report(app, key: fits)
             XCTAssertEqual(c2, .created)
 
+            // A phone of separators only is no phone, as at intake (it was 400 for a party).
+            var noPhone = MediationAPITests.direct()
+            noPhone["parties"] = [["role": "applicant", "kind": "person", "name": "张三", "phone": "---"]]
+            let (m3, d3) = try await MediationAPITests.send(app, .POST, "/api/v1/mediations", token: op, body: noPhone)
+            XCTAssertEqual(m3, .created, String(decoding: d3, as: UTF8.self))
+
             // A raced key answers with the first record, for a direct registration as for a report.
             let results = try await withThrowingTaskGroup(of: (HTTPStatus, Data).self) { group in
                 for _ in 0..<4 {

@@ -155,6 +155,10 @@ private struct RawYearSchedule: Decodable {
         }
         var ranges: [HolidayRange] = []
         for (index, range) in off.enumerated() {
+            // A holiday's name is shown on pages: one line of clean text, like every other name (`TextInput`).
+            guard !range.name.isEmpty, range.name.count <= 50, TextInput.isClean(range.name) else {
+                throw .malformedSchedule(reason: "off[\(index)].name is 1 to 50 characters on one line, without control or invisible characters.")
+            }
             let from = try date(range.from, "off[\(index)] \"\(range.name)\" from")
             let to = try date(range.to, "off[\(index)] \"\(range.name)\" to")
             ranges.append(HolidayRange(name: range.name, from: from, to: to))

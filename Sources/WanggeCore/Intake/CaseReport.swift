@@ -76,7 +76,7 @@ public enum CaseIntakeRules {
         guard photoCount <= maximumPhotos else { throw IntakeProblem("photos", "at most \(maximumPhotos) photos") }
         r.reporterName = r.reporterName.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.flatMap { $0.isEmpty ? nil : $0 }
         if let name = r.reporterName, name.count > 50 { throw IntakeProblem("reporter.name", "at most 50 characters") }
-        if let phone = r.reporterPhone.map({ $0.filter { !" -()".contains($0) } }), !phone.isEmpty {
+        if let phone = phoneDigits(r.reporterPhone) {
             guard isPhoneNumber(phone) else {
                 throw IntakeProblem("reporter.phone", "not a phone number: give an 11-digit mobile (1xxxxxxxxxx) or a landline with its area code")
             }
@@ -119,6 +119,13 @@ public enum CaseIntakeRules {
             throw IntakeProblem("photos", "this category needs a photo from the grid worker")
         }
         return (r, category, location)
+    }
+
+    /// A phone as typed without its separators (spaces, dashes, brackets); nil when nothing is left (no phone). Every
+    /// form that takes a phone reads it this way.
+    public static func phoneDigits(_ raw: String?) -> String? {
+        guard let digits = raw?.filter({ !" -()".contains($0) }), !digits.isEmpty else { return nil }
+        return digits
     }
 
     /// A Chinese mobile number (11 digits from 13…19) or a landline with its area code (0 and 9 to 11 more digits).

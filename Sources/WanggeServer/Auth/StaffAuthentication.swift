@@ -109,9 +109,9 @@ enum SignIn {
 
     static func attempt(username: String, password: String, kind: TokenKind, on req: Request) async throws -> (secret: String, expiresAt: Date, account: StaffAccount) {
         guard username.utf8.count <= maximumUsername, TextInput.isClean(username) else {
-            throw APIError.badRequest("username is at most \(maximumUsername) characters, without control or invisible characters", field: "username")
+            throw APIError.badRequest("username is at most \(maximumUsername) bytes, without control or invisible characters", field: "username")
         }
-        guard password.utf8.count <= maximumPassword else { throw APIError.badRequest("password is at most \(maximumPassword) characters", field: "password") }
+        guard password.utf8.count <= maximumPassword else { throw APIError.badRequest("password is at most \(maximumPassword) bytes", field: "password") }
         let now = req.now
         let client = req.client.limitKey
         // By the name's key, as the account is found: "Admin" and "ADMIN" are the same name and share one count.

@@ -152,8 +152,7 @@ enum MediationsAPI {
             guard let kind = MediationParty.Kind(rawValue: p.kind) else { throw APIError.badRequest("parties[\(i)].kind is person or organisation", field: "parties[\(i)].kind") }
             let name = try text(p.name, "parties[\(i)].name", max: 100)
             var phone: String?
-            if let raw = p.phone?.trimmingCharacters(in: .whitespaces), !raw.isEmpty {
-                let digits = raw.filter { !" -()".contains($0) }
+            if let digits = CaseIntakeRules.phoneDigits(p.phone) {
                 guard digits.count <= 20, CaseIntakeRules.isPhoneNumber(digits) else { throw APIError.badRequest("parties[\(i)].phone is not a phone number", field: "parties[\(i)].phone") }
                 phone = digits
             }
