@@ -401,6 +401,8 @@ struct Text: Sendable {
     // sends them in its language in its data block (`Layout.dataBlock`); `{name}` is filled in by the script.
 
     static let js: [String: Text] = [
+        // mediation.js
+        "mediationChanged": Text(zh: "此调解刚被他人更新（{state}），点此刷新查看", en: "Someone else just updated this mediation ({state}); reload to see it"),
         // app.js
         "noNetwork": Text(zh: "网络不通，请稍后再试", en: "No network; try again later"),
         "fieldInvalid": Text(zh: "此项填写有误", en: "This is not filled in right"),

@@ -107,11 +107,12 @@
     photos.forEach(function (p, i) { body.append("photos", p, p.name || ("photo-" + i + ".jpg")); });
     return body;
   };
-  /** Calls onEvent(caseEvent) for every live case event in the user's scope; reconnects by itself. */
-  W.live = function (onEvent) {
+  /** Calls onEvent(event) for every live event of a kind of record ("case" unless kind names another, such as
+   *  "mediation") in the user's scope; reconnects by itself. */
+  W.live = function (onEvent, kind) {
     if (!window.EventSource) return null;
     var es = new EventSource(W.path("apiEvents"));
-    es.addEventListener("case", function (e) { try { onEvent(JSON.parse(e.data)); } catch (x) { /* ignore */ } });
+    es.addEventListener(kind || "case", function (e) { try { onEvent(JSON.parse(e.data)); } catch (x) { /* ignore */ } });
     es.addEventListener("open", function () { document.body.classList.add("is-live"); });
     es.addEventListener("error", function () { document.body.classList.remove("is-live"); });
     return es;

@@ -47,6 +47,19 @@
         W.showError(form, res);
       }, function () { button.disabled = false; W.showError(form, {}); });
     });
+    // Someone else changed this mediation: say so, with a way to see it (a form being filled in is not thrown away).
+    W.live(function (ev) {
+      if (ev.id !== page.dataset.id || document.getElementById("m-changed")) return;
+      var note = document.createElement("p");
+      note.id = "m-changed";
+      note.className = "notice";
+      note.setAttribute("role", "status");
+      var link = document.createElement("a");
+      link.href = location.pathname;
+      link.textContent = W.s("mediationChanged", { state: ev.state_name && W.pick(ev.state_name, ev.state_name_en) });
+      note.appendChild(link);
+      page.insertBefore(note, page.firstChild);
+    }, "mediation");
   }
   // The reporter's tracking code for a call taker (audited by the server).
   document.addEventListener("submit", function (e) {
