@@ -82,6 +82,11 @@ class MediatorsDay(unittest.TestCase):
         d.get(mediation_url)
         self.act("accept", {"complexity": "general"})
         self.act("assign")
+        # A leader's supervision, sent elsewhere while the mediator has the page open, shows on it as a live notice.
+        self.api.ok("POST", f"/api/v1/mediations/{mid}/actions", {"action": "supervise", "note": "请尽快调解"}, user="leader")
+        notice = visible(d, "#m-changed a")
+        self.assertIn("他人更新", notice.text)
+        d.get(mediation_url)
         self.assertIn("med-001-1", self.api.ok("GET", f"/api/v1/mediations/{mid}", user="admin")["mediation"]["mediators"])
         today = time.strftime("%Y-%m-%d", time.localtime(time.time() + 8 * 3600 - time.localtime().tm_gmtoff))
         self.act("schedule_session", {"at": f"{today}T16:00", "place": "村调解室"})
