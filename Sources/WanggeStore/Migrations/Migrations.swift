@@ -32,6 +32,8 @@ public enum WanggeMigrations {
         M026_CreateRecordSequences(),
         M027_AddMediationNextSession(),
         M028_CreateJobRuns(),
+        M030_KeepFactVersions(),
+        M031_CreateMediationFacts(),
     ]
 }
 
