@@ -171,6 +171,7 @@ public enum MediationQueries {
             try await sql.insert(into: "mediations").model(try row(id: id, step.snapshot, version: 1, areaPath: areaPath,
                                                                    committeePath: committeePath, calendar: calendar), nilEncodingStrategy: .asNil).run()
             try await sql.insert(into: "mediation_actions").model(try actionRow(step.record, seq: 1, id: id), nilEncodingStrategy: .asNil).run()
+            try await MediationMeasureQueries.replace(id: id, snapshot: step.snapshot, areaPath: areaPath, calendar: calendar, on: sql)
             if step.snapshot.riskOfEscalation {
                 // Many people or a threat of violence: a notice to the leaders of the dispute's area, with the registration.
                 let r = step.snapshot.registration
@@ -209,6 +210,7 @@ public enum MediationQueries {
                     .where("id", .equal, m.id).where("version", .equal, m.version)
                     .returning("id").all()
                 guard !updated.isEmpty else { throw MediationConflict(code: m.code) }
+                try await MediationMeasureQueries.replace(id: m.id, snapshot: step.snapshot, areaPath: m.areaPath, calendar: calendar, on: sql)
                 let open = step.snapshot.state.isOpen
                 try await sql.delete(from: "mediation_assignments").where("mediation_id", .equal, m.id).run()
                 for mediator in step.snapshot.mediators {
