@@ -18,7 +18,9 @@ public struct MeasureFactContext: Sendable {
 /// The measures counted from `case_outcomes` (`MeasureFact`) with SQL. Each count is exactly what the replay of the
 /// histories up to `asOf` gives (`Measures.compute`), for any `asOf`: the table keeps every version of a case's
 /// facts with when it was valid (`MeasureFact.versions`: from `case_updated_at`, until `replaced_at`), so the facts
-/// as known at `asOf` are a filter, `ready_at <= asOf AND (replaced_at IS NULL OR replaced_at > asOf)`.
+/// as known at `asOf` are a filter, `ready_at <= asOf AND replaced_at > asOf`. (A version still valid has
+/// `replaced_at` = `forever`, not NULL: SQLite, with no statistics of values, takes `IS NULL` for an equality and
+/// would lead every count with the index on `replaced_at`; a range it leaves to the index on `at`.)
 public enum MeasureQueries {
     static let schema = "case_outcomes"
 
@@ -27,8 +29,8 @@ public enum MeasureQueries {
         var last_only: Bool, superseded_at: Date?, area_path: String, area_code: String, major_category: String
         var department_code: String?, case_updated_at: Date, ready_at: Date, counts_until: Date
         var month_start: Date, township_path: String, settled: Bool
-        /// When this version of the fact stopped being among the case's facts (nil: it still is).
-        var replaced_at: Date?
+        /// When this version of the fact stopped being among the case's facts (`forever`: it still is).
+        var replaced_at: Date
     }
 
     /// An area path cut to its first two levels (the county and its child: a township): the rollup's area.
@@ -58,27 +60,29 @@ public enum MeasureQueries {
                 superseded_at: f.supersededAt, area_path: areaPath, area_code: s.areaCode, major_category: major,
                 department_code: s.departmentCode, case_updated_at: v.validFrom,
                 ready_at: ready, counts_until: until, month_start: month.start, township_path: township,
-                // Counts in any period holding its whole month, as of that month's end or later.
-                settled: ready <= month.end && until == forever && v.replacedAt == nil, replaced_at: v.replacedAt)
+                // Needs no scan for a period holding its whole month, as of that month's end or later: it counts
+                // in every such period (never replaced: it is in the rollup), or in none (replaced by then).
+                settled: ready <= month.end && until == forever && v.replacedAt == nil || v.replacedAt.map { $0 <= month.end } == true,
+                replaced_at: v.replacedAt ?? forever)
         }
     }
 
     /// Rewrites one case's facts from its whole history, inside the caller's transaction (a case's area is fixed
     /// at intake; its category and department may change).
     static func replace(caseID: UUID, history: CaseHistory, snapshot: CaseSnapshot, areaPath: String, categoryCode: String, context: MeasureFactContext, on sql: any SQLDatabase) async throws {
-        // The rollup loses the case's settled facts and gains its new ones.
-        let old = try await sql.select().column("month_start").column("township_path").column("kind").column("success").column("settled")
+        // The rollup loses the case's facts it held (settled, never replaced) and gains its new ones.
+        let old = try await sql.select().column("month_start").column("township_path").column("kind").column("success").column("settled").column("replaced_at")
             .from(schema).where("case_id", .equal, caseID).all()
             .map { (key: RollupKey(month_start: try $0.decode(column: "month_start", as: Date.self), township_path: try $0.decode(column: "township_path", as: String.self),
                                    kind: try $0.decode(column: "kind", as: String.self), success: try $0.decode(column: "success", as: Bool.self)),
-                    settled: try $0.decode(column: "settled", as: Bool.self)) }
+                    rolled: try $0.decode(column: "settled", as: Bool.self) && (try $0.decode(column: "replaced_at", as: Date?.self) ?? forever) >= forever) }
         try await sql.delete(from: schema).where("case_id", .equal, caseID).run()
         let versions = MeasureFact.versions(of: history, calendar: context.calendar)
         let new = rows(caseID: caseID, versions: versions, snapshot: snapshot, areaPath: areaPath, categoryCode: categoryCode, context: context)
         try await insert(new, on: sql)
         var delta: [RollupKey: Int] = [:]
-        for o in old where o.settled { delta[o.key, default: 0] -= 1 }
-        for r in new where r.settled { delta[RollupKey(month_start: r.month_start, township_path: r.township_path, kind: r.kind, success: r.success), default: 0] += 1 }
+        for o in old where o.rolled { delta[o.key, default: 0] -= 1 }
+        for r in new where r.settled && r.replaced_at >= forever { delta[RollupKey(month_start: r.month_start, township_path: r.township_path, kind: r.kind, success: r.success), default: 0] += 1 }
         for (k, n) in delta where n != 0 {
             try await sql.raw("""
                 INSERT INTO outcome_months (month_start, township_path, kind, success, n) \
@@ -102,7 +106,7 @@ public enum MeasureQueries {
         try await sql.delete(from: "outcome_months").run()
         try await sql.raw("""
             INSERT INTO outcome_months (month_start, township_path, kind, success, n) \
-            SELECT month_start, township_path, kind, success, COUNT(*) FROM case_outcomes WHERE settled = \(bind: true) \
+            SELECT month_start, township_path, kind, success, COUNT(*) FROM case_outcomes WHERE settled = \(bind: true) AND replaced_at >= \(bind: forever) \
             GROUP BY month_start, township_path, kind, success
             """).run()
     }
@@ -224,7 +228,7 @@ public enum MeasureQueries {
         enum Facts {
             /// Every fact.
             case all
-            /// Only those the monthly rollup leaves out.
+            /// Only those the monthly rollup leaves out and that may count as of their month's end or later.
             case unsettled
             /// Only those the caller's counted pieces leave out: facts that may stop counting, facts known after
             /// their piece was counted, and versions replaced since.
@@ -261,7 +265,7 @@ public enum MeasureQueries {
                 // Never replaced so far: while the piece's write counters stand, none of them is replaced either.
                 q.appendLiteral(" AND counts_until = "); q.appendInterpolation(bind: forever)
                 q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: knownBy)
-                q.appendLiteral(" AND replaced_at IS NULL")
+                q.appendLiteral(" AND replaced_at >= "); q.appendInterpolation(bind: forever)
             }
             q.appendLiteral(" AND at >= "); q.appendInterpolation(bind: scan.from)
             q.appendLiteral(" AND at < "); q.appendInterpolation(bind: scan.to)
@@ -284,13 +288,14 @@ public enum MeasureQueries {
             q.appendLiteral(" ELSE "); q.appendInterpolation(bind: forever); q.appendLiteral(" END)")
             // Third arm: versions replaced since (the pieces hold only those never replaced), still valid at `asOf`.
             q.appendLiteral(" OR (replaced_at > "); q.appendInterpolation(bind: asOf)
+            q.appendLiteral(" AND replaced_at < "); q.appendInterpolation(bind: forever)
             q.appendLiteral(" AND CASE WHEN at < "); q.appendInterpolation(bind: scan.from)
             q.appendLiteral(" THEN 0 WHEN at < "); q.appendInterpolation(bind: scan.to)
             q.appendLiteral(" THEN 1 ELSE 0 END = 1))")
         }
         // Valid and known at `asOf`.
         q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: asOf)
-        q.appendLiteral(" AND (replaced_at IS NULL OR replaced_at > "); q.appendInterpolation(bind: asOf); q.appendLiteral(")")
+        q.appendLiteral(" AND replaced_at > "); q.appendInterpolation(bind: asOf)
         // Once per case and period: not when the next of its kind falls before the end of this one's period.
         q.appendLiteral(" AND counts_until >= ")
         if periods.count == 1 {
