@@ -318,6 +318,53 @@ struct MeasureFactsTests {
         #expect(facts.contains { f in f.filter { $0.outcome.kind == .satisfaction }.count > 1 })
     }
 
+    /// The kept versions of the facts (`MeasureFact.versions`) count as the replay up to any instant does: instants
+    /// inside the quarter, before many cases' last actions (a past period counted as known at its end), as well
+    /// as after every action. The facts of the last version alone do not: that is what the versions are for.
+    @Test func factVersionsCountAsTheReplayAtAnyInstant() {
+        let cases = History.medium.cases
+        let quarter = History.period(days: 90)
+        let versions = cases.map { MeasureFact.versions(of: $0.history, calendar: History.calendar) }
+        let latest = cases.map { MeasureFact.facts(of: $0.history, calendar: History.calendar) }
+        var periods: [DateInterval] = [quarter]
+        for k in stride(from: 0, to: 84, by: 13) {
+            let start = quarter.start.addingTimeInterval(Double(k) * 86_400 + 3_600 * Double(k % 5))
+            periods.append(DateInterval(start: start, end: start.addingTimeInterval(17 * 86_400)))
+        }
+        var compared = 0, nonEmpty = 0, latestDiffers = 0
+        for period in periods {
+            for asOf in [period.end, period.end.addingTimeInterval(-2 * 86_400 + 1_234), period.end.addingTimeInterval(9 * 86_400),
+                         period.start.addingTimeInterval(period.duration / 2)] {
+                var fromVersions = MeasureCounts(), fromLatest = MeasureCounts()
+                for v in versions { fromVersions.add(MeasureFactVersion.counts(v, period: period, asOf: asOf)) }
+                for f in latest { fromLatest.add(MeasureFact.counts(f, period: period, asOf: asOf)) }
+                let replay = Measures.compute(cases: cases.map(\.history), period: period, asOf: asOf, calendar: History.calendar)
+                for kind in MeasureKind.allCases {
+                    #expect(fromVersions[kind] == replay[kind], "\(kind) in \(period) as of \(asOf)")
+                    if replay[kind].denominator > 0 { nonEmpty += 1 }
+                    compared += 1
+                }
+                if fromLatest != MeasureCounts() && MeasureKind.allCases.contains(where: { fromLatest[$0] != replay[$0] }) { latestDiffers += 1 }
+            }
+        }
+        #expect(nonEmpty > compared / 2, "the comparison counts something")
+        #expect(latestDiffers > 0, "past instants see facts the latest version no longer has")
+        // A fact the same from one action to the next is one version, not one per action.
+        var perAction = 0
+        for c in cases {
+            for t in Set(c.records.map(\.at)) {
+                perAction += MeasureFact.facts(of: CaseHistory(actions: c.records.filter { $0.at <= t }), calendar: History.calendar).count
+            }
+        }
+        let rows = versions.map(\.count).reduce(0, +)
+        #expect(rows * 2 < perAction, "\(rows) versions, against \(perAction) facts written again at every action")
+        // The last versions are the case's facts now.
+        for (v, f) in zip(versions, latest) {
+            #expect(Set(v.filter { $0.replacedAt == nil }.map { [$0.fact.outcome.kind.rawValue, "\($0.fact.outcome.at)", "\($0.fact.outcome.success)"] })
+                    == Set(f.map { [$0.outcome.kind.rawValue, "\($0.outcome.at)", "\($0.outcome.success)"] }))
+        }
+    }
+
     /// Intake writes no facts (its writers do not know the calendar): a history of a report alone has none.
     @Test func aReportAloneHasNoMeasureOutcome() {
         for c in History.small.cases {

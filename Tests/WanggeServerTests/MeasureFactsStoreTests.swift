@@ -8,8 +8,9 @@ import WanggeCore
 @testable import WanggeStore
 
 /// The measures counted with SQL from `case_outcomes` equal the replay of the stored histories (`Measures`), for
-/// every grouping, for periods of a week, a month and most of a year, as of now and as of a past instant (when
-/// cases changed after it are replayed); and a change to a case and what it raises commit or fail together.
+/// every grouping, for periods of a week, a month and most of a year, as of now and as of past instants (counted
+/// from the fact versions kept, with cases changed since); a past count stands after later actions (superseded
+/// versions are kept); and a change to a case and what it raises commit or fail together.
 final class MeasureFactsStoreTests: XCTestCase {
     func testCountsFromTheStoreEqualTheReplayOfEveryHistory() async throws {
         try await withApp { app, clock in
@@ -47,7 +48,9 @@ final class MeasureFactsStoreTests: XCTestCase {
                 return try await s.counts(grouping, keeping: pieces, on: app.db).filter { !$0.value.isEmpty }
             }
             for period in periods {
-                for asOf in [min(now, period.end), period.end.addingTimeInterval(-3 * 86_400)] {
+                // As of the period's end (or now), and as of instants before later changes to many cases (the
+                // clock job's actions, and the year's own): past facts come from the versions kept, by SQL alone.
+                for asOf in [min(now, period.end), period.end.addingTimeInterval(-3 * 86_400), period.start.addingTimeInterval(period.duration / 2)] {
                     for scope in [path, j.path(of: township.code)] {
                         let inScope = rows.filter { $0.areaPath.hasPrefix(scope) }
                         func replay(_ key: (CaseModel) -> String?) -> [String: MeasureCounts] {
@@ -85,7 +88,7 @@ final class MeasureFactsStoreTests: XCTestCase {
                     }
                 }
             }
-            XCTAssertEqual(compared, 48)
+            XCTAssertEqual(compared, 72)
 
             // A change to a case of an old month after its pieces were kept: they are recounted, not added twice.
             let year = DateInterval(start: now.addingTimeInterval(-330 * 86_400), end: now.addingTimeInterval(86_400))
@@ -110,6 +113,65 @@ final class MeasureFactsStoreTests: XCTestCase {
                 let viaPieces = try await pieced(path, year, later, grouping, weeks: weeks)
                 XCTAssertEqual(viaPieces, expected, "pieces after a change to an old case: \(grouping)")
             }
+        }
+    }
+
+    /// A case open past its closure deadline counts as not completed as of then; closing it later must not change
+    /// what was known then (its superseded facts are kept, with when they were replaced), while counts as of now
+    /// see it closed. Both equal the replay, with SQL alone and through the dashboard's pieces.
+    func testAPastCountStandsAfterLaterActionsBecauseSupersededVersionsAreKept() async throws {
+        try await withApp { app, clock in
+            try await SmallCounty.load(app)
+            let created = try CaseLoopTests.decoder.decode(CaseLoopTests.Created.self, from: try await CaseLoopTests.report(app).1)
+            let op = try await app.token("westop"), handler = try await app.token("westmarket")
+            let start = clock.now()
+            for (token, body) in [(op, ["action": "accept"]), (op, ["action": "dispatch", "department_code": "3301002-market_regulation"]),
+                                  (handler, ["action": "sign"]), (handler, ["action": "resolve", "note": "已处理"])] as [(String, [String: Any])] {
+                clock.advance(600)
+                let (s, d) = try await CaseLoopTests.act(app, token, created.id, body)
+                XCTAssertEqual(s, .ok, String(decoding: d, as: UTF8.self))
+            }
+            // Past the closure deadline, still open.
+            clock.advance(20 * 86_400)
+            let then = clock.now()
+            let ref = try await app.wangge.reference.current(on: app.db, now: then)
+            let period = DateInterval(start: start.addingTimeInterval(-86_400), end: then.addingTimeInterval(86_400))
+            let path = "3301/"
+            let cache = PieceCache()
+            func counts(asOf: Date) async throws -> (sql: MeasureCounts, pieced: MeasureCounts, replay: MeasureCounts) {
+                let sql = try await MeasureQueries.counts(scopePath: path, period: period, asOf: asOf, by: .total, context: ref.measureContext, on: app.db)[""] ?? MeasureCounts()
+                let scope = MeasureScope(path: path, period: period, asOf: asOf, context: ref.measureContext)
+                let pieces = try await scope.pieces(weeks: [period], cache: cache, on: app.db)
+                let pieced = try await scope.counts(.area, keeping: pieces, on: app.db).values.reduce(into: MeasureCounts()) { $0.add($1) }
+                let history = CaseHistory(actions: try await CaseQueries.actions(caseID: created.id, on: app.db).map(\.record))
+                let replay = MeasureBreakdown.counts(Measures.outcomes(of: history, upTo: asOf, calendar: ref.calendar), period: period, asOf: asOf)
+                return (sql, pieced, replay)
+            }
+            let before = try await counts(asOf: then)
+            XCTAssertEqual(before.sql[.effectiveCompletion], Measure(numerator: 0, denominator: 1), "due and not closed")
+            XCTAssertEqual(before.sql, before.replay)
+            XCTAssertEqual(before.pieced, before.replay)
+            // (Tokens of 20 days ago have expired.)
+            let (op2, worker2) = (try await app.token("westop"), try await app.token("westworker"))
+            for (token, body) in [(worker2, ["action": "verify_pass", "note": "已核实"]), (op2, ["action": "close"])] as [(String, [String: Any])] {
+                clock.advance(600)
+                let (s, d) = try await CaseLoopTests.act(app, token, created.id, body)
+                XCTAssertEqual(s, .ok, String(decoding: d, as: UTF8.self))
+            }
+            let past = try await counts(asOf: then)
+            XCTAssertEqual(past.sql, before.sql, "as of before the close, the counts are what they were then")
+            XCTAssertEqual(past.sql, past.replay)
+            XCTAssertEqual(past.pieced, past.replay)
+            let now = try await counts(asOf: clock.now())
+            XCTAssertEqual(now.sql[.effectiveCompletion], Measure(numerator: 1, denominator: 1), "closed (late) now")
+            XCTAssertEqual(now.sql, now.replay)
+            XCTAssertEqual(now.pieced, now.replay)
+            // And again as of then, after the pieces were counted as of now.
+            let again = try await counts(asOf: then)
+            XCTAssertEqual(again.pieced, before.replay)
+            let replaced = try await (app.db as! any SQLDatabase).raw("SELECT COUNT(*) AS n FROM case_outcomes WHERE case_id = \(bind: created.id) AND replaced_at < \(bind: MeasureQueries.forever)")
+                .first()!.decode(column: "n", as: Int.self)
+            XCTAssertGreaterThan(replaced, 0, "the superseded facts are kept")
         }
     }
 

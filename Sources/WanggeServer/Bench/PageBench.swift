@@ -38,7 +38,8 @@ public enum PageBench {
             let now = Date(), day = 86_400.0
             let today = Format.day(now)
             let yearAgo = Format.day(now.addingTimeInterval(-365 * day))
-            // The periods a leader picks (issue 18): last month, a quarter, a year not aligned to months, 17 odd days.
+            // The periods a leader picks (issue 18): this month, last month, a quarter, a year not aligned to months, 17 odd
+            // days; each on the dashboard, its CSV, the measures API, the mediation measures and the big screen.
             let shanghai = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "Asia/Shanghai")!, from: now)
             let (y, m) = (shanghai.year!, shanghai.month!)
             func month(_ back: Int) -> (Int, Int) { let k = y * 12 + (m - 1) - back; return (k / 12, k % 12 + 1) }
@@ -59,9 +60,11 @@ public enum PageBench {
                 ("/api/v1/measures?from=\(yearAgo)&to=\(today)", "leader", leader),
                 ("/worker", "gridworker", worker), ("/areas", "leader", leader), ("/mediations", "leader", leader),
             ]
-            for period in [lastMonth, quarter, oddYear, oddDays] {
+            let thisMonth = "from=\(firstDay(month(0)))&to=\(today)"
+            for period in [thisMonth, lastMonth, quarter, oddYear, oddDays] {
                 pages += [("/dashboard?" + period, "leader", leader), ("/dashboard?export=areas&" + period, "leader", leader),
-                          ("/api/v1/measures?" + period, "leader", leader), ("/api/v1/mediations/measures?" + period, "leader", leader)]
+                          ("/api/v1/measures?" + period, "leader", leader), ("/api/v1/mediations/measures?" + period, "leader", leader),
+                          ("/screen?" + period, "leader", leader)]
             }
             pages.append(("/api/v1/mediations/measures?from=\(yearAgo)&to=\(today)", "leader", leader))
             var rows: [Row] = []

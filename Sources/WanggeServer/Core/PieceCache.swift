@@ -5,13 +5,18 @@ import WanggeStore
 
 /// The dashboard's counts of pieces of time (`PieceCounts`: a month at most, cut where the periods asked for
 /// start and end), kept between requests while the write counters of their months stand, within a budget of held
-/// values (least recently used go first). A year's dashboard then counts only what changed since.
+/// values (least recently used go first), up to two countings of a piece as of different instants (a past period
+/// is counted as of its end, today's as of now). A year's dashboard then counts only what changed since.
 actor PieceCache {
     private struct Key: Hashable { var scope: String; var start: Date; var end: Date }
-    private var entries: [Key: (counts: PieceCounts, used: Int)] = [:]
+    /// Up to two countings of each piece, as of different instants: a past period's (as of its end) and today's.
+    private var entries: [Key: [(counts: PieceCounts, used: Int)]] = [:]
     private var tick = 0
     private var weight = 0
     let budget: Int
+    /// A piece counted as of an instant at most this much before the one asked for is used as it is (what changed
+    /// since is counted from the index on `ready_at`); an older one is counted again as of the instant asked for.
+    static let freshFor: TimeInterval = 3_600
 
     init(budget: Int = 400_000) { self.budget = budget }
 
@@ -26,28 +31,40 @@ actor PieceCache {
             let key = Key(scope: scopePath, start: span.start, end: span.end)
             guard let stamp = stamps[month] else { continue }
             tick += 1
-            if let kept = entries[key], kept.counts.stamp == stamp, kept.counts.knownBy <= asOf {
-                entries[key]?.used = tick
-                out.append(kept.counts)
+            // The latest counting as of `asOf` or before that no write has made stale.
+            let kept = entries[key]?.indices.filter { entries[key]![$0].counts.stamp == stamp && entries[key]![$0].counts.knownBy <= asOf }
+                .max { entries[key]![$0].counts.knownBy < entries[key]![$1].counts.knownBy }
+            if let i = kept, asOf.timeIntervalSince(entries[key]![i].counts.knownBy) <= Self.freshFor {
+                entries[key]![i].used = tick
+                out.append(entries[key]![i].counts)
                 continue
             }
             let fresh = try await MeasureQueries.pieceCounts(scopePath: scopePath, interval: span, knownBy: asOf, stamp: stamp,
                                                              context: context, on: db)
-            keep(fresh, key: key)
+            keep(fresh, key: key, stamp: stamp)
             out.append(fresh)
         }
         return out
     }
 
-    private func keep(_ counts: PieceCounts, key: Key) {
-        if let old = entries.removeValue(forKey: key) { weight -= old.counts.weight }
+    private func keep(_ counts: PieceCounts, key: Key, stamp: MeasureQueries.Stamp) {
+        // Stale countings go; of the good ones the least recently used makes room for the new one.
+        var list = entries.removeValue(forKey: key) ?? []
+        for e in list where e.counts.stamp != stamp { weight -= e.counts.weight }
+        list.removeAll { $0.counts.stamp != stamp }
+        if list.count >= 2, let oldest = list.indices.min(by: { list[$0].used < list[$1].used }) {
+            weight -= list[oldest].counts.weight
+            list.remove(at: oldest)
+        }
+        if !list.isEmpty { entries[key] = list }
         guard counts.weight <= budget / 4 else { return }
-        while weight + counts.weight > budget, let oldest = entries.min(by: { $0.value.used < $1.value.used }) {
-            weight -= oldest.value.counts.weight
-            entries.removeValue(forKey: oldest.key)
+        while weight + counts.weight > budget, let oldest = entries.min(by: { $0.value.map(\.used).min()! < $1.value.map(\.used).min()! }) {
+            let i = oldest.value.indices.min { oldest.value[$0].used < oldest.value[$1].used }!
+            weight -= oldest.value[i].counts.weight
+            if oldest.value.count == 1 { entries.removeValue(forKey: oldest.key) } else { entries[oldest.key]!.remove(at: i) }
         }
         tick += 1
-        entries[key] = (counts, tick)
+        entries[key, default: []].append((counts, tick))
         weight += counts.weight
     }
 

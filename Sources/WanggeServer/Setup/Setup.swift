@@ -42,6 +42,8 @@ public enum Setup {
         let started = Date()
         let n = try await app.wangge.writes.run(on: db) { try await MeasureQueries.backfill(context: context, on: db) }
         if n > 0 { app.logger.notice("measure facts written for \(n) cases in \(String(format: "%.1f", Date().timeIntervalSince(started))) s") }
+        let mediations = try await app.wangge.writes.run(on: db) { try await MediationMeasureQueries.backfill(calendar: context.calendar, on: db) }
+        if mediations > 0 { app.logger.notice("mediation measure facts written for \(mediations) mediations") }
     }
 
     /// The calendar and catalogue the measure facts are computed with, read from the store (not the reference
@@ -56,6 +58,7 @@ public enum Setup {
         let context = try await measureContext(app)
         let db = app.db
         try await app.wangge.writes.run(on: db) { try await MeasureQueries.rebuild(context: context, on: db) }
+        try await app.wangge.writes.run(on: db) { try await MediationMeasureQueries.rebuild(calendar: context.calendar, on: db) }
     }
 
     /// Generates the demo county into an empty database; returns its accounts, or nil when the database already has

@@ -33,6 +33,8 @@ public enum WanggeMigrations {
         M027_AddMediationNextSession(),
         M028_CreateJobRuns(),
         M029_OneRecordPlumbing(),
+        M030_KeepFactVersions(),
+        M031_CreateMediationFacts(),
     ]
 }
 

@@ -41,7 +41,7 @@ extension CaseQueries {
                                                 snapshot: c.snapshot, areaPath: paths[c.snapshot.areaCode] ?? "",
                                                 version: c.records.count, calendar: context.calendar))
                     for (i, r) in c.records.enumerated() { actionRows.append(try actionRow(r, seq: i + 1, caseID: id)) }
-                    factRows += MeasureQueries.rows(caseID: id, facts: MeasureFact.facts(of: c.history, calendar: context.calendar),
+                    factRows += MeasureQueries.rows(caseID: id, versions: MeasureFact.versions(of: c.history, calendar: context.calendar),
                                                     snapshot: c.snapshot, areaPath: paths[c.snapshot.areaCode] ?? "",
                                                     categoryCode: c.report.categoryCode, context: context)
                 }

@@ -63,7 +63,12 @@ public enum CaseIndexQueries {
                 .from(CaseModel.schema).where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
         }
         let reported = try await count(sql.select()).where("reported_at", .greaterThanOrEqual, since).first()?.decode(column: "n", as: Int.self) ?? 0
-        let closed = try await count(sql.select()).where("state", .equal, CaseState.closed.rawValue).where("updated_at", .greaterThanOrEqual, since)
+        // Led by `updated_at` (today's changes), not by the state: SQLite, without statistics of values, took the
+        // equality on `state` to be narrow and read every closed case of the year (35 ms of the big screen's 45).
+        var closedToday = SQLQueryString("CASE WHEN state = ")
+        closedToday.appendInterpolation(bind: CaseState.closed.rawValue)
+        closedToday.appendLiteral(" THEN 1 ELSE 0 END = 1")
+        let closed = try await count(sql.select()).where("updated_at", .greaterThanOrEqual, since).where(closedToday)
             .first()?.decode(column: "n", as: Int.self) ?? 0
         let open = try await count(sql.select()).where("state", .in, CaseState.allCases.filter(\.isOpen).map(\.rawValue))
             .first()?.decode(column: "n", as: Int.self) ?? 0

@@ -5,7 +5,7 @@ import WanggeCore
 
 /// Counts of one piece of time (no longer than a calendar month) under one scope that a server may keep between
 /// requests: the lasting facts (those that never stop counting) known by `knownBy`, by grid, 大类, department and
-/// day, and — once the piece is over — the cases reported in it and their points. The dashboard adds these up over
+/// day (only versions never replaced so far), and — once the piece is over — the cases reported in it and their points. The dashboard adds these up over
 /// the pieces of its period and asks `MeasureQueries.counts(… counted:)` for the rest only (facts that may stop
 /// counting, facts known since). A piece's counts hold while the write counters of its month stand
 /// (`MeasureQueries.stamp`), for any instant from `knownBy` on.
@@ -103,7 +103,12 @@ extension MeasureQueries {
         q.appendInterpolation(bind: MonthKey.everything)
         q.appendLiteral(" OR (month_start >= "); q.appendInterpolation(bind: from)
         q.appendLiteral(" AND month_start <= "); q.appendInterpolation(bind: to)
-        q.appendLiteral(" AND "); q.appendInterpolation(LikePattern.startsWith(SQLColumn("township_path"), scopePath))
+        // A scope below a township is written to through its township's counters.
+        if scopePath.split(separator: "/").count > 2 {
+            q.appendLiteral(" AND township_path = "); q.appendInterpolation(bind: townshipPath(scopePath))
+        } else {
+            q.appendLiteral(" AND "); q.appendInterpolation(LikePattern.startsWith(SQLColumn("township_path"), scopePath))
+        }
         q.appendLiteral(")")
         var bulk = 0
         var sums: [Date: Int] = [:]

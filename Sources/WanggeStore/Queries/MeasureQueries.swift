@@ -16,8 +16,11 @@ public struct MeasureFactContext: Sendable {
 }
 
 /// The measures counted from `case_outcomes` (`MeasureFact`) with SQL. Each count is exactly what the replay of the
-/// histories gives (`Measures.compute`): a case whose facts are newer than `asOf` (it changed after) is left out of
-/// the SQL and replayed from its actions up to `asOf` instead.
+/// histories up to `asOf` gives (`Measures.compute`), for any `asOf`: the table keeps every version of a case's
+/// facts with when it was valid (`MeasureFact.versions`: from `case_updated_at`, until `replaced_at`), so the facts
+/// as known at `asOf` are a filter, `ready_at <= asOf AND replaced_at > asOf`. (A version still valid has
+/// `replaced_at` = `forever`, not NULL: SQLite, with no statistics of values, takes `IS NULL` for an equality and
+/// would lead every count with the index on `replaced_at`; a range it leaves to the index on `at`.)
 public enum MeasureQueries {
     static let schema = "case_outcomes"
 
@@ -26,6 +29,8 @@ public enum MeasureQueries {
         var last_only: Bool, superseded_at: Date?, area_path: String, area_code: String, major_category: String
         var department_code: String?, case_updated_at: Date, ready_at: Date, counts_until: Date
         var month_start: Date, township_path: String, settled: Bool
+        /// When this version of the fact stopped being among the case's facts (`forever`: it still is).
+        var replaced_at: Date
     }
 
     /// An area path cut to its first two levels (the county and its child: a township): the rollup's area.
@@ -38,39 +43,46 @@ public enum MeasureQueries {
     /// A strict `known_from` is known only after that instant: one microsecond after, which both databases keep.
     static let strictly: TimeInterval = 0.000_001
 
-    static func rows(caseID: UUID, facts: [MeasureFact], snapshot s: CaseSnapshot, areaPath: String,
+    /// The rows of a case's fact versions (`MeasureFact.versions`). Where the case stands (grid, 大类, department)
+    /// is the snapshot's, on every version: the counts group a case by where it stands now, at any instant.
+    static func rows(caseID: UUID, versions: [MeasureFactVersion], snapshot s: CaseSnapshot, areaPath: String,
                      categoryCode: String, context: MeasureFactContext) -> [Row] {
         let major = context.catalogue.majorCode(of: categoryCode)
-        return facts.map { f in
-            let ready = max(f.outcome.knownFrom.map { f.outcome.strict ? $0.addingTimeInterval(strictly) : $0 } ?? .distantPast, s.lastActionAt)
+        let township = townshipPath(areaPath)
+        return versions.enumerated().map { i, v in
+            let f = v.fact
+            // Counted from when it is both valid and known.
+            let ready = max(f.outcome.knownFrom.map { f.outcome.strict ? $0.addingTimeInterval(strictly) : $0 } ?? .distantPast, v.validFrom)
             let until = f.outcome.lastInPeriodOnly ? f.supersededAt ?? forever : forever
             let month = MeasureFact.month(of: f.outcome.at, calendar: context.calendar)
-            return Row(case_id: caseID, ordinal: f.ordinal, kind: f.outcome.kind.rawValue, at: f.outcome.at, success: f.outcome.success,
+            return Row(case_id: caseID, ordinal: i, kind: f.outcome.kind.rawValue, at: f.outcome.at, success: f.outcome.success,
                 known_from: f.outcome.knownFrom, strict: f.outcome.strict, last_only: f.outcome.lastInPeriodOnly,
                 superseded_at: f.supersededAt, area_path: areaPath, area_code: s.areaCode, major_category: major,
-                department_code: s.departmentCode, case_updated_at: s.lastActionAt,
-                ready_at: ready, counts_until: until, month_start: month.start, township_path: townshipPath(areaPath),
-                // Counts in any period holding its whole month, as of that month's end or later.
-                settled: ready <= month.end && until == forever)
+                department_code: s.departmentCode, case_updated_at: v.validFrom,
+                ready_at: ready, counts_until: until, month_start: month.start, township_path: township,
+                // Needs no scan for a period holding its whole month, as of that month's end or later: it counts
+                // in every such period (never replaced: it is in the rollup), or in none (replaced by then).
+                settled: ready <= month.end && until == forever && v.replacedAt == nil || v.replacedAt.map { $0 <= month.end } == true,
+                replaced_at: v.replacedAt ?? forever)
         }
     }
 
     /// Rewrites one case's facts from its whole history, inside the caller's transaction (a case's area is fixed
     /// at intake; its category and department may change).
     static func replace(caseID: UUID, history: CaseHistory, snapshot: CaseSnapshot, areaPath: String, categoryCode: String, context: MeasureFactContext, on sql: any SQLDatabase) async throws {
-        // The rollup loses the case's settled facts and gains its new ones.
-        let old = try await sql.select().column("month_start").column("township_path").column("kind").column("success").column("settled")
+        // The rollup loses the case's facts it held (settled, never replaced) and gains its new ones.
+        let old = try await sql.select().column("month_start").column("township_path").column("kind").column("success").column("settled").column("replaced_at")
             .from(schema).where("case_id", .equal, caseID).all()
             .map { (key: RollupKey(month_start: try $0.decode(column: "month_start", as: Date.self), township_path: try $0.decode(column: "township_path", as: String.self),
                                    kind: try $0.decode(column: "kind", as: String.self), success: try $0.decode(column: "success", as: Bool.self)),
-                    settled: try $0.decode(column: "settled", as: Bool.self)) }
+                    rolled: try $0.decode(column: "settled", as: Bool.self) && (try $0.decode(column: "replaced_at", as: Date?.self) ?? forever) >= forever) }
         try await sql.delete(from: schema).where("case_id", .equal, caseID).run()
-        let facts = MeasureFact.facts(of: history, calendar: context.calendar)
-        let new = rows(caseID: caseID, facts: facts, snapshot: snapshot, areaPath: areaPath, categoryCode: categoryCode, context: context)
+        let versions = MeasureFact.versions(of: history, calendar: context.calendar)
+        let new = rows(caseID: caseID, versions: versions, snapshot: snapshot, areaPath: areaPath, categoryCode: categoryCode, context: context)
         try await insert(new, on: sql)
         var delta: [RollupKey: Int] = [:]
-        for o in old where o.settled { delta[o.key, default: 0] -= 1 }
-        for r in new where r.settled { delta[RollupKey(month_start: r.month_start, township_path: r.township_path, kind: r.kind, success: r.success), default: 0] += 1 }
+        for o in old where o.rolled { delta[o.key, default: 0] -= 1 }
+        for r in new where r.settled && r.replaced_at >= forever { delta[RollupKey(month_start: r.month_start, township_path: r.township_path, kind: r.kind, success: r.success), default: 0] += 1 }
         for (k, n) in delta where n != 0 {
             try await sql.raw("""
                 INSERT INTO outcome_months (month_start, township_path, kind, success, n) \
@@ -94,7 +106,7 @@ public enum MeasureQueries {
         try await sql.delete(from: "outcome_months").run()
         try await sql.raw("""
             INSERT INTO outcome_months (month_start, township_path, kind, success, n) \
-            SELECT month_start, township_path, kind, success, COUNT(*) FROM case_outcomes WHERE settled = \(bind: true) \
+            SELECT month_start, township_path, kind, success, COUNT(*) FROM case_outcomes WHERE settled = \(bind: true) AND replaced_at >= \(bind: forever) \
             GROUP BY month_start, township_path, kind, success
             """).run()
     }
@@ -138,7 +150,7 @@ public enum MeasureQueries {
                     let (yellow, due, paused) = (m.clockYellowAt, m.clockDueAt, m.clockPausedColour)
                     try CaseQueries.fill(m, from: s, calendar: context.calendar)
                     if m.clockYellowAt != yellow || m.clockDueAt != due || m.clockPausedColour != paused { try await m.update(on: db) }
-                    rows += Self.rows(caseID: id, facts: MeasureFact.facts(of: h, calendar: context.calendar), snapshot: s,
+                    rows += Self.rows(caseID: id, versions: MeasureFact.versions(of: h, calendar: context.calendar), snapshot: s,
                                       areaPath: m.areaPath, categoryCode: m.categoryCode, context: context)
                 }
                 try await insert(rows, on: sql)
@@ -208,37 +220,6 @@ public enum MeasureQueries {
         for scan in scans {
             try await count(scan, scopePath: scopePath, periods: periods, asOf: asOf, grouping: grouping, into: &out, on: sql)
         }
-        // Cases that changed after `asOf`: their facts are for later instants, so they are replayed up to `asOf`.
-        let changed = try await sql.select().column("id").column("area_code").column("category_code").column("department_code")
-            .from(CaseModel.schema)
-            .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
-            .where("updated_at", .greaterThan, asOf).where("reported_at", .lessThan, min(asOf, last.end))
-            .all()
-        guard !changed.isEmpty else { return out }
-        let ids = try changed.map { try $0.decode(column: "id", as: UUID.self) }
-        var histories: [UUID: CaseHistory] = [:]
-        for chunk in ids.chunked(by: 500) { histories.merge(try await CaseIndexQueries.histories(ids: Array(chunk), on: db)) { a, _ in a } }
-        for row in changed {
-            let id = try row.decode(column: "id", as: UUID.self)
-            guard let h = histories[id] else { continue }
-            let outcomes = Measures.outcomes(of: h, upTo: asOf, calendar: context.calendar)
-            let key: String?
-            switch grouping {
-            case .total, .periods: key = ""
-            case .area: key = try row.decode(column: "area_code", as: String.self)
-            case .majorCategory: key = context.catalogue.majorCode(of: try row.decode(column: "category_code", as: String.self))
-            case .department: key = try row.decode(column: "department_code", as: String?.self)
-            }
-            guard let key else { continue }
-            if case .periods = grouping {
-                var series = MeasureSeries(periods: periods, asOf: asOf)
-                series.add(outcomes)
-                for (i, c) in series.counts.enumerated() where !c.isEmpty { out["\(i)", default: MeasureCounts()].add(c) }
-            } else {
-                let c = MeasureBreakdown.counts(outcomes, period: period, asOf: asOf)
-                if !c.isEmpty { out[key, default: MeasureCounts()].add(c) }
-            }
-        }
         return out
     }
 
@@ -247,12 +228,12 @@ public enum MeasureQueries {
         enum Facts {
             /// Every fact.
             case all
-            /// Only those the monthly rollup leaves out.
+            /// Only those the monthly rollup leaves out and that may count as of their month's end or later.
             case unsettled
-            /// Only those the caller's counted pieces leave out: facts that may stop counting, and facts known after
-            /// their piece was counted.
+            /// Only those the caller's counted pieces leave out: facts that may stop counting, facts known after
+            /// their piece was counted, and versions replaced since.
             case notCounted([CountedPiece])
-            /// Only the lasting facts of one piece known by an instant (what `PieceCounts` holds).
+            /// Only the lasting facts of one piece known by an instant and never replaced (what `PieceCounts` holds).
             case lasting(knownBy: Date)
         }
         var from: Date
@@ -281,13 +262,15 @@ public enum MeasureQueries {
         case .all, .unsettled, .lasting:
             if case .unsettled = scan.facts { q.appendLiteral(" AND settled = "); q.appendInterpolation(bind: false) }
             if case .lasting(let knownBy) = scan.facts {
+                // Never replaced so far: while the piece's write counters stand, none of them is replaced either.
                 q.appendLiteral(" AND counts_until = "); q.appendInterpolation(bind: forever)
                 q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: knownBy)
+                q.appendLiteral(" AND replaced_at >= "); q.appendInterpolation(bind: forever)
             }
             q.appendLiteral(" AND at >= "); q.appendInterpolation(bind: scan.from)
             q.appendLiteral(" AND at < "); q.appendInterpolation(bind: scan.to)
         case .notCounted(let pieces):
-            // Two arms, each led by its own index (until; ready), so neither reads the stretch's counted facts.
+            // Three arms, each led by its own index (until; ready; replaced), so none reads the stretch's counted facts.
             let earliest = pieces.map(\.knownBy).min() ?? asOf
             // (The stretch's bounds in the first arm are a CASE so that no planner takes `at` to lead it, and its
             // `counts_until` has both bounds so that SQLite, which has no statistics of values, takes it to be narrow.)
@@ -302,10 +285,17 @@ public enum MeasureQueries {
                 q.appendLiteral(" WHEN at < "); q.appendInterpolation(bind: p.interval.end)
                 q.appendLiteral(" THEN "); q.appendInterpolation(bind: p.knownBy)
             }
-            q.appendLiteral(" ELSE "); q.appendInterpolation(bind: forever); q.appendLiteral(" END))")
+            q.appendLiteral(" ELSE "); q.appendInterpolation(bind: forever); q.appendLiteral(" END)")
+            // Third arm: versions replaced since (the pieces hold only those never replaced), still valid at `asOf`.
+            q.appendLiteral(" OR (replaced_at > "); q.appendInterpolation(bind: asOf)
+            q.appendLiteral(" AND replaced_at < "); q.appendInterpolation(bind: forever)
+            q.appendLiteral(" AND CASE WHEN at < "); q.appendInterpolation(bind: scan.from)
+            q.appendLiteral(" THEN 0 WHEN at < "); q.appendInterpolation(bind: scan.to)
+            q.appendLiteral(" THEN 1 ELSE 0 END = 1))")
         }
-        // Known at `asOf`, and of a case unchanged since (a changed one is replayed by `counts`).
+        // Valid and known at `asOf`.
         q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: asOf)
+        q.appendLiteral(" AND replaced_at > "); q.appendInterpolation(bind: asOf)
         // Once per case and period: not when the next of its kind falls before the end of this one's period.
         q.appendLiteral(" AND counts_until >= ")
         if periods.count == 1 {

@@ -37,8 +37,10 @@ public enum MediationKind: RecordKind {
                 ("next_session_at", optional(MediationQueries.nextSession(s)))]
     }
 
-    /// Who is assigned, and whether the mediation is still open (each mediator's load).
-    public static func afterWrite(_ s: MediationSnapshot, id: UUID, on sql: any SQLDatabase) async throws {
+    /// Who is assigned, and whether the mediation is still open (each mediator's load); the mediation's measure
+    /// facts (`MediationMeasureQueries`).
+    public static func afterWrite(_ s: MediationSnapshot, id: UUID, areaPath: String, calendar: WorkingCalendar, on sql: any SQLDatabase) async throws {
+        try await MediationMeasureQueries.replace(id: id, snapshot: s, areaPath: areaPath, calendar: calendar, on: sql)
         try await sql.delete(from: "mediation_assignments").where("mediation_id", .equal, id).run()
         for mediator in s.mediators {
             try await sql.raw("INSERT INTO mediation_assignments (mediation_id, mediator, open) VALUES (\(bind: id), \(bind: mediator), \(bind: s.state.isOpen))").run()

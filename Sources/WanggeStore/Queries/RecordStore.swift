@@ -39,13 +39,13 @@ public protocol RecordKind: Sendable {
     static func place(from row: any SQLRow) throws -> Place
     /// The kind's own columns, from the snapshot and place.
     static func columns(_ s: L.Snapshot, place: Place) throws -> [(String, any SQLExpression)]
-    /// What else a step writes in its transaction (a mediation: who is assigned).
-    static func afterWrite(_ s: L.Snapshot, id: UUID, on sql: any SQLDatabase) async throws
+    /// What else a step writes in its transaction (a mediation: who is assigned, its measure facts).
+    static func afterWrite(_ s: L.Snapshot, id: UUID, areaPath: String, calendar: WorkingCalendar, on sql: any SQLDatabase) async throws
 }
 
 extension RecordKind {
     public static var kindName: String { L.recordKind }
-    public static func afterWrite(_ s: L.Snapshot, id: UUID, on sql: any SQLDatabase) async throws {}
+    public static func afterWrite(_ s: L.Snapshot, id: UUID, areaPath: String, calendar: WorkingCalendar, on sql: any SQLDatabase) async throws {}
 }
 
 /// The place of a kind that keeps none besides its area path.
@@ -174,7 +174,7 @@ public enum RecordStore<K: RecordKind> {
                 + (try sharedColumns(s, version: 1, areaPath: areaPath, calendar: calendar)) + (try K.columns(s, place: place))
             try await sql.insert(into: K.table).columns(columns.map(\.0)).values(columns.map(\.1)).run()
             try await insertAction(step.record, seq: 1, recordID: id, on: sql)
-            try await K.afterWrite(s, id: id, on: sql)
+            try await K.afterWrite(s, id: id, areaPath: areaPath, calendar: calendar, on: sql)
             if let raise = SupervisionRaise(step) {
                 _ = try await RecordSupervisions.raise(raise, kind: kind, recordID: id, areaPath: areaPath, on: sql)
             }
@@ -201,7 +201,7 @@ public enum RecordStore<K: RecordKind> {
                 }
                 let updated = try await update.where("id", .equal, r.id).where("version", .equal, r.version).returning("id").all()
                 guard !updated.isEmpty else { throw RecordConflict(kind: kind, code: r.code) }
-                try await K.afterWrite(s, id: r.id, on: sql)
+                try await K.afterWrite(s, id: r.id, areaPath: r.areaPath, calendar: calendar, on: sql)
                 var raised = false
                 if let raise = SupervisionRaise(step) {
                     raised = try await RecordSupervisions.raise(raise, kind: kind, recordID: r.id, areaPath: r.areaPath, on: sql)
@@ -282,7 +282,7 @@ public enum RecordStore<K: RecordKind> {
                     for a in part { insert = insert.values(a) }
                     try await insert.run()
                 }
-                for (id, h) in zip(ids, chunk) { try await K.afterWrite(h.snapshot, id: id, on: sql) }
+                for (id, h) in zip(ids, chunk) { try await K.afterWrite(h.snapshot, id: id, areaPath: h.areaPath, calendar: calendar, on: sql) }
                 written += chunk.count
                 progress(written, records.count)
             }

@@ -378,16 +378,9 @@ enum MediationsAPI {
     struct Grouped { var total = MediationCounts(); var byType: [String: MediationCounts] = [:]; var byTier: [String: MediationCounts] = [:]; var byMediator: [String: MediationCounts] = [:] }
 
     static func counts(scopePath: String, period: DateInterval, calendar: WorkingCalendar, on db: any Database) async throws -> Grouped {
-        var g = Grouped()
-        for m in try await MediationQueries.counted(scopePath: scopePath, from: period.start, to: period.end, on: db) {
-            let c = MediationMeasures.counts(m.snapshot, period: period, calendar: calendar)
-            guard c != MediationCounts() else { continue }
-            g.total.add(c)
-            g.byType[m.snapshot.registration.typeCode, default: MediationCounts()].add(c)
-            g.byTier[m.snapshot.tier.rawValue, default: MediationCounts()].add(c)
-            for mediator in m.snapshot.mediators { g.byMediator[mediator, default: MediationCounts()].add(c) }
-        }
-        return g
+        // One GROUP BY over the stored facts (`MediationMeasureQueries`), the seam the case measures have too.
+        let s = try await MediationMeasureQueries.counts(scopePath: scopePath, period: period, calendar: calendar, on: db)
+        return Grouped(total: s.total, byType: s.byType, byTier: s.byTier, byMediator: s.byMediator)
     }
 }
 
