@@ -34,6 +34,7 @@ public enum WanggeMigrations {
         M028_CreateJobRuns(),
         M030_KeepFactVersions(),
         M031_CreateMediationFacts(),
+        M032_CreateOutcomeDays(),
     ]
 }
 
