@@ -35,6 +35,7 @@ public enum WanggeMigrations {
         M029_OneRecordPlumbing(),
         M030_KeepFactVersions(),
         M031_CreateMediationFacts(),
+        M032_CreateOutcomeDays(),
     ]
 }
 

@@ -31,6 +31,8 @@ public enum MeasureQueries {
         var month_start: Date, township_path: String, settled: Bool
         /// When this version of the fact stopped being among the case's facts (`forever`: it still is).
         var replaced_at: Date
+        /// The start of the day of `at`, in the calendar's zone: the daily rollup's day.
+        var day_start: Date
     }
 
     /// An area path cut to its first two levels (the county and its child: a township): the rollup's area.
@@ -63,7 +65,8 @@ public enum MeasureQueries {
                 // Needs no scan for a period holding its whole month, as of that month's end or later: it counts
                 // in every such period (never replaced: it is in the rollup), or in none (replaced by then).
                 settled: ready <= month.end && until == forever && v.replacedAt == nil || v.replacedAt.map { $0 <= month.end } == true,
-                replaced_at: v.replacedAt ?? forever)
+                replaced_at: v.replacedAt ?? forever,
+                day_start: context.calendar.start(of: context.calendar.civilDate(of: f.outcome.at)))
         }
     }
 
@@ -72,17 +75,34 @@ public enum MeasureQueries {
     static func replace(caseID: UUID, history: CaseHistory, snapshot: CaseSnapshot, areaPath: String, categoryCode: String, context: MeasureFactContext, on sql: any SQLDatabase) async throws {
         // The rollup loses the case's facts it held (settled, never replaced) and gains its new ones.
         let old = try await sql.select().column("month_start").column("township_path").column("kind").column("success").column("settled").column("replaced_at")
+            .column("day_start")
             .from(schema).where("case_id", .equal, caseID).all()
             .map { (key: RollupKey(month_start: try $0.decode(column: "month_start", as: Date.self), township_path: try $0.decode(column: "township_path", as: String.self),
                                    kind: try $0.decode(column: "kind", as: String.self), success: try $0.decode(column: "success", as: Bool.self)),
-                    rolled: try $0.decode(column: "settled", as: Bool.self) && (try $0.decode(column: "replaced_at", as: Date?.self) ?? forever) >= forever) }
+                    rolled: try $0.decode(column: "settled", as: Bool.self) && (try $0.decode(column: "replaced_at", as: Date?.self) ?? forever) >= forever,
+                    day: try $0.decode(column: "day_start", as: Date?.self)) }
         try await sql.delete(from: schema).where("case_id", .equal, caseID).run()
         let versions = MeasureFact.versions(of: history, calendar: context.calendar)
         let new = rows(caseID: caseID, versions: versions, snapshot: snapshot, areaPath: areaPath, categoryCode: categoryCode, context: context)
         try await insert(new, on: sql)
         var delta: [RollupKey: Int] = [:]
-        for o in old where o.rolled { delta[o.key, default: 0] -= 1 }
-        for r in new where r.settled && r.replaced_at >= forever { delta[RollupKey(month_start: r.month_start, township_path: r.township_path, kind: r.kind, success: r.success), default: 0] += 1 }
+        var days: [RollupKey: Int] = [:]
+        for o in old where o.rolled {
+            delta[o.key, default: 0] -= 1
+            if let day = o.day { days[RollupKey(month_start: day, township_path: o.key.township_path, kind: o.key.kind, success: o.key.success), default: 0] -= 1 }
+        }
+        for r in new where r.settled && r.replaced_at >= forever {
+            delta[RollupKey(month_start: r.month_start, township_path: r.township_path, kind: r.kind, success: r.success), default: 0] += 1
+            days[RollupKey(month_start: r.day_start, township_path: r.township_path, kind: r.kind, success: r.success), default: 0] += 1
+        }
+        // The same facts by day (the key's "month" is the day's start).
+        for (k, n) in days where n != 0 {
+            try await sql.raw("""
+                INSERT INTO outcome_days (day_start, township_path, kind, success, n) \
+                VALUES (\(bind: k.month_start), \(bind: k.township_path), \(bind: k.kind), \(bind: k.success), \(bind: n)) \
+                ON CONFLICT (day_start, township_path, kind, success) DO UPDATE SET n = outcome_days.n + excluded.n
+                """).run()
+        }
         for (k, n) in delta where n != 0 {
             try await sql.raw("""
                 INSERT INTO outcome_months (month_start, township_path, kind, success, n) \
@@ -108,6 +128,12 @@ public enum MeasureQueries {
             INSERT INTO outcome_months (month_start, township_path, kind, success, n) \
             SELECT month_start, township_path, kind, success, COUNT(*) FROM case_outcomes WHERE settled = \(bind: true) AND replaced_at >= \(bind: forever) \
             GROUP BY month_start, township_path, kind, success
+            """).run()
+        try await sql.delete(from: "outcome_days").run()
+        try await sql.raw("""
+            INSERT INTO outcome_days (day_start, township_path, kind, success, n) \
+            SELECT day_start, township_path, kind, success, COUNT(*) FROM case_outcomes WHERE settled = \(bind: true) AND replaced_at >= \(bind: forever) \
+            GROUP BY day_start, township_path, kind, success
             """).run()
     }
 
@@ -193,22 +219,51 @@ public enum MeasureQueries {
             scans = [Scan(from: first.start, to: c1.interval.start, facts: .all), Scan(from: ck.interval.end, to: last.end, facts: .all)]
                 .filter { $0.from < $0.to } + [Scan(from: c1.interval.start, to: ck.interval.end, facts: .notCounted(counted))]
         } else if case .total = grouping, scopePath.split(separator: "/").count <= 2 {
-            // Whole months of the period that ended by `asOf`: for a total over a county or its children, their
-            // settled facts come from the monthly rollup, and only the edges and the unsettled facts are scanned.
-            var months: [DateInterval] = []
-            var m = MeasureFact.month(of: period.start, calendar: context.calendar)
-            if m.start < period.start { m = MeasureFact.month(of: m.end, calendar: context.calendar) }
-            while m.end <= period.end && m.end <= asOf {
-                months.append(m)
-                m = MeasureFact.month(of: m.end, calendar: context.calendar)
+            // For a total over a county or its children, in the months that ended by `asOf`: the settled facts of
+            // whole months come from the monthly rollup, those of whole days of a month the period holds in part
+            // from the daily one (the same facts, by day); only their unsettled facts and partial days are scanned,
+            // and the months not ended are scanned whole.
+            let cal = context.calendar
+            func dayStart(onOrAfter t: Date) -> Date {
+                let d = cal.start(of: cal.civilDate(of: t))
+                return d < t ? cal.start(of: cal.civilDate(of: t).adding(days: 1)) : d
             }
-            if let m1 = months.first, let mk = months.last {
-                scans = [Scan(from: first.start, to: m1.start, facts: .all), Scan(from: mk.end, to: last.end, facts: .all)]
-                    .filter { $0.from < $0.to } + [Scan(from: m1.start, to: mk.end, facts: .unsettled)]
-                var q = SQLQueryString("SELECT kind, success, CAST(SUM(n) AS BIGINT) AS n FROM outcome_months WHERE ")
+            var parts: [Scan] = []
+            var months: [DateInterval] = [], days: [DateInterval] = []
+            var t = period.start
+            while t < period.end {
+                let m = MeasureFact.month(of: t, calendar: cal)
+                let end = min(m.end, period.end)
+                if m.end > asOf {
+                    parts.append(Scan(from: t, to: end, facts: .all))
+                } else if t == m.start && end == m.end {
+                    months.append(m)
+                    parts.append(Scan(from: t, to: end, facts: .unsettled))
+                } else {
+                    let d0 = dayStart(onOrAfter: t)
+                    let dk = cal.start(of: cal.civilDate(of: end)) < end ? cal.start(of: cal.civilDate(of: end)) : end
+                    if d0 < dk {
+                        days.append(DateInterval(start: d0, end: dk))
+                        parts += [Scan(from: t, to: d0, facts: .all), Scan(from: d0, to: dk, facts: .unsettled), Scan(from: dk, to: end, facts: .all)]
+                    } else {
+                        parts.append(Scan(from: t, to: end, facts: .all))
+                    }
+                }
+                t = end
+            }
+            // Neighbouring scans of the same facts are one statement.
+            scans = []
+            for p in parts where p.from < p.to {
+                if let l = scans.last, l.to == p.from, l.facts.isSame(as: p.facts) { scans[scans.count - 1].to = p.to } else { scans.append(p) }
+            }
+            var rolled: [(table: String, column: String, from: Date, to: Date)] = []
+            if let m1 = months.first, let mk = months.last { rolled.append(("outcome_months", "month_start", m1.start, mk.end)) }
+            for d in days { rolled.append(("outcome_days", "day_start", d.start, d.end)) }
+            for r in rolled {
+                var q = SQLQueryString("SELECT kind, success, CAST(SUM(n) AS BIGINT) AS n FROM \(unsafeRaw: r.table) WHERE ")
                 q.appendInterpolation(LikePattern.startsWith(SQLColumn("township_path"), scopePath))
-                q.appendLiteral(" AND month_start >= "); q.appendInterpolation(bind: m1.start)
-                q.appendLiteral(" AND month_start < "); q.appendInterpolation(bind: mk.end)
+                q.appendLiteral(" AND \(r.column) >= "); q.appendInterpolation(bind: r.from)
+                q.appendLiteral(" AND \(r.column) < "); q.appendInterpolation(bind: r.to)
                 q.appendLiteral(" GROUP BY kind, success")
                 for row in try await sql.raw(q).all() {
                     guard let kind = MeasureKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }
@@ -235,6 +290,14 @@ public enum MeasureQueries {
             case notCounted([CountedPiece])
             /// Only the lasting facts of one piece known by an instant and never replaced (what `PieceCounts` holds).
             case lasting(knownBy: Date)
+
+            /// Whether two neighbouring scans of these facts can be one.
+            func isSame(as other: Facts) -> Bool {
+                switch (self, other) {
+                case (.all, .all), (.unsettled, .unsettled): true
+                default: false
+                }
+            }
         }
         var from: Date
         var to: Date
@@ -278,7 +341,10 @@ public enum MeasureQueries {
             q.appendLiteral(" AND counts_until < "); q.appendInterpolation(bind: forever)
             q.appendLiteral(" AND CASE WHEN at < "); q.appendInterpolation(bind: scan.from)
             q.appendLiteral(" THEN 0 WHEN at < "); q.appendInterpolation(bind: scan.to)
+            // (The second arm's range is bounded by `asOf` too: facts known only later — every open case's coming
+            // deadlines — would otherwise be read, and dropped, by every count: 31,000 rows at --scale 10.)
             q.appendLiteral(" THEN 1 ELSE 0 END = 1) OR (ready_at > "); q.appendInterpolation(bind: earliest)
+            q.appendLiteral(" AND ready_at <= "); q.appendInterpolation(bind: asOf)
             q.appendLiteral(" AND ready_at > CASE WHEN at < "); q.appendInterpolation(bind: scan.from)
             q.appendLiteral(" THEN "); q.appendInterpolation(bind: forever)
             for p in pieces {
