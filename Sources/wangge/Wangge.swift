@@ -57,6 +57,7 @@ struct Serve: AsyncParsableCommand {
         try await withApp { app, config in
             try await Setup.migrate(app)
             ClockRunner.schedule(app)
+            app.lifecycle.use(DashboardWarmUp())
             app.logger.notice("serving", metadata: ["url": "http://\(config.host):\(config.port)"])
             try await app.execute()
         }
@@ -88,6 +89,7 @@ struct Demo: AsyncParsableCommand {
             }
             guard !noServe else { return }
             ClockRunner.schedule(app)
+            app.lifecycle.use(DashboardWarmUp())
             say("Open http://\(config.host):\(config.port)/login")
             try await app.execute()
         }

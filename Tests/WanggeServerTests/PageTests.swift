@@ -75,6 +75,20 @@ final class PageTests: XCTestCase {
             }
         }
     }
+
+    /// The warm-up after a start counts the county's pieces for this month and the last twelve months, so the first
+    /// year dashboard finds them kept (it fails when the warm-up counts nothing).
+    func testTheWarmUpAfterAStartKeepsTheCountysPieces() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            _ = try await CaseLoopTests.report(app)
+            let before = await app.wangge.pieces.kept
+            XCTAssertEqual(before, 0)
+            try await DashboardWarmUp.run(app)
+            let after = await app.wangge.pieces.kept
+            XCTAssertGreaterThanOrEqual(after, 13, "this month and twelve more months, one piece each at least")
+        }
+    }
 }
 
 extension WanggeStoreProbe {

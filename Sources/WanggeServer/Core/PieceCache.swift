@@ -11,6 +11,8 @@ actor PieceCache {
     private struct Key: Hashable { var scope: String; var start: Date; var end: Date }
     /// Up to two countings of each piece, as of different instants: a past period's (as of its end) and today's.
     private var entries: [Key: [(counts: PieceCounts, used: Int)]] = [:]
+    /// How many countings are kept (tests, the start's warm-up).
+    var kept: Int { entries.values.reduce(0) { $0 + $1.count } }
     private var tick = 0
     private var weight = 0
     let budget: Int
