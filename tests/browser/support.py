@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -164,6 +165,55 @@ def check_server(s):
         i = next(i for i, l in enumerate(lines) if " crashed:" in l)
         gist += [l for l in lines[i:i + 6] if l.strip()]
     log(f"THE DEMO SERVER DIED (exit {s.proc.returncode}); log {s.log_path}:\n    " + "\n    ".join(gist or lines[-20:]))
+
+
+class OnDemoServer(unittest.TestCase):
+    """A test class with a demo server of its own (cls.srv, cls.base, cls.api): started before the class, stopped
+    after it (also when `prepare` fails or skips), and told about after each test if it died. A class sets up what
+    its tests need on it in `prepare`."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = start_server()
+        cls.base = cls.srv.base
+        cls.api = API(cls.base)
+        try:
+            cls.prepare()
+        except BaseException:
+            cls.srv.stop()
+            raise
+
+    @classmethod
+    def prepare(cls):
+        pass
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.srv.stop()
+
+    def tearDown(self):
+        check_server(self.srv)
+
+
+class InOneBrowser(OnDemoServer):
+    """An `OnDemoServer` class whose tests share one headless Chromium (cls.d) at `SIZE`, quit after the class."""
+    SIZE = PHONE
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        try:
+            cls.d = make_driver(cls.SIZE)
+        except BaseException:
+            cls.srv.stop()
+            raise
+
+    @classmethod
+    def tearDownClass(cls):
+        try:
+            cls.d.quit()
+        finally:
+            super().tearDownClass()
 
 
 # ---------------------------------------------------------------- the API

@@ -11,22 +11,16 @@ from selenium.webdriver.common.action_chains import ActionBuilder
 from selenium.webdriver.common.by import By
 
 import casepage
-from support import (API, check_server, DESKTOP, PHONE, click, console_errors, deepest_point, edge_distance, grid_of, in_shape, log,
-                     login, make_driver, png_file, start_server, visible, wait)
+from support import (API, DESKTOP, OnDemoServer, PHONE, click, console_errors, deepest_point, edge_distance, grid_of,
+                     in_shape, log, login, make_driver, png_file, visible, wait)
 
 HANDLERS = ["handler_t01", "handler"]  # the demo's handler accounts; the test finds which one the case went to
 
 
-class WholeLoop(unittest.TestCase):
+class WholeLoop(OnDemoServer):
     @classmethod
-    def setUpClass(cls):
-        cls.srv = start_server()
-        cls.base = cls.srv.base
-        cls.api = API(cls.base)
+    def prepare(cls):
         cls.drivers = []
-
-    def tearDown(self):
-        check_server(self.srv)
 
     @classmethod
     def tearDownClass(cls):
@@ -34,7 +28,7 @@ class WholeLoop(unittest.TestCase):
             for d in cls.drivers:
                 d.quit()
         finally:
-            cls.srv.stop()
+            super().tearDownClass()
 
     def driver(self, size):
         d = make_driver(size)

@@ -8,28 +8,15 @@ from selenium.webdriver.common.action_chains import ActionChains
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from support import (API, PHONE, check_server, click, grid_of, log, login, make_driver, start_server, set_offline, visible,
-                     wait)
+from support import InOneBrowser, check_server, click, grid_of, log, login, set_offline, visible, wait
 
 
-class WorkerOffline(unittest.TestCase):
+class WorkerOffline(InOneBrowser):
     @classmethod
-    def setUpClass(cls):
-        cls.srv = start_server()
-        cls.base = cls.srv.base
-        cls.api = API(cls.base)
+    def prepare(cls):
         status = cls.api.page_status("/worker", "gridworker")
         if status == 404:
-            cls.srv.stop()
             raise unittest.SkipTest("/worker is not built yet (404 for gridworker)")
-        cls.d = make_driver(PHONE)
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.d.quit()
-        finally:
-            cls.srv.stop()
 
     def count(self):
         return self.d.find_element(By.ID, "outbox-count").text.strip()

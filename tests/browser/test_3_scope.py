@@ -5,15 +5,14 @@ import uuid
 from selenium.webdriver.common.by import By
 
 import casepage
-from support import API, DESKTOP, check_server, deepest_point, grid_of, login, make_driver, start_server, visible
+from support import DESKTOP, InOneBrowser, deepest_point, grid_of, login, visible
 
 
-class Scope(unittest.TestCase):
+class Scope(InOneBrowser):
+    SIZE = DESKTOP
+
     @classmethod
-    def setUpClass(cls):
-        cls.srv = start_server()
-        cls.base = cls.srv.base
-        cls.api = API(cls.base)
+    def prepare(cls):
         grid = grid_of(cls.api, "gridworker")  # a grid of township 1
         lon, lat = deepest_point(grid["geometry"])
         cats = cls.api.ok("GET", "/api/v1/categories")["categories"]
@@ -23,17 +22,6 @@ class Scope(unittest.TestCase):
         cls.case = cls.api.ok("GET", f"/api/v1/cases/{created['id']}", user="admin")
         township1 = next(a["code"] for a in cls.api.ok("GET", "/api/v1/areas", user="op_t01")["areas"] if a["level"] == "township")
         assert township1 in [a["code"] for a in cls.case["areas"]], (township1, cls.case["areas"])
-        cls.d = make_driver(DESKTOP)
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.d.quit()
-        finally:
-            cls.srv.stop()
-
-    def tearDown(self):
-        check_server(self.srv)
 
     def test_township_1_operator_sees_it(self):
         """The control: the same search finds the case for the operator whose scope covers it."""

@@ -5,8 +5,8 @@ import uuid
 
 from selenium.webdriver.common.by import By
 
-from support import (API, DESKTOP, PHONE, check_server, console_errors, deepest_point, grid_of, log, login, make_driver,
-                     start_server, visible, wait)
+from support import (DESKTOP, OnDemoServer, PHONE, console_errors, deepest_point, grid_of, log, login, make_driver,
+                     visible, wait)
 
 # (name, path, account or None for a resident); {case} and {code} are filled in with a case made for the test.
 PAGES = [
@@ -27,15 +27,12 @@ PAGES = [
 WIDTHS = [("phone", PHONE), ("desktop", DESKTOP)]
 
 
-class Pages(unittest.TestCase):
+class Pages(OnDemoServer):
     drivers = {}
     signed_in = {}
 
     @classmethod
-    def setUpClass(cls):
-        cls.srv = start_server()
-        cls.base = cls.srv.base
-        cls.api = API(cls.base)
+    def prepare(cls):
         lon, lat = deepest_point(grid_of(cls.api, "gridworker")["geometry"])
         cats = cls.api.ok("GET", "/api/v1/categories")["categories"]
         cat = next(c for c in cats if c.get("parent_code") and c.get("handler_kind") == "market_regulation"
@@ -57,10 +54,7 @@ class Pages(unittest.TestCase):
             cls.drivers.clear()
             cls.signed_in.clear()
         finally:
-            cls.srv.stop()
-
-    def tearDown(self):
-        check_server(self.srv)
+            super().tearDownClass()
 
     def driver(self, width, size, user):
         d = self.drivers.get(width)

@@ -7,31 +7,17 @@ import uuid
 
 from selenium.webdriver.common.by import By
 
-from support import API, DESKTOP, PHONE, check_server, click, console_errors, deepest_point, grid_of, login, make_driver, start_server, visible, wait
+from support import InOneBrowser, click, console_errors, deepest_point, grid_of, login, visible, wait
 
 
-class MediatorsDay(unittest.TestCase):
+class MediatorsDay(InOneBrowser):
     @classmethod
-    def setUpClass(cls):
-        cls.srv = start_server()
-        cls.base = cls.srv.base
-        cls.api = API(cls.base)
+    def prepare(cls):
         grid = grid_of(cls.api, "gridworker")  # a grid of township 1
         lon, lat = deepest_point(grid["geometry"])
         cls.words = f"邻里纠纷 {uuid.uuid4().hex[:8]}：楼上漏水殃及楼下"
         created = cls.api.report(cls.words, lat, lon, "0603", phone="13900000001")
         cls.case = cls.api.ok("GET", f"/api/v1/cases/{created['id']}", user="admin")
-        cls.d = make_driver(PHONE)
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.d.quit()
-        finally:
-            cls.srv.stop()
-
-    def tearDown(self):
-        check_server(self.srv)
 
     def act(self, action, fill=None):
         """Opens the action's form on the mediation page, fills it and sends it; waits for the page to reload."""

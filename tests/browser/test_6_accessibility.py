@@ -12,8 +12,7 @@ import uuid
 
 from selenium.webdriver.common.by import By
 
-from support import (API, DESKTOP, PHONE, check_server, deepest_point, grid_of, log, login, make_driver, start_server,
-                     visible, wait)
+from support import DESKTOP, InOneBrowser, PHONE, deepest_point, grid_of, log, login, visible, wait
 
 
 def axe_source():
@@ -51,12 +50,14 @@ PAGES = [
 BLOCKING = ("serious", "critical")
 
 
-class Accessibility(unittest.TestCase):
+class Accessibility(InOneBrowser):
     @classmethod
     def setUpClass(cls):
-        cls.srv = start_server()
-        cls.base = cls.srv.base
-        cls.api = API(cls.base)
+        super().setUpClass()
+        cls.d.set_script_timeout(180)  # axe over a whole page takes a while on this machine
+
+    @classmethod
+    def prepare(cls):
         cls.axe = axe_source()
         lon, lat = deepest_point(grid_of(cls.api, "gridworker")["geometry"])
         cats = cls.api.ok("GET", "/api/v1/categories")["categories"]
@@ -94,19 +95,7 @@ class Accessibility(unittest.TestCase):
             cls.api.ok("POST", f"/api/v1/mediations/{mid}/actions", body, user="med-001-1")
         cls.fill = {"case": cid, "code": created["tracking_code"], "closed": closed["tracking_code"], "dispute": dispute["id"],
                     "mediation": mid}
-        cls.d = make_driver(PHONE)
-        cls.d.set_script_timeout(180)
         cls.user = "-"
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.d.quit()
-        finally:
-            cls.srv.stop()
-
-    def tearDown(self):
-        check_server(self.srv)
 
     def open(self, path, user):
         d = self.d

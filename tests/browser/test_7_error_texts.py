@@ -9,8 +9,7 @@ import uuid
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
-from support import (API, PHONE, check_server, click, console_errors, deepest_point, grid_of, log, login, make_driver,
-                     start_server, visible, wait)
+from support import API, InOneBrowser, click, console_errors, deepest_point, grid_of, log, login, visible, wait
 
 # Three or more English words in a row: an English sentence (the API's messages are all longer than that).
 ENGLISH = re.compile(r"[A-Za-z]{2,}[\s,:;'.]+[A-Za-z]{2,}[\s,:;'.]+[A-Za-z]{2,}")
@@ -28,27 +27,13 @@ def shown_error(driver, scope_css, timeout=15):
     return wait(driver, timeout).until(find, f"no error shown in {scope_css}")
 
 
-class ErrorTexts(unittest.TestCase):
+class ErrorTexts(InOneBrowser):
     @classmethod
-    def setUpClass(cls):
-        cls.srv = start_server()
-        cls.base = cls.srv.base
-        cls.api = API(cls.base)
+    def prepare(cls):
         cls.lon, cls.lat = deepest_point(grid_of(cls.api, "gridworker")["geometry"])
         cats = cls.api.ok("GET", "/api/v1/categories")["categories"]
         cls.plain_category = next(c for c in cats if c.get("parent_code") and c.get("handler_kind") == "market_regulation"
                                   and not c.get("photo_required"))
-        cls.d = make_driver(PHONE)
-
-    @classmethod
-    def tearDownClass(cls):
-        try:
-            cls.d.quit()
-        finally:
-            cls.srv.stop()
-
-    def tearDown(self):
-        check_server(self.srv)
 
     def assertChinese(self, text, where):
         log(f"{where}: {text}")
