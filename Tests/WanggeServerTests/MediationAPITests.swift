@@ -271,7 +271,7 @@ final class MediationAPITests: XCTestCase {
             let (ds, dash) = try await Self.send(app, .GET, "/dashboard", token: try await app.token("lead"))
             XCTAssertEqual(ds, .ok)
             XCTAssertTrue(String(decoding: dash, as: UTF8.self).contains(created.code), "the notice is listed on the dashboard")
-            guard let stale = try await MediationQueries.find(id: created.id, on: app.db) else { return XCTFail("no mediation") }
+            guard let stale = try await RecordStore<MediationKind>.find(id: created.id, on: app.db) else { return XCTFail("no mediation") }
             let service = app.mediationService
             let a = RecordActor.staff(ActingStaff(username: "m_grid", role: .mediator, areaCode: "3301001001001"))
             let b = RecordActor.staff(ActingStaff(username: "m_east", role: .mediator, areaCode: "3301001"))

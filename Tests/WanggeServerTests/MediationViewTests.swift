@@ -42,7 +42,7 @@ final class MediationViewTests: XCTestCase {
             }
             _ = county
             // `guard let`, not XCTUnwrap: a large struct unwrapped in an async test crashed Swift 6.3 (see the notes).
-            guard let m = try await MediationQueries.find(id: id, on: app.db) else { return XCTFail("stored") }
+            guard let m = try await RecordStore<MediationKind>.find(id: id, on: app.db) else { return XCTFail("stored") }
             let records = try await RecordStore<MediationKind>.actions(id: id, on: app.db)
             let ref = try await app.wangge.reference.current(on: app.db, now: clock.now())
             let j = try await app.wangge.jurisdictions.current(on: app.db, now: clock.now()).jurisdiction

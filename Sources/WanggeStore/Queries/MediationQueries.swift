@@ -172,10 +172,6 @@ public enum MediationQueries {
         return Panel(received: received, success: try await success(scopePath: scopePath, period: period, on: db), open: open, risky: risky)
     }
 
-    public static func find(id: UUID, on db: any Database) async throws -> StoredMediation? {
-        try await RecordStore<MediationKind>.find(id: id, on: db)
-    }
-
     public static func find(caseID: UUID, on db: any Database) async throws -> StoredMediation? {
         try await RecordStore<MediationKind>.all(try RecordStore<MediationKind>.select(on: db).where("case_id", .equal, caseID).limit(1)).first
     }
