@@ -29,6 +29,7 @@ final class MediationMeasureStoreTests: XCTestCase {
                 }
                 return g
             }
+            let cache = PieceCache()
             func compare(_ label: String) async throws {
                 let day = 86_400.0
                 let periods = [DateInterval(start: now.addingTimeInterval(-365 * day), end: now),
@@ -41,6 +42,9 @@ final class MediationMeasureStoreTests: XCTestCase {
                     for period in periods {
                         let stored = try await MediationMeasureQueries.counts(scopePath: scope, period: period, calendar: cal, on: app.db)
                         let want = try await expected(scope, period)
+                        // The sum of the pieces a server keeps between requests (stale once a write touched their month).
+                        let kept = try await MediationsAPI.counts(scopePath: scope, period: period, calendar: cal, cache: cache, on: app.db)
+                        XCTAssertEqual(kept, want, "\(label): kept pieces \(scope) \(period)")
                         XCTAssertEqual(stored.total, want.total, "\(label): total \(scope) \(period)")
                         XCTAssertEqual(stored.byType, want.byType, "\(label): by type \(scope) \(period)")
                         XCTAssertEqual(stored.byTier, want.byTier, "\(label): by tier \(scope) \(period)")

@@ -3,14 +3,14 @@ import Foundation
 import WanggeCore
 import WanggeStore
 
-/// The dashboard's counts of pieces of time (`PieceCounts`: a month at most, cut where the periods asked for
-/// start and end), kept between requests while the write counters of their months stand, within a budget of held
+/// Counts of pieces of time (a month at most, cut where the periods asked for start and end: the dashboard's
+/// `PieceCounts`, the mediation measures' `MediationPieceCounts`), kept between requests while the write counters of their months stand, within a budget of held
 /// values (least recently used go first), up to two countings of a piece as of different instants (a past period
 /// is counted as of its end, today's as of now). A year's dashboard then counts only what changed since.
 actor PieceCache {
-    private struct Key: Hashable { var scope: String; var start: Date; var end: Date }
+    private struct Key: Hashable { var kind: String; var scope: String; var start: Date; var end: Date }
     /// Up to two countings of each piece, as of different instants: a past period's (as of its end) and today's.
-    private var entries: [Key: [(counts: PieceCounts, used: Int)]] = [:]
+    private var entries: [Key: [(counts: any KeptCounts, used: Int)]] = [:]
     /// How many countings are kept (tests, the start's warm-up).
     var kept: Int { entries.values.reduce(0) { $0 + $1.count } }
     private var tick = 0
@@ -22,34 +22,47 @@ actor PieceCache {
 
     init(budget: Int = 400_000) { self.budget = budget }
 
-    /// The pieces of `interval` under `scopePath` as of `asOf`, cut at month boundaries and at `cuts`, in order.
+    /// The case loop's pieces of `interval` under `scopePath` as of `asOf`, cut at month boundaries and at `cuts`,
+    /// in order.
     func pieces(scopePath: String, interval: DateInterval, cuts: [Date], asOf: Date, context: MeasureFactContext,
                 on db: any Database) async throws -> [PieceCounts] {
-        let spans = Self.spans(of: interval, cuts: cuts, calendar: context.calendar)
-        let months = spans.map { MeasureFact.month(of: $0.start, calendar: context.calendar).start }
-        let stamps = try await MeasureQueries.stamps(scopePath: scopePath, monthStarts: Array(Set(months)), on: db)
-        var out: [PieceCounts] = []
+        try await pieces(kind: "case", scopePath: scopePath, interval: interval, cuts: cuts, asOf: asOf, freshFor: Self.freshFor,
+                         calendar: context.calendar, on: db) { span, stamp in
+            try await MeasureQueries.pieceCounts(scopePath: scopePath, interval: span, knownBy: asOf, stamp: stamp, context: context, on: db)
+        }
+    }
+
+    /// A kind's pieces of `interval` under `scopePath`, cut at month boundaries and at `cuts`, in order: each as
+    /// kept, while its month's write counters (of `kind`) stand and it was counted as of `asOf` or at most
+    /// `freshFor` before, or else counted now by `count` (given the piece and its month's stamp) and kept.
+    func pieces<P: KeptCounts>(kind: String, scopePath: String, interval: DateInterval, cuts: [Date], asOf: Date, freshFor: TimeInterval,
+                               calendar: WorkingCalendar, on db: any Database,
+                               count: @Sendable (DateInterval, MeasureQueries.Stamp) async throws -> P) async throws -> [P] {
+        let spans = Self.spans(of: interval, cuts: cuts, calendar: calendar)
+        let months = spans.map { MeasureFact.month(of: $0.start, calendar: calendar).start }
+        let stamps = try await MeasureQueries.stamps(kind: kind, scopePath: scopePath, monthStarts: Array(Set(months)), on: db)
+        var out: [P] = []
         for (span, month) in zip(spans, months) {
-            let key = Key(scope: scopePath, start: span.start, end: span.end)
+            let key = Key(kind: kind, scope: scopePath, start: span.start, end: span.end)
             guard let stamp = stamps[month] else { continue }
             tick += 1
             // The latest counting as of `asOf` or before that no write has made stale.
-            let kept = entries[key]?.indices.filter { entries[key]![$0].counts.stamp == stamp && entries[key]![$0].counts.knownBy <= asOf }
-                .max { entries[key]![$0].counts.knownBy < entries[key]![$1].counts.knownBy }
-            if let i = kept, asOf.timeIntervalSince(entries[key]![i].counts.knownBy) <= Self.freshFor {
+            let list = entries[key] ?? []
+            let kept = list.indices.filter { list[$0].counts.stamp == stamp && list[$0].counts.knownBy <= asOf }
+                .max { list[$0].counts.knownBy < list[$1].counts.knownBy }
+            if let i = kept, asOf.timeIntervalSince(list[i].counts.knownBy) <= freshFor, let counts = list[i].counts as? P {
                 entries[key]![i].used = tick
-                out.append(entries[key]![i].counts)
+                out.append(counts)
                 continue
             }
-            let fresh = try await MeasureQueries.pieceCounts(scopePath: scopePath, interval: span, knownBy: asOf, stamp: stamp,
-                                                             context: context, on: db)
+            let fresh = try await count(span, stamp)
             keep(fresh, key: key, stamp: stamp)
             out.append(fresh)
         }
         return out
     }
 
-    private func keep(_ counts: PieceCounts, key: Key, stamp: MeasureQueries.Stamp) {
+    private func keep(_ counts: any KeptCounts, key: Key, stamp: MeasureQueries.Stamp) {
         // Stale countings go; of the good ones the least recently used makes room for the new one.
         var list = entries.removeValue(forKey: key) ?? []
         for e in list where e.counts.stamp != stamp { weight -= e.counts.weight }

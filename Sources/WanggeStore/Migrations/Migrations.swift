@@ -36,6 +36,7 @@ public enum WanggeMigrations {
         M030_KeepFactVersions(),
         M031_CreateMediationFacts(),
         M032_CreateOutcomeDays(),
+        M033_MonthVersionsByKind(),
     ]
 }
 

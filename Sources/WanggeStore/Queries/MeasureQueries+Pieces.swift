@@ -9,7 +9,7 @@ import WanggeCore
 /// the pieces of its period and asks `MeasureQueries.counts(… counted:)` for the rest only (facts that may stop
 /// counting, facts known since). A piece's counts hold while the write counters of its month stand
 /// (`MeasureQueries.stamp`), for any instant from `knownBy` on.
-public struct PieceCounts: Sendable {
+public struct PieceCounts: KeptCounts {
     public var interval: DateInterval
     public var knownBy: Date
     public var stamp: MeasureQueries.Stamp
@@ -27,6 +27,18 @@ public struct PieceCounts: Sendable {
 
     /// Roughly how many values it holds (the cache's budget is counted in these).
     public var weight: Int { 8 + grids.count + majors.count + departments.count + days.count + (reported?.weight ?? 0) + (points?.count ?? 0) }
+}
+
+/// The counts of one piece of time under one scope that a server keeps between requests while the write counters
+/// of the piece's month (`stamp`) stand: the case loop's `PieceCounts`, the mediation measures'
+/// `MediationPieceCounts`. `PieceCache` keeps any of them.
+public protocol KeptCounts: Sendable {
+    var interval: DateInterval { get }
+    /// The instant the counts hold as of (`distantPast` for counts that do not depend on the instant asked for).
+    var knownBy: Date { get }
+    var stamp: MeasureQueries.Stamp { get }
+    /// Roughly how many values it holds (a cache's budget is counted in these).
+    var weight: Int { get }
 }
 
 /// Cases reported, by grid, 大类 and department (cases with none are in the other two only).
@@ -71,8 +83,10 @@ public struct CountedPiece: Sendable, Hashable {
 }
 
 extension MeasureQueries {
-    /// A month (its start in the calendar's zone) and an area path cut to its township: what a write counter counts.
+    /// A kind of record, a month (its start in the calendar's zone) and an area path cut to its township: what a
+    /// write counter counts.
     struct MonthKey: Hashable {
+        var kind = "case"
         var monthStart: Date
         var townshipPath: String
         /// The township of the counter raised by every bulk rewrite.
@@ -88,18 +102,20 @@ extension MeasureQueries {
 
     static func bump(_ k: MonthKey, on sql: any SQLDatabase) async throws {
         try await sql.raw("""
-            INSERT INTO outcome_month_versions (month_start, township_path, version) \
-            VALUES (\(bind: k.monthStart), \(bind: k.townshipPath), 1) \
-            ON CONFLICT (month_start, township_path) DO UPDATE SET version = outcome_month_versions.version + 1
+            INSERT INTO record_month_versions (kind, month_start, township_path, version) \
+            VALUES (\(bind: k.kind), \(bind: k.monthStart), \(bind: k.townshipPath), 1) \
+            ON CONFLICT (kind, month_start, township_path) DO UPDATE SET version = record_month_versions.version + 1
             """).run()
     }
 
-    /// The stamps of the months starting in `[from, to)` under `scopePath`, by month start (months never written
-    /// to have the bulk counter and 0).
-    public static func stamps(scopePath: String, monthStarts: [Date], on db: any Database) async throws -> [Date: Stamp] {
+    /// The stamps of a kind's months starting in `[from, to)` under `scopePath`, by month start (months never
+    /// written to have the bulk counter and 0).
+    public static func stamps(kind: String = "case", scopePath: String, monthStarts: [Date], on db: any Database) async throws -> [Date: Stamp] {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
         guard let from = monthStarts.min(), let to = monthStarts.max() else { return [:] }
-        var q = SQLQueryString("SELECT month_start, township_path, version FROM outcome_month_versions WHERE township_path = ")
+        var q = SQLQueryString("SELECT month_start, township_path, version FROM record_month_versions WHERE kind = ")
+        q.appendInterpolation(bind: kind)
+        q.appendLiteral(" AND (township_path = ")
         q.appendInterpolation(bind: MonthKey.everything)
         q.appendLiteral(" OR (month_start >= "); q.appendInterpolation(bind: from)
         q.appendLiteral(" AND month_start <= "); q.appendInterpolation(bind: to)
@@ -109,7 +125,7 @@ extension MeasureQueries {
         } else {
             q.appendLiteral(" AND "); q.appendInterpolation(LikePattern.startsWith(SQLColumn("township_path"), scopePath))
         }
-        q.appendLiteral(")")
+        q.appendLiteral("))")
         var bulk = 0
         var sums: [Date: Int] = [:]
         for row in try await sql.raw(q).all() {

@@ -29,15 +29,35 @@ public enum MediationMeasureQueries {
             byTier[tier, default: MediationCounts()].add(c)
             for m in mediators { byMediator[m, default: MediationCounts()].add(c) }
         }
+
+        /// Adds another piece's groups.
+        public mutating func add(_ g: Groups) {
+            total.add(g.total)
+            for (k, c) in g.byType { byType[k, default: MediationCounts()].add(c) }
+            for (k, c) in g.byTier { byTier[k, default: MediationCounts()].add(c) }
+            for (k, c) in g.byMediator { byMediator[k, default: MediationCounts()].add(c) }
+        }
+
+        var weight: Int { 1 + byType.count + byTier.count + byMediator.count }
     }
 
-    struct Row: Encodable {
+    /// The write counters' kind (`record_month_versions`) of mediation facts.
+    public static let counterKind = "mediation"
+
+    struct Row: Codable, Hashable {
         var mediation_id: UUID, ordinal: Int, kind: String, at: Date, by_day: Bool
         var area_path: String, type_code: String, tier: String
         /// The mediators assigned now, joined by "|" (user names have no "|"): grouped on, then split.
         var mediators: String
         var received: Int, amount_involved: Int, people_involved: Int, concluded: Int, agreements: Int, failed: Int
         var withdrawn: Int, first_tier: Int, decided: Int, confirmed: Int, amount_agreed: Int, amount_paid: Int
+
+        /// The row with its instant to the millisecond, to compare a stored row with a new one.
+        var compared: Row {
+            var r = self
+            r.at = Date(timeIntervalSince1970: (at.timeIntervalSince1970 * 1000).rounded() / 1000)
+            return r
+        }
     }
 
     static func rows(id: UUID, snapshot s: MediationSnapshot, areaPath: String, calendar: WorkingCalendar) -> [Row] {
@@ -52,11 +72,21 @@ public enum MediationMeasureQueries {
         }
     }
 
-    /// Rewrites one mediation's facts from its snapshot, inside the caller's transaction (the write of the step).
+    /// Rewrites one mediation's facts from its snapshot, inside the caller's transaction (the write of the step),
+    /// and raises the write counters of the months whose facts changed (a server's kept pieces of them are stale).
     public static func replace(id: UUID, snapshot: MediationSnapshot, areaPath: String, calendar: WorkingCalendar,
                                on sql: any SQLDatabase) async throws {
+        let old = try await sql.select().column("*").from(schema).where("mediation_id", .equal, id).all().map { try $0.decode(model: Row.self) }
+        let new = rows(id: id, snapshot: snapshot, areaPath: areaPath, calendar: calendar)
         try await sql.delete(from: schema).where("mediation_id", .equal, id).run()
-        try await insert(rows(id: id, snapshot: snapshot, areaPath: areaPath, calendar: calendar), on: sql)
+        try await insert(new, on: sql)
+        var touched: Set<MeasureQueries.MonthKey> = []
+        // (Compared to the millisecond: a database keeps instants to the microsecond at best.)
+        for r in Set(old.map(\.compared)).symmetricDifference(new.map(\.compared)) {
+            touched.insert(MeasureQueries.MonthKey(kind: counterKind, monthStart: MeasureFact.month(of: r.at, calendar: calendar).start,
+                                                   townshipPath: MeasureQueries.townshipPath(r.area_path)))
+        }
+        for k in touched { try await MeasureQueries.bump(k, on: sql) }
     }
 
     static func insert(_ rows: [Row], on sql: any SQLDatabase) async throws {
@@ -90,6 +120,9 @@ public enum MediationMeasureQueries {
                 }
                 try await insert(rows, on: sql)
             }
+            // Every kept piece of mediation counts is stale.
+            try await MeasureQueries.bump(MeasureQueries.MonthKey(kind: counterKind, monthStart: Date(timeIntervalSince1970: 0),
+                                                                  townshipPath: MeasureQueries.MonthKey.everything), on: sql)
             try await sql.delete(from: "store_markers").where("name", .equal, marker).run()
             try await sql.insert(into: "store_markers").columns("name", "at").values(SQLBind(marker), SQLBind(Date())).run()
             return ids.count
@@ -101,6 +134,13 @@ public enum MediationMeasureQueries {
     static let large = 1_000_000_000_000
     static let amounts = ["amount_involved", "people_involved", "amount_agreed", "amount_paid"]
     static let tallies = ["received", "concluded", "agreements", "failed", "withdrawn", "first_tier", "decided", "confirmed"]
+
+    /// The measures of one piece of time (a month at most; see `KeptCounts`), with its month's stamp read before.
+    public static func pieceCounts(scopePath: String, interval: DateInterval, stamp: MeasureQueries.Stamp, calendar: WorkingCalendar,
+                                   on db: any Database) async throws -> MediationPieceCounts {
+        MediationPieceCounts(interval: interval, stamp: stamp,
+                             groups: try await counts(scopePath: scopePath, period: interval, calendar: calendar, on: db))
+    }
 
     /// The measures of the mediations under `scopePath` for `period`: one GROUP BY over the facts in it.
     public static func counts(scopePath: String, period: DateInterval, calendar: WorkingCalendar, on db: any Database) async throws -> Groups {
@@ -158,4 +198,15 @@ public enum MediationMeasureQueries {
         }
         return g
     }
+}
+
+/// The mediation measures of one piece of time under one scope, kept by a server while the write counters of the
+/// piece's month stand (`MediationMeasureQueries.replace` raises them). They hold for any instant: a mediation's
+/// facts are rewritten with each of its writes, none waits on the clock.
+public struct MediationPieceCounts: KeptCounts {
+    public var interval: DateInterval
+    public var knownBy: Date { .distantPast }
+    public var stamp: MeasureQueries.Stamp
+    public var groups: MediationMeasureQueries.Groups
+    public var weight: Int { 4 + groups.weight }
 }

@@ -134,24 +134,9 @@ public enum MediationQueries {
         return s.agreedOn != nil ? .agreed : s.failureRoute != nil ? .failed : .withdrawn
     }
 
-    /// DESIGN §5's mediation success rate for the mediations under `scopePath` that concluded in `period`:
-    /// agreements / concluded, with SQL (what `MediationMeasures` counts from the records).
-    public static func success(scopePath: String, period: DateInterval, on db: any Database) async throws -> Measure {
-        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-        var agreed = 0, concluded = 0
-        for r in try await sql.select().column("outcome").column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
-            .from("mediations").where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
-            .where("concluded_at", .greaterThanOrEqual, period.start).where("concluded_at", .lessThan, period.end)
-            .groupBy("outcome").all() {
-            let n = try r.decode(column: "n", as: Int.self)
-            concluded += n
-            if try r.decode(column: "outcome", as: String?.self) == MediationState.agreed.rawValue { agreed += n }
-        }
-        return Measure(numerator: agreed, denominator: concluded)
-    }
-
     /// The dashboard's and big screen's mediation counters under `scopePath`: registered and concluded in the
-    /// period (with the success rate), open now, and open with a risk of escalation. Four small counts on indexes.
+    /// period (with the success rate: the period's measures, `MediationMeasureQueries`), open now, and open with a
+    /// risk of escalation (two small counts on indexes).
     public struct Panel: Sendable, Hashable {
         public var received: Int
         public var success: Measure
@@ -159,17 +144,16 @@ public enum MediationQueries {
         public var risky: Int
     }
 
-    public static func panel(scopePath: String, period: DateInterval, on db: any Database) async throws -> Panel {
+    public static func panel(scopePath: String, measures: MediationCounts, on db: any Database) async throws -> Panel {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
         func count(_ q: SQLSelectBuilder) async throws -> Int {
             try await q.column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))).from("mediations")
                 .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath)).first()?.decode(column: "n", as: Int.self) ?? 0
         }
-        let received = try await count(sql.select().where("registered_at", .greaterThanOrEqual, period.start).where("registered_at", .lessThan, period.end))
         let openStates = MediationState.allCases.filter(\.isOpen).map(\.rawValue)
         let open = try await count(sql.select().where("state", .in, openStates))
         let risky = try await count(sql.select().where("state", .in, openStates).where("risk", .equal, true))
-        return Panel(received: received, success: try await success(scopePath: scopePath, period: period, on: db), open: open, risky: risky)
+        return Panel(received: measures.received, success: measures.success, open: open, risky: risky)
     }
 
     public static func find(caseID: UUID, on db: any Database) async throws -> StoredMediation? {

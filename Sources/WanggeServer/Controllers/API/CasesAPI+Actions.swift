@@ -122,9 +122,10 @@ enum MeasuresAPI {
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
         let (a, path, period, fromText, toText) = try req.measureScope(staff, j, ref.calendar)
-        let report = try await MeasureQueries.counts(scopePath: path, period: period, asOf: min(req.now, period.end), by: .total,
-                                                     context: ref.measureContext,
-                                                     on: req.db)[""] ?? MeasureCounts()
+        // The dashboard's pieces of the period as the server keeps them, and SQL's count of what they leave out.
+        let scope = MeasureScope(path: path, period: period, asOf: min(req.now, period.end), context: ref.measureContext)
+        let pieces = try await scope.pieces(weeks: [], cache: req.wangge.pieces, on: req.db)
+        let report = try await scope.counts(.total, keeping: pieces, on: req.db)[""] ?? MeasureCounts()
         let lang = Lang.of(req)
         var out: [String: MeasureDTO] = [:]
         for kind in MeasureKind.allCases {
@@ -134,7 +135,8 @@ enum MeasuresAPI {
                                             definition: lang == .zh ? kind.definitionZH : kind.definitionEN)
         }
         // DESIGN §5's mediation success rate, from the mediation cases of the same area and period.
-        let mediation = try await MediationQueries.success(scopePath: path, period: period, on: req.db)
+        let mediation = try await MediationsAPI.counts(scopePath: path, period: period, calendar: ref.calendar, cache: req.wangge.pieces,
+                                                       on: req.db).total.success
         out["mediation_success"] = MeasureDTO(name: "调解成功率", nameEn: "Mediation success rate", numerator: mediation.numerator,
                                               denominator: mediation.denominator, rate: mediation.rate.map { ($0 * 10_000).rounded() / 10_000 },
                                               definition: lang == .zh ? "达成协议的调解案件 / 办结的调解案件（达成协议、调解不成、撤回）"

@@ -366,7 +366,7 @@ enum MediationsAPI {
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
         let (a, path, period, fromText, toText) = try req.measureScope(staff, j, ref.calendar)
-        let c = try await counts(scopePath: path, period: period, calendar: ref.calendar, on: req.db)
+        let c = try await counts(scopePath: path, period: period, calendar: ref.calendar, cache: req.wangge.pieces, on: req.db)
         let catalogue = req.application.mediationService.catalogue
         return MediationMeasuresDTO(
             area: AreaRefDTO(code: a.code, name: a.name), from: fromText, to: toText, total: MediationCountsDTO(c.total),
@@ -375,12 +375,18 @@ enum MediationsAPI {
             byMediator: c.byMediator.sorted { $0.key < $1.key }.map { MediationCountsDTO($0.value, key: $0.key) })
     }
 
-    struct Grouped { var total = MediationCounts(); var byType: [String: MediationCounts] = [:]; var byTier: [String: MediationCounts] = [:]; var byMediator: [String: MediationCounts] = [:] }
-
-    static func counts(scopePath: String, period: DateInterval, calendar: WorkingCalendar, on db: any Database) async throws -> Grouped {
-        // One GROUP BY over the stored facts (`MediationMeasureQueries`), the seam the case measures have too.
-        let s = try await MediationMeasureQueries.counts(scopePath: scopePath, period: period, calendar: calendar, on: db)
-        return Grouped(total: s.total, byType: s.byType, byTier: s.byTier, byMediator: s.byMediator)
+    /// The measures of a period: the sum of its pieces (months, cut at the period's ends), each one GROUP BY over
+    /// the stored facts (`MediationMeasureQueries`, the seam the case measures have too) or, while no write has
+    /// touched its month since, as `cache` kept it.
+    static func counts(scopePath: String, period: DateInterval, calendar: WorkingCalendar, cache: PieceCache,
+                       on db: any Database) async throws -> MediationMeasureQueries.Groups {
+        let pieces = try await cache.pieces(kind: MediationMeasureQueries.counterKind, scopePath: scopePath, interval: period,
+                                            cuts: [], asOf: .distantFuture, freshFor: .infinity, calendar: calendar, on: db) { span, stamp in
+            try await MediationMeasureQueries.pieceCounts(scopePath: scopePath, interval: span, stamp: stamp, calendar: calendar, on: db)
+        }
+        var g = MediationMeasureQueries.Groups()
+        for p in pieces { g.add(p.groups) }
+        return g
     }
 }
 

@@ -156,8 +156,9 @@ enum DashboardPage {
             for (major, n) in counted.majors { byCategory.add(major, MeasureCounts(), reported: true, times: n) }
             for (department, n) in counted.departments { byDepartment.add(department, MeasureCounts(), reported: true, times: n) }
         } else {
-            // The big screen shows neither the reported counts nor the tables.
-            total = try await scope.counts(.total, on: db)[""] ?? MeasureCounts()
+            // The big screen shows neither the reported counts nor the tables: the total, from the same pieces.
+            let pieces = try await scope.pieces(weeks: [], cache: req.wangge.pieces, on: db)
+            total = try await scope.counts(.total, keeping: pieces, on: db)[""] ?? MeasureCounts()
         }
         func groups(_ g: MeasureGroups, name: (String) -> String) -> [DashboardData.Group] {
             g.totals.map { DashboardData.Group(code: $0.key, name: name($0.key), counts: $0.value.counts, reported: $0.value.reported) }
@@ -174,7 +175,9 @@ enum DashboardPage {
         if full, let drawing = await req.wangge.maps.cached("heat|\(tree.version)|\(area.code)", { heatDrawing(j, area: area) }) {
             map = heatMap(drawing, gridCounts: byGrid.totals.mapValues(\.counts), measure: measure, points: points, lang: lang)
         }
-        let mediation = full ? try await MediationQueries.panel(scopePath: path, period: period, on: db) : nil
+        let mediation = !full ? nil : try await MediationQueries.panel(
+            scopePath: path, measures: try await MediationsAPI.counts(scopePath: path, period: period, calendar: ref.calendar,
+                                                                      cache: req.wangge.pieces, on: db).total, on: db)
         let mediationNotices = full ? try await MediationQueries.notices(scopePath: path, limit: 10, on: db) : []
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,

@@ -24,8 +24,12 @@ enum ScreenPage {
         let late: [HTML] = data.late.prefix(10).map { x in
             "<li><span class=\"code\">\(x.row.code)</span> \(Format.category(x.row.category_code, ref.catalogue, l)) <span class=\"late\">\(Int(x.lateBy / 3600)) \(l.t(.hours))</span></li>"
         }
-        let monthStart = page.reference.calendar.start(of: { let d = page.reference.calendar.civilDate(of: req.now); return CivilDate(year: d.year, month: d.month, day: 1)! }())
-        let disputes = try await MediationQueries.panel(scopePath: path, period: DateInterval(start: monthStart, end: max(req.now, monthStart)), on: req.db)
+        // This month's disputes, to the end of today (nothing is registered or concluded later than now).
+        let cal = page.reference.calendar, day = cal.civilDate(of: req.now)
+        let thisMonth = DateInterval(start: cal.start(of: CivilDate(year: day.year, month: day.month, day: 1)!), end: cal.start(of: day.adding(days: 1)))
+        let disputes = try await MediationQueries.panel(
+            scopePath: path, measures: try await MediationsAPI.counts(scopePath: path, period: thisMonth, calendar: cal, cache: req.wangge.pieces,
+                                                                      on: req.db).total, on: req.db)
         let html = Layout.page(l.t(.screenTitle), page.context, bodyClass: "screen", scripts: ["screen.js"], """
         <div class="s-wrap" data-area="\(data.area.code)">
           <header class="s-head"><h1>\(data.area.name) · \(l.t(.screenTitle))</h1><time id="s-clock"></time></header>
