@@ -92,6 +92,15 @@ final class WorkPagesTests: XCTestCase {
                 XCTAssertTrue(html.contains(cases[1].code) && html.contains(cases[2].code))
                 XCTAssertFalse(html.contains(cases[0].code) || html.contains(cases[3].code))
             }
+            // A state's tab with a clock colour: both tests hold (the state is tested on the rows the clock finds).
+            try await app.test(.GET, "/workbench?tab=dispatched&clock=red", headers: ["Authorization": "Bearer \(operatorNow)"]) { res async throws in
+                let html = res.body.string
+                XCTAssertTrue(html.contains(cases[1].code) && html.contains(cases[2].code))
+            }
+            try await app.test(.GET, "/workbench?tab=signed&clock=red", headers: ["Authorization": "Bearer \(operatorNow)"]) { res async throws in
+                let html = res.body.string
+                XCTAssertFalse(html.contains(cases[1].code) || html.contains(cases[2].code) || html.contains(cases[0].code))
+            }
         }
     }
 

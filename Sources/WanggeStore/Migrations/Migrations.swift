@@ -37,6 +37,7 @@ public enum WanggeMigrations {
         M031_CreateMediationFacts(),
         M032_CreateOutcomeDays(),
         M033_MonthVersionsByKind(),
+        M034_CoverReportedCases(),
     ]
 }
 

@@ -35,7 +35,7 @@ public enum CaseIndexQueries {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
         func late(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
             q.from(CaseModel.schema).where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
-                .where("state", .in, CaseState.allCases.filter(\.isOpen).map(\.rawValue))
+                .where(CaseQueries.stateIs(oneOf: CaseState.allCases.filter(\.isOpen)))
                 .where("suspended", .equal, false).where("next_deadline_at", .lessThan, now)
         }
         let total = try await late(sql.select().column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))))

@@ -1,4 +1,5 @@
 import Fluent
+import FluentSQL
 import Foundation
 import SQLKit
 import WanggeCore
@@ -269,6 +270,14 @@ public enum CaseQueries {
     }
 
 
+    /// `state IN (…)` written so that no index on the state leads the query: for a test on the rows a narrower index
+    /// finds (a deadline, a clock colour). SQLite, without statistics of values, would otherwise read every case in
+    /// those states (every open or every closed case).
+    static func stateIs(oneOf states: [CaseState], table: String? = nil) -> any SQLExpression {
+        SQLBinaryExpression(SQLFunction("COALESCE", args: SQLColumn("state", table: table), SQLLiteral.null),
+                            .in, SQLGroupExpression(states.map { SQLBind($0.rawValue) }))
+    }
+
     /// A page of the cases that pass the filter, newest first, and how many pass in all (0 when not `counting`).
     public static func list(_ f: CaseFilter, page: Int, per: Int, counting: Bool = true, on db: any Database) async throws -> (cases: [StoredCase], total: Int) {
         let q = CaseModel.query(on: db)
@@ -276,7 +285,16 @@ public enum CaseQueries {
             g.filter(LikePattern.startsWith(CaseModel.schema, "area_path", f.scopePath))
             if let d = f.departmentCode { g.filter(\.$departmentCode == d) }
         }
-        if !f.states.isEmpty { q.filter(\.$state ~~ f.states.map(\.rawValue)) }
+        if !f.states.isEmpty && Set(f.states) != Set(CaseState.allCases) {
+            if f.clock != nil {
+                // A clock colour is the narrower test (at most the open cases): the state is tested on the rows the
+                // clock's indexes find. (SQLite, without statistics of values, would otherwise lead with the state's
+                // index and read every case in those states: 340 ms for "all" at --scale 10.)
+                q.filter(.sql(stateIs(oneOf: f.states, table: CaseModel.schema)))
+            } else {
+                q.filter(\.$state ~~ f.states.map(\.rawValue))
+            }
+        }
         if let p = f.areaPath { q.filter(LikePattern.startsWith(CaseModel.schema, "area_path", p)) }
         if let c = f.categoryCode {
             q.group(.or) { g in g.filter(\.$categoryCode == c).filter(LikePattern.startsWith(CaseModel.schema, "category_code", c)) }
