@@ -69,5 +69,6 @@ public struct SupervisionReason: RawRepresentable, Hashable, Codable, Sendable {
         "late": ("超期", "Past its time limit"),
         "leader": ("领导督办", "Raised by a leader"),
         "escalation_risk": ("矛盾激化风险", "Risk of escalation"),
+        "late_review": ("风险复核超期", "Risk review overdue"),
     ]
 }
