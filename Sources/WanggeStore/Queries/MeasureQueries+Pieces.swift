@@ -25,8 +25,10 @@ public struct PieceCounts: KeptCounts {
     /// What the piece stands for in `MeasureQueries.counts(… counted:)`.
     public var counted: CountedPiece { CountedPiece(interval: interval, knownBy: knownBy) }
 
-    /// Roughly how many values it holds (the cache's budget is counted in these).
-    public var weight: Int { 8 + grids.count + majors.count + departments.count + days.count + (reported?.weight ?? 0) + (points?.count ?? 0) }
+    /// Roughly how many values it holds (the cache's budget is counted in these): a point (16 bytes) weighs an
+    /// eighth of a grid's counts. (Counted as one, a year's points at `--scale 10` — 290,000 — outweighed the
+    /// budget, and the year's pieces pushed each other out.)
+    public var weight: Int { 8 + grids.count + majors.count + departments.count + days.count + (reported?.weight ?? 0) + (points?.count ?? 0) / 8 }
 }
 
 /// The counts of one piece of time under one scope that a server keeps between requests while the write counters

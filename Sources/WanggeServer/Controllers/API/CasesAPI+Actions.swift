@@ -122,10 +122,8 @@ enum MeasuresAPI {
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
         let (a, path, period, fromText, toText) = try req.measureScope(staff, j, ref.calendar)
-        // The dashboard's pieces of the period as the server keeps them, and SQL's count of what they leave out.
-        let scope = MeasureScope(path: path, period: period, asOf: min(req.now, period.end), context: ref.measureContext)
-        let pieces = try await scope.pieces(weeks: [], cache: req.wangge.pieces, on: req.db)
-        let report = try await scope.counts(.total, keeping: pieces, on: req.db)[""] ?? MeasureCounts()
+        let report = try await MeasureScope(path: path, period: period, asOf: min(req.now, period.end), context: ref.measureContext)
+            .total(cache: req.wangge.pieces, on: req.db)
         let lang = Lang.of(req)
         var out: [String: MeasureDTO] = [:]
         for kind in MeasureKind.allCases {
