@@ -30,6 +30,38 @@ struct HexBinsTests {
         }
     }
 
+    @Test func binsNearAndFarCountLikeAGroupingByCell() {
+        // Points over a map's view box and far outside it (looked up two ways inside): each bin holds exactly the
+        // points whose hexagon it is, once.
+        var state: UInt64 = 11
+        func unit() -> Double {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
+        }
+        for radius in [6.0, 20.0] {
+            var bins = HexBins(radius: radius)
+            var expected: [String: Int] = [:]
+            for i in 0..<20_000 {
+                let spread = i % 10 == 0 ? 40_000.0 : 900.0
+                let x = unit() * spread - spread / 10, y = unit() * spread - spread / 10
+                bins.add(x: x, y: y)
+                let (q, r) = HexBins.axial(x: x, y: y, radius: radius)
+                expected["\(q),\(r)", default: 0] += 1
+            }
+            var got: [String: Int] = [:]
+            for b in bins.bins { got["\(b.q),\(b.r)", default: 0] += b.count }
+            #expect(got == expected)
+            #expect(bins.bins.count == expected.count)
+            #expect(bins.bins.allSatisfy { b in
+                let c = HexBins.centre(q: b.q, r: b.r, radius: radius)
+                return c.x == b.centreX && c.y == b.centreY
+            })
+        }
+    }
+
     @Test func countsAddUpAndNearbyPointsShareABin() {
         var bins = HexBins(radius: 5)
         for i in 0..<100 { bins.add(x: 50 + Double(i % 3) * 0.1, y: 50) }
