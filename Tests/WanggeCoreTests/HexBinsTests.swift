@@ -6,15 +6,8 @@ import Testing
 @Suite("Hexagon bins")
 struct HexBinsTests {
     @Test func everyPointLandsInTheNearestCentre() {
-        // A fixed sequence (SplitMix64) so that a failure repeats.
-        var state: UInt64 = 3
-        func unit() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        var random = UnitRandom(state: 3)
+        func unit() -> Double { random.next() }
         let radius = 10.0
         for _ in 0..<5_000 {
             let x = unit() * 1_000 - 500, y = unit() * 1_000 - 500
@@ -33,14 +26,8 @@ struct HexBinsTests {
     @Test func binsNearAndFarCountLikeAGroupingByCell() {
         // Points over a map's view box and far outside it (looked up two ways inside): each bin holds exactly the
         // points whose hexagon it is, once.
-        var state: UInt64 = 11
-        func unit() -> Double {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
-        }
+        var random = UnitRandom(state: 11)
+        func unit() -> Double { random.next() }
         for radius in [6.0, 20.0] {
             var bins = HexBins(radius: radius)
             var expected: [String: Int] = [:]
@@ -70,5 +57,18 @@ struct HexBinsTests {
         #expect(bins.bins.count == 2)
         #expect(bins.maximum == 100)
         #expect(HexBins.corners(x: 0, y: 0, radius: 2).allSatisfy { abs(hypot($0.x, $0.y) - 2) < 1e-9 })
+    }
+}
+
+/// A fixed sequence (SplitMix64) of numbers in [0, 1), so that a failure repeats.
+private struct UnitRandom {
+    var state: UInt64
+
+    mutating func next() -> Double {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return Double((z ^ (z >> 31)) >> 11) / Double(1 << 53)
     }
 }
