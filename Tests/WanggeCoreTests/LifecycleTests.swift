@@ -162,6 +162,26 @@ struct LifecycleTests {
         #expect(suspended.thresholds(calendar: calendar).yellowAt > t.yellowAt)
     }
 
+    @Test func aCalendarTimeClockTurnsYellowAtEightyPercentOfItsHoursEvenAtAWeekend() {
+        // Saturday 00:00 to 12:00: no working time at all, so a working-time clock is yellow from its start; in
+        // calendar time it is green until 09:36 (80 % of 12 h), yellow until noon, red after.
+        let working = RunningClock(start: at("2026-11-21 00:00"), deadline: at("2026-11-21 12:00"))
+        #expect(working.status(at: at("2026-11-21 01:00"), calendar: calendar).colour == .yellow)
+        let clock = RunningClock(start: at("2026-11-21 00:00"), deadline: at("2026-11-21 12:00"), basis: .calendarTime)
+        let t = clock.thresholds(calendar: calendar)
+        #expect(t.yellowAt == at("2026-11-21 09:36"))
+        for (when, colour) in [("2026-11-21 09:35", ClockColour.green), ("2026-11-21 09:36", .yellow), ("2026-11-21 12:00", .yellow), ("2026-11-21 12:01", .red)] {
+            #expect(clock.status(at: at(when), calendar: calendar).colour == colour, "\(when)")
+            #expect(t.colour(at: at(when)) == colour, "\(when)")
+        }
+        // A suspension of an hour moves yellow by the hour, and two overlapping ones are not counted twice.
+        var suspended = clock
+        suspended.suspensions = [DateInterval(start: at("2026-11-21 01:00"), end: at("2026-11-21 02:00")),
+                                 DateInterval(start: at("2026-11-21 01:30"), end: at("2026-11-21 02:00"))]
+        suspended.deadline = at("2026-11-21 13:00")
+        #expect(suspended.thresholds(calendar: calendar).yellowAt == at("2026-11-21 10:36"))
+    }
+
     @Test func theCaseLoopIsTheFirstKind() throws {
         let d = try CaseFixture.driver(in: .dispatched)
         // Its replay, clock and clock job are the generic pieces'.

@@ -71,12 +71,11 @@ public enum RiskLifecycle: Lifecycle {
 
     // MARK: Clock, clock job, supervision
 
-    /// The review clock: from the last review (or the registration) to the next review's due date, while open.
-    /// Its red — past due — is the calendar instant, as every `RunningClock`'s is; its yellow is the shared 80 %
-    /// rule, which `RunningClock` measures in working time.
+    /// The review clock: from the last review (or the registration) to the next review's due date, while open, in
+    /// calendar time like the cadence (yellow from 80 % of the interval; red past due).
     public static func clock(of s: RiskSnapshot) -> RunningClock? {
         guard s.state.isOpen, let due = s.nextReviewDue else { return nil }
-        return RunningClock(start: s.reviewBase, deadline: due)
+        return RunningClock(start: s.reviewBase, deadline: due, basis: .calendarTime)
     }
 
     /// The late-review supervision of the stored due date. The clock job should call
