@@ -38,6 +38,7 @@ public enum WanggeMigrations {
         M032_CreateOutcomeDays(),
         M033_MonthVersionsByKind(),
         M034_CoverReportedCases(),
+        M035_CreateRisks(),
     ]
 }
 
