@@ -18,6 +18,8 @@ final class AccessMatrixTests: XCTestCase {
         var westPhoto: String
         var eastMediation: UUID
         var westMediation: UUID
+        var eastRisk: UUID
+        var westRisk: UUID
         var tokens: [Role: String]
         var browsers: [Role: Browser]
         static let users: [Role: String] = [.admin: "m_admin", .leader: "m_leader", .operator: "m_operator", .handler: "m_handler",
@@ -58,6 +60,14 @@ final class AccessMatrixTests: XCTestCase {
             }
             let eastMediation = try await mediation(area: "3301001001001", name: "东镇调解申请人", phone: "13800005555")
             let westMediation = try await mediation(area: "3301002001001", name: "西镇王五", phone: "13911112222")
+            // A hazard on each side of the risk register.
+            func risk(area: String) async throws -> UUID {
+                let (status, data) = try await MediationAPITests.send(app, .POST, "/api/v1/risks", token: try await app.token("countyop"), body: Self.riskBody(area: area))
+                XCTAssertEqual(status, .created, String(decoding: data, as: UTF8.self))
+                let made = try JSONSerialization.jsonObject(with: data) as? [String: Any]
+                return try XCTUnwrap(((made?["summary"] as? [String: Any])?["id"] as? String).flatMap(UUID.init(uuidString:)))
+            }
+            let eastRisk = try await risk(area: "3301001001001"), westRisk = try await risk(area: "3301002001001")
             var tokens: [Role: String] = [:], browsers: [Role: Browser] = [:]
             for (role, name) in users {
                 tokens[role] = try await app.token(name)
@@ -66,7 +76,11 @@ final class AccessMatrixTests: XCTestCase {
                 browsers[role] = b
             }
             return World(east: east, west: west, eastPhoto: eastPhoto, westPhoto: westPhoto, eastMediation: eastMediation,
-                         westMediation: westMediation, tokens: tokens, browsers: browsers)
+                         westMediation: westMediation, eastRisk: eastRisk, westRisk: westRisk, tokens: tokens, browsers: browsers)
+        }
+
+        static func riskBody(area: String) -> [String: Any] {
+            ["category_code": "fire", "title": "矩阵隐患", "description": "矩阵", "area_code": area, "assessment": ["likelihood": 3, "severity": 3]]
         }
     }
 
@@ -77,6 +91,8 @@ final class AccessMatrixTests: XCTestCase {
     static let expected: [String: Set<Role>?] = {
         let all = Set(Role.allCases), dashboards: Set<Role> = [.leader, .operator, .admin], admin: Set<Role> = [.admin]
         let mediation: Set<Role> = [.mediator, .operator, .admin, .leader]
+        // The risk register: hazards are registered by grid staff too; mediators have no part in it.
+        let risks: Set<Role> = [.operator, .admin, .leader, .handler, .gridLeader, .gridWorker]
         let registrars: Set<Role> = [.mediator, .operator, .admin]
         return [
             "GET /healthz": nil, "GET /metrics": nil, "POST /api/v1/auth/token": nil, "DELETE /api/v1/auth/token": all,
@@ -94,6 +110,8 @@ final class AccessMatrixTests: XCTestCase {
             "POST /api/v1/mediations": registrars, "GET /api/v1/mediations/measures": mediation, "GET /api/v1/mediations/:id": mediation,
             "GET /api/v1/mediations/:id/suggested-mediators": mediation, "POST /api/v1/mediations/:id/actions": mediation,
             "GET /mediations": mediation, "GET /mediations/:id": mediation, "GET /mediations/:id/agreement": mediation,
+            "GET /api/v1/risk-categories": risks, "GET /api/v1/risks": risks, "POST /api/v1/risks": risks,
+            "GET /api/v1/risks/:id": risks, "POST /api/v1/risks/:id/actions": risks,
         ]
     }()
 
@@ -106,6 +124,7 @@ final class AccessMatrixTests: XCTestCase {
             let value: String
             switch p {
             case "id" where route.path.hasPrefix("/api/v1/mediations/") || route.path.hasPrefix("/mediations/"): value = (side == .inScope ? w.eastMediation : w.westMediation).uuidString
+            case "id" where route.path.hasPrefix("/api/v1/risks/"): value = (side == .inScope ? w.eastRisk : w.westRisk).uuidString
             case "id": value = c.id.uuidString
             case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
             case "sha": value = side == .inScope ? w.eastPhoto : w.westPhoto
@@ -129,6 +148,9 @@ final class AccessMatrixTests: XCTestCase {
         case (.POST, "/api/v1/mediations"):
             body = String(decoding: try! JSONSerialization.data(withJSONObject: MediationAPITests.direct(area: "3301001001001")), as: UTF8.self)
         case (.POST, "/api/v1/mediations/:id/actions"): body = #"{"action": "supervise", "note": "矩阵"}"#
+        case (.POST, "/api/v1/risks"):
+            body = String(decoding: try! JSONSerialization.data(withJSONObject: World.riskBody(area: "3301001001001")), as: UTF8.self)
+        case (.POST, "/api/v1/risks/:id/actions"): body = #"{"action": "approve", "note": "矩阵"}"#
         case (.PUT, "/api/v1/calendar/:year"): body = #"{"off": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "work": []}"#
         default: break
         }

@@ -104,6 +104,14 @@ def realistic_parameters(base, token):
         act(m, action="assign", mediator_ids=mediators[:2])
     act(mediating, action="schedule_session", at=f"{today + datetime.timedelta(days=1)}T09:00:00+08:00", place="村委会")
     act(agreed, action="agree", terms=[{"obligor": "对方", "description": "赔偿", "amount_yuan": 500, "due_date": str(today + datetime.timedelta(days=30))}])
+    # Risk register entries in the first states, so that each step reaches the handler: registered, reviewed.
+    def risk(title):
+        return call(base, "POST", "/api/v1/risks", token, body={
+            "category_code": "fire", "title": title, "description": "schemathesis 的隐患样例", "area_code": grid,
+            "assessment": {"likelihood": 3, "severity": 4}})["summary"]
+    risks = [risk("schemathesis 隐患一"), risk("schemathesis 隐患二")]
+    call(base, "POST", f"/api/v1/risks/{risks[1]['id']}/actions", token,
+         body={"action": "review", "assessment": {"likelihood": 3, "severity": 4}, "decision": "keep"})
     # A point inside the county (the middle of a grid's outline, if /api/v1/locate places it), for locate and reports.
     req = urllib.request.Request(base + "/api/v1/areas?level=grid", headers={"Authorization": f"Bearer {token}",
                                                                               "Accept": "application/geo+json"})
@@ -130,6 +138,7 @@ def realistic_parameters(base, token):
         "future_dates": [str(today + datetime.timedelta(days=d)) for d in (0, 1, 30, 365)],
         "years": [today.year + d for d in (2, 3, 4)],
         "mediations": [m["id"] for m in (mediation, accepted, mediating, agreed)],
+        "risks": [r["id"] for r in risks],
         "lat": point["lat"],
         "lon": point["lon"],
     }
@@ -157,6 +166,9 @@ def realistic_parameters(base, token):
            ("/api/v1/mediations/{id}/suggested-mediators", {"path.id": mediation["id"]}),
            ("/api/v1/mediations/{id}/actions", {"path.id": ("mediations", 1.0), "body.mediator_ids[*]": ("mediators", 1.0),
                                                 "body.at": ("future_instants", 1.0), "body.terms[*].due_date": ("future_dates", 1.0)}),
+           ("/api/v1/risks", {"body.area_code": ("grids", 1.0), "query.area": ("grids", 0.5)}),
+           ("/api/v1/risks/{id}", {"path.id": ("risks", 1.0)}),
+           ("/api/v1/risks/{id}/actions", {"path.id": ("risks", 1.0), "body.department_code": ("departments", 1.0)}),
            # Years ahead, so that a generated schedule does not change the working days of the cases above.
            ("/api/v1/calendar/{year}", {"path.year": ("years", 1.0)})]
     out = []

@@ -64,10 +64,11 @@ public final class WanggeServices: Sendable {
     let photos: PhotoStore
     /// Live case events for the pages' server-sent event streams.
     let events = EventHub()
-    /// The kinds of record the clock job runs besides the case loop (mediation from the start).
+    /// The kinds of record the clock job runs besides the case loop (mediation, the risk register's late reviews).
     let clockedKinds: ClockedKinds = {
         let kinds = ClockedKinds()
         kinds.add(MediationKind.self)
+        kinds.add(RiskKind.self)
         return kinds
     }()
     /// Live streams open per account and per address.

@@ -40,3 +40,38 @@ public enum RiskKind: RecordKind {
 
 /// A risk entry as stored.
 public typealias StoredRisk = StoredRecord<RiskKind>
+
+/// Which entries of the register a list shows: under a scope, in some states, at a level, of a category.
+public struct RiskFilter: Sendable {
+    public var scopePath: String
+    public var states: [RiskState]?
+    public var level: Int?
+    public var categoryCode: String?
+
+    public init(scopePath: String, states: [RiskState]? = nil, level: Int? = nil, categoryCode: String? = nil) {
+        self.scopePath = scopePath
+        self.states = states
+        self.level = level
+        self.categoryCode = categoryCode
+    }
+}
+
+public enum RiskQueries {
+    /// A page of the entries that pass the filter, the most severe level first, then the next review due first,
+    /// and how many pass in all.
+    public static func list(_ f: RiskFilter, page: Int, per: Int, on db: any Database) async throws -> (items: [StoredRisk], total: Int) {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        func filtered(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
+            var q = q.where(LikePattern.startsWith(SQLColumn("area_path"), f.scopePath))
+            if let states = f.states { q = q.where("state", .in, states.map(\.rawValue)) }
+            if let level = f.level { q = q.where("level", .equal, level) }
+            if let c = f.categoryCode { q = q.where("category_code", .equal, c) }
+            return q
+        }
+        let total = try await filtered(sql.select().column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))).from(RiskKind.table))
+            .first()?.decode(column: "n", as: Int.self) ?? 0
+        let items = try await RecordStore<RiskKind>.all(filtered(try RecordStore<RiskKind>.select(on: db))
+            .orderBy("level").orderBy("next_deadline_at").orderBy("code").limit(per).offset((page - 1) * per))
+        return (items, total)
+    }
+}

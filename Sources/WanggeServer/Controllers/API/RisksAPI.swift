@@ -1,0 +1,140 @@
+import Fluent
+import SQLKit
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// The risk register at the API (issue 19): registration, lists, an entry and its actions through the shared door
+/// (`RecordDoor<RiskKind>`), with the county's catalogue (`RiskCatalogue.standard` until a county file exists).
+/// Risks are hazards and situations, never people: no field holds a resident.
+enum RisksAPI {
+    static var policy: RiskPolicy { RiskPolicy() }
+
+    /// `GET /api/v1/risk-categories`: the categories, the levels (names, colours, review intervals) and the
+    /// assessment methods' bands.
+    static func categories(_ req: Request) async throws -> RiskCatalogueDTO {
+        _ = try req.requireStaff()
+        return RiskCatalogueDTO(policy.catalogue)
+    }
+
+    /// `GET /api/v1/risks?area=&level=&status=&category=&page=&per=`: the caller's scope, highest level first, then
+    /// the next review due first.
+    static func list(_ req: Request) async throws -> RiskListDTO {
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        var path = j.path(of: staff.scope.areaCode)
+        if let a = try req.textQuery("area", maxLength: 64) {
+            guard j[a] != nil, staff.scope.covers(a, in: j) else { throw APIError(.notFound, "not_found", "no area \(a) in your scope", field: "area") }
+            path = j.path(of: a)
+        }
+        var states: [RiskState]?
+        if let s = try req.textQuery("status", maxLength: 200) {
+            states = try s.split(separator: ",").map { part in
+                guard let st = RiskState(rawValue: String(part)) else {
+                    throw APIError.badRequest("status is a list of \(RiskState.allCases.map(\.rawValue).joined(separator: ", "))", field: "status")
+                }
+                return st
+            }
+        }
+        let level = try req.intQuery("level", RiskLevel.numbers)
+        var category: String?
+        if let c = try req.textQuery("category", maxLength: 64) {
+            guard policy.catalogue.category(c) != nil else { throw APIError.badRequest("unknown category \(c)", field: "category") }
+            category = c
+        }
+        let (page, per) = try req.paging()
+        var f = RiskFilter(scopePath: path, level: level, categoryCode: category)
+        f.states = states
+        let found = try await RiskQueries.list(f, page: page, per: per, on: req.db)
+        let calendar = try await req.reference().calendar
+        return RiskListDTO(risks: found.items.map { summary($0, j: j, now: req.now, calendar: calendar) }, total: found.total, page: page, per: per)
+    }
+
+    static func summary(_ r: StoredRisk, j: Jurisdiction, now: Date, calendar: WorkingCalendar) -> RiskSummaryDTO {
+        let s = r.snapshot, level = policy.catalogue.level(s.level)
+        return RiskSummaryDTO(id: r.id, code: r.code, state: s.state.rawValue, stateName: s.state.nameZH, level: s.level,
+                              levelName: level?.name ?? String(s.level), colour: level?.colour ?? "",
+                              categoryCode: s.registration.categoryCode, title: s.registration.title,
+                              area: AreaRefDTO(code: s.registration.areaCode, name: j[s.registration.areaCode]?.name ?? s.registration.areaCode),
+                              nextReviewDue: s.state.isOpen ? s.nextReviewDue : nil,
+                              clock: RiskLifecycle.clock(of: s).map { $0.status(at: now, calendar: calendar).colour.rawValue })
+    }
+}
+
+
+/// The register's entries at the shared service and door: who sees them (their area's staff), who hears of them,
+/// how an action's body becomes a command, and what a registration opens.
+extension RiskKind: CreatableKind {
+    static func isVisible(_ r: StoredRisk, to staff: StaffAccount, in j: Jurisdiction) -> Bool {
+        r.areaPath.hasPrefix(j.path(of: staff.scope.areaCode))
+    }
+
+    static func audience(_ r: StoredRisk) -> RecordEvent.Audience {
+        .init(areas: r.areaPath.split(separator: "/").map(String.init), departmentCode: r.snapshot.owners?.departmentCode)
+    }
+
+    static func stateNames(_ s: RiskSnapshot) -> (zh: String, en: String) { (s.state.nameZH, s.state.rawValue) }
+
+    static func command(_ b: RiskActionBody, staff: StaffAccount) throws -> RiskCommand {
+        let policy = RisksAPI.policy
+        switch b.action {
+        case "review":
+            guard let a = b.assessment else { throw APIError.badRequest("a review needs its assessment", field: "assessment") }
+            guard let d = b.decision.flatMap(RiskDecision.init(rawValue:)) else {
+                throw APIError.badRequest("decision is one of \(RiskDecision.allCases.map(\.rawValue).joined(separator: ", "))", field: "decision")
+            }
+            return .review(assessment: try a.assessment(), decision: d, note: b.note, policy: policy)
+        case "approve": return .approve(note: b.note)
+        case "transfer":
+            guard let d = b.departmentCode, let l = b.leader, let p = b.personInCharge else {
+                throw APIError.badRequest("a transfer names the department_code, the leader and the person_in_charge", field: "department_code")
+            }
+            return .transfer(owners: RiskOwners(departmentCode: d, leader: RiskOwner(username: l, name: l),
+                                                personInCharge: RiskOwner(username: p, name: p)), note: b.note)
+        case "feedback":
+            guard let t = b.text else { throw APIError.badRequest("feedback needs its text", field: "text") }
+            return .feedback(text: t, measuresDone: [])
+        case "clear": return .clear(note: b.note)
+        case "archive": return .archive(note: b.note)
+        default:
+            throw APIError.badRequest("action is one of review, approve, transfer, feedback, clear, archive", field: "action")
+        }
+    }
+
+    static func detail(_ r: StoredRisk, staff: StaffAccount, req: Request) async throws -> RiskDetailDTO {
+        let j = try await req.jurisdiction()
+        let calendar = try await req.reference().calendar
+        let s = r.snapshot
+        let catalogue = RisksAPI.policy.catalogue
+        return RiskDetailDTO(
+            summary: RisksAPI.summary(r, j: j, now: req.now, calendar: calendar), description: s.registration.description,
+            assessment: RiskAssessmentOutDTO(s.assessment, proposed: catalogue.proposedLevel(for: s.assessment)),
+            owners: s.owners.map { RiskOwnersDTO(departmentCode: $0.departmentCode, leader: $0.leader.username, personInCharge: $0.personInCharge.username) },
+            reviews: s.reviews.map { RiskReviewDTO(at: $0.at, by: $0.by, decision: $0.decision.rawValue, fromLevel: $0.fromLevel, level: $0.level,
+                                                   score: $0.assessment.score, note: $0.note) },
+            registeredAt: s.registeredAt, version: r.version,
+            allowedActions: RiskLifecycle.allowedActions(for: s, actor: RecordActor(staff)).map(\.rawValue))
+    }
+
+    static func opening(_ b: RiskRegistrationBody, staff: StaffAccount, req: Request) async throws -> Opening<RiskKind> {
+        let j = try await req.jurisdiction()
+        guard b.areaCode.utf8.count <= 64, j[b.areaCode] != nil, staff.scope.covers(b.areaCode, in: j) else {
+            throw APIError(.notFound, "not_found", "no area \(b.areaCode.prefix(64)) in your scope", field: "area_code")
+        }
+        let point: GeoPoint? = try b.lat.flatMap { lat in
+            try b.lon.map { lon in
+                guard (-90...90).contains(lat), (-180...180).contains(lon) else { throw APIError.badRequest("lat and lon are a point on the Earth", field: "lat") }
+                return GeoPoint(lon: lon, lat: lat)
+            }
+        }
+        let assessment = try b.assessment.assessment()
+        let path = j.path(of: b.areaCode), actor = RecordActor(staff), at = req.now
+        let calendar = try await req.reference().calendar
+        let (category, title, description, area) = (b.categoryCode, b.title, b.description, b.areaCode)
+        return Opening(letters: RiskKind.prefix, areaPath: path, place: NoPlace()) { code in
+            let r = RiskRegistration(code: code, categoryCode: category, title: title, description: description, areaCode: area,
+                                     areaPath: path, point: point, assessment: assessment)
+            return try RiskLifecycle.register(r, policy: RisksAPI.policy, actor: actor, at: at, calendar: calendar)
+        }
+    }
+}
