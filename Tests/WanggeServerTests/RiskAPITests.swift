@@ -10,10 +10,7 @@ import WanggeCore
 final class RiskAPITests: XCTestCase {
     func send(_ app: Application, _ method: HTTPMethod, _ path: String, token: String, body: [String: Any]? = nil,
               key: String? = nil) async throws -> (HTTPStatus, [String: Any]) {
-        var headers: HTTPHeaders = [:]
-        if let key { headers.add(name: "Idempotency-Key", value: key) }
-        let (status, data) = try await MediationAPITests.send(app, method, path, token: token, body: body, headers: headers)
-        return (status, (try? JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:])
+        try await ThirdKindTests.send(app, method, path, token: token, body: body, key: key)
     }
 
     func testAHazardIsRegisteredReviewedApprovedTransferredAndHiddenFromAnotherTownship() async throws {
