@@ -31,6 +31,25 @@ extension Request {
         (try intQuery("page", 1...10_000) ?? 1, try intQuery("per", 1...maxPer) ?? defaultPer)
     }
 
+    /// A comma-separated list of an enumeration's values (`status=a,b`); nil when absent; an unknown value is a
+    /// 400 naming the parameter and the values it takes.
+    func listQuery<E: RawRepresentable & CaseIterable>(_ name: String, of _: E.Type, maxLength: Int = 400) throws -> [E]? where E.RawValue == String {
+        guard let text = try textQuery(name, maxLength: maxLength) else { return nil }
+        return try text.split(separator: ",").map { raw in
+            guard let value = E(rawValue: String(raw)) else {
+                throw APIError.badRequest("\(name) is a list of \(E.allCases.map(\.rawValue).joined(separator: ", "))", field: name)
+            }
+            return value
+        }
+    }
+
+    /// `area`: the code of an area in the caller's scope (one outside it is 404, as for none); nil when absent.
+    func areaQuery(_ staff: StaffAccount, _ j: Jurisdiction) throws -> String? {
+        guard let area = try textQuery("area", maxLength: 64) else { return nil }
+        guard j[area] != nil, staff.scope.covers(area, in: j) else { throw APIError(.notFound, "not_found", "no area \(area) in your scope", field: "area") }
+        return area
+    }
+
     /// A day (YYYY-MM-DD, from 2000 to 2100); nil when absent.
     func civilQuery(_ name: String) throws -> CivilDate? {
         guard let text = try textQuery(name, maxLength: 40) else { return nil }

@@ -20,20 +20,8 @@ extension CasesAPI {
         let j = try await req.jurisdiction()
         let ref = try await req.reference()
         var filter = CaseFilter(scopePath: j.path(of: staff.scope.areaCode), departmentCode: staff.scope.departmentCode)
-        if let s = try req.textQuery("status", maxLength: 400) {
-            filter.states = try s.split(separator: ",").map { raw in
-                guard let st = CaseState(rawValue: String(raw)) else {
-                    throw APIError.badRequest("status must be among \(CaseState.allCases.map(\.rawValue).joined(separator: ", "))", field: "status")
-                }
-                return st
-            }
-        } else {
-            filter.states = defaultStates
-        }
-        if let a = try req.textQuery("area", maxLength: 64) {
-            guard j[a] != nil, staff.scope.covers(a, in: j) else { throw APIError(.notFound, "not_found", "no area \(a) in your scope", field: "area") }
-            filter.areaPath = j.path(of: a)
-        }
+        filter.states = try req.listQuery("status", of: CaseState.self) ?? defaultStates
+        if let a = try req.areaQuery(staff, j) { filter.areaPath = j.path(of: a) }
         if let category = try req.textQuery("category", maxLength: 32) {
             guard ref.catalogue[category] != nil else { throw APIError.badRequest("no category \(category)", field: "category") }
             filter.categoryCode = category

@@ -20,8 +20,7 @@ enum MediationsAPI {
     static func mediators(_ req: Request) async throws -> [MediatorDTO] {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
-        let area = try req.textQuery("area", maxLength: 64)
-        if let area { guard j[area] != nil, staff.scope.covers(area, in: j) else { throw APIError(.notFound, "not_found", "no area \(area) in your scope", field: "area") } }
+        let area = try req.areaQuery(staff, j)
         let speciality = try req.textQuery("speciality", maxLength: 64)
         if let speciality, req.application.mediationService.catalogue.speciality(speciality) == nil {
             throw APIError.badRequest("unknown speciality \(speciality)", field: "speciality")
@@ -215,18 +214,8 @@ enum MediationsAPI {
         let j = try await req.jurisdiction()
         let path = j.path(of: staff.scope.areaCode)
         var f = MediationFilter(scopePath: path, mediatorScope: staff.role == .mediator ? (staff.username, path) : nil)
-        if let s = try req.textQuery("status", maxLength: 200) {
-            var states: [MediationState] = []
-            for part in s.split(separator: ",") {
-                guard let st = MediationState(rawValue: String(part)) else { throw APIError.badRequest("status is a list of \(MediationState.allCases.map(\.rawValue).joined(separator: ", "))", field: "status") }
-                states.append(st)
-            }
-            f.states = states
-        }
-        if let a = try req.textQuery("area", maxLength: 64) {
-            guard j[a] != nil, staff.scope.covers(a, in: j) else { throw APIError(.notFound, "not_found", "no area \(a) in your scope", field: "area") }
-            f.areaPath = j.path(of: a)
-        }
+        f.states = try req.listQuery("status", of: MediationState.self, maxLength: 200)
+        if let a = try req.areaQuery(staff, j) { f.areaPath = j.path(of: a) }
         if let t = try req.textQuery("type", maxLength: 64) {
             guard req.application.mediationService.catalogue.type(t) != nil else { throw APIError.badRequest("unknown type \(t)", field: "type") }
             f.typeCode = t

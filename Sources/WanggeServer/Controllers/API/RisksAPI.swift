@@ -22,20 +22,8 @@ enum RisksAPI {
     static func list(_ req: Request) async throws -> RiskListDTO {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
-        var path = j.path(of: staff.scope.areaCode)
-        if let a = try req.textQuery("area", maxLength: 64) {
-            guard j[a] != nil, staff.scope.covers(a, in: j) else { throw APIError(.notFound, "not_found", "no area \(a) in your scope", field: "area") }
-            path = j.path(of: a)
-        }
-        var states: [RiskState]?
-        if let s = try req.textQuery("status", maxLength: 200) {
-            states = try s.split(separator: ",").map { part in
-                guard let st = RiskState(rawValue: String(part)) else {
-                    throw APIError.badRequest("status is a list of \(RiskState.allCases.map(\.rawValue).joined(separator: ", "))", field: "status")
-                }
-                return st
-            }
-        }
+        let path = j.path(of: try req.areaQuery(staff, j) ?? staff.scope.areaCode)
+        let states = try req.listQuery("status", of: RiskState.self, maxLength: 200)
         let level = try req.intQuery("level", RiskLevel.numbers)
         var category: String?
         if let c = try req.textQuery("category", maxLength: 64) {
@@ -43,9 +31,8 @@ enum RisksAPI {
             category = c
         }
         let (page, per) = try req.paging()
-        var f = RiskFilter(scopePath: path, level: level, categoryCode: category)
-        f.states = states
-        let found = try await RiskQueries.list(f, page: page, per: per, on: req.db)
+        let found = try await RiskQueries.list(RiskFilter(scopePath: path, states: states, level: level, categoryCode: category),
+                                               page: page, per: per, on: req.db)
         let calendar = try await req.reference().calendar
         return RiskListDTO(risks: found.items.map { summary($0, j: j, now: req.now, calendar: calendar) }, total: found.total, page: page, per: per)
     }
