@@ -93,8 +93,8 @@ public enum EarlyWarningTrigger: String, Hashable, Sendable, Codable {
 }
 
 /// What a warning shows as its evidence.
-public struct EarlyWarningEvidence: Hashable, Sendable {
-    public enum Method: Hashable, Sendable {
+public struct EarlyWarningEvidence: Hashable, Sendable, Codable {
+    public enum Method: Hashable, Sendable, Codable {
         case seasonal(years: Int)
         case recent
     }

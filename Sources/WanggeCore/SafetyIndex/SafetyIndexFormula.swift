@@ -35,6 +35,9 @@ public struct SafetyIndicatorGroup: Hashable, Sendable, Codable {
     public var nameEN: String
     public var indicators: [SafetyIndicator]
 
+    /// "nameEn", so that the API's snake_case "name_en" reads back (a key "nameEN" would read as "nameEn").
+    enum CodingKeys: String, CodingKey { case code, name, nameEN = "nameEn", indicators }
+
     public init(code: String, name: String, nameEN: String, indicators: [SafetyIndicator]) {
         self.code = code
         self.name = name
@@ -55,6 +58,8 @@ public struct SafetyIndicator: Hashable, Sendable, Codable {
     public var baseline: SafetyIndexBaselineChoice
     /// Relative weight; the index divides by the sum of the weights of the indicators that have data.
     public var weight: Double
+
+    enum CodingKeys: String, CodingKey { case code, name, nameEN = "nameEn", kind, categoryCodes, direction, baseline, weight }
 
     public init(code: String, name: String, nameEN: String, kind: SafetyIndicatorKind, categoryCodes: [String] = [],
                 direction: SafetyIndicatorDirection, baseline: SafetyIndexBaselineChoice, weight: Double) {
@@ -134,6 +139,8 @@ public struct GraveEventDeduction: Hashable, Sendable, Codable {
     public var pointsPerEvent: Double
     /// At most this many points for this kind in one month.
     public var maximumPoints: Double
+
+    enum CodingKeys: String, CodingKey { case code, name, nameEN = "nameEn", pointsPerEvent, maximumPoints }
 
     public init(code: String, name: String, nameEN: String, pointsPerEvent: Double, maximumPoints: Double) {
         self.code = code

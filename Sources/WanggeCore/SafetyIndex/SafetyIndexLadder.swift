@@ -57,6 +57,8 @@ public struct SafetyIndexLadderStep: Hashable, Sendable, Codable {
     public var name: String
     public var nameEN: String
 
+    enum CodingKeys: String, CodingKey { case atRedMonths, code, name, nameEN = "nameEn" }
+
     public init(atRedMonths: Int, code: String, name: String, nameEN: String) {
         self.atRedMonths = atRedMonths
         self.code = code

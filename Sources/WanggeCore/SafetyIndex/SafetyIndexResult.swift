@@ -2,7 +2,7 @@ import Foundation
 
 /// A month's index for one area and how it was computed: the shown contributions (hundredths of a point) minus the
 /// applied deductions are exactly the shown score, and the band is read from that shown score.
-public struct SafetyIndexResult: Hashable, Sendable {
+public struct SafetyIndexResult: Hashable, Sendable, Codable {
     public var area: String
     public var month: SafetyIndexMonth
     public var formulaVersion: Int
@@ -22,8 +22,8 @@ public struct SafetyIndexResult: Hashable, Sendable {
 }
 
 /// One indicator's line of the explanation.
-public struct SafetyIndicatorExplanation: Hashable, Sendable {
-    public enum Status: String, Hashable, Sendable {
+public struct SafetyIndicatorExplanation: Hashable, Sendable, Codable {
+    public enum Status: String, Hashable, Sendable, Codable {
         case scored
         /// Neither the area nor its parent had anything to count (no rated case, no concluded mediation).
         case noData = "no_data"
@@ -61,7 +61,7 @@ public struct SafetyIndicatorExplanation: Hashable, Sendable {
     public var contribution: Double { Double(contributionHundredths) / 100 }
 }
 
-public struct SafetyDeductionExplanation: Hashable, Sendable {
+public struct SafetyDeductionExplanation: Hashable, Sendable, Codable {
     public var code: String
     public var name: String
     public var nameEN: String

@@ -49,10 +49,20 @@ enum SitePath: String, CaseIterable, Sendable {
     case mediations = "/mediations"
     case mediationView = "/mediations/:id"
     case mediationAgreement = "/mediations/:id/agreement"
+    case safetyIndex = "/safety-index"
+    case safetyArea = "/safety-index/areas/:code"
+    case safetyFormula = "/safety-index/formula"
+    case publicSafety = "/safety/:code"
+    case monthlyReport = "/reports/monthly"
+    case warnings = "/warnings"
+    case apiSafetyFormula = "/api/v1/safety-index/formula"
+    case apiSafetyPreview = "/api/v1/safety-index/formula/preview"
+    case apiWarningActions = "/api/v1/warnings/:id/actions"
 
     /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.
     static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker,
-                                         .apiMediations, .apiMediationActions, .mediationView, .apiCaseTrackingCode]
+                                         .apiMediations, .apiMediationActions, .mediationView, .apiCaseTrackingCode,
+                                         .apiSafetyFormula, .apiSafetyPreview, .apiWarningActions]
 
     /// The name scripts know the path by: the case's name.
     var name: String { String(describing: self) }

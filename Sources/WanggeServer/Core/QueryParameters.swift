@@ -50,6 +50,15 @@ extension Request {
         return area
     }
 
+    /// A month (YYYY-MM, from 2000 to 2100); nil when absent.
+    func monthQuery(_ name: String) throws -> SafetyIndexMonth? {
+        guard let text = try textQuery(name, maxLength: 20) else { return nil }
+        guard let m = SafetyIndexMonth(text), Self.years.contains(m.year) else {
+            throw APIError.badRequest("\(name) must be a month from 2000-01 to 2100-12 (YYYY-MM)", field: name)
+        }
+        return m
+    }
+
     /// A day (YYYY-MM-DD, from 2000 to 2100); nil when absent.
     func civilQuery(_ name: String) throws -> CivilDate? {
         guard let text = try textQuery(name, maxLength: 40) else { return nil }

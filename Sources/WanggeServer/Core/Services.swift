@@ -88,6 +88,9 @@ public final class WanggeServices: Sendable {
     let spool: BodySpool
     /// When the clock job last pruned the audit log, expired tokens and old idempotency keys.
     let lastPrune = NIOLockedValueBox<Date?>(nil)
+    /// The last month and week the periodic safety-index and early-warning jobs were tried for on this server.
+    let lastSafetyIndexMonth = NIOLockedValueBox<SafetyIndexMonth?>(nil)
+    let lastEarlyWarningWeek = NIOLockedValueBox<CivilDate?>(nil)
     /// Checked when a user name does not exist, so a wrong name costs as much time as a wrong password.
     let decoyHash: String
 

@@ -17,6 +17,7 @@ public enum ClockRunner {
         let ref = try await app.wangge.reference.current(on: app.db, now: now)
         var outcome = Outcome()
         try await prune(app, now: now)
+        await monthlyAndWeekly(app, now: now, calendar: ref.calendar)
         var cases = app.caseService
         cases.policy = policy
         try await run(cases, now: now, reference: ref, into: &outcome)
@@ -46,6 +47,23 @@ public enum ClockRunner {
                     break
                 }
             }
+        }
+    }
+
+    /// The safety index of the month that ended and early warning's scan of the week that ended, each once per
+    /// period across every app server (`PeriodicJob`). A failure is logged and tried again on the next run.
+    static func monthlyAndWeekly(_ app: Application, now: Date, calendar: WorkingCalendar) async {
+        do {
+            try await SafetyIndexService.runJob(app, now: now, calendar: calendar)
+        } catch {
+            app.wangge.lastSafetyIndexMonth.withLockedValue { $0 = nil }
+            app.logger.error("safety index job: \(String(describing: error))")
+        }
+        do {
+            try await WarningService.runJob(app, now: now, calendar: calendar)
+        } catch {
+            app.wangge.lastEarlyWarningWeek.withLockedValue { $0 = nil }
+            app.logger.error("early warning job: \(String(describing: error))")
         }
     }
 

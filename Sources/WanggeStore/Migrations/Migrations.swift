@@ -39,6 +39,7 @@ public enum WanggeMigrations {
         M033_MonthVersionsByKind(),
         M034_CoverReportedCases(),
         M035_CreateRisks(),
+        M036_CreateSafetyIndex(),
     ]
 }
 

@@ -18,6 +18,8 @@ public enum MediationMeasureQueries {
         public var byType: [String: MediationCounts] = [:]
         public var byTier: [String: MediationCounts] = [:]
         public var byMediator: [String: MediationCounts] = [:]
+        /// By the mediation's area path as stored, when asked for (`counts(…byArea: true)`).
+        public var byArea: [String: MediationCounts] = [:]
 
         public init() {}
 
@@ -143,7 +145,8 @@ public enum MediationMeasureQueries {
     }
 
     /// The measures of the mediations under `scopePath` for `period`: one GROUP BY over the facts in it.
-    public static func counts(scopePath: String, period: DateInterval, calendar: WorkingCalendar, on db: any Database) async throws -> Groups {
+    public static func counts(scopePath: String, period: DateInterval, calendar: WorkingCalendar, byArea: Bool = false,
+                              on db: any Database) async throws -> Groups {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
         let b = MediationFact.bounds(of: period, calendar: calendar)
         func wherePeriod(_ q: inout SQLQueryString) {
@@ -158,18 +161,19 @@ public enum MediationMeasureQueries {
             q.appendLiteral(" THEN 1 ELSE 0 END) END = 1")
         }
         func isLarge(_ c: String) -> String { "(\(c) > \(large) OR \(c) < -\(large))" }
-        var q = SQLQueryString("SELECT mediators, type_code, tier")
+        let area = byArea ? ", area_path" : ", '' AS area_path"
+        var q = SQLQueryString("SELECT mediators, type_code, tier\(area)")
         for t in tallies { q.appendLiteral(", CAST(SUM(\(t)) AS BIGINT) AS \(t)") }
         for a in amounts { q.appendLiteral(", CAST(SUM(CASE WHEN \(isLarge(a)) THEN 0 ELSE \(a) END) AS BIGINT) AS \(a)") }
         q.appendLiteral(", CAST(SUM(CASE WHEN \(amounts.map(isLarge).joined(separator: " OR ")) THEN 1 ELSE 0 END) AS BIGINT) AS large_values")
         wherePeriod(&q)
-        q.appendLiteral(" GROUP BY mediators, type_code, tier")
-        struct Key: Hashable { var mediators: String, type: String, tier: String }
+        q.appendLiteral(byArea ? " GROUP BY mediators, type_code, tier, area_path" : " GROUP BY mediators, type_code, tier")
+        struct Key: Hashable { var mediators: String, type: String, tier: String, area: String }
         var sums: [Key: MediationCounts] = [:]
         var anyLarge = false
         for r in try await sql.raw(q).all() {
             let key = Key(mediators: try r.decode(column: "mediators", as: String.self), type: try r.decode(column: "type_code", as: String.self),
-                          tier: try r.decode(column: "tier", as: String.self))
+                          tier: try r.decode(column: "tier", as: String.self), area: try r.decode(column: "area_path", as: String.self))
             func v(_ c: String) throws -> Int { try r.decode(column: c, as: Int?.self) ?? 0 }
             var c = MediationCounts()
             (c.received, c.concluded, c.agreements, c.failed) = (try v("received"), try v("concluded"), try v("agreements"), try v("failed"))
@@ -180,12 +184,12 @@ public enum MediationMeasureQueries {
         }
         if anyLarge {
             // The values SQL left out, added one by one, saturating.
-            var q = SQLQueryString("SELECT mediators, type_code, tier, " + amounts.map { "CASE WHEN \(isLarge($0)) THEN \($0) ELSE 0 END AS \($0)" }.joined(separator: ", "))
+            var q = SQLQueryString("SELECT mediators, type_code, tier\(area), " + amounts.map { "CASE WHEN \(isLarge($0)) THEN \($0) ELSE 0 END AS \($0)" }.joined(separator: ", "))
             wherePeriod(&q)
             q.appendLiteral(" AND (\(amounts.map(isLarge).joined(separator: " OR ")))")
             for r in try await sql.raw(q).all() {
                 let key = Key(mediators: try r.decode(column: "mediators", as: String.self), type: try r.decode(column: "type_code", as: String.self),
-                              tier: try r.decode(column: "tier", as: String.self))
+                              tier: try r.decode(column: "tier", as: String.self), area: try r.decode(column: "area_path", as: String.self))
                 var c = MediationCounts()
                 (c.amountInvolved, c.peopleInvolved) = (try r.decode(column: "amount_involved", as: Int.self), try r.decode(column: "people_involved", as: Int.self))
                 (c.amountAgreed, c.amountPaid) = (try r.decode(column: "amount_agreed", as: Int.self), try r.decode(column: "amount_paid", as: Int.self))
@@ -195,6 +199,7 @@ public enum MediationMeasureQueries {
         var g = Groups()
         for (k, c) in sums {
             g.add(c, type: k.type, tier: k.tier, mediators: k.mediators.split(separator: "|").map(String.init))
+            if byArea, c != MediationCounts() { g.byArea[k.area, default: MediationCounts()].add(c) }
         }
         return g
     }

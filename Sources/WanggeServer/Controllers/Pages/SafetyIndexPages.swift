@@ -1,0 +1,95 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// The safety index's pages (issue 19): the index of an area's children on a map and in a ranking, one area's
+/// explanation and history, the formula (administrators), the warnings, the monthly analysis report, and the public
+/// page residents open without signing in.
+enum SafetyIndexPages {
+    /// `GET /safety-index?month=&area=`.
+    static func index(_ page: StaffPage) async throws -> Response {
+        let req = page.req, j = page.jurisdiction
+        let area = try req.areaQuery(page.staff, j) ?? page.staff.scope.areaCode
+        let published = try await SafetyIndexQueries.currentRevisions(on: req.db)
+        let month = try req.monthQuery("month") ?? published.first.flatMap { SafetyIndexMonth($0.month) }
+        var ranked: [SafetyRankDTO] = []
+        var own: SafetyIndexQueries.Score?
+        if let month, let rev = published.first(where: { $0.month == month.description }) {
+            ranked = try await SafetyIndexAPI.rank(children: j.children(of: area).map(\.code), month: month, revision: rev.revision, j: j, on: req.db)
+            own = try await SafetyIndexQueries.scores(month: month.description, revision: rev.revision, areaCodes: [area], explanations: false, on: req.db).first
+        }
+        let warnings = try await WarningQueries.list(WarningFilter(scopePath: j.path(of: area), statuses: [.open]), page: 1, per: 10, on: req.db)
+        return page.html(SafetyIndexView.index(area: area, month: month, months: published.compactMap { SafetyIndexMonth($0.month) }, own: own,
+                                               ranked: ranked, openWarnings: warnings.total, isAdmin: page.staff.role == .admin, j: j, page.context))
+    }
+
+    /// `GET /safety-index/areas/{code}?month=&revision=`: the explanation, the history and the area's warnings.
+    static func area(_ page: StaffPage) async throws -> Response {
+        let req = page.req, j = page.jurisdiction
+        guard let code = req.parameters.get("code"), j[code] != nil, page.staff.scope.covers(code, in: j) else {
+            throw APIError.notFound("no area in your scope")
+        }
+        let published = try await SafetyIndexQueries.currentRevisions(on: req.db)
+        guard let month = try req.monthQuery("month") ?? published.first.flatMap({ SafetyIndexMonth($0.month) }) else {
+            return page.html(SafetyIndexView.nothingYet(page.context))
+        }
+        let revisions = try await SafetyIndexQueries.revisions(month: month.description, on: req.db)
+        let chosen = try req.intQuery("revision", 1...1_000_000).flatMap { n in revisions.first { $0.revision == n } } ?? revisions.last
+        var result: SafetyIndexResult?
+        if let chosen { result = try await SafetyIndexAPI.result(area: code, month: month, revision: chosen.revision, on: req.db) }
+        let change = try await SafetyIndexAPI.change(area: code, month: month, score: result?.scoreHundredths ?? 0, on: req.db)
+        let history = try await SafetyIndexQueries.history(areaCode: code, limit: 12, on: req.db)
+        let warnings = try await WarningQueries.list(WarningFilter(scopePath: j.path(of: code)), page: 1, per: 20, on: req.db)
+        return page.html(SafetyIndexView.area(code: code, month: month, result: result, revision: chosen, revisions: revisions.map(\.revision),
+                                              change: result == nil ? nil : change, history: history, warnings: warnings.items,
+                                              catalogue: page.reference.catalogue, j: j, page.context))
+    }
+
+    /// `GET /safety-index/formula`: the weights, thresholds and ladder, with a preview on the last month.
+    static func formula(_ page: StaffPage) async throws -> Response {
+        let (version, settings) = try await SafetyIndexService(app: page.req.application).settings()
+        let last = SafetyIndexService.lastEndedMonth(at: page.req.now, calendar: page.reference.calendar)
+        return page.html(SafetyIndexView.formula(version: version, settings: settings, month: last, page.context))
+    }
+
+    /// `GET /warnings?area=&status=&page=`.
+    static func warnings(_ page: StaffPage) async throws -> Response {
+        let req = page.req, j = page.jurisdiction
+        let area = try req.areaQuery(page.staff, j) ?? page.staff.scope.areaCode
+        let statuses = try req.listQuery("status", of: WarningStatus.self)
+        let number = try req.intQuery("page", 1...10_000) ?? 1
+        let found = try await WarningQueries.list(WarningFilter(scopePath: j.path(of: area), statuses: statuses), page: number, per: 50, on: req.db)
+        return page.html(SafetyIndexView.warnings(found.items, total: found.total, page: number, area: area, catalogue: page.reference.catalogue,
+                                                  j: j, page.context))
+    }
+
+    /// `GET /safety/{code}`: the public page (no sign-in): the last 12 months' band and score and the warnings open
+    /// now, by category and area. No cases, no names. 404 when the county switched it off.
+    static func publicPage(_ req: Request) async throws -> Response {
+        let (_, settings) = try await SafetyIndexService(app: req.application).settings()
+        guard settings.publicPage != false else { throw APIError.notFound("the safety index is not published here") }
+        let j = try await req.jurisdiction()
+        guard let code = req.parameters.get("code"), code.utf8.count <= 64, let area = j[code], SafetyIndexService.scoredLevels.contains(area.level) else {
+            throw APIError.notFound("no such area")
+        }
+        let history = try await SafetyIndexQueries.history(areaCode: code, limit: 12, on: req.db)
+        let warnings = try await WarningQueries.list(WarningFilter(scopePath: j.path(of: code), statuses: [.open, .acknowledged]), page: 1, per: 50, on: req.db)
+        let catalogue = try await req.reference().catalogue
+        let lang = Lang.of(req)
+        let html = SafetyIndexView.publicPage(area: area, history: history, warnings: warnings.items.filter { $0.kind != .rectification },
+                                              catalogue: catalogue, j: j, lang: lang, path: req.url.path)
+        return SessionPages.html(html)
+    }
+
+    /// `GET /reports/monthly?area=&month=`: the month's analysis report (研判报告), printable on A4.
+    static func report(_ page: StaffPage) async throws -> Response {
+        let req = page.req, j = page.jurisdiction
+        let area = try req.areaQuery(page.staff, j) ?? page.staff.scope.areaCode
+        let calendar = page.reference.calendar
+        let month = try req.monthQuery("month") ?? SafetyIndexService.lastEndedMonth(at: req.now, calendar: calendar)
+        try SafetyIndexAPI.checkEnded(month, now: req.now, calendar: calendar)
+        let report = try await MonthlyReport.gather(area: area, month: month, app: req.application, j: j, reference: page.reference, now: req.now)
+        return page.html(SafetyIndexView.report(report, catalogue: page.reference.catalogue, j: j, page.context))
+    }
+}
