@@ -24,7 +24,8 @@ struct SafetyIndexComputeTests {
                                 direction: .higherIsBetter, baseline: .countyAverage, weight: 40),
             ]),
         ],
-        deductions: [GraveEventDeduction(code: "death", name: "亡人事件", nameEN: "Death", pointsPerEvent: 10, maximumPoints: 30)])
+        deductions: [GraveEventDeduction(code: "death", name: "亡人事件", nameEN: "Death", pointsPerEvent: 10, maximumPoints: 30)],
+        normalisation: SafetyIndexNormalisation(atBaseline: 90, zeroAtRatio: 3, perResidentsFloor: 0.5, rateFloor: 0.01))
 
     /// The county (50,000 residents), its township T (20,000) and T's village V (1,000).
     static let county = SafetyIndexObservations(residents: 50_000, counts: ["order": 10], rates: ["satisfaction": Measure(numerator: 380, denominator: 400)])
@@ -40,45 +41,44 @@ struct SafetyIndexComputeTests {
     }
 
     @Test func theVillageScoresAsComputedByHand() throws {
-        // Hand computation for village V (1,000 residents, parent township T). Prior: 4 events at T's rate.
-        //   public order, this month: 1 case. T: 4 / 20,000 = 0.0002 per resident → prior exposure 4 / 0.0002 = 20,000.
-        //     shrunk = (1 + 0.0002 × 20,000) / (1,000 + 20,000) = 5 / 21,000 → 2.38095 per 10,000; own weight 1/21.
-        //   baseline: 6 cases / 12,000 resident-months; T's: 96 / 240,000 = 0.0004 → prior exposure 10,000.
-        //     shrunk = (6 + 0.0004 × 10,000) / (12,000 + 10,000) = 10 / 22,000 → 4.54545 per 10,000.
-        //   ratio = (5/21,000) / (10/22,000) = 11/21 = 0.523810 (≤ 1)
-        //     normalised = 100 − (100 − 90) × 11/21 = 94.761905
-        //   satisfaction: 18 / 20; T: 190 / 200 = 0.95; prior 20 cases.
+        // Hand computation for village V (1,000 residents, parent township T). Prior: 4 events at T's usual rate
+        // (its baseline's), for the month and for the baseline alike.
+        //   public order, T's baseline: 96 / 240,000 = 0.0004 per resident-month → prior exposure 4 / 0.0004 = 10,000.
+        //   this month: 1 case. shrunk = (1 + 0.0004 × 10,000) / (1,000 + 10,000) = 5 / 11,000 → 4.54545 per 10,000;
+        //     own weight 1/11.
+        //   baseline: 6 cases / 12,000 resident-months, with the prior twelve months' worth (12 × 10,000 = 120,000):
+        //     shrunk = (6 + 0.0004 × 120,000) / (12,000 + 120,000) = 54 / 132,000 → 4.09091 per 10,000.
+        //   ratio = (5/11,000) / (54/132,000) = 10/9 → normalised = 90 × (3 − 10/9) / (3 − 1) = 85.
+        //   satisfaction: 18 / 20; T's baseline 1,900 / 2,000 = 0.95; prior 20 cases.
         //     shrunk = (18 + 0.95 × 20) / (20 + 20) = 37 / 40 = 0.925; own weight 0.5.
         //   baseline (county): 1,900 / 2,000 = 0.95.
         //   ratio = (1 − 0.925) / (1 − 0.95) = 0.075 / 0.05 = 1.5 (> 1)
         //     normalised = 90 × (3 − 1.5) / (3 − 1) = 67.5
         //   weights 60 and 40 → shares 0.6 and 0.4
-        //   contributions 94.761905 × 0.6 = 56.857143 and 67.5 × 0.4 = 27.00; subtotal 83.857143 → 83.86
-        //   shown: 56.85 + 27.00 = 83.85 by flooring, one hundredth short; it goes to the larger remainder (0.714):
-        //   56.86 + 27.00 = 83.86.
-        //   one death: −10.00 → score 73.86, orange (70 ≤ 73.86 < 80).
+        //   contributions 85 × 0.6 = 51.00 and 67.5 × 0.4 = 27.00; subtotal 78.00.
+        //   one death: −10.00 → score 68.00, red (< 70).
         // MUT
         let r = try SafetyIndex.compute(Self.village(), formula: Self.formula)
         // validate
         let order = r.indicators[0], sat = r.indicators[1]
-        #expect(abs(order.value! - 10_000.0 * 5 / 21_000) < 1e-9)
-        #expect(abs(order.baseline! - 10_000.0 * 10 / 22_000) < 1e-9)
-        #expect(abs(order.ownWeight - 1.0 / 21) < 1e-12 && abs(order.ownValue! - 10) < 1e-9 && abs(order.parentValue! - 2) < 1e-9)
-        #expect(abs(order.ratio! - 11.0 / 21) < 1e-12)
-        #expect(abs(order.normalised! - (100 - 10 * 11.0 / 21)) < 1e-9)
+        #expect(abs(order.value! - 10_000.0 * 5 / 11_000) < 1e-9)
+        #expect(abs(order.baseline! - 10_000.0 * 54 / 132_000) < 1e-9)
+        #expect(abs(order.ownWeight - 1.0 / 11) < 1e-12 && abs(order.ownValue! - 10) < 1e-9 && abs(order.parentValue! - 4) < 1e-9)
+        #expect(abs(order.ratio! - 10.0 / 9) < 1e-12)
+        #expect(abs(order.normalised! - 85) < 1e-9)
         #expect(abs(sat.value! - 0.925) < 1e-12 && abs(sat.baseline! - 0.95) < 1e-12 && sat.ownWeight == 0.5)
         #expect(abs(sat.normalised! - 67.5) < 1e-9)
         #expect(order.weightShare == 0.6 && sat.weightShare == 0.4)
-        #expect(order.contributionHundredths == 5_686 && sat.contributionHundredths == 2_700)
-        #expect(r.subtotalHundredths == 8_386)
+        #expect(order.contributionHundredths == 5_100 && sat.contributionHundredths == 2_700)
+        #expect(r.subtotalHundredths == 7_800)
         #expect(r.deductions.map(\.appliedHundredths) == [1_000])
-        #expect(r.scoreHundredths == 7_386 && r.score == 73.86)
-        #expect(r.band == .orange)
+        #expect(r.scoreHundredths == 6_800 && r.score == 68)
+        #expect(r.band == .red)
         #expect(r.formulaVersion == 3)
         #expect(r.smallAreaNote.contains("T") && r.smallAreaNoteEN.contains("4 events"))
-        // Without the death the same village is blue.
+        // Without the death the same village is orange.
         let calm = try SafetyIndex.compute(Self.village(deaths: 0), formula: Self.formula)
-        #expect(calm.scoreHundredths == 8_386 && calm.band == .blue)
+        #expect(calm.scoreHundredths == 7_800 && calm.band == .orange)
     }
 
     @Test func theCountyHasNoParentAndIsNotShrunk() throws {
@@ -98,8 +98,8 @@ struct SafetyIndexComputeTests {
 
     @Test func changingAWeightChangesTheScoreAndTheExplanationShowsIt() throws {
         // setup: public order 60 → 20, so the shares are 1/3 and 2/3:
-        //   94.761905 / 3 + 67.5 × 2 / 3 = 31.587302 + 45 = 76.587302 → 76.59 (31.59 + 45.00); minus the death:
-        //   66.59, red.
+        //   85 / 3 + 67.5 × 2 / 3 = 28.333333 + 45 = 73.333333 → 73.33 (28.33 + 45.00); minus the death:
+        //   63.33, red.
         var edited = Self.formula
         edited.version = 4
         edited.groups[0].indicators[0].weight = 20
@@ -107,9 +107,9 @@ struct SafetyIndexComputeTests {
         let before = try SafetyIndex.compute(Self.village(), formula: Self.formula)
         let after = try SafetyIndex.compute(Self.village(), formula: edited)
         // validate
-        #expect(before.scoreHundredths == 7_386)
-        #expect(after.subtotalHundredths == 7_659 && after.scoreHundredths == 6_659 && after.band == .red)
-        #expect(after.indicators[0].weight == 20 && after.indicators[0].contributionHundredths == 3_159)
+        #expect(before.scoreHundredths == 6_800)
+        #expect(after.subtotalHundredths == 7_333 && after.scoreHundredths == 6_333 && after.band == .red)
+        #expect(after.indicators[0].weight == 20 && after.indicators[0].contributionHundredths == 2_833)
         #expect(after.formulaVersion == 4)
     }
 
@@ -215,10 +215,12 @@ struct SafetyIndexComputeTests {
         let shrunk = try (score(cases: 0, residents: 300, prior: 4), score(cases: 1, residents: 300, prior: 4))
         let raw = try (score(cases: 0, residents: 300, prior: 0), score(cases: 1, residents: 300, prior: 0))
         // validate: unshrunk, one case (33 per 10,000 against a floor of 0.5) takes the village from green to red;
-        // shrunk, it moves it a few points and it stays green.
+        // shrunk (its month and its empty year pulled alike toward the township's usual 4 per 10,000), it moves it
+        // under 7 points (ratio 5/4: 78.75 for public order at this formula's steep normalisation), green to blue.
         #expect(raw.0 - raw.1 > 3_000)
-        #expect(shrunk.0 - shrunk.1 < 500 && shrunk.0 - shrunk.1 > 0)
-        #expect(SafetyBandThresholds.standard.band(for: Double(shrunk.1) / 100) == .green)
+        #expect(shrunk.0 == 9_000, "a quiet month of a quiet village is as its baseline")
+        #expect(shrunk.0 - shrunk.1 < 700 && shrunk.0 - shrunk.1 > 0)
+        #expect(SafetyBandThresholds.standard.band(for: Double(shrunk.1) / 100) == .blue)
     }
 
     @Test func anIndicatorWithNothingToCountGivesItsWeightToTheOthers() throws {

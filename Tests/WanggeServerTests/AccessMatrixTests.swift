@@ -20,6 +20,8 @@ final class AccessMatrixTests: XCTestCase {
         var westMediation: UUID
         var eastRisk: UUID
         var westRisk: UUID
+        var eastWarning: UUID
+        var westWarning: UUID
         var tokens: [Role: String]
         var browsers: [Role: Browser]
         static let users: [Role: String] = [.admin: "m_admin", .leader: "m_leader", .operator: "m_operator", .handler: "m_handler",
@@ -68,6 +70,25 @@ final class AccessMatrixTests: XCTestCase {
                 return try XCTUnwrap(((made?["summary"] as? [String: Any])?["id"] as? String).flatMap(UUID.init(uuidString:)))
             }
             let eastRisk = try await risk(area: "3301001001001"), westRisk = try await risk(area: "3301002001001")
+            // A published month of the index for every area, and a warning on each side.
+            var scores: [SafetyIndexQueries.NewScore] = []
+            let j = try await app.wangge.jurisdictions.current(on: app.db).jurisdiction
+            for area in j.areas {
+                let observed = SafetyIndexObservations(residents: 1_000, counts: ["public_order": 1])
+                let r = try SafetyIndex.compute(SafetyIndexInput(area: area.code, month: SafetyIndexMonth("2026-10")!, observed: observed,
+                                                                 baselines: ["public_order": Measure(numerator: 12, denominator: 12_000)], parent: nil),
+                                                formula: .standard)
+                scores.append(SafetyIndexQueries.NewScore(areaCode: area.code, areaPath: j.path(of: area.code), scoreHundredths: r.scoreHundredths,
+                                                          band: r.band.rawValue, explanation: String(decoding: try JSONEncoder().encode(r), as: UTF8.self)))
+            }
+            _ = try await SafetyIndexQueries.saveRevision(month: "2026-10", formulaVersion: 1, by: nil, at: Date(), scores: scores, on: app.db)
+            func warning(_ area: String) async throws -> UUID {
+                let id = try await WarningQueries.raise(NewWarning(key: "matrix:\(area)", kind: .spike, level: "red", areaCode: area, areaPath: j.path(of: area),
+                                                                  categoryCode: CaseLoopTests.marketCategory, period: "2026-11-16", evidence: "{}"),
+                                                       at: Date(), on: app.db)
+                return try XCTUnwrap(id)
+            }
+            let eastWarning = try await warning("3301001001"), westWarning = try await warning("3301002001")
             var tokens: [Role: String] = [:], browsers: [Role: Browser] = [:]
             for (role, name) in users {
                 tokens[role] = try await app.token(name)
@@ -76,7 +97,8 @@ final class AccessMatrixTests: XCTestCase {
                 browsers[role] = b
             }
             return World(east: east, west: west, eastPhoto: eastPhoto, westPhoto: westPhoto, eastMediation: eastMediation,
-                         westMediation: westMediation, eastRisk: eastRisk, westRisk: westRisk, tokens: tokens, browsers: browsers)
+                         westMediation: westMediation, eastRisk: eastRisk, westRisk: westRisk, eastWarning: eastWarning, westWarning: westWarning,
+                         tokens: tokens, browsers: browsers)
         }
 
         static func riskBody(area: String) -> [String: Any] {
@@ -112,6 +134,11 @@ final class AccessMatrixTests: XCTestCase {
             "GET /mediations": mediation, "GET /mediations/:id": mediation, "GET /mediations/:id/agreement": mediation,
             "GET /api/v1/risk-categories": risks, "GET /api/v1/risks": risks, "POST /api/v1/risks": risks,
             "GET /api/v1/risks/:id": risks, "POST /api/v1/risks/:id/actions": risks,
+            "GET /api/v1/safety-index": all, "GET /api/v1/safety-index/ranking": all, "GET /api/v1/safety-index/formula": all,
+            "PUT /api/v1/safety-index/formula": admin, "POST /api/v1/safety-index/formula/preview": admin, "POST /api/v1/safety-index/compute": admin,
+            "GET /api/v1/warnings": all, "POST /api/v1/warnings/:id/actions": all,
+            "GET /safety-index": all, "GET /safety-index/areas/:code": all, "GET /safety-index/formula": admin, "GET /reports/monthly": all,
+            "GET /warnings": all, "GET /safety/:code": nil,
         ]
     }()
 
@@ -125,6 +152,7 @@ final class AccessMatrixTests: XCTestCase {
             switch p {
             case "id" where route.path.hasPrefix("/api/v1/mediations/") || route.path.hasPrefix("/mediations/"): value = (side == .inScope ? w.eastMediation : w.westMediation).uuidString
             case "id" where route.path.hasPrefix("/api/v1/risks/"): value = (side == .inScope ? w.eastRisk : w.westRisk).uuidString
+            case "id" where route.path.hasPrefix("/api/v1/warnings/"): value = (side == .inScope ? w.eastWarning : w.westWarning).uuidString
             case "id": value = c.id.uuidString
             case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
             case "sha": value = side == .inScope ? w.eastPhoto : w.westPhoto
@@ -151,6 +179,11 @@ final class AccessMatrixTests: XCTestCase {
         case (.POST, "/api/v1/risks"):
             body = String(decoding: try! JSONSerialization.data(withJSONObject: World.riskBody(area: "3301001001001")), as: UTF8.self)
         case (.POST, "/api/v1/risks/:id/actions"): body = #"{"action": "approve", "note": "矩阵"}"#
+        case (.POST, "/api/v1/warnings/:id/actions"): body = #"{"action": "acknowledge", "note": "矩阵"}"#
+        case (.PUT, "/api/v1/safety-index/formula"), (.POST, "/api/v1/safety-index/formula/preview"):
+            let e = JSONEncoder()
+            e.keyEncodingStrategy = .convertToSnakeCase
+            body = String(decoding: try! e.encode(SafetyFormulaDocumentDTO(version: nil, savedAt: nil, formula: .standard, ladder: .standard, publicPage: true)), as: UTF8.self)
         case (.PUT, "/api/v1/calendar/:year"): body = #"{"off": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "work": []}"#
         default: break
         }
@@ -160,6 +193,7 @@ final class AccessMatrixTests: XCTestCase {
     /// Routes whose parameters name something inside a scope: out of scope they answer 404.
     static func isScoped(_ route: SiteRoute) -> Bool {
         !route.path.contains("/track/") && (route.parameters.contains { ["id", "sha"].contains($0) } || route.path.hasSuffix("/team")
+            || route.path.hasPrefix("/safety-index/areas/")
             || route.query.contains("area") || route.query.contains("parent"))
     }
 

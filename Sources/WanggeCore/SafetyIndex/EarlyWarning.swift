@@ -8,7 +8,8 @@ import Foundation
 ///   p = P(X ≥ x | λ) (`PoissonTail`). Counts per village and week are mostly 0–3; a z-score calls one case
 ///   against a mean of 0.1 "three sigma", the exact tail calls it p = 0.095. Minimum counts stop a lone case
 ///   anyway: red needs p < 0.001, at least 3 cases this week and 5 in the last 4 weeks; yellow p < 0.01 and at
-///   least 2 cases.
+///   least 3 cases (with 2, the demo county's ordinary weeks raised ~45 yellow warnings a week county-wide: two
+///   cases of a rare category in one village, against a floored baseline of 0.02 a week, is p ≈ 2·10⁻⁴).
 /// - A slow rise: a one-sided Poisson CUSUM over the last `cusumWeeks`, tuned to a rise of `cusumRatio` (a
 ///   doubling): S = max(0, S + x·ln r − (r − 1)·λ) week by week, each week against its own baseline; yellow when
 ///   S ≥ `cusumThreshold` (in log-likelihood units, so about e^h weeks between false alarms on a steady series).
@@ -33,7 +34,7 @@ public struct EarlyWarningConfiguration: Hashable, Sendable, Codable {
     public var redMinimumCount = 3
     public var redMinimumLastFourWeeks = 5
     public var yellowP = 0.01
-    public var yellowMinimumCount = 2
+    public var yellowMinimumCount = 3
     public var cusumWeeks = 13
     public var cusumRatio = 2.0
     public var cusumThreshold = 5.0

@@ -55,10 +55,10 @@ public enum SafetyIndex {
     static func smallAreaNote(_ s: SmallAreaShrinkage, parent: String?) -> (zh: String, en: String) {
         guard let parent else { return ("本级不做小区域收缩（无上级）。", "No small-area shrinkage at this level (no parent).") }
         let events = s.priorEvents == s.priorEvents.rounded() ? "\(Int(s.priorEvents))" : "\(s.priorEvents)"
-        return ("小区域处理：各比率按经验贝叶斯向上级（\(parent)）的比率收缩，先验相当于按上级比率发生 \(events) 件（发案率）"
+        return ("小区域处理：各比率按经验贝叶斯向上级（\(parent)）的常态比率（其基准）收缩，先验相当于按该比率发生 \(events) 件（发案率）"
                     + "或 \(s.priorCases) 件（各类比率）；本区域数据所占权重见各指标。",
-                "Small areas: every rate is shrunk toward the parent's (\(parent)) empirical-Bayes style, with a prior worth \(events) "
-                    + "events at the parent's rate (incidence) or \(s.priorCases) cases (shares); each indicator shows the weight its own data kept.")
+                "Small areas: every rate is shrunk toward the parent's (\(parent)) usual rate (its baseline) empirical-Bayes style, with a prior worth \(events) "
+                    + "events at that rate (incidence) or \(s.priorCases) cases (shares); each indicator shows the weight its own data kept.")
     }
 
     /// The baseline measure of `indicator` for `month`: the months its choice names, summed (saturating), from the
@@ -92,14 +92,24 @@ public enum SafetyIndex {
             return perResidents ? formula.smallAreas.priorEvents / max(p, floor) : Double(formula.smallAreas.priorCases)
         }
         let own = input.observed.measure(indicator)
-        let parentRate = input.parent.flatMap { rate($0.observed.measure(indicator)) }
+        // The month is shrunk toward what the parent usually has (its baseline rate), not toward the parent's own
+        // month: otherwise one village's bad month raises its township's rate and every small neighbour with little
+        // data of its own inherits the rise (the demo's seeded red runs turned 18 quiet neighbours red three months
+        // running). With no baseline the parent's month stands in.
+        let ownBaseline = input.baselines[indicator.code] ?? Measure(numerator: 0, denominator: 0)
+        let parentBaseline = input.parent?.baselines[indicator.code].flatMap(rate)
+        let parentRate = parentBaseline ?? input.parent.flatMap { rate($0.observed.measure(indicator)) }
         let (value, ownWeight) = shrink(own, toward: parentRate, prior: prior(parentRate))
 
         // The baseline is shrunk the same way toward the parent's baseline; with no baseline of its own an area
         // takes its parent's. The county's average is the county's, never shrunk.
-        let ownBaseline = input.baselines[indicator.code] ?? Measure(numerator: 0, denominator: 0)
-        let parentBaseline = input.parent?.baselines[indicator.code].flatMap(rate)
-        let baseline = indicator.baseline.isOwn ? shrink(ownBaseline, toward: parentBaseline, prior: prior(parentBaseline)).0 : rate(ownBaseline)
+        // The baseline's prior is as many months' worth as the baseline holds (twelve times the month's for twelve
+        // months), so that the month and its baseline keep the same share of their own data and are pulled toward
+        // the same rate alike: a quiet village is not made worse than its own baseline by being pulled harder toward
+        // its township's rate in a month (little exposure) than in its year (much).
+        let months = own.denominator > 0 ? Double(ownBaseline.denominator) / Double(own.denominator) : 1
+        let baselinePrior = prior(parentBaseline).map { $0 * max(months, 1) }
+        let baseline = indicator.baseline.isOwn ? shrink(ownBaseline, toward: parentBaseline, prior: baselinePrior).0 : rate(ownBaseline)
 
         var line = SafetyIndicatorExplanation(
             code: indicator.code, name: indicator.name, nameEN: indicator.nameEN, groupCode: group, kind: indicator.kind,

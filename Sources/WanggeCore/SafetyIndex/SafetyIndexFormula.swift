@@ -212,13 +212,17 @@ public struct SafetyIndexNormalisation: Hashable, Sendable, Codable {
         self.rateFloor = rateFloor
     }
 
-    /// At its baseline an indicator scores 90 (the edge of green); three times as bad as the baseline scores 0.
-    public static let standard = SafetyIndexNormalisation(atBaseline: 90, zeroAtRatio: 3, perResidentsFloor: 0.5, rateFloor: 0.01)
+    /// At its baseline an indicator scores 90 (the edge of green); five times as bad as the baseline scores 0, so
+    /// half as bad again is 78.75 (orange) and twice as bad 67.5 (red). Chosen on the demo county's year with the
+    /// formula page's preview: with 0 at three times as bad, an ordinary month's Poisson noise at township level
+    /// (1.3–1.5 × the baseline is common) put 9–22 of 224 areas in red (70 in a March compared with a winter
+    /// baseline); at five times, 0–3.
+    public static let standard = SafetyIndexNormalisation(atBaseline: 90, zeroAtRatio: 5, perResidentsFloor: 0.5, rateFloor: 0.01)
 }
 
 /// Small areas (a village of 800 people) must not swing on one case. We shrink every rate toward the parent's
 /// (township's for a village, county's for a township) the empirical-Bayes way: the posterior mean under a gamma
-/// (counts) or beta (shares) prior centred on the parent's rate,
+/// (counts) or beta (shares) prior centred on the parent's usual rate (its baseline; its month when it has none),
 ///
 ///     shrunk = (own events + parent rate × prior exposure) ÷ (own exposure + prior exposure)
 ///

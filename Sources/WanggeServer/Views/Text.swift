@@ -356,6 +356,7 @@ struct Text: Sendable {
         "not_found": Text(zh: "没有找到，可能已不存在或不在您的管辖范围内", en: "Not found: it may be gone or outside your scope"),
         "conflict": Text(zh: "他人刚刚也办理了此件，请刷新页面后再试", en: "Someone else changed this at the same moment; reload the page and try again"),
         "action_not_allowed": Text(zh: "当前状态下不能办理此操作，请刷新页面查看最新状态", en: "This cannot be done in the current state; reload the page to see it"),
+        "nothing_to_score": Text(zh: "该月没有可计算的数据（既无本月数据也无基准）", en: "Nothing to score in that month (no data and no baseline)"),
         "action_not_due": Text(zh: "现在还不能办理此操作", en: "This cannot be done yet"),
         "too_many_requests": Text(zh: "操作过于频繁，请稍后再试", en: "Too many requests; wait a moment and try again"),
         "too_many_streams": Text(zh: "打开的实时页面太多，请关闭其他标签页", en: "Too many live pages are open; close another tab"),

@@ -43,10 +43,12 @@ public enum SafetyIndexQueries {
     }
 
     /// Cases reported in [from, to), by the area they stand in (a grid) and category: counted as events, no more.
+    /// A report merged into another (the same event reported twice) and a rejected one (not an event of ours) do not
+    /// count.
     public static func caseCounts(from: Date, to: Date, on db: any Database) async throws -> [CaseCount] {
         try await sqlDB(db).raw("""
             SELECT area_code, category_code, COUNT(*) AS n FROM cases WHERE reported_at >= \(bind: from) AND reported_at < \(bind: to) \
-            GROUP BY area_code, category_code
+            AND state NOT IN ('merged', 'rejected') GROUP BY area_code, category_code
             """).all().map {
             CaseCount(areaCode: try $0.decode(column: "area_code", as: String.self), categoryCode: try $0.decode(column: "category_code", as: String.self),
                       n: try $0.decode(column: "n", as: Int.self))
