@@ -50,6 +50,15 @@ struct WeightedTable<T> {
 
     var isEmpty: Bool { items.isEmpty }
 
+    /// The summed weight of the items `matching`.
+    func weight(where matching: (T) -> Bool) -> Double {
+        var sum = 0.0
+        for (i, item) in items.enumerated() where matching(item) { sum += cumulative[i] - (i == 0 ? 0 : cumulative[i - 1]) }
+        return sum
+    }
+
+    var totalWeight: Double { cumulative.last ?? 0 }
+
     func draw(_ rng: inout HistoryRandom) -> T {
         let x = rng.unit() * cumulative[cumulative.count - 1]
         var low = 0, high = cumulative.count - 1
@@ -334,6 +343,21 @@ final class HistoryWorld {
                            point: point(in: grid, rng: &rng))
     }
 
+    /// A seeded report's draft: its category and grid given, a point inside the grid.
+    func draft(_ seeded: SeededReport, rng: inout HistoryRandom) -> ReportDraft? {
+        guard let category = catalogue[seeded.categoryCode], let grid = areaByCode[seeded.grid] else { return nil }
+        return ReportDraft(at: seeded.at, source: seeded.source, category: category, grid: grid.code, point: point(in: grid, rng: &rng))
+    }
+
+    /// The share of a month's reports that fall in the minor category `code`, over the sources in their workday mix.
+    func expectedShare(of code: String, month: Int) -> Double {
+        let mix: [(CaseSource, Double)] = [(.gridWorker, 0.485), (.resident, 0.285), (.hotline, 0.18), (.import, 0.05)]
+        return mix.reduce(0) { sum, pair in
+            let table = categoryTables[Self.sourceIndex(pair.0)][month - 1]
+            return sum + pair.1 * table.weight { $0.code == code } / max(table.totalWeight, 1e-9)
+        }
+    }
+
     /// A point inside the grid: rejection sampling in its bounding box, to six decimals (about 0.1 m).
     func point(in grid: Area, rng: inout HistoryRandom) -> GeoPoint {
         guard let boundary = grid.boundary else { return GeoPoint(lon: 0, lat: 0) }
@@ -360,10 +384,12 @@ final class HistoryWorld {
 
     /// A recent open case (reported within 48 hours, with a point) that a new report at `instant` repeats, and a
     /// point 20–150 m from it in the same grid. Only the last few hundred cases are looked at.
-    func duplicateTarget(in cases: [SimulatedCase], at instant: Date,
+    /// Seeded reports (`skipping`) are never repeated, so the rest of the history is the same with them or without.
+    func duplicateTarget(in cases: [SimulatedCase], at instant: Date, skipping: (Int) -> Bool = { _ in false },
                          rng: inout HistoryRandom) -> (Int, GeoPoint)? {
         var candidates: [Int] = []
         for i in stride(from: cases.count - 1, through: max(0, cases.count - 400), by: -1) {
+            if skipping(i) { continue }
             let c = cases[i]
             if instant.timeIntervalSince(c.reportedAt) > 48 * 3600 { break }
             guard c.snapshot.intake.point != nil, c.state(at: instant)?.isOpen == true,
@@ -396,6 +422,11 @@ final class HistoryWorld {
     /// The report as a person would submit it: words, an address line, and for most residents and callers their
     /// name and phone.
     func report(for d: ReportDraft, rng: inout HistoryRandom) -> CaseReport {
+        report(for: d, rng: &rng, people: &people)
+    }
+
+    /// The same, naming reporters from `people` (a seeded report draws its own, leaving the others' names alone).
+    func report(for d: ReportDraft, rng: inout HistoryRandom, people: inout DemoPeople) -> CaseReport {
         let grid = areaByCode[d.grid]
         let village = grid?.parentCode.flatMap { areaByCode[$0] }
         let address = d.address ?? addressLine(village: village, rng: &rng)

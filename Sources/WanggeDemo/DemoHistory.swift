@@ -44,6 +44,12 @@ public enum DemoHistory {
     /// cases in the order they were reported. Every action happens before `end`: cases reported in the last days are
     /// still open in various states, as are a few long-overdue ones; everything else is finished. `progress` is
     /// called with (cases done, cases in all) about every 1,000 cases and at the end.
+    ///
+    /// A simulation of half a year or more also seeds, through the same intake and state machine, the rises early
+    /// warning and the safety index are to find: the week's spikes of `spikes(county:calendar:end:days:seed:)` and the
+    /// villages' three bad months of `redRuns(county:catalogue:calendar:end:days:casesPerYear:seed:)` (about 150
+    /// reports, under half a percent of a year's). They draw from their own random streams and are never taken for
+    /// a duplicate, so every other case is the same with them or without.
     public static func simulate(county: DemoCounty, catalogue: CategoryCatalogue, calendar: WorkingCalendar,
                                 end: Date, days: Int = 365, casesPerYear: Int = 36_000, seed: UInt64 = 0,
                                 progress: ((Int, Int) -> Void)? = nil) -> [SimulatedCase] {
@@ -67,21 +73,39 @@ public enum DemoHistory {
 
     /// The simulation with the steps the state machine refused (none, unless the simulation has a bug; a refused step
     /// ends that case's life where it stands).
+    /// `seeding: false` leaves out the seeded spikes and red runs (to compare).
     static func run(county: DemoCounty, catalogue: CategoryCatalogue, calendar: WorkingCalendar, end requestedEnd: Date,
-                    days: Int, casesPerYear: Int, seed: UInt64,
+                    days: Int, casesPerYear: Int, seed: UInt64, seeding: Bool = true,
                     progress: ((Int, Int) -> Void)?) -> (cases: [SimulatedCase], problems: [String]) {
         let end = Date(timeIntervalSince1970: requestedEnd.timeIntervalSince1970.rounded(.down))
         let world = HistoryWorld(county: county, catalogue: catalogue, calendar: calendar, seed: seed)
         var rng = HistoryRandom(seed: seed, stream: 1)
         let total = Int((Double(max(0, casesPerYear)) * Double(max(0, days)) / 365).rounded())
         let slots = world.reportSlots(end: end, days: days, total: total, rng: &rng)
+        // The spikes and red runs early warning and the safety index are to find, each report from its own streams.
+        let seeded = seeding && days >= seedingMinimumDays
+            ? seededReports(world: world, county: county, end: end, days: days, casesPerYear: casesPerYear, seed: seed) : []
+        var seededRng = HistoryRandom(seed: seed, stream: 2)
+        var seededPeople = DemoPeople(seed: DemoRandom.mix(seed ^ 0x5345_4544_4544))
+        let arrivals = slots.count + seeded.count
 
         var cases: [SimulatedCase] = []
-        cases.reserveCapacity(slots.count)
+        cases.reserveCapacity(arrivals)
+        var isSeeded: [Bool] = []
+        isSeeded.reserveCapacity(arrivals)
         var problems: [String] = []
         var trackingCodes: Set<String> = []
         var day = -1, sequence = 0
-        for (index, slot) in slots.enumerated() {
+        var regular = 0, extra = 0
+        for index in 0..<arrivals {
+            // The next report in time: a drawn slot, or a seeded one (after the drawn slots of the same second).
+            let fromSeed = extra < seeded.count && (regular == slots.count || seeded[extra].at < slots[regular].at)
+            let slot = fromSeed ? ReportSlot(at: seeded[extra].at, source: seeded[extra].source) : slots[regular]
+            let lifeStream = fromSeed ? 0x4000_0000 &+ UInt64(extra) : 0x1000 &+ UInt64(regular)
+            var r = fromSeed ? seededRng : rng
+            defer {
+                if fromSeed { seededRng = r; extra += 1 } else { rng = r; regular += 1 }
+            }
             let civil = calendar.civilDate(of: slot.at)
             if civil.dayNumber != day {
                 day = civil.dayNumber
@@ -89,21 +113,32 @@ public enum DemoHistory {
             }
             sequence += 1
             let code = CaseCodes.caseCode(prefix: codePrefix, day: civil, sequence: sequence)
-            var tracking = CaseCodes.trackingCode(using: &rng)
-            while !trackingCodes.insert(tracking).inserted { tracking = CaseCodes.trackingCode(using: &rng) }
+            var tracking = CaseCodes.trackingCode(using: &r)
+            while !trackingCodes.insert(tracking).inserted { tracking = CaseCodes.trackingCode(using: &r) }
 
-            var draft = world.draft(slot, rng: &rng)
+            var draft: ReportDraft
             var duplicateOf: Int?
-            if rng.chance(world.duplicateChance(draft.source)),
-               let (target, point) = world.duplicateTarget(in: cases, at: slot.at, rng: &rng) {
-                duplicateOf = target
-                draft.category = world.catalogue[cases[target].snapshot.intake.categoryCode]!
-                draft.point = point
-                draft.grid = cases[target].snapshot.intake.areas[0].code
-                draft.address = cases[target].report.address
+            let report: CaseReport
+            if fromSeed {
+                guard let d = world.draft(seeded[extra], rng: &r) else {
+                    problems.append("\(code): the seeded report names no known category or grid")
+                    continue
+                }
+                draft = d
+                report = world.report(for: draft, rng: &r, people: &seededPeople)
+            } else {
+                draft = world.draft(slot, rng: &r)
+                if r.chance(world.duplicateChance(draft.source)),
+                   let (target, point) = world.duplicateTarget(in: cases, at: slot.at, skipping: { isSeeded[$0] }, rng: &r) {
+                    duplicateOf = target
+                    draft.category = world.catalogue[cases[target].snapshot.intake.categoryCode]!
+                    draft.point = point
+                    draft.grid = cases[target].snapshot.intake.areas[0].code
+                    draft.address = cases[target].report.address
+                }
+                report = world.report(for: draft, rng: &r)
             }
-            let report = world.report(for: draft, rng: &rng)
-            let photoCount = draft.source == .gridWorker ? 1 + rng.below(3) : (rng.chance(0.35) ? 1 + rng.below(3) : 0)
+            let photoCount = draft.source == .gridWorker ? 1 + r.below(3) : (r.chance(0.35) ? 1 + r.below(3) : 0)
 
             let validated: (report: CaseReport, category: Category, location: Location)
             do {
@@ -140,7 +175,7 @@ public enum DemoHistory {
             var life: CaseLife
             do {
                 life = try CaseLife(world: world, category: validated.category, end: end,
-                                    rng: HistoryRandom(seed: seed, stream: 0x1000 &+ UInt64(index)),
+                                    rng: HistoryRandom(seed: seed, stream: lifeStream),
                                     mergeTarget: mergeTarget, intake: intake, actor: reporter, at: slot.at)
             } catch {
                 problems.append("\(code): the report was refused by the state machine: \(error)")
@@ -150,9 +185,10 @@ public enum DemoHistory {
             problems.append(contentsOf: life.problems)
             cases.append(SimulatedCase(code: code, trackingCode: tracking, report: validated.report,
                                        photoCount: photoCount, records: life.records, snapshot: life.snapshot))
-            if let progress, (index + 1) % 1_000 == 0 { progress(index + 1, slots.count) }
+            isSeeded.append(fromSeed)
+            if let progress, (index + 1) % 1_000 == 0 { progress(index + 1, arrivals) }
         }
-        progress?(slots.count, slots.count)
+        progress?(arrivals, arrivals)
         return (cases, problems)
     }
 }

@@ -246,7 +246,7 @@ struct CalendarCommand: AsyncParsableCommand {
 }
 
 struct Bench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures and ratios.", subcommands: [Locate.self, Intake.self, Pages.self])
+    static let configuration = CommandConfiguration(abstract: "Benchmarks that print figures and ratios.", subcommands: [Locate.self, Intake.self, Pages.self, SafetyIndex.self])
 
     struct Locate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Points per second for locate on the demo county, against a scan of every grid.")
@@ -278,6 +278,19 @@ struct Bench: AsyncParsableCommand {
                 say(String(format: "slowest page %@: p50 %.1f ms, %.0fx /healthz; pages over 200 ms: %d of %d", slowest.page, slowest.p50,
                            slowest.p50 / max(health.p50, 0.001), rows.filter { $0.p50 > 200 }.count, rows.count - 1))
             }
+        }
+    }
+
+    struct SafetyIndex: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "safety-index",
+            abstract: "Time to compute a month of the safety index for every area, and early warning's alarms over the year against the demo's seeded spikes.")
+        @Option var rounds = 5
+        @Option var seed: UInt64 = 0
+
+        func run() async throws {
+            bootstrapLogging(.error)
+            try await SafetyIndexBench.run(try AppConfig.fromEnvironment(), rounds: rounds, seed: seed) { say($0) }
         }
     }
 

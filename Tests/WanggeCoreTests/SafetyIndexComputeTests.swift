@@ -25,7 +25,8 @@ struct SafetyIndexComputeTests {
             ]),
         ],
         deductions: [GraveEventDeduction(code: "death", name: "亡人事件", nameEN: "Death", pointsPerEvent: 10, maximumPoints: 30)],
-        normalisation: SafetyIndexNormalisation(atBaseline: 90, zeroAtRatio: 3, perResidentsFloor: 0.5, rateFloor: 0.01))
+        normalisation: SafetyIndexNormalisation(atBaseline: 90, zeroAtRatio: 3, perResidentsFloor: 0.5, rateFloor: 0.01),
+        smallAreas: SmallAreaShrinkage(priorEvents: 4, priorCases: 20))
 
     /// The county (50,000 residents), its township T (20,000) and T's village V (1,000).
     static let county = SafetyIndexObservations(residents: 50_000, counts: ["order": 10], rates: ["satisfaction": Measure(numerator: 380, denominator: 400)])

@@ -139,6 +139,7 @@ final class AccessMatrixTests: XCTestCase {
             "GET /api/v1/warnings": all, "POST /api/v1/warnings/:id/actions": all,
             "GET /safety-index": all, "GET /safety-index/areas/:code": all, "GET /safety-index/formula": admin, "GET /reports/monthly": all,
             "GET /warnings": all, "GET /safety/:code": nil,
+            "POST /api/v1/risks/import": [.operator, .admin], "GET /api/v1/risks/export": risks, "GET /risks": risks, "GET /risks/:id": risks,
         ]
     }()
 
@@ -151,7 +152,7 @@ final class AccessMatrixTests: XCTestCase {
             let value: String
             switch p {
             case "id" where route.path.hasPrefix("/api/v1/mediations/") || route.path.hasPrefix("/mediations/"): value = (side == .inScope ? w.eastMediation : w.westMediation).uuidString
-            case "id" where route.path.hasPrefix("/api/v1/risks/"): value = (side == .inScope ? w.eastRisk : w.westRisk).uuidString
+            case "id" where route.path.hasPrefix("/api/v1/risks/") || route.path.hasPrefix("/risks/"): value = (side == .inScope ? w.eastRisk : w.westRisk).uuidString
             case "id" where route.path.hasPrefix("/api/v1/warnings/"): value = (side == .inScope ? w.eastWarning : w.westWarning).uuidString
             case "id": value = c.id.uuidString
             case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
@@ -180,6 +181,7 @@ final class AccessMatrixTests: XCTestCase {
             body = String(decoding: try! JSONSerialization.data(withJSONObject: World.riskBody(area: "3301001001001")), as: UTF8.self)
         case (.POST, "/api/v1/risks/:id/actions"): body = #"{"action": "approve", "note": "矩阵"}"#
         case (.POST, "/api/v1/warnings/:id/actions"): body = #"{"action": "acknowledge", "note": "矩阵"}"#
+        case (.POST, "/api/v1/risks/import"): body = "类别,标题,描述,区域代码,可能性,严重性\nfire,矩阵导入,矩阵,3301001001001,2,2\n"
         case (.PUT, "/api/v1/safety-index/formula"), (.POST, "/api/v1/safety-index/formula/preview"):
             let e = JSONEncoder()
             e.keyEncodingStrategy = .convertToSnakeCase
@@ -279,7 +281,7 @@ final class AccessMatrixTests: XCTestCase {
             try await app.test(route.method, target, headers: headers, body: ByteBuffer(bytes: b)) { res async throws in out = res }
             return out!
         }
-        if let body { headers.add(name: .contentType, value: "application/json") }
+        if let body { headers.add(name: .contentType, value: route.body == .table ? "text/csv" : "application/json") }
         try await app.test(route.method, target, headers: headers, body: body.map { ByteBuffer(string: $0) }) { res async throws in out = res }
         return out!
     }

@@ -78,4 +78,84 @@ final class RiskAPITests: XCTestCase {
             XCTAssertEqual((shown["owners"] as? [String: Any])?["department_code"] as? String, "3301002-market_regulation")
         }
     }
+
+    func raw(_ app: Application, _ method: HTTPMethod, _ path: String, token: String, type: String? = nil, body: Data? = nil) async throws -> (HTTPStatus, Data, HTTPHeaders) {
+        var headers: HTTPHeaders = ["Authorization": "Bearer \(token)"]
+        if let type { headers.add(name: .contentType, value: type) }
+        var out: (HTTPStatus, Data, HTTPHeaders) = (.ok, Data(), [:])
+        try await app.test(method, path, headers: headers, body: body.map { ByteBuffer(data: $0) }) { res async throws in
+            out = (res.status, Data(res.body.readableBytesView), res.headers)
+        }
+        return out
+    }
+
+    func testAnImportedListIsAllOrNothingWithEveryProblemByRowAndItsExportReadsBack() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let op = try await app.token("westop"), east = try await app.token("eastop")
+            func count() async throws -> Int {
+                let (_, list) = try await send(app, .GET, "/api/v1/risks", token: op)
+                return list["total"] as? Int ?? -1
+            }
+            // Two bad rows (an area outside the caller's scope, a level the assessment does not propose) and a good
+            // one: 400 listing both by row, nothing written.
+            let bad = "类别,标题,描述,区域代码,可能性,严重性,等级\nfire,厂房消防通道堵塞,东侧通道堆放货物,3301002001001,4,5,红\n"
+                + "flood_geology,山体滑坡隐患,雨后坡体开裂,3301001001001,3,3,橙\nfire,仓库电线老化,线路裸露,3301002001002,2,2,红\n"
+            let (s1, d1, _) = try await raw(app, .POST, "/api/v1/risks/import", token: op, type: "text/csv", body: Data(bad.utf8))
+            XCTAssertEqual(s1, .badRequest, String(decoding: d1, as: UTF8.self))
+            let problems = try XCTUnwrap((try JSONSerialization.jsonObject(with: d1) as? [String: Any])?["problems"] as? [[String: Any]])
+            XCTAssertEqual(Set(problems.compactMap { $0["row"] as? Int }), [3, 4], "\(problems)")
+            let afterBad = try await count()
+            XCTAssertEqual(afterBad, 0, "nothing was written")
+
+            // The same list in GB18030 (Chinese Excel's CSV), good rows only: every row registered.
+            let good = "类别,标题,描述,区域代码,可能性,严重性\nfire,厂房消防通道堵塞,东侧通道堆放货物,3301002001001,4,5\nfire,仓库电线老化,线路裸露,3301002001002,2,2\n"
+            let gb = try XCTUnwrap(Self.gb18030(good))
+            XCTAssertNotEqual(gb, Data(good.utf8))
+            let (s2, d2, _) = try await raw(app, .POST, "/api/v1/risks/import", token: op, type: "text/csv", body: gb)
+            XCTAssertEqual(s2, .created, String(decoding: d2, as: UTF8.self))
+            let afterGood = try await count()
+            XCTAssertEqual(afterGood, 2)
+            let (_, eastList) = try await send(app, .GET, "/api/v1/risks", token: east)
+            XCTAssertEqual(eastList["total"] as? Int, 0, "the east township sees none of the west's list")
+
+            // Export as XLSX and import it again: the same entries again, read from the workbook.
+            let (s3, xlsx, headers) = try await raw(app, .GET, "/api/v1/risks/export?format=xlsx", token: op)
+            XCTAssertEqual(s3, .ok)
+            XCTAssertEqual(headers.contentType?.subType, "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+            let (s4, d4, _) = try await raw(app, .POST, "/api/v1/risks/import", token: op, type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body: xlsx)
+            XCTAssertEqual(s4, .created, String(decoding: d4, as: UTF8.self))
+            let afterRoundTrip = try await count()
+            XCTAssertEqual(afterRoundTrip, 4)
+            let (s5, csv, _) = try await raw(app, .GET, "/api/v1/risks/export?format=csv&level=1", token: op)
+            XCTAssertEqual(s5, .ok)
+            let text = String(decoding: csv, as: UTF8.self)
+            XCTAssertEqual(text.split(whereSeparator: \.isNewline).filter { $0.contains("厂房消防通道堵塞") }.count, 2, "the red entries, filtered: \(text)")
+            XCTAssertFalse(text.contains("仓库电线老化"), "the blue one is filtered out")
+            // Only the risk office imports; not a file is 400; a JSON body is 415.
+            let worker = try await app.token("westworker")
+            let (s6, _, _) = try await raw(app, .POST, "/api/v1/risks/import", token: worker, type: "text/csv", body: Data(good.utf8))
+            XCTAssertEqual(s6, .forbidden)
+            let (s7, _, _) = try await raw(app, .POST, "/api/v1/risks/import", token: op, type: "application/json", body: Data("{}".utf8))
+            XCTAssertEqual(s7, .unsupportedMediaType)
+            let (s8, _, _) = try await raw(app, .POST, "/api/v1/risks/import", token: op, type: "application/octet-stream", body: Data([0x50, 0x4B, 3, 4, 0, 0]))
+            XCTAssertEqual(s8, .badRequest, "a broken workbook")
+        }
+    }
+
+    /// `text` in GB18030, by iconv.
+    static func gb18030(_ text: String) throws -> Data? {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/iconv")
+        p.arguments = ["-f", "UTF-8", "-t", "GB18030"]
+        let input = Pipe(), output = Pipe()
+        p.standardInput = input
+        p.standardOutput = output
+        try p.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return p.terminationStatus == 0 ? data : nil
+    }
 }

@@ -108,6 +108,8 @@ public struct EarlyWarningEvidence: Hashable, Sendable, Codable {
     public var baselineEvents: Int
     public var p: Double
     public var cusum: Double
+    /// The baseline weeks' variance over their mean, at least 1: the tests divide counts and means by it.
+    public var dispersion: Double = 1
     /// The last `evidenceWeeks` counts, oldest first, ending with this week.
     public var recent: [Int]
 }
@@ -134,14 +136,19 @@ public enum EarlyWarning {
         guard let t = x.indices.last, let base = baseline(x, week: t, c) else { return nil }
         let count = x[t]
         let lastFour = x[max(0, t - 3)...t].saturatingSum { $0 }
-        let p = PoissonTail.upperTail(count, mean: base.lambda)
+        // Quasi-Poisson: a series more variable than Poisson (a township's weekly counts rise and fall with the
+        // season and with campaigns) is tested on counts and means divided by its dispersion φ = variance ÷ mean of
+        // the baseline weeks (Farrington's adjustment); a Poisson-like series (φ ≤ 1) is tested as it is. On the demo's
+        // year φ took township series' alarms from ~10 a week to ~N (docs/ARCHITECTURE.md, "Early warning").
+        let phi = base.dispersion
+        let p = phi == 1 ? PoissonTail.upperTail(count, mean: base.lambda) : PoissonTail.upperTail(Int((Double(count) / phi).rounded(.down)), mean: base.lambda / phi)
 
         // The CUSUM over the last weeks, each against its own baseline; weeks without one are skipped.
         var s = 0.0
         let logRatio = log(c.cusumRatio)
         for w in max(0, t - max(c.cusumWeeks, 1) + 1)...t {
             guard let b = w == t ? base : baseline(x, week: w, c) else { continue }
-            s = max(0, s + Double(x[w]) * logRatio - (c.cusumRatio - 1) * b.lambda)
+            s = max(0, s + (Double(x[w]) * logRatio - (c.cusumRatio - 1) * b.lambda) / b.dispersion)
         }
 
         var triggers: [EarlyWarningTrigger] = []
@@ -150,7 +157,7 @@ public enum EarlyWarning {
         if s >= c.cusumThreshold { triggers.append(.cusum) }
         let level: EarlyWarningLevel? = triggers.contains(.poissonRed) ? .red : triggers.isEmpty ? nil : .yellow
         let evidence = EarlyWarningEvidence(count: count, lastFourWeeks: lastFour, baseline: base.lambda, method: base.method,
-                                            baselineWeeks: base.weeks, baselineEvents: base.events, p: p, cusum: s,
+                                            baselineWeeks: base.weeks, baselineEvents: base.events, p: p, cusum: s, dispersion: phi,
                                             recent: Array(x[max(0, t - max(c.evidenceWeeks, 1) + 1)...t]))
         return EarlyWarningAssessment(area: series.area, category: series.category, level: level, triggers: triggers, evidence: evidence)
     }
@@ -160,6 +167,8 @@ public enum EarlyWarning {
         var method: EarlyWarningEvidence.Method
         var weeks: Int
         var events: Int
+        /// Variance ÷ mean of the baseline weeks, at least 1 (and 1 when the mean is 0).
+        var dispersion: Double = 1
     }
 
     /// The baseline of week `t`: seasonal when a whole window a year back exists, else the recent weeks before the
@@ -184,7 +193,16 @@ public enum EarlyWarning {
         }
         guard values.count >= minimum else { return nil }
         let events = values.saturatingSum { $0 }
+        let mean = Double(events) / Double(values.count)
+        // Estimated only where there is something to estimate it from (a mean of a case a week or more) and used only
+        // when clearly above Poisson's 1 (a Poisson series' estimate from 30–50 weeks wanders by ±0.2–0.3).
+        var dispersion = 1.0
+        if mean >= 1, values.count > 1 {
+            let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count - 1)
+            let phi = variance / mean
+            if phi > 1.5 { dispersion = min(phi, 1_000) }
+        }
         return Baseline(lambda: max(Double(events), max(c.baselineFloorEvents, 0)) / Double(values.count), method: method,
-                        weeks: values.count, events: events)
+                        weeks: values.count, events: events, dispersion: dispersion)
     }
 }

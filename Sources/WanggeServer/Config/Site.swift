@@ -28,6 +28,9 @@ enum BodyKind: Sendable, Equatable {
     case report
     /// Multipart photos, up to the report limit.
     case photos
+    /// A table file as the whole body (CSV or XLSX: text/csv, the XLSX type or application/octet-stream), up to the
+    /// report limit.
+    case table
 }
 
 /// Which public door's rate limit a route counts against.
@@ -190,7 +193,7 @@ struct SiteDoor {
         switch route.body {
         case .none: max = limits.jsonBytes
         case .json, .form: max = limits.jsonBytes
-        case .report, .photos: max = limits.reportBytes
+        case .report, .photos, .table: max = limits.reportBytes
         }
         if let length = req.headers.first(name: .contentLength).flatMap(Int.init), length > max {
             throw APIError.payloadTooLarge(limit: max, route: route)
@@ -228,6 +231,7 @@ struct SiteDoor {
             case .none, .form: return 0
             case .json, .report: throw APIError.badRequest("send the body as JSON (Content-Type: application/json)", field: nil)
             case .photos: throw APIError.badRequest("send the photos as multipart/form-data parts named photos", field: "photos")
+            case .table: throw APIError.badRequest("send the CSV or XLSX file as the body", field: "file")
             }
         }
         switch route.body {
@@ -249,6 +253,11 @@ struct SiteDoor {
         case .photos:
             guard type?.type == "multipart" else {
                 throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the photos as multipart/form-data parts named photos", field: "photos")
+            }
+        case .table:
+            let name = type.map { "\($0.type)/\($0.subType)" } ?? ""
+            guard ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"].contains(name) else {
+                throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the file as text/csv or as an XLSX workbook", field: "file")
             }
         }
         return 0

@@ -58,11 +58,16 @@ enum SitePath: String, CaseIterable, Sendable {
     case apiSafetyFormula = "/api/v1/safety-index/formula"
     case apiSafetyPreview = "/api/v1/safety-index/formula/preview"
     case apiWarningActions = "/api/v1/warnings/:id/actions"
+    case risks = "/risks"
+    case riskView = "/risks/:id"
+    case apiRisksExport = "/api/v1/risks/export"
+    case apiRisksImport = "/api/v1/risks/import"
+    case apiRiskActions = "/api/v1/risks/:id/actions"
 
     /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.
     static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker,
                                          .apiMediations, .apiMediationActions, .mediationView, .apiCaseTrackingCode,
-                                         .apiSafetyFormula, .apiSafetyPreview, .apiWarningActions]
+                                         .apiSafetyFormula, .apiSafetyPreview, .apiWarningActions, .apiRisksImport, .apiRiskActions]
 
     /// The name scripts know the path by: the case's name.
     var name: String { String(describing: self) }

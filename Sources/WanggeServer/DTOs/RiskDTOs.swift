@@ -126,3 +126,21 @@ struct RiskCatalogueDTO: Content {
         levels = c.levels.map { Level(number: $0.number, name: $0.name, nameEn: $0.nameEN, colour: $0.colour) }
     }
 }
+
+struct RiskImportDTO: Content {
+    var imported: Int
+    var codes: [String]
+}
+
+struct RiskImportProblemDTO: Content {
+    var row: Int?
+    var column: String?
+    var reason: String
+}
+
+/// A refused import: the error, and every problem by row.
+struct RiskImportRefusalDTO: Content {
+    struct E: Content { var code: String; var message: String; var field: String? }
+    var error: E
+    var problems: [RiskImportProblemDTO]
+}

@@ -75,6 +75,21 @@ struct RecordService<K: ServedKind>: Sendable {
         }
     }
 
+    /// Creates several records (an imported list) in one transaction, all or none, and publishes each.
+    func createAll(prefix: String, _ items: [(areaPath: String, place: K.Place, make: @Sendable (_ code: String) throws -> LifecycleStep<K.L>)]) async throws -> [StoredRecord<K>] {
+        guard let first = items.first else { return [] }
+        let opening = K.action(try first.make(RecordCodes.code(prefix, 0)).record).kind
+        let ref = try await app.wangge.reference.current(on: app.db, now: app.wangge.clock.now())
+        let db = app.db
+        let stored = try await app.wangge.writes.run(on: db) {
+            try await RecordStore<K>.createAll(prefix: prefix, items.map { item in
+                (make: { @Sendable n in try item.make(RecordCodes.code(prefix, n)) }, areaPath: item.areaPath, place: item.place)
+            }, calendar: ref.calendar, on: db)
+        }
+        for r in stored { await publish(r, action: opening, created: true) }
+        return stored
+    }
+
     /// Applies `command` by `actor`: throws the kind's rule error when the rules refuse, `RecordConflict` when
     /// someone else changed it first.
     func act(_ command: K.L.Command, on r: StoredRecord<K>, by actor: RecordActor, at now: Date) async throws -> StoredRecord<K> {

@@ -78,8 +78,8 @@ struct SafetyIndexService: Sendable {
 
     /// Every area's result for `month` with `formula`, from what the store holds now; areas with nothing to score
     /// (no data and no baseline) are left out.
-    func compute(month: SafetyIndexMonth, formula: SafetyIndexFormula) async throws -> [SafetyIndexResult] {
-        let now = app.wangge.clock.now()
+    func compute(month: SafetyIndexMonth, formula: SafetyIndexFormula, asOf: Date? = nil) async throws -> [SafetyIndexResult] {
+        let now = asOf ?? app.wangge.clock.now()
         let j = try await app.wangge.jurisdictions.current(on: db, now: now).jurisdiction
         let ref = try await app.wangge.reference.current(on: db, now: now)
         var gatherer = SafetyIndexGatherer(db: db, j: j, calendar: ref.calendar, context: ref.measureContext, formula: formula, asOf: now)
@@ -133,12 +133,13 @@ struct SafetyIndexService: Sendable {
     /// Computes `month` with the settings in force and publishes it as its next revision; then raises what the
     /// ladder says. Returns the revision, or nil when no area had anything to score.
     @discardableResult
-    func publish(month: SafetyIndexMonth, by: String?) async throws -> (revision: Int, formulaVersion: Int, areas: Int)? {
+    /// `at`: when it is published (the demo publishes its year's months as of each month's following day).
+    func publish(month: SafetyIndexMonth, by: String?, at: Date? = nil) async throws -> (revision: Int, formulaVersion: Int, areas: Int)? {
         try await ensureSaved()
         let (version, settings) = try await self.settings()
-        let results = try await compute(month: month, formula: settings.formula)
+        let results = try await compute(month: month, formula: settings.formula, asOf: at)
         guard !results.isEmpty else { return nil }
-        let now = app.wangge.clock.now()
+        let now = at ?? app.wangge.clock.now()
         let j = try await app.wangge.jurisdictions.current(on: db, now: now).jurisdiction
         let scores = try results.map { r in
             SafetyIndexQueries.NewScore(areaCode: r.area, areaPath: j.path(of: r.area), scoreHundredths: r.scoreHundredths, band: r.band.rawValue,
@@ -148,13 +149,13 @@ struct SafetyIndexService: Sendable {
         let revision = try await app.wangge.writes.run(on: db) {
             try await SafetyIndexQueries.saveRevision(month: month.description, formulaVersion: version, by: by, at: now, scores: scores, on: db)
         }
-        try await climbLadder(month: month, ladder: settings.ladder, areas: results.map(\.area), j: j)
+        try await climbLadder(month: month, ladder: settings.ladder, areas: results.map(\.area), j: j, at: now)
         return (revision, version, results.count)
     }
 
     /// Raises the ladder's notices for `month` for each area, from the current bands of every month published and
     /// the rectifications' reviews; each once per key, so running it again raises nothing new.
-    func climbLadder(month: SafetyIndexMonth, ladder: SafetyIndexLadder, areas: [String], j: Jurisdiction) async throws {
+    func climbLadder(month: SafetyIndexMonth, ladder: SafetyIndexLadder, areas: [String], j: Jurisdiction, at now: Date) async throws {
         var bands: [String: [SafetyIndexMonth: SafetyBand]] = [:]
         for rev in try await SafetyIndexQueries.currentRevisions(on: db) {
             guard let m = SafetyIndexMonth(rev.month), m <= month else { continue }
@@ -162,7 +163,6 @@ struct SafetyIndexService: Sendable {
                 bands[s.areaCode, default: [:]][m] = SafetyBand(rawValue: s.band)
             }
         }
-        let now = app.wangge.clock.now()
         let db = db
         for area in areas {
             guard let b = bands[area], b[month] == .red else { continue }

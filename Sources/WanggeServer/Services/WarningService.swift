@@ -51,14 +51,21 @@ struct WarningService: Sendable {
         }
     }
 
-    struct ScanSummary: Sendable { var series = 0; var signals = 0; var raised = 0 }
+    struct ScanSummary: Sendable {
+        struct Signal: Sendable, Hashable { var area: String; var category: String; var week: CivilDate; var level: EarlyWarningLevel }
+        var series = 0
+        var signals = 0
+        var raised = 0
+        /// Every signal, when asked for (`collect`).
+        var found: [Signal] = []
+    }
 
     /// Tests the weeks starting on the Mondays `weeks` (ascending): for each, every village × category and township ×
     /// category series with a case that week, against its own history (`EarlyWarning`), raising a warning per signal
     /// once per key. The weekly counts are read once for the whole stretch, one query per week.
     @discardableResult
     func scan(weeks: [CivilDate], calendar: WorkingCalendar, configuration: EarlyWarningConfiguration = .standard,
-              raise: Bool = true) async throws -> ScanSummary {
+              raise: Bool = true, collect: Bool = false) async throws -> ScanSummary {
         guard let first = weeks.first, let last = weeks.last else { return ScanSummary() }
         let db = app.db, now = app.wangge.clock.now()
         let j = try await app.wangge.jurisdictions.current(on: db, now: now).jurisdiction
@@ -101,6 +108,9 @@ struct WarningService: Sendable {
             summary.series += candidates.count
             let signals = EarlyWarning.signals(candidates, configuration: configuration)
             summary.signals += signals.count
+            if collect {
+                summary.found += signals.compactMap { s in s.level.map { ScanSummary.Signal(area: s.area, category: s.category, week: week, level: $0) } }
+            }
             guard raise else { continue }
             for s in signals {
                 guard let level = s.level else { continue }

@@ -105,8 +105,52 @@ public enum Setup {
             try await MediationQueries.bulkInsert(disputes.map { ($0.records, $0.snapshot) }, paths: paths, calendar: ref.calendar, on: app.db) { done, total in
                 if done % 3_000 < 300 || done == total { progress("  stored \(done) of \(total) disputes") }
             }
+            progress("Simulating a year of the risk register…")
+            let risks = DemoRisks.simulate(county: county, calendar: ref.calendar, end: now, count: 300 * casesPerYear / 36_000, seed: seed)
+            try await RecordStore<RiskKind>.bulkInsert(risks.map { ($0.records, $0.snapshot, paths[$0.areaCode] ?? "", NoPlace()) },
+                                                       calendar: ref.calendar, on: app.db)
+            progress("  stored \(risks.count) risks")
+            try await publishDemoIndex(app, now: now, calendar: ref.calendar, progress: progress)
         }
         return county.accounts
+    }
+
+    /// The demo's year of the safety index and early warning, as the jobs would have left them: each month published
+    /// the day after it ended (through the job's seam, so the running server does not publish it again), the
+    /// ladder's notices raised as it went, the rectifications reviewed at the three levels within four weeks where
+    /// that time has passed, and every week of the year scanned for unusual rises.
+    static func publishDemoIndex(_ app: Application, now: Date, calendar: WorkingCalendar, progress: @escaping @Sendable (String) -> Void) async throws {
+        let service = SafetyIndexService(app: app)
+        let last = SafetyIndexService.lastEndedMonth(at: now, calendar: calendar)
+        let started = Date()
+        for k in (0..<12).reversed() {
+            let month = last.adding(months: -k)
+            let at = calendar.start(of: month.dayAfter).addingTimeInterval(9 * 3_600)
+            try await SafetyIndexService.job.run(app, period: month.description) {
+                if let r = try await service.publish(month: month, by: nil, at: at) { progress("  safety index \(month): \(r.areas) areas") }
+            }
+        }
+        progress("  twelve months of the safety index in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        // Rectifications whose four weeks have passed are reviewed at the three levels, a week apart.
+        let db = app.db
+        for w in try await WarningQueries.list(WarningFilter(scopePath: "", kinds: [.rectification]), page: 1, per: 200, on: db).items {
+            guard let issued = w.dueOn.flatMap(CivilDate.init)?.adding(days: -30) else { continue }
+            var version = w.version
+            for (i, (level, by, note)) in [(RectificationReviewLevel.village, "gridworker", "村（社区）自查：问题点位已逐一整改，群众反映已回访"),
+                                            (.township, "op_t01", "镇（街道）复核：整改措施落实，近四周案件回落"),
+                                            (.county, "leader", "县委政法委复核：同意解除专项督办")].enumerated() {
+                let day = issued.adding(days: 7 * (i + 1))
+                let at = calendar.start(of: day).addingTimeInterval(10 * 3_600)
+                guard at < now else { break }
+                try await WarningQueries.act(id: w.id, version: version, status: i == 2 ? .lifted : .acknowledged, at: at, by: by, note: note,
+                                             review: StoredWarning.Review(level: level, onDay: day.description, by: by, note: note, at: at), on: db)
+                version += 1
+            }
+        }
+        let thisWeek = WarningService.monday(of: calendar.civilDate(of: now))
+        let weeks = (1...52).reversed().map { thisWeek.adding(days: -7 * $0) }
+        let scan = try await WarningService(app: app).scan(weeks: weeks, calendar: calendar)
+        progress("  early warning over 52 weeks: \(scan.series) series tested, \(scan.raised) warnings")
     }
 
     /// Imports a GeoJSON FeatureCollection of areas. Every problem is reported and nothing is written if there is one.

@@ -250,6 +250,9 @@ struct Text: Sendable {
     // MARK: Mediation
 
     static let navMediation = Text(zh: "调解", en: "Mediation")
+    static let navRisks = Text(zh: "风险", en: "Risks")
+    static let navSafety = Text(zh: "平安指数", en: "Safety index")
+    static let navWarnings = Text(zh: "预警", en: "Warnings")
     static let mediationTitle = Text(zh: "矛盾纠纷调解", en: "Dispute mediation")
     static let mediationMine = Text(zh: "我的调解案件", en: "My mediations")
     static let mediationSessionsToday = Text(zh: "今日调解", en: "Today's sessions")

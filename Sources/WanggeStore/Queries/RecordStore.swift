@@ -167,22 +167,41 @@ public enum RecordStore<K: RecordKind> {
                               key: (key: String, requestHash: String)?, calendar: WorkingCalendar, on db: any Database) async throws -> StoredRecord<K> {
         try await db.transaction { db in
             guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-            let step = try make(try await RecordSequences.take(kind: kind, prefix: prefix, on: sql))
-            let id = UUID(), s = step.snapshot
-            let columns = [("id", SQLBind(id) as any SQLExpression), ("code", SQLBind(K.code(of: s))), ("area_path", SQLBind(areaPath)),
-                           ("registered_at", SQLBind(K.openedAt(s)))]
-                + (try sharedColumns(s, version: 1, areaPath: areaPath, calendar: calendar)) + (try K.columns(s, place: place))
-            try await sql.insert(into: K.table).columns(columns.map(\.0)).values(columns.map(\.1)).run()
-            try await insertAction(step.record, seq: 1, recordID: id, on: sql)
-            try await K.afterWrite(s, id: id, areaPath: areaPath, calendar: calendar, on: sql)
-            if let raise = SupervisionRaise(step) {
-                _ = try await RecordSupervisions.raise(raise, kind: kind, recordID: id, areaPath: areaPath, on: sql)
-            }
-            if let key {
-                try await RecordKeys.remember(kind: kind, key: key.key, requestHash: key.requestHash, recordID: id, at: K.openedAt(s), on: sql)
-            }
-            return StoredRecord(id: id, snapshot: s, version: 1, areaPath: areaPath, place: place)
+            return try await insertNew(prefix: prefix, make: make, areaPath: areaPath, place: place, key: key, calendar: calendar, on: sql)
         }
+    }
+
+    /// Numbers and writes several new records (an imported list) in one transaction: all of them or none.
+    public static func createAll(prefix: String, _ items: [(make: @Sendable (Int) throws -> LifecycleStep<K.L>, areaPath: String, place: K.Place)],
+                                 calendar: WorkingCalendar, on db: any Database) async throws -> [StoredRecord<K>] {
+        try await db.transaction { db in
+            guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+            var out: [StoredRecord<K>] = []
+            for item in items {
+                out.append(try await insertNew(prefix: prefix, make: item.make, areaPath: item.areaPath, place: item.place, key: nil,
+                                               calendar: calendar, on: sql))
+            }
+            return out
+        }
+    }
+
+    static func insertNew(prefix: String, make: @Sendable (Int) throws -> LifecycleStep<K.L>, areaPath: String, place: K.Place,
+                          key: (key: String, requestHash: String)?, calendar: WorkingCalendar, on sql: any SQLDatabase) async throws -> StoredRecord<K> {
+        let step = try make(try await RecordSequences.take(kind: kind, prefix: prefix, on: sql))
+        let id = UUID(), s = step.snapshot
+        let columns = [("id", SQLBind(id) as any SQLExpression), ("code", SQLBind(K.code(of: s))), ("area_path", SQLBind(areaPath)),
+                       ("registered_at", SQLBind(K.openedAt(s)))]
+            + (try sharedColumns(s, version: 1, areaPath: areaPath, calendar: calendar)) + (try K.columns(s, place: place))
+        try await sql.insert(into: K.table).columns(columns.map(\.0)).values(columns.map(\.1)).run()
+        try await insertAction(step.record, seq: 1, recordID: id, on: sql)
+        try await K.afterWrite(s, id: id, areaPath: areaPath, calendar: calendar, on: sql)
+        if let raise = SupervisionRaise(step) {
+            _ = try await RecordSupervisions.raise(raise, kind: kind, recordID: id, areaPath: areaPath, on: sql)
+        }
+        if let key {
+            try await RecordKeys.remember(kind: kind, key: key.key, requestHash: key.requestHash, recordID: id, at: K.openedAt(s), on: sql)
+        }
+        return StoredRecord(id: id, snapshot: s, version: 1, areaPath: areaPath, place: place)
     }
 
     /// Appends one step with what it writes — the row, the kind's own rows, the supervision it raises — in one

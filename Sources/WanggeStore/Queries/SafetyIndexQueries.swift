@@ -60,6 +60,11 @@ public enum SafetyIndexQueries {
         try await sqlDB(db).raw("SELECT MIN(reported_at) AS t FROM cases").first()?.decode(column: "t", as: Date?.self)
     }
 
+    /// When the last case was reported, if any.
+    public static func lastReported(on db: any Database) async throws -> Date? {
+        try await sqlDB(db).raw("SELECT MAX(reported_at) AS t FROM cases").first()?.decode(column: "t", as: Date?.self)
+    }
+
     /// Entries of the register at `level` or more severe (1 is the most severe) open at `instant`: registered
     /// before it, not cleared by it, and not archived as no risk. The level is the entry's level now.
     public static func openRisks(at instant: Date, severeUpTo level: Int, on db: any Database) async throws -> [(areaPath: String, n: Int)] {

@@ -100,8 +100,9 @@ struct Opening<K: RecordKind>: Sendable {
 extension RecordDoor {
     /// A kind's own routes at the shared door: `GET <base>/:id` and `POST <base>/:id/actions` for `roles`.
     static func routes(base: String, roles: Set<Role>) -> [SiteRoute] {
-        [SiteRoute(.GET, path: base + "/:id", .staff(roles), show),
-         SiteRoute(.POST, path: base + "/:id/actions", .staff(roles), act)]
+        // A path the site names (`SitePath`, for links and scripts) is registered under its name.
+        [SiteRoute(.GET, path: base + "/:id", sitePath: SitePath(rawValue: base + "/:id"), .staff(roles), show),
+         SiteRoute(.POST, path: base + "/:id/actions", sitePath: SitePath(rawValue: base + "/:id/actions"), .staff(roles), act)]
     }
 }
 
@@ -123,8 +124,8 @@ extension RecordDoor where K: CreatableKind {
     }
 
     static func routes(base: String, roles: Set<Role>) -> [SiteRoute] {
-        [SiteRoute(.POST, path: base, .staff(roles), create),
-         SiteRoute(.GET, path: base + "/:id", .staff(roles), show),
-         SiteRoute(.POST, path: base + "/:id/actions", .staff(roles), act)]
+        [SiteRoute(.POST, path: base, sitePath: SitePath(rawValue: base), .staff(roles), create),
+         SiteRoute(.GET, path: base + "/:id", sitePath: SitePath(rawValue: base + "/:id"), .staff(roles), show),
+         SiteRoute(.POST, path: base + "/:id/actions", sitePath: SitePath(rawValue: base + "/:id/actions"), .staff(roles), act)]
     }
 }

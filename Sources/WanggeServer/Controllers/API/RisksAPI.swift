@@ -37,6 +37,75 @@ enum RisksAPI {
         return RiskListDTO(risks: found.items.map { summary($0, j: j, now: req.now, calendar: calendar) }, total: found.total, page: page, per: per)
     }
 
+    /// `POST /api/v1/risks/import`: an existing list as CSV (UTF-8 or GB18030) or XLSX. Every problem is listed by
+    /// row and nothing is written if there is one; otherwise every row is registered in one transaction.
+    static func importTable(_ req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        let data = Data(req.body.data.map { Array($0.readableBytesView) } ?? [])
+        let rows: [[String]]
+        do {
+            rows = try TableFile.rows(data)
+        } catch {
+            throw APIError.badRequest("the file does not read: \(error)", field: "file")
+        }
+        let result = RiskImport.read(rows, catalogue: policy.catalogue) { code in
+            guard code.utf8.count <= 64, j[code] != nil, staff.scope.covers(code, in: j) else { return nil }
+            return (code, j.path(of: code))
+        }
+        guard result.problems.isEmpty else {
+            let response = Response(status: .badRequest)
+            try response.content.encode(RiskImportRefusalDTO(error: .init(code: "invalid_input", message: "\(result.problems.count) problems; nothing was imported",
+                                                                          field: "file"),
+                                                             problems: result.problems.prefix(500).map { RiskImportProblemDTO(row: $0.row, column: $0.column, reason: $0.reason) }),
+                                        as: .json)
+            return response
+        }
+        guard !result.rows.isEmpty else { throw APIError.badRequest("the file has a header and no rows", field: "file") }
+        let actor = RecordActor(staff), at = req.now, calendar = try await req.reference().calendar
+        let prefix = RecordCodes.dayPrefix(RiskKind.prefix, at: at, calendar: calendar)
+        let stored = try await RecordService<RiskKind>(app: req.application).createAll(prefix: prefix, result.rows.map { row in
+            (areaPath: row.areaPath, place: NoPlace(), make: { @Sendable code in
+                try RiskLifecycle.register(row.registration(code: code), policy: RisksAPI.policy, actor: actor, at: at, calendar: calendar)
+            })
+        })
+        let response = Response(status: .created)
+        try response.content.encode(RiskImportDTO(imported: stored.count, codes: stored.map(\.code)), as: .json)
+        return response
+    }
+
+    /// `GET /api/v1/risks/export?format=csv|xlsx&…`: the filtered list (the list's filters), with the import's columns.
+    static func exportTable(_ req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        let path = j.path(of: try req.areaQuery(staff, j) ?? staff.scope.areaCode)
+        let states = try req.listQuery("status", of: RiskState.self, maxLength: 200)
+        let level = try req.intQuery("level", RiskLevel.numbers)
+        let category = try req.textQuery("category", maxLength: 64)
+        if let c = category, policy.catalogue.category(c) == nil { throw APIError.badRequest("unknown category \(c)", field: "category") }
+        let format = try req.textQuery("format", maxLength: 8) ?? "csv"
+        guard ["csv", "xlsx"].contains(format) else { throw APIError.badRequest("format is csv or xlsx", field: "format") }
+        let found = try await RiskQueries.list(RiskFilter(scopePath: path, states: states, level: level, categoryCode: category),
+                                               page: 1, per: exportLimit, on: req.db)
+        var rows = [RiskExport.header]
+        for r in found.items {
+            let s = r.snapshot, g = s.registration
+            rows.append(RiskExport.cells(RiskExportRow(code: g.code, categoryCode: g.categoryCode, title: g.title, description: g.description,
+                                                       areaCode: g.areaCode, placeCode: g.placeCode, assessment: s.assessment, level: s.level,
+                                                       state: s.state, point: g.point), catalogue: policy.catalogue))
+        }
+        let body = format == "csv" ? TableText.csv(rows: rows) : try XLSX.write(rows: rows, sheetName: "风险清单")
+        let response = Response(status: .ok, body: .init(data: body))
+        response.headers.contentType = format == "csv" ? HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
+            : HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"risks.\(format)\"")
+        response.headers.cacheControl = .init(noStore: true)
+        return response
+    }
+
+    /// At most this many entries in one export (the register of a county is a few thousand).
+    static let exportLimit = 20_000
+
     static func summary(_ r: StoredRisk, j: Jurisdiction, now: Date, calendar: WorkingCalendar) -> RiskSummaryDTO {
         let s = r.snapshot, level = policy.catalogue.level(s.level)
         return RiskSummaryDTO(id: r.id, code: r.code, state: s.state.rawValue, stateName: s.state.nameZH, level: s.level,

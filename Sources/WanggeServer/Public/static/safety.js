@@ -2,7 +2,7 @@
 // actions (acknowledge, dismiss, review) and the report's print link. Plain JavaScript, no inline scripts (CSP).
 (function () {
   "use strict";
-  var W = window.W;
+  var W = window.Wangge;
 
   document.querySelectorAll("[data-print]").forEach(function (a) {
     a.addEventListener("click", function (e) { e.preventDefault(); window.print(); });
