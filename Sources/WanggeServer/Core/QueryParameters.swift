@@ -35,7 +35,10 @@ extension Request {
     /// 400 naming the parameter and the values it takes.
     func listQuery<E: RawRepresentable & CaseIterable>(_ name: String, of _: E.Type, maxLength: Int = 400) throws -> [E]? where E.RawValue == String {
         guard let text = try textQuery(name, maxLength: maxLength) else { return nil }
-        return try text.split(separator: ",").map { raw in
+        let parts = text.split(separator: ",")
+        // "," alone names nothing: a 400, not an empty list (which no SQL "IN ()" reads on PostgreSQL).
+        guard !parts.isEmpty else { throw APIError.badRequest("\(name) is a list of \(E.allCases.map(\.rawValue).joined(separator: ", "))", field: name) }
+        return try parts.map { raw in
             guard let value = E(rawValue: String(raw)) else {
                 throw APIError.badRequest("\(name) is a list of \(E.allCases.map(\.rawValue).joined(separator: ", "))", field: name)
             }

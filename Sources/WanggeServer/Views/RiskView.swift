@@ -31,7 +31,7 @@ enum RiskView {
         <option value="\(RiskState.allCases.map(\.rawValue).joined(separator: ","))"\(HTML(raw: states.count == RiskState.allCases.count ? " selected" : ""))>\(l.pick("全部", "All"))</option>
         """
         let items: [HTML] = rows.map { r in
-            let due: HTML = r.nextReviewDue.map { d in "<span class=\"clock clock-\(r.clock ?? "green")\">\(l.pick("下次复核", "Next review")) \(Format.minute(d))</span>" } ?? ""
+            let due: HTML = r.nextReviewDue.map { d in "<span class=\"clock \(r.clock ?? "none")\">\(l.pick("下次复核", "Next review")) \(Format.minute(d))</span>" } ?? ""
             return """
             <tr><td><a href="\(SitePath.riskView.link(r.id.uuidString))">\(r.code)</a></td><td>\(r.title)</td><td>\(categoryName(r.categoryCode, l))</td>
             <td>\(r.area.name)</td><td>\(levelBadge(r.level, l))</td><td>\(l.pick(r.stateName, r.state))</td><td>\(due)</td></tr>
@@ -118,7 +118,7 @@ enum RiskView {
             }
         }
         let owners: HTML = s.owners.map { o in "<p>\(l.pick("责任单位", "Department")) \(o.departmentCode) · \(l.pick("责任领导", "Leader")) \(o.leader.name) · \(l.pick("责任人", "In charge")) \(o.personInCharge.name)</p>" } ?? ""
-        let due: HTML = summary.nextReviewDue.map { "<span class=\"clock clock-\(summary.clock ?? "green")\">\(l.pick("下次复核", "Next review")) \(Format.minute($0))</span>" } ?? ""
+        let due: HTML = summary.nextReviewDue.map { "<span class=\"clock \(summary.clock ?? "none")\">\(l.pick("下次复核", "Next review")) \(Format.minute($0))</span>" } ?? ""
         return Layout.page(g.title, ctx, scripts: ["risks.js"], """
         <section class="card" id="risk" data-id="\(r.id.uuidString)">
         <p class="meta"><a href="\(SitePath.risks.link())">\(l.pick("风险清单", "Risk register"))</a> · \(g.code)</p>

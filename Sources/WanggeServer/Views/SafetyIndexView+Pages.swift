@@ -151,3 +151,27 @@ extension SafetyIndexView {
         """)
     }
 }
+
+extension SafetyIndexView {
+    /// The dashboard's and the big screen's panel: the area's index, its children's map by band, open warnings.
+    static func panel(_ p: SafetyPanel, area: String, j: Jurisdiction, catalogue: CategoryCatalogue, _ l: Lang, width: Double = 420) -> HTML {
+        let children = j.children(of: area)
+        var map = ""
+        if let frame = j[area]?.boundary?.bbox ?? children.compactMap(\.boundary?.bbox).first {
+            map = AreaMap.svg(children, frame: frame, AreaMap.Options(
+                width: width, cssClass: "map index-map", title: l.pick("平安指数地图", "Safety index map"),
+                fill: { colour(p.bands[$0.code] ?? "") },
+                tooltip: { a in "\(a.name) " + (p.scores[a.code].map { score($0) + " " + bandName(p.bands[a.code] ?? "", l) } ?? "") },
+                links: { SitePath.safetyArea.link($0.code, query: ["month": p.month.description]) }))
+        }
+        let items: [HTML] = p.warnings.map { w in "<li class=\"level-\(w.level)\">\(warningTitle(w, catalogue: catalogue, j: j, l)) <span class=\"meta\">\(w.period)</span></li>" }
+        let own: HTML = p.own.map { "<p class=\"big-score\"><strong>\(score($0.scoreHundredths))</strong> \(badge($0.band, l)) <span class=\"meta\">\(p.month.description)</span></p>" } ?? ""
+        return """
+        <section class="card safety-panel"><h2><a href="\(SitePath.safetyIndex.link(query: ["area": area, "month": p.month.description]))">\(l.pick("平安指数", "Safety index"))</a></h2>
+        \(own)\(HTML(raw: map))
+        <h3><a href="\(SitePath.warnings.link(query: ["area": area, "status": "open"]))">\(l.pick("待处理预警", "Open warnings")) (\(p.openWarnings))</a></h3>
+        \(items.isEmpty ? "" : "<ul class=\"s-warnings\">\(items)</ul>")
+        </section>
+        """
+    }
+}

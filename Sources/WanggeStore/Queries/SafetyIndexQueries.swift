@@ -168,6 +168,7 @@ public enum SafetyIndexQueries {
     /// The scores of one revision, for the areas named (all when nil), with or without their explanations.
     public static func scores(month: String, revision: Int, areaCodes: [String]? = nil, explanations: Bool,
                               on db: any Database) async throws -> [Score] {
+        if let codes = areaCodes, codes.isEmpty { return [] }  // "IN ()" is no SQL PostgreSQL reads
         let sql = try sqlDB(db)
         var q = sql.select().column("month").column("revision").column("area_code").column("area_path").column("score").column("band")
         if explanations { q = q.column("explanation") }

@@ -27,6 +27,8 @@ struct DashboardData {
     var mediation: MediationQueries.Panel?
     /// The newest risk-of-escalation notices and supervisions of mediations in the area, for its leaders.
     var mediationNotices: [(code: String, id: UUID, kind: String, raisedAt: Date, note: String?)] = []
+    /// The safety index's latest month and the open warnings of the area, drawn (`SafetyIndexView.panel`).
+    var safetyHTML: String = ""
 }
 
 /// One area, period and instant to count the measures of.
@@ -195,13 +197,15 @@ enum DashboardPage {
             scopePath: path, measures: try await MediationsAPI.counts(scopePath: path, period: period, calendar: ref.calendar,
                                                                       cache: req.wangge.pieces, on: db).total, on: db)
         let mediationNotices = full ? try await MediationQueries.notices(scopePath: path, limit: 10, on: db) : []
+        let safety = full ? try await SafetyPanel.load(area: area.code, j: j, on: db) : nil
+        let safetyHTML = safety.map { SafetyIndexView.panel($0, area: area.code, j: j, catalogue: ref.catalogue, lang).description } ?? ""
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,
                              reported: reported, children: children, categories: categories,
                              departments: departments, weeks: weeks,
                              late: lateWork.rows.map { ($0, now.timeIntervalSince($0.next_deadline_at ?? now)) }, lateCount: lateWork.total,
                              supervisions: supervisions, mapSVG: map, mediation: mediation,
-                             mediationNotices: mediationNotices)
+                             mediationNotices: mediationNotices, safetyHTML: safetyHTML)
     }
 
     static let heatMapWidth = 800.0

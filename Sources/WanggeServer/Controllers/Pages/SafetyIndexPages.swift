@@ -93,3 +93,25 @@ enum SafetyIndexPages {
         return page.html(SafetyIndexView.report(report, catalogue: page.reference.catalogue, j: j, page.context))
     }
 }
+
+/// The safety index and warnings as a panel of the dashboard and the big screen: the latest published month's score
+/// of the area, its children's map coloured by their bands, and the open red warnings.
+struct SafetyPanel: Sendable {
+    var month: SafetyIndexMonth
+    var own: SafetyIndexQueries.Score?
+    var bands: [String: String]
+    var scores: [String: Int]
+    var warnings: [StoredWarning]
+    var openWarnings: Int
+
+    static func load(area: String, j: Jurisdiction, on db: any Database) async throws -> SafetyPanel? {
+        guard let rev = try await SafetyIndexQueries.currentRevisions(on: db).first, let month = SafetyIndexMonth(rev.month) else { return nil }
+        let codes = [area] + j.children(of: area).map(\.code)
+        let rows = try await SafetyIndexQueries.scores(month: rev.month, revision: rev.revision, areaCodes: codes, explanations: false, on: db)
+        let warnings = try await WarningQueries.list(WarningFilter(scopePath: j.path(of: area), statuses: [.open]), page: 1, per: 8, on: db)
+        return SafetyPanel(month: month, own: rows.first { $0.areaCode == area },
+                           bands: Dictionary(rows.map { ($0.areaCode, $0.band) }, uniquingKeysWith: { a, _ in a }),
+                           scores: Dictionary(rows.map { ($0.areaCode, $0.scoreHundredths) }, uniquingKeysWith: { a, _ in a }),
+                           warnings: warnings.items, openWarnings: warnings.total)
+    }
+}

@@ -30,6 +30,8 @@ enum ScreenPage {
         let disputes = try await MediationQueries.panel(
             scopePath: path, measures: try await MediationsAPI.counts(scopePath: path, period: thisMonth, calendar: cal, cache: req.wangge.pieces,
                                                                       on: req.db).total, on: req.db)
+        let safety = try await SafetyPanel.load(area: data.area.code, j: j, on: req.db)
+        let safetyHTML: HTML = safety.map { SafetyIndexView.panel($0, area: data.area.code, j: j, catalogue: ref.catalogue, l, width: 360) } ?? ""
         let html = Layout.page(l.t(.screenTitle), page.context, bodyClass: "screen", scripts: ["screen.js"], """
         <div class="s-wrap" data-area="\(data.area.code)">
           <header class="s-head"><h1>\(data.area.name) · \(l.t(.screenTitle))</h1><time id="s-clock"></time></header>
@@ -46,6 +48,7 @@ enum ScreenPage {
             <h2>\(l.t(.thisMonth))</h2><div class="s-kpis">\(kpis)</div>
             <h2>\(l.t(.newest))</h2><ol id="s-newest" class="s-list">\(rows)</ol>
             <h2>\(l.t(.lateWork))</h2><ol class="s-list">\(late)</ol>
+            \(safetyHTML)
           </section>
         </div>
         """)
