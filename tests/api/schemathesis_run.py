@@ -139,6 +139,7 @@ def realistic_parameters(base, token):
         "years": [today.year + d for d in (2, 3, 4)],
         "mediations": [m["id"] for m in (mediation, accepted, mediating, agreed)],
         "risks": [r["id"] for r in risks],
+        "months": [f"{(today.replace(day=1) - datetime.timedelta(days=1)):%Y-%m}", f"{today:%Y-%m}", "2020-01"],
         "lat": point["lat"],
         "lon": point["lon"],
     }
@@ -169,6 +170,12 @@ def realistic_parameters(base, token):
            ("/api/v1/risks", {"body.area_code": ("grids", 1.0), "query.area": ("grids", 0.5)}),
            ("/api/v1/risks/{id}", {"path.id": ("risks", 1.0)}),
            ("/api/v1/risks/{id}/actions", {"path.id": ("risks", 1.0), "body.department_code": ("departments", 1.0)}),
+           ("/api/v1/risks/export", {"query.area": ("grids", 0.5)}),
+           ("/api/v1/safety-index", {"query.area": ("grids", 0.5), "query.month": ("months", 0.8)}),
+           ("/api/v1/safety-index/ranking", {"query.month": ("months", 0.8)}),
+           ("/api/v1/safety-index/formula/preview", {"query.month": ("months", 0.8)}),
+           ("/api/v1/safety-index/compute", {"query.month": ("months", 0.8)}),
+           ("/api/v1/warnings", {"query.area": ("grids", 0.5)}),
            # Years ahead, so that a generated schedule does not change the working days of the cases above.
            ("/api/v1/calendar/{year}", {"path.year": ("years", 1.0)})]
     out = []

@@ -79,7 +79,10 @@ enum SafetyIndexPages {
         let lang = Lang.of(req)
         let html = SafetyIndexView.publicPage(area: area, history: history, warnings: warnings.items.filter { $0.kind != .rectification },
                                               catalogue: catalogue, j: j, lang: lang, path: req.url.path)
-        return SessionPages.html(html)
+        let response = SessionPages.html(html)
+        // The same for every resident and changed once a month: shared links may be served from caches for a while.
+        response.headers.cacheControl = .init(isPublic: true, maxAge: 300)
+        return response
     }
 
     /// `GET /reports/monthly?area=&month=`: the month's analysis report (研判报告), printable on A4.
