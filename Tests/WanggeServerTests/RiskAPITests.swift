@@ -33,6 +33,14 @@ final class RiskAPITests: XCTestCase {
             XCTAssertEqual(s2, .ok)
             XCTAssertEqual((again["summary"] as? [String: Any])?["id"] as? String, id, "the same key and body answer the first entry")
 
+            // Registered red: the area's leaders are told, once (the idempotent retry told nobody again).
+            let (_, told) = try await send(app, .GET, "/api/v1/warnings?kind=risk_raised", token: lead)
+            let notices = try XCTUnwrap(told["warnings"] as? [[String: Any]])
+            XCTAssertEqual(notices.count, 1, "\(told)")
+            XCTAssertEqual((notices.first?["evidence"] as? [String: Any])?["risk_id"] as? String, id)
+            let (_, eastTold) = try await send(app, .GET, "/api/v1/warnings?kind=risk_raised", token: east)
+            XCTAssertEqual(eastTold["total"] as? Int, 0)
+
             // Scope: the west township's office lists it; the east's neither lists nor opens it.
             let (_, westList) = try await send(app, .GET, "/api/v1/risks?level=1", token: op)
             XCTAssertEqual(westList["total"] as? Int, 1)

@@ -13,6 +13,8 @@ public enum WarningKind: String, CaseIterable, Codable, Sendable {
     case rectification
     /// A county's own step of the ladder (约谈, 问责).
     case step
+    /// An entry of the risk register registered at, or raised to, orange or red: its area's leaders are told.
+    case riskRaised = "risk_raised"
 
     public var nameZH: String {
         switch self {
@@ -21,6 +23,7 @@ public enum WarningKind: String, CaseIterable, Codable, Sendable {
         case .specialSupervision: "专项督办通知"
         case .rectification: "限期整改"
         case .step: "追加措施"
+        case .riskRaised: "风险升至橙色/红色"
         }
     }
 
@@ -31,6 +34,7 @@ public enum WarningKind: String, CaseIterable, Codable, Sendable {
         case .specialSupervision: "Special supervision notice"
         case .rectification: "Rectification"
         case .step: "Further step"
+        case .riskRaised: "Risk raised to orange or red"
         }
     }
 }

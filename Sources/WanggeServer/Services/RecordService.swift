@@ -20,11 +20,14 @@ protocol ServedKind: RecordKind where L.Actor == RecordActor {
     static func audience(_ r: StoredRecord<Self>) -> RecordEvent.Audience
     /// The event's state names (Chinese and English).
     static func stateNames(_ s: L.Snapshot) -> (zh: String, en: String)
+    /// What a committed step tells beyond its live event (a risk raised to orange or red tells the area's leaders).
+    static func afterCommit(_ step: LifecycleStep<L>, stored: StoredRecord<Self>, app: Application) async
 }
 
 extension ServedKind {
     static func place(after step: LifecycleStep<L>, of r: StoredRecord<Self>, in j: Jurisdiction) -> Place { r.place }
     static func check(_ command: L.Command, on r: StoredRecord<Self>, app: Application, at now: Date) async throws {}
+    static func afterCommit(_ step: LifecycleStep<L>, stored: StoredRecord<Self>, app: Application) async {}
 }
 
 /// Numbers of records: `PREFIX-YYYYMMDD-NNNNNN`, the day in the county's calendar.
@@ -66,6 +69,7 @@ struct RecordService<K: ServedKind>: Sendable {
                                                 place: place, key: key, calendar: ref.calendar, on: db)
             }
             await publish(stored, action: opening, created: true)
+            if let step = try? make(stored.code) { await K.afterCommit(step, stored: stored, app: app) }
             return .stored(stored)
         } catch {
             // A key raced by another request: answer with the record it made.
@@ -86,7 +90,10 @@ struct RecordService<K: ServedKind>: Sendable {
                 (make: { @Sendable n in try item.make(RecordCodes.code(prefix, n)) }, areaPath: item.areaPath, place: item.place)
             }, calendar: ref.calendar, on: db)
         }
-        for r in stored { await publish(r, action: opening, created: true) }
+        for (r, item) in zip(stored, items) {
+            await publish(r, action: opening, created: true)
+            if let step = try? item.make(r.code) { await K.afterCommit(step, stored: r, app: app) }
+        }
         return stored
     }
 
@@ -107,6 +114,7 @@ struct RecordService<K: ServedKind>: Sendable {
             try await RecordStore<K>.append(step, to: r, place: place, calendar: reference.calendar, on: db)
         }
         await publish(stored, action: K.action(step.record).kind, created: false)
+        await K.afterCommit(step, stored: stored, app: app)
         return (stored, raised)
     }
 

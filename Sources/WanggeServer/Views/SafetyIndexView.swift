@@ -205,6 +205,9 @@ enum SafetyIndexView {
             detail = l.pick("本周 \(count) 件，基准 \(Format.decimal(base, places: 2)) 件/周，p = \(String(format: "%.1e", p))",
                             "\(count) this week against \(Format.decimal(base, places: 2)) a week, p = \(String(format: "%.1e", p))")
             detail = HTML.escape(detail) + " " + sparkline(recent)
+        } else if w.kind == .riskRaised {
+            let link = evidence["risk_id"]?.string.map { SitePath.riskView.link($0) } ?? SitePath.risks.link()
+            detail = "<a href=\"\(HTML.escape(link))\">\(HTML.escape(evidence["risk_code"]?.string ?? ""))</a> " + HTML.escape("\(evidence["title"]?.string ?? "") · \(evidence["level_name"]?.string ?? "")")
         } else {
             detail = HTML.escape(l.pick("连续红色 \(evidence["red_months"]?.string ?? "?") 个月", "\(evidence["red_months"]?.string ?? "?") red months in a row"))
             if let due = w.dueOn { detail += HTML.escape(l.pick("，整改期限 \(due)", "; rectify by \(due)")) }

@@ -131,6 +131,27 @@ extension RiskKind: CreatableKind {
 
     static func stateNames(_ s: RiskSnapshot) -> (zh: String, en: String) { (s.state.nameZH, s.state.rawValue) }
 
+    /// Registered at, or raised to, orange or red: a warning to the area's leaders (their lists, pages and live events;
+    /// once per step).
+    static func afterCommit(_ step: LifecycleStep<RiskLifecycle>, stored r: StoredRisk, app: Application) async {
+        guard step.record.notifiesLeaders else { return }
+        let s = r.snapshot, level = RisksAPI.policy.catalogue.level(s.level)
+        let evidence = ["risk_id": r.id.uuidString, "risk_code": r.code, "title": s.registration.title, "level": String(s.level),
+                        "level_name": level?.name ?? String(s.level), "category": s.registration.categoryCode]
+        let db = app.db
+        do {
+            let calendar = try await app.wangge.reference.current(on: db, now: step.record.at).calendar
+            let w = NewWarning(key: "risk:\(r.code):\(s.actionCount)", kind: .riskRaised, level: s.level == 1 ? "red" : "orange",
+                               areaCode: s.registration.areaCode, areaPath: r.areaPath, period: calendar.civilDate(of: step.record.at).description,
+                               evidence: String(decoding: try WarningService.evidenceEncoder.encode(evidence), as: UTF8.self))
+            if let id = try await app.wangge.writes.run(on: db, { try await WarningQueries.raise(w, at: step.record.at, on: db) }) {
+                await WarningService(app: app).announce(id: id, kind: "created", action: "raise", at: step.record.at)
+            }
+        } catch {
+            app.logger.error("risk \(r.code): the leaders' warning was not raised: \(String(describing: error))")
+        }
+    }
+
     static func command(_ b: RiskActionBody, staff: StaffAccount) throws -> RiskCommand {
         let policy = RisksAPI.policy
         switch b.action {

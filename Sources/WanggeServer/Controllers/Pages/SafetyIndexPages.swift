@@ -77,7 +77,7 @@ enum SafetyIndexPages {
         let warnings = try await WarningQueries.list(WarningFilter(scopePath: j.path(of: code), statuses: [.open, .acknowledged]), page: 1, per: 50, on: req.db)
         let catalogue = try await req.reference().catalogue
         let lang = Lang.of(req)
-        let html = SafetyIndexView.publicPage(area: area, history: history, warnings: warnings.items.filter { $0.kind != .rectification },
+        let html = SafetyIndexView.publicPage(area: area, history: history, warnings: warnings.items.filter { $0.kind != .rectification && $0.kind != .riskRaised },
                                               catalogue: catalogue, j: j, lang: lang, path: req.url.path)
         let response = SessionPages.html(html)
         // The same for every resident and changed once a month: shared links may be served from caches for a while.
