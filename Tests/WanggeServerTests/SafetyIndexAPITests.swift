@@ -94,6 +94,29 @@ final class SafetyIndexAPITests: XCTestCase {
             let ranked = try XCTUnwrap(ranking["areas"] as? [[String: Any]])
             XCTAssertEqual(ranked.map { ($0["area"] as? [String: Any])?["code"] as? String }, ["3301001", "3301002"])
 
+            // The public page: no sign-in, the month's score, Open Graph tags, no names; the monthly report and the
+            // index pages for staff; switched off, the public page is gone.
+            var publicPage = ""
+            try await app.test(.GET, "/safety/3301002001") { res async throws in
+                XCTAssertEqual(res.status, .ok)
+                publicPage = res.body.string
+            }
+            XCTAssertTrue(publicPage.contains("og:title") && publicPage.contains(String(format: "%.2f", expected.score)), publicPage)
+            XCTAssertFalse(publicPage.contains("西镇受理员") || publicPage.contains("countyadmin"), "no names")
+            let browser = Browser(app)
+            try await browser.signIn("countyadmin")
+            for path in ["/reports/monthly?area=3301002&month=2026-09", "/safety-index?area=3301&month=2026-09",
+                         "/safety-index/areas/3301002001?month=2026-09", "/safety-index/formula", "/warnings"] {
+                let res = try await browser.get(path)
+                XCTAssertEqual(res.status, .ok, path)
+            }
+            let report = try await browser.get("/reports/monthly?area=3301002&month=2026-09")
+            XCTAssertTrue(report.body.string.contains("研判报告") && report.body.string.contains("本月共受理事件 5 件"), report.body.string)
+            var off = Self.formula()
+            off["public_page"] = false
+            _ = try await send(app, .PUT, "/api/v1/safety-index/formula", token: admin, body: off)
+            try await app.test(.GET, "/safety/3301002001") { res async throws in XCTAssertEqual(res.status, .notFound) }
+
             // Scope: the east township's operator does not read the west village; a month not ended is a 400.
             let eastOp = try await app.token("eastop")
             let (hidden, _) = try await send(app, .GET, "/api/v1/safety-index?area=3301002001&month=2026-09", token: eastOp)
