@@ -5,7 +5,8 @@ person to look at. Full page height, capped at 2400 px.
 Usage: python3 scripts/screenshots.py [BASE_URL] [OUT_DIR]   (a running demo, default http://127.0.0.1:8080)
 
 Pages that answer 404 (not built yet) are listed and skipped. A case of township 1 with a tracking code is taken
-from the demo's history (the newest closed case, else any) for the case and follow pages.
+from the demo's history (the newest closed case, else any) for the case and follow pages, a mediation for the
+mediation pages and a risk for the risk page. The agreement and the monthly report are also taken as printed.
 """
 import json
 import os
@@ -17,6 +18,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 
 base = (sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8080").rstrip("/")
 out = sys.argv[2] if len(sys.argv) > 2 else "screenshots"
@@ -95,6 +97,16 @@ for st in ("agreed", "closed", ""):
     if mediation_id:
         break
 
+# A risk of the county for the risk page: the highest-level open one the operator sees, else any.
+risk_id = None
+for st in ("active", "approved,reviewed,registered", ""):
+    s4, body = api("/api/v1/risks?per=5" + (f"&status={st}" if st else ""), user="operator")
+    for r in (body or {}).get("risks", []):
+        risk_id = r["id"]
+        break
+    if risk_id:
+        break
+
 # (file name, path, account or None for a resident)
 PAGES = [
     ("login", "/login", None),
@@ -116,7 +128,17 @@ PAGES = [
     ("mediations", "/mediations", "med-001-1"),
     ("mediation", f"/mediations/{mediation_id}" if mediation_id else None, "med-001-1"),
     ("agreement", f"/mediations/{mediation_id}/agreement" if mediation_id else None, "med-001-1"),
+    ("risks", "/risks", "operator"),
+    ("risk", f"/risks/{risk_id}" if risk_id else None, "operator"),
+    ("safety-index", "/safety-index", "leader"),
+    ("safety-area", "/safety-index/areas/330599001", "leader"),
+    ("safety-formula", "/safety-index/formula", "admin"),
+    ("warnings", "/warnings", "operator"),
+    ("monthly-report", "/reports/monthly?area=330599001", "leader"),
+    ("safety-public", "/safety/330599", None),
 ]
+# Pages also taken as printed (print media: the page frame left out).
+PRINTED = {"agreement", "monthly-report"}
 
 opts = Options()
 for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--force-device-scale-factor=1",
@@ -129,7 +151,7 @@ taken, skipped = [], []
 try:
     for name, path, user in PAGES:
         if path is None:
-            skipped.append(f"{name}: no case found in the demo")
+            skipped.append(f"{name}: nothing to show found in the demo")
             continue
         status = page_status(path, user)
         if status == 404:
@@ -143,15 +165,26 @@ try:
                 driver.find_element(By.ID, "username").send_keys(user)
                 driver.find_element(By.ID, "password").send_keys(password)
                 driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+                # Let the sign-in finish before going on: otherwise the next page can be the sign-in's redirect.
+                WebDriverWait(driver, 30).until(lambda d: "/login" not in d.current_url)
             driver.get(base + path)
             driver.execute_async_script("var done = arguments[arguments.length - 1]; setTimeout(done, 800);")
-            full = driver.execute_script("return Math.max(document.body.scrollHeight, document.documentElement.scrollHeight)")
-            driver.set_window_size(width, max(height, min(full, CAP)))
-            driver.execute_async_script("var done = arguments[arguments.length - 1]; setTimeout(done, 300);")
+            # Grow the window to the page's height (the window is taller than the page's viewport by the browser's
+            # own frame); measure again until the page stops growing.
+            shown = None
+            for _ in range(4):
+                full, frame = driver.execute_script("return [Math.max(document.body.scrollHeight, document.documentElement.scrollHeight),"
+                                                    " Math.max(0, window.outerHeight - window.innerHeight)]")
+                want = max(height, min(full, CAP))
+                if want == shown:
+                    break
+                driver.set_window_size(width, want + frame)
+                shown = want
+                driver.execute_async_script("var done = arguments[arguments.length - 1]; setTimeout(done, 300);")
             file = f"{out}/{name}-{user or 'resident'}-{label}.png"
             driver.save_screenshot(file)
             taken.append(file)
-            if name == "agreement":
+            if name in PRINTED:
                 # As printed: print media, the page frame left out.
                 driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
                 driver.save_screenshot(file.replace(".png", "-print.png"))

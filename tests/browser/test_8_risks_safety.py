@@ -33,10 +33,18 @@ def history_server():
     with open(s.log_path, "ab") as out:
         done = subprocess.run([BIN, "demo", "--no-serve"], env=env, stdout=out, stderr=subprocess.STDOUT, timeout=900)
     if done.returncode != 0:
-        raise RuntimeError(f"demo generation exited with {done.returncode}; log:\n{s.tail()}")
+        tail = s.tail()
+        s.stop()
+        raise RuntimeError(f"demo generation exited with {done.returncode}; log:\n{tail}")
     s.start()
     atexit.register(s.stop)
     return s
+
+
+def markup_shown(d):
+    """HTML tags that the page shows as text (markup escaped by mistake), at most three."""
+    text = d.find_element(By.TAG_NAME, "main").text
+    return re.findall(r"</?(?:a|p|h2|ul|li|form|section|label|select|div)\b[^>]{0,40}>", text)[:3]
 
 
 class RisksSafety(unittest.TestCase):
@@ -87,6 +95,7 @@ class RisksSafety(unittest.TestCase):
         d.get(f"{self.base}/risks/{rid}")
         visible(d, "#risk")
         console_errors(d)
+        self.assertEqual(markup_shown(d), [], "the risk page shows HTML as text")
         entries = len(d.find_elements(By.CSS_SELECTOR, "ol.timeline > li"))
         self.assertGreater(entries, 0, "the risk's history lists at least its registration")
 
@@ -100,6 +109,12 @@ class RisksSafety(unittest.TestCase):
             box = form.find_element(By.NAME, "note")
             box.clear()
             box.send_keys(note)
+
+        forms = d.find_elements(By.CSS_SELECTOR, 'form.r-action[data-action="review"]')
+        if not forms:
+            main = d.find_element(By.TAG_NAME, "main").text
+            self.fail("no review form on the risk page" + (": the action forms are shown as escaped HTML text"
+                                                          if '<form class="r-action' in main else ""))
 
         # A bad review: "raise" with L 1 × S 1, which proposes the lowest level (never one above the risk's own).
         form = visible(d, 'form.r-action[data-action="review"]')
@@ -123,9 +138,9 @@ class RisksSafety(unittest.TestCase):
         def reloaded(drv):
             try:
                 marker.get_attribute("id")
+                text = form.find_element(By.CSS_SELECTOR, ".field-error").text.strip()
             except Exception:  # noqa: BLE001 - the old page is gone: reloaded
                 return True
-            text = form.find_element(By.CSS_SELECTOR, ".field-error").text.strip()
             if text and text != error:
                 raise AssertionError(f"the review was refused: {text}")
             return False
@@ -140,6 +155,9 @@ class RisksSafety(unittest.TestCase):
         self.assertEqual(newest["decision"], "keep")
         self.assertEqual(newest["note"], note)
         self.assertEqual(after["summary"]["level"], level)
+        badge = d.find_element(By.CSS_SELECTOR, "#risk h1 .risk-level")
+        self.assertNotIn(d.execute_script("return getComputedStyle(arguments[0]).backgroundColor", badge), ("rgba(0, 0, 0, 0)", "transparent"),
+                         "the level badge has its level's colour (an inline style attribute is blocked by the CSP)")
         self.assertEqual(console_errors(d, also_ignore=("status of 400",)), [])
 
     # ------------------------------------------------------------ (b) the formula as the administrator
@@ -158,6 +176,7 @@ class RisksSafety(unittest.TestCase):
         d.get(f"{self.base}/safety-index/formula")
         inputs = visible(d, "#formula-form").find_elements(By.CSS_SELECTOR, 'input[name^="weight."]')
         self.assertGreater(len(inputs), 1, "a weight input per indicator")
+        self.assertEqual(markup_shown(d), [], "the formula page shows HTML as text")
         field = inputs[0]
         code = field.get_attribute("name").split(".", 1)[1]
         old = self.weight(before, code)
@@ -192,9 +211,9 @@ class RisksSafety(unittest.TestCase):
         def reloaded(drv):
             try:
                 marker.get_attribute("id")
+                msg = marker.find_element(By.ID, "formula-error").text.strip()
             except Exception:  # noqa: BLE001 - the old page is gone
                 return True
-            msg = drv.find_element(By.ID, "formula-error").text.strip()
             if msg and msg != error:
                 raise AssertionError(f"saving was refused: {msg}")
             return False
@@ -230,6 +249,8 @@ class RisksSafety(unittest.TestCase):
         d.execute_async_script("var done = arguments[arguments.length - 1]; setTimeout(done, 500);")
         width = d.execute_script("return document.documentElement.scrollWidth")
         self.assertLessEqual(width, PHONE[0] + 1, f"the public page is {width} px wide on a {PHONE[0]} px phone")
+        self.assertEqual(markup_shown(d), [], "the public page shows HTML as text")
+        self.assertTrue(d.find_elements(By.CSS_SELECTOR, 'main a[href^="/safety/330599"]'), "links to the townships' public pages")
         self.assertEqual(console_errors(d), [])
 
     # ------------------------------------------------------------ (d) the leader's map and ranking
@@ -239,6 +260,7 @@ class RisksSafety(unittest.TestCase):
         login(d, self.base, "leader")
         d.get(f"{self.base}/safety-index")
         svg = visible(d, "svg.index-map")
+        self.assertEqual(markup_shown(d), [], "the index page shows HTML as text")
         fills = [p.get_attribute("fill").lower() for p in svg.find_elements(By.CSS_SELECTOR, "path[data-code]")]
         self.assertGreater(len(fills), 1, "the map draws the areas")
         coloured = [f for f in fills if f in BAND_COLOURS]
@@ -252,8 +274,15 @@ class RisksSafety(unittest.TestCase):
         self.assertEqual(scores, sorted(scores, reverse=True), "highest score first")
         for r in rows:
             self.assertIn(r.find_element(By.CSS_SELECTOR, ".band").text.strip(), BAND_NAMES)
-        api = self.api.ok("GET", "/api/v1/safety-index?area=330599", user="leader")
-        self.assertEqual(len(api["areas"]), len(rows), "the page ranks what the API ranks")
+        ranking = self.api.ok("GET", "/api/v1/safety-index/ranking?parent=330599", user="leader")
+        self.assertEqual([a["area"]["code"] for a in ranking["areas"]],
+                         [r.find_element(By.CSS_SELECTOR, "td a").get_attribute("href").split("/areas/")[1].split("?")[0] for r in rows],
+                         "the page ranks what the API ranks")
+        swatches = d.find_elements(By.CSS_SELECTOR, ".legend-item i")
+        self.assertEqual(len(swatches), 4, "a legend swatch per band")
+        for sw in swatches:
+            self.assertNotIn(d.execute_script("return getComputedStyle(arguments[0]).backgroundColor", sw), ("rgba(0, 0, 0, 0)", "transparent"),
+                             "the legend's swatches have their band's colour (an inline style attribute is blocked by the CSP)")
         self.assertEqual(console_errors(d), [])
 
 

@@ -149,12 +149,15 @@ public enum EarlyWarning {
         for w in max(0, t - max(c.cusumWeeks, 1) + 1)...t {
             guard let b = w == t ? base : baseline(x, week: w, c) else { continue }
             s = max(0, s + (Double(x[w]) * logRatio - (c.cusumRatio - 1) * b.lambda) / b.dispersion)
+            // A CUSUM that signalled in an earlier week starts again (the rise was told once, not every week after).
+            if w < t, s >= c.cusumThreshold { s = 0 }
         }
 
         var triggers: [EarlyWarningTrigger] = []
         if p < c.redP && count >= c.redMinimumCount && lastFour >= c.redMinimumLastFourWeeks { triggers.append(.poissonRed) }
         else if p < c.yellowP && count >= c.yellowMinimumCount { triggers.append(.poissonYellow) }
-        if s >= c.cusumThreshold { triggers.append(.cusum) }
+        // A slow rise still needs cases now: at least the yellow minimum in the last four weeks and one this week.
+        if s >= c.cusumThreshold && count >= 1 && lastFour >= c.yellowMinimumCount { triggers.append(.cusum) }
         let level: EarlyWarningLevel? = triggers.contains(.poissonRed) ? .red : triggers.isEmpty ? nil : .yellow
         let evidence = EarlyWarningEvidence(count: count, lastFourWeeks: lastFour, baseline: base.lambda, method: base.method,
                                             baselineWeeks: base.weeks, baselineEvents: base.events, p: p, cusum: s, dispersion: phi,

@@ -17,7 +17,7 @@ extension Site {
         .staffPage(.safetyArea, nil, query: ["month", "revision"], SafetyIndexPages.area),
         .staffPage(.safetyFormula, admin, SafetyIndexPages.formula),
         .staffPage(.monthlyReport, nil, query: ["area", "month"], SafetyIndexPages.report),
-        .staffPage(.warnings, nil, query: ["area", "status", "page"], SafetyIndexPages.warnings),
+        .staffPage(.warnings, nil, query: ["area", "status", "kind", "level", "page"], SafetyIndexPages.warnings),
         SiteRoute(.GET, .publicSafety, .anyone, SafetyIndexPages.publicPage),
     ]
 }

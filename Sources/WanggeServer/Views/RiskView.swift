@@ -8,7 +8,7 @@ enum RiskView {
 
     static func levelBadge(_ level: Int, _ l: Lang) -> HTML {
         let lv = catalogue.level(level)
-        return "<span class=\"risk-level\" style=\"background:\(lv?.colour ?? "#999")\">\(l.pick(lv?.name ?? String(level), lv?.nameEN ?? String(level)))</span>"
+        return "<span class=\"risk-level lv-\(level)\">\(SafetyIndexView.swatch(lv?.colour ?? "#999"))\(l.pick(lv?.name ?? String(level), lv?.nameEN ?? String(level)))</span>"
     }
 
     static func categoryName(_ code: String, _ l: Lang) -> String {
@@ -55,7 +55,7 @@ enum RiskView {
         return Layout.page(l.pick("风险清单", "Risk register"), ctx, scripts: ["risks.js"], """
         <section class="card">
         <h1>\(l.pick("风险清单", "Risk register")) · \(j[area]?.name ?? area)</h1>
-        <form method="get" action="\(SitePath.risks.link())" class="filters">
+        <form method="get" action="\(SitePath.risks.link())" class="filters row-filters">
         <input type="hidden" name="area" value="\(area)">
         <label>\(l.pick("等级", "Level")) <select name="level">\(levelOptions)</select></label>
         <label>\(l.pick("类别", "Category")) <select name="category">\(categoryOptions)</select></label>
@@ -72,7 +72,8 @@ enum RiskView {
         """)
     }
 
-    static func page(_ r: StoredRisk, summary: RiskSummaryDTO, records: [RiskRecord], allowed: [RiskActionKind], j: Jurisdiction, _ ctx: PageContext) -> String {
+    static func page(_ r: StoredRisk, summary: RiskSummaryDTO, records: [RiskRecord], allowed: [RiskActionKind], j: Jurisdiction,
+                     departments: [String: Department], _ ctx: PageContext) -> String {
         let l = ctx.lang, s = r.snapshot, g = s.registration
         let history: [HTML] = records.reversed().map { rec in
             let level: HTML = rec.fromLevel.map { from in from != rec.level ? " · \(levelBadge(from, l)) → \(levelBadge(rec.level, l))" : "" } ?? ""
@@ -90,7 +91,7 @@ enum RiskView {
                 <label>\(l.pick("严重性 S", "Severity S")) <select name="severity">\(likelihoods)</select></label>
                 <label>\(l.pick("结论", "Decision")) <select name="decision">\(decisions)</select></label></div>
                 <label>\(l.pick("说明", "Note")) <textarea name="note" maxlength="2000" rows="2"></textarea></label>
-                <button type="submit">\(l.pick("提交复核", "Record the review"))</button><span class="field-error" role="alert"></span></form>
+                <button type="submit">\(l.pick("提交复核", "Record the review"))</button><span class="field-error" role="alert" data-for="form"></span></form>
                 """)
             case .transfer:
                 forms.append("""
@@ -99,25 +100,25 @@ enum RiskView {
                 <label>\(l.pick("责任领导（账号）", "Responsible leader (user name)")) <input name="leader" maxlength="32" required></label>
                 <label>\(l.pick("责任人（账号）", "Person in charge (user name)")) <input name="person_in_charge" maxlength="32" required></label>
                 <label>\(l.pick("说明", "Note")) <input name="note" maxlength="2000"></label>
-                <button type="submit">\(l.pick("移送", "Transfer"))</button><span class="field-error" role="alert"></span></form>
+                <button type="submit">\(l.pick("移送", "Transfer"))</button><span class="field-error" role="alert" data-for="form"></span></form>
                 """)
             case .feedback:
                 forms.append("""
                 <form class="r-action card" data-action="feedback"><h3>\(l.pick("反馈", "Feedback"))</h3>
                 <label>\(l.pick("管控进展", "Progress")) <textarea name="text" maxlength="2000" rows="2" required></textarea></label>
-                <button type="submit">\(l.pick("提交反馈", "Send feedback"))</button><span class="field-error" role="alert"></span></form>
+                <button type="submit">\(l.pick("提交反馈", "Send feedback"))</button><span class="field-error" role="alert" data-for="form"></span></form>
                 """)
             case .approve, .clear, .archive:
                 forms.append("""
                 <form class="r-action card" data-action="\(a.rawValue)"><h3>\(l.pick(a.nameZH, a.rawValue))</h3>
                 <label>\(l.pick("说明", "Note")) <input name="note" maxlength="2000"></label>
-                <button type="submit">\(l.pick(a.nameZH, a.rawValue))</button><span class="field-error" role="alert"></span></form>
+                <button type="submit">\(l.pick(a.nameZH, a.rawValue))</button><span class="field-error" role="alert" data-for="form"></span></form>
                 """)
             default:
                 continue
             }
         }
-        let owners: HTML = s.owners.map { o in "<p>\(l.pick("责任单位", "Department")) \(o.departmentCode) · \(l.pick("责任领导", "Leader")) \(o.leader.name) · \(l.pick("责任人", "In charge")) \(o.personInCharge.name)</p>" } ?? ""
+        let owners: HTML = s.owners.map { o in "<p>\(l.pick("责任单位", "Department")) \(departments[o.departmentCode]?.name ?? o.departmentCode) · \(l.pick("责任领导", "Leader")) \(o.leader.name) · \(l.pick("责任人", "In charge")) \(o.personInCharge.name)</p>" } ?? ""
         let due: HTML = summary.nextReviewDue.map { "<span class=\"clock \(summary.clock ?? "none")\">\(l.pick("下次复核", "Next review")) \(Format.minute($0))</span>" } ?? ""
         return Layout.page(g.title, ctx, scripts: ["risks.js"], """
         <section class="card" id="risk" data-id="\(r.id.uuidString)">
@@ -128,7 +129,7 @@ enum RiskView {
         <p class="meta">\(l.pick("评估", "Assessment")) \(l.pick(s.assessment.method.nameZH, s.assessment.method.nameEN)) = \(Format.decimal(s.assessment.score, places: 1))</p>
         \(owners)
         </section>
-        \(forms.isEmpty ? "" : "<section class=\"actions-col\">\(forms)</section>")
+        \(forms.isEmpty ? "" : HTML("<section class=\"actions-col\">\(forms)</section>"))
         <section class="card"><h2>\(l.pick("办理经过", "History"))</h2><ol class="timeline">\(history)</ol></section>
         """)
     }

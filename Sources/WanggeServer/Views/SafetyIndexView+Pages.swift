@@ -11,7 +11,7 @@ extension SafetyIndexView {
         let groups: [HTML] = f.groups.map { g in
             let rows: [HTML] = g.indicators.map { i in
                 """
-                <tr><td>\(l.pick(i.name, i.nameEN))<br><span class="meta">\(i.code) · \(i.baseline.rawValue)</span></td>
+                <tr><td>\(l.pick(i.name, i.nameEN))<br><span class="meta">\(baselineName(i.baseline, l))</span></td>
                 <td><input type="number" name="weight.\(i.code)" value="\(Format.decimal(i.weight, places: 1))" min="0" max="1000" step="0.5" inputmode="decimal" aria-label="\(l.pick("权重", "Weight")) \(l.pick(i.name, i.nameEN))"></td></tr>
                 """
             }
@@ -54,6 +54,14 @@ extension SafetyIndexView {
         """)
     }
 
+    static func baselineName(_ b: SafetyIndexBaselineChoice, _ l: Lang) -> String {
+        switch b {
+        case .ownPrevious12Months: l.pick("对比本区域前12个月", "against its own previous 12 months")
+        case .ownThreeYearAverage: l.pick("对比本区域前3年平均", "against its own 3-year average")
+        case .countyAverage: l.pick("对比全县前12个月", "against the county's previous 12 months")
+        }
+    }
+
     // MARK: The public page
 
     static func publicPage(area: Area, history: [SafetyIndexQueries.Score], warnings: [StoredWarning], catalogue: CategoryCatalogue,
@@ -88,7 +96,7 @@ extension SafetyIndexView {
         <p class="meta">\(l.pick("预警提示某类事件近期异常增多或本区域指数连续偏低，请大家注意防范；如遇问题请通过“我要反映”上报。", "A warning means events of a kind have risen unusually or the area's index has been low; please take care, and report problems through \"Report\"."))</p>
         <h2>\(l.pick("近12个月", "The last 12 months"))</h2>
         <table class="list"><thead><tr><th>\(l.pick("月份", "Month"))</th><th>\(l.pick("得分", "Score"))</th><th>\(l.pick("等级", "Band"))</th></tr></thead><tbody>\(rows)</tbody></table>
-        \(children.isEmpty ? "" : "<h2>\(l.pick("下辖区域", "Areas within"))</h2><p class=\"links\">\(children)</p>")
+        \(children.isEmpty ? "" : HTML("<h2>\(l.pick("下辖区域", "Areas within"))</h2><p class=\"links\">\(children)</p>"))
         <p><a href="\(SitePath.report.link())">\(l.pick("我要反映", "Report a problem"))</a></p>
         </section>
         """)
@@ -105,7 +113,7 @@ extension SafetyIndexView {
         let top: [HTML] = r.top.map { c in "<li>\(cat(c.code))：\(c.n) \(l.pick("件", "cases"))\(c.previous > 0 ? l.pick("（上月 \(c.previous)）", " (last month \(c.previous))") : "")</li>" }
         let trendMax = max(r.trend.map(\.n).max() ?? 1, 1)
         let trend: [HTML] = r.trend.map { t in
-            "<div class=\"bar-row\"><span>\(t.month.description)</span><i style=\"width:\(Int(Double(t.n) / Double(trendMax) * 100))%\"></i><span class=\"num\">\(t.n)</span></div>"
+            "<div class=\"bar-row\"><span>\(t.month.description)</span><svg class=\"hbar\" viewBox=\"0 0 100 10\" preserveAspectRatio=\"none\" aria-hidden=\"true\"><rect width=\"\(max(1, Int(Double(t.n) / Double(trendMax) * 100)))\" height=\"10\" fill=\"#60a5fa\"/></svg><span class=\"num\">\(t.n)</span></div>"
         }
         let measureRows: [HTML] = [(MeasureKind.effectiveCompletion, "有效办结率", "Effective completion"), (.onTimeClosure, "按期结案率", "On-time closure"),
                                    (.satisfaction, "群众满意率", "Satisfaction"), (.timelyFeedback, "及时反馈率", "Timely feedback")].map { k, zh, en in
@@ -132,7 +140,7 @@ extension SafetyIndexView {
         <h2>\(l.pick("一、总体情况", "1. Overview"))</h2>
         <p>\(l.pick("本月共受理事件 \(r.total) 件\(change)。", "\(r.total) cases this month\(change)."))</p>
         \(indexLine)
-        \(moved.isEmpty ? "" : "<p>\(l.pick("影响指数变化的主要因素：", "What moved the index:"))</p><ul>\(moved)</ul>")
+        \(moved.isEmpty ? "" : HTML("<p>\(l.pick("影响指数变化的主要因素：", "What moved the index:"))</p><ul>\(moved)</ul>"))
         <h2>\(l.pick("二、事件分类与走势", "2. Cases by category and trend"))</h2>
         <table class="list"><thead><tr><th>\(l.pick("大类", "Category"))</th><th>\(l.pick("本月", "This month"))</th><th>\(l.pick("上月", "Last month"))</th><th>\(l.pick("环比", "Change"))</th></tr></thead><tbody>\(majors)</tbody></table>
         <div class="bars">\(trend)</div>
@@ -140,7 +148,7 @@ extension SafetyIndexView {
         <table class="list"><tbody>\(measureRows)</tbody></table>
         <h2>\(l.pick("四、风险与预警", "4. Risks and warnings"))</h2>
         <p>\(l.pick("本月新增风险 \(r.risksOpened) 项，销号 \(r.risksCleared) 项；发出预警 \(r.warnings.count) 条。", "\(r.risksOpened) risks registered and \(r.risksCleared) cleared this month; \(r.warnings.count) warnings raised."))</p>
-        \(warningItems.isEmpty ? "" : "<ul>\(warningItems)</ul>")
+        \(warningItems.isEmpty ? "" : HTML("<ul>\(warningItems)</ul>"))
         <h2>\(l.pick("五、矛盾纠纷调解", "5. Mediation"))</h2>
         <p>\(l.pick("受理纠纷 \(r.mediation.received) 件，调结 \(r.mediation.concluded) 件，其中达成协议 \(r.mediation.agreements) 件，调解成功率 \(Format.rate(r.mediation.success))。",
                    "\(r.mediation.received) disputes received, \(r.mediation.concluded) concluded, \(r.mediation.agreements) with an agreement: \(Format.rate(r.mediation.success)) success."))</p>
@@ -170,7 +178,7 @@ extension SafetyIndexView {
         <section class="card safety-panel"><h2><a href="\(SitePath.safetyIndex.link(query: ["area": area, "month": p.month.description]))">\(l.pick("平安指数", "Safety index"))</a></h2>
         \(own)\(HTML(raw: map))
         <h3><a href="\(SitePath.warnings.link(query: ["area": area, "status": "open"]))">\(l.pick("待处理预警", "Open warnings")) (\(p.openWarnings))</a></h3>
-        \(items.isEmpty ? "" : "<ul class=\"s-warnings\">\(items)</ul>")
+        \(items.isEmpty ? "" : HTML("<ul class=\"s-warnings\">\(items)</ul>"))
         </section>
         """
     }

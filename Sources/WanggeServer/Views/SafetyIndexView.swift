@@ -15,6 +15,12 @@ enum SafetyIndexView {
         }
     }
 
+    /// A colour as a small SVG square: the pages' policy allows no inline style, and colours come from data.
+    static func swatch(_ colour: String) -> HTML {
+        let safe = colour.allSatisfy { $0.isLetter || $0.isNumber || $0 == "#" } ? colour : "#999"
+        return "<svg class=\"swatch\" viewBox=\"0 0 10 10\" aria-hidden=\"true\"><rect width=\"10\" height=\"10\" rx=\"2\" fill=\"\(safe)\"/></svg>"
+    }
+
     static func bandName(_ band: String, _ l: Lang) -> String {
         guard let b = SafetyBand(rawValue: band) else { return band }
         return l.pick(b.nameZH, b.nameEN)
@@ -38,7 +44,7 @@ enum SafetyIndexView {
             "<option value=\"\(m.description)\"\(HTML(raw: m == current ? " selected" : ""))>\(m.description)</option>"
         }
         return """
-        <form method="get" action="\(SitePath.safetyIndex.link())" class="filters">
+        <form method="get" action="\(SitePath.safetyIndex.link())" class="filters row-filters">
         <input type="hidden" name="area" value="\(area)">
         <label>\(l.pick("月份", "Month")) <select name="month">\(options)</select></label>
         <button type="submit">\(l.pick("查看", "Show"))</button>
@@ -73,7 +79,7 @@ enum SafetyIndexView {
             """
         }
         let counts = SafetyBand.allCases.map { b in (b, ranked.filter { $0.band == b.rawValue }.count) }
-        let legend: [HTML] = counts.map { b, n in "<span class=\"legend-item\"><i style=\"background:\(colour(b.rawValue))\"></i>\(bandName(b.rawValue, l)) \(n)</span>" }
+        let legend: [HTML] = counts.map { b, n in "<span class=\"legend-item\">\(swatch(colour(b.rawValue)))\(bandName(b.rawValue, l)) \(n)</span>" }
         let up: HTML = j[area]?.parentCode.flatMap { p in j[p] != nil && ctx.staff.map { $0.scope.covers(p, in: j) } == true ? p : nil }
             .map { "<a href=\"\(SitePath.safetyIndex.link(query: ["area": $0, "month": month.description]))\">↑ \(j[$0]?.name ?? $0)</a> · " } ?? ""
         let ownLine: HTML = own.map { "<p class=\"big-score\">\(name) <strong>\(score($0.scoreHundredths))</strong> \(badge($0.band, l))</p>" } ?? ""
@@ -147,14 +153,14 @@ enum SafetyIndexView {
                 : ""
             return """
             <tr><td>\(l.pick(e.name, e.nameEN))\(status)<br><span class="meta">\(e.own.numerator)/\(e.own.denominator)</span></td>
+            <td class="num"><strong>\(Format.decimal(e.contribution, places: 2))</strong></td>
             <td class="num">\(value(e.value, perResidents: per))\(own)</td><td class="num">\(value(e.baseline, perResidents: per))</td>
             <td class="num">\(e.normalised.map { Format.decimal($0, places: 1) } ?? "—")</td>
-            <td class="num">\(Format.decimal(e.weight, places: 1)) <span class="meta">(\(Format.decimal(e.weightShare * 100, places: 1))%)</span></td>
-            <td class="num"><strong>\(Format.decimal(e.contribution, places: 2))</strong></td></tr>
+            <td class="num">\(Format.decimal(e.weight, places: 1)) <span class="meta">(\(Format.decimal(e.weightShare * 100, places: 1))%)</span></td></tr>
             """
         }
         let deductions: [HTML] = result.deductions.filter { $0.events > 0 }.map { d in
-            "<tr><td colspan=\"5\">\(l.pick(d.name, d.nameEN)) × \(d.events)</td><td class=\"num\">−\(Format.decimal(d.applied, places: 2))</td></tr>"
+            "<tr><td>\(l.pick(d.name, d.nameEN)) × \(d.events)</td><td class=\"num\">−\(Format.decimal(d.applied, places: 2))</td><td colspan=\"4\"></td></tr>"
         }
         let revisionLinks: [HTML] = revisions.map { n in
             n == revision?.revision ? "<strong>r\(n)</strong> " : "<a href=\"\(SitePath.safetyArea.link(code, query: ["month": month.description, "revision": String(n)]))\">r\(n)</a> "
@@ -172,10 +178,10 @@ enum SafetyIndexView {
         </section>
         <section class="card">
         <h2>\(l.pick("得分构成", "How the score was computed"))</h2>
-        <div class="table-wrap"><table class="list explain"><thead><tr><th>\(l.pick("指标", "Indicator"))</th><th>\(l.pick("数值", "Value"))</th>
-        <th>\(l.pick("基准", "Baseline"))</th><th>\(l.pick("标准化得分", "Normalised"))</th><th>\(l.pick("权重", "Weight"))</th><th>\(l.pick("贡献", "Contribution"))</th></tr></thead>
-        <tbody>\(lines)<tr class="sum"><td colspan="5">\(l.pick("小计", "Subtotal"))</td><td class="num">\(Format.decimal(result.subtotal, places: 2))</td></tr>\(deductions)
-        <tr class="sum"><td colspan="5">\(l.pick("得分", "Score"))</td><td class="num"><strong>\(score(result.scoreHundredths))</strong></td></tr></tbody></table></div>
+        <div class="table-wrap"><table class="list explain"><thead><tr><th>\(l.pick("指标", "Indicator"))</th><th>\(l.pick("贡献", "Contribution"))</th>
+        <th>\(l.pick("数值", "Value"))</th><th>\(l.pick("基准", "Baseline"))</th><th>\(l.pick("标准化得分", "Normalised"))</th><th>\(l.pick("权重", "Weight"))</th></tr></thead>
+        <tbody>\(lines)<tr class="sum"><td>\(l.pick("小计", "Subtotal"))</td><td class="num">\(Format.decimal(result.subtotal, places: 2))</td><td colspan="4"></td></tr>\(deductions)
+        <tr class="sum"><td>\(l.pick("得分", "Score"))</td><td class="num"><strong>\(score(result.scoreHundredths))</strong></td><td colspan="4"></td></tr></tbody></table></div>
         <p class="meta">\(l.pick("发案率为每万人每月件数；各比率为百分比。标准化：与基准相同得 \(90) 分，为零得 100 分，达到基准的 3 倍得 0 分。", "Incidence is cases per 10,000 residents a month; rates are percentages. Normalised: equal to the baseline scores 90, none scores 100, three times the baseline scores 0."))</p>
         <p class="meta">\(l.pick(result.smallAreaNote, result.smallAreaNoteEN))</p>
         </section>
@@ -202,8 +208,17 @@ enum SafetyIndexView {
                 return []
             }()
             let count = Int(evidence["count"]?.number ?? 0), base = evidence["baseline"]?.number ?? 0, p = evidence["p"]?.number ?? 1
-            detail = l.pick("本周 \(count) 件，基准 \(Format.decimal(base, places: 2)) 件/周，p = \(String(format: "%.1e", p))",
-                            "\(count) this week against \(Format.decimal(base, places: 2)) a week, p = \(String(format: "%.1e", p))")
+            let four = Int(evidence["last_four_weeks"]?.number ?? 0)
+            let slow: Bool = {
+                if case .array(let t)? = evidence["triggers"] { return !t.contains { $0.string?.hasPrefix("poisson") == true } }
+                return false
+            }()
+            // In words a desk officer reads: how many, against how many usually, and how unusual (1 in N weeks).
+            let odds = p > 0 ? Int(min(1 / p, 1_000_000).rounded()) : 1_000_000
+            detail = slow
+                ? l.pick("持续上升：近四周 \(four) 件，平常约 \(Format.decimal(base * 4, places: 1)) 件", "A slow rise: \(four) in four weeks against about \(Format.decimal(base * 4, places: 1))")
+                : l.pick("本周 \(count) 件，平常约 \(Format.decimal(base, places: 2)) 件/周（约 \(odds.grouped) 周一遇）",
+                         "\(count) this week against about \(Format.decimal(base, places: 2)) a week (about once in \(odds.grouped) weeks)")
             detail = HTML.escape(detail) + " " + sparkline(recent)
         } else if w.kind == .riskRaised {
             let link = evidence["risk_id"]?.string.map { SitePath.riskView.link($0) } ?? SitePath.risks.link()
@@ -228,7 +243,7 @@ enum SafetyIndexView {
         <li class="warning-item level-\(w.level)" data-id="\(w.id.uuidString)"><strong>\(warningTitle(w, catalogue: catalogue, j: j, l))</strong>
         <span class="meta">\(w.period) · \(l.pick(w.status.nameZH, w.status.rawValue))\(w.actedBy.map { " · " + $0 } ?? "")</span>
         <div>\(HTML(raw: detail))</div>\(w.note.map { HTML(stringLiteral: "<div class=\"meta\">" + HTML.escape($0) + "</div>") })
-        \(reviews.isEmpty ? "" : "<ol class=\"reviews\">\(reviews)</ol>")\(form)</li>
+        \(reviews.isEmpty ? "" : HTML("<ol class=\"reviews\">\(reviews)</ol>"))\(form)</li>
         """
     }
 
@@ -243,16 +258,35 @@ enum SafetyIndexView {
         return out + "</svg>"
     }
 
-    static func warnings(_ items: [StoredWarning], total: Int, page: Int, area: String, catalogue: CategoryCatalogue, j: Jurisdiction, _ ctx: PageContext) -> String {
+    static func warnings(_ items: [StoredWarning], total: Int, page: Int, area: String, statuses: [WarningStatus], kinds: [WarningKind]?, level: String?,
+                         catalogue: CategoryCatalogue, j: Jurisdiction, _ ctx: PageContext) -> String {
         let l = ctx.lang
         let rows: [HTML] = items.map { warningRow($0, catalogue: catalogue, j: j, l, actions: true) }
-        let next: HTML = page * 50 < total ? "<a href=\"\(SitePath.warnings.link(query: ["area": area, "page": String(page + 1)]))\">\(l.pick("下一页", "Next page"))</a>" : ""
+        let status = statuses.map(\.rawValue).joined(separator: ",")
+        func link(status: String?, kind: String?, level: String?, page: Int? = nil) -> String {
+            SitePath.warnings.link([], queryItems: [("area", area), ("status", status), ("kind", kind), ("level", level), ("page", page.map(String.init))])
+        }
+        let kind = kinds?.map(\.rawValue).joined(separator: ",")
+        func chip(_ text: String, _ href: String, on: Bool) -> HTML { on ? "<strong>\(text)</strong>" : "<a href=\"\(href)\">\(text)</a>" }
+        let chips: [HTML] = [
+            chip(l.pick("待处理", "Open"), link(status: "open", kind: kind, level: level), on: status == "open"),
+            chip(l.pick("全部状态", "Any status"), link(status: WarningStatus.allCases.map(\.rawValue).joined(separator: ","), kind: kind, level: level), on: statuses.count == WarningStatus.allCases.count),
+            " · ",
+            chip(l.pick("红色", "Red"), link(status: status, kind: kind, level: "red"), on: level == "red"),
+            chip(l.pick("全部等级", "Any level"), link(status: status, kind: kind, level: nil), on: level == nil),
+            " · ",
+            chip(l.pick("案件异常上升", "Rises"), link(status: status, kind: "spike", level: level), on: kind == "spike"),
+            chip(l.pick("指数通知与整改", "Index notices"), link(status: status, kind: "index_warning,special_supervision,rectification,step", level: level), on: kind?.hasPrefix("index_warning") == true),
+            chip(l.pick("风险升级", "Risks raised"), link(status: status, kind: "risk_raised", level: level), on: kind == "risk_raised"),
+            chip(l.pick("全部类型", "Any kind"), link(status: status, kind: nil, level: level), on: kind == nil),
+        ]
+        let next: HTML = page * 50 < total ? "<a href=\"\(link(status: status, kind: kind, level: level, page: page + 1))\">\(l.pick("下一页", "Next page"))</a>" : ""
         return Layout.page(l.pick("预警", "Warnings"), ctx, scripts: ["safety.js"], """
         <section class="card">
         <h1>\(l.pick("预警", "Warnings")) · \(j[area]?.name ?? area)</h1>
-        <p class="meta">\(l.pick("共", "")) \(total) \(l.pick("条", "in all")) · <a href="\(SitePath.warnings.link(query: ["area": area, "status": "open"]))">\(l.pick("只看待处理", "Open only"))</a>
-         · <a href="\(SitePath.warnings.link(query: ["area": area]))">\(l.pick("全部", "All"))</a></p>
-        \(rows.isEmpty ? HTML(stringLiteral: "<p>" + HTML.escape(l.pick("暂无预警。", "No warnings.")) + "</p>") : "<ul class=\"warnings\">\(rows)</ul>")
+        <p class="chips">\(chips)</p>
+        <p class="meta">\(l.pick("共 \(total) 条", "\(total) in all"))</p>
+        \(rows.isEmpty ? HTML(stringLiteral: "<p>" + HTML.escape(l.pick("暂无预警。", "No warnings.")) + "</p>") : HTML("<ul class=\"warnings\">\(rows)</ul>"))
         \(next)
         </section>
         """)

@@ -76,6 +76,8 @@ public struct WarningFilter: Sendable {
     /// An area above the scope whose own warnings are listed too (a grid worker's village: its rectification is
     /// reviewed by the village's grid workers).
     public var alsoAreaCode: String?
+    /// Only warnings of this level ("red", "orange", "yellow").
+    public var level: String?
 
     public init(scopePath: String, statuses: [WarningStatus]? = nil, kinds: [WarningKind]? = nil, alsoAreaCode: String? = nil) {
         self.scopePath = scopePath
@@ -119,6 +121,7 @@ public enum WarningQueries {
             }
             if let s = f.statuses { q = q.where("status", .in, s.map(\.rawValue)) }
             if let k = f.kinds { q = q.where("kind", .in, k.map(\.rawValue)) }
+            if let l = f.level { q = q.where("level", .equal, l) }
             return q
         }
         let total = try await filtered(sql.select().column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))))

@@ -31,6 +31,7 @@ enum RiskPages {
         let records = try await RecordStore<RiskKind>.actions(id: r.id, on: req.db)
         let allowed = RiskLifecycle.allowedActions(for: r.snapshot, actor: RecordActor(page.staff))
         let summary = RisksAPI.summary(r, j: page.jurisdiction, now: req.now, calendar: page.reference.calendar)
-        return page.html(RiskView.page(r, summary: summary, records: records, allowed: allowed, j: page.jurisdiction, page.context))
+        return page.html(RiskView.page(r, summary: summary, records: records, allowed: allowed, j: page.jurisdiction,
+                                       departments: page.reference.departmentsByCode, page.context))
     }
 }

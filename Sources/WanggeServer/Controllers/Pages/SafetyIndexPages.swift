@@ -57,11 +57,15 @@ enum SafetyIndexPages {
     static func warnings(_ page: StaffPage) async throws -> Response {
         let req = page.req, j = page.jurisdiction
         let area = try req.areaQuery(page.staff, j) ?? page.staff.scope.areaCode
-        let statuses = try req.listQuery("status", of: WarningStatus.self)
+        let statuses = try req.listQuery("status", of: WarningStatus.self) ?? [.open]
+        let kinds = try req.listQuery("kind", of: WarningKind.self)
+        let level = try req.textQuery("level", maxLength: 10).flatMap { ["red", "orange", "yellow"].contains($0) ? $0 : nil }
         let number = try req.intQuery("page", 1...10_000) ?? 1
-        let found = try await WarningQueries.list(WarningFilter(scopePath: j.path(of: area), statuses: statuses), page: number, per: 50, on: req.db)
-        return page.html(SafetyIndexView.warnings(found.items, total: found.total, page: number, area: area, catalogue: page.reference.catalogue,
-                                                  j: j, page.context))
+        var filter = WarningFilter(scopePath: j.path(of: area), statuses: statuses, kinds: kinds, alsoAreaCode: WarningsAPI.village(of: page.staff, j))
+        filter.level = level
+        let found = try await WarningQueries.list(filter, page: number, per: 50, on: req.db)
+        return page.html(SafetyIndexView.warnings(found.items, total: found.total, page: number, area: area, statuses: statuses, kinds: kinds, level: level,
+                                                  catalogue: page.reference.catalogue, j: j, page.context))
     }
 
     /// `GET /safety/{code}`: the public page (no sign-in): the last 12 months' band and score and the warnings open
@@ -74,10 +78,14 @@ enum SafetyIndexPages {
             throw APIError.notFound("no such area")
         }
         let history = try await SafetyIndexQueries.history(areaCode: code, limit: 12, on: req.db)
-        let warnings = try await WarningQueries.list(WarningFilter(scopePath: j.path(of: code), statuses: [.open, .acknowledged]), page: 1, per: 50, on: req.db)
+        // What residents are told: red rises of the last four weeks and the index's notices of the last two months
+        // (yellow signals and the office's own notices are for staff).
+        let recent = req.now.addingTimeInterval(-28 * 86_400), notices = req.now.addingTimeInterval(-62 * 86_400)
+        let warnings = try await WarningQueries.list(WarningFilter(scopePath: j.path(of: code), statuses: [.open, .acknowledged],
+                                                                   kinds: [.spike, .indexWarning, .specialSupervision]), page: 1, per: 200, on: req.db)
         let catalogue = try await req.reference().catalogue
         let lang = Lang.of(req)
-        let html = SafetyIndexView.publicPage(area: area, history: history, warnings: warnings.items.filter { $0.kind != .rectification && $0.kind != .riskRaised },
+        let html = SafetyIndexView.publicPage(area: area, history: history, warnings: warnings.items.filter { $0.kind == .spike ? $0.level == "red" && $0.raisedAt >= recent : $0.raisedAt >= notices },
                                               catalogue: catalogue, j: j, lang: lang, path: req.url.path)
         let response = SessionPages.html(html)
         // The same for every resident and changed once a month: shared links may be served from caches for a while.

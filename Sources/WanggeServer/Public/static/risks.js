@@ -24,9 +24,8 @@
       W.request("POST", W.path("apiRiskActions", { id: page.dataset.id }), out).then(function (res) {
         button.disabled = false;
         if (res.ok) { window.location.reload(); return; }
-        var err = form.querySelector(".field-error");
-        err.textContent = W.errorText(res);
-      }, function () { button.disabled = false; form.querySelector(".field-error").textContent = W.errorText({}); });
+        W.showError(form, res);
+      }, function () { button.disabled = false; W.showError(form, {}); });
     });
   }
   var imp = document.getElementById("risk-import");
