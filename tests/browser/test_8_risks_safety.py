@@ -155,9 +155,9 @@ class RisksSafety(unittest.TestCase):
         self.assertEqual(newest["decision"], "keep")
         self.assertEqual(newest["note"], note)
         self.assertEqual(after["summary"]["level"], level)
-        badge = d.find_element(By.CSS_SELECTOR, "#risk h1 .risk-level")
-        self.assertNotIn(d.execute_script("return getComputedStyle(arguments[0]).backgroundColor", badge), ("rgba(0, 0, 0, 0)", "transparent"),
-                         "the level badge has its level's colour (an inline style attribute is blocked by the CSP)")
+        swatch = d.find_element(By.CSS_SELECTOR, "#risk h1 .risk-level svg.swatch rect")
+        self.assertNotIn(d.execute_script("return getComputedStyle(arguments[0]).fill", swatch), ("none", "rgb(0, 0, 0)", ""),
+                         "the level badge shows its level's colour (as an SVG fill: an inline style is blocked by the CSP)")
         self.assertEqual(console_errors(d, also_ignore=("status of 400",)), [])
 
     # ------------------------------------------------------------ (b) the formula as the administrator
@@ -278,11 +278,10 @@ class RisksSafety(unittest.TestCase):
         self.assertEqual([a["area"]["code"] for a in ranking["areas"]],
                          [r.find_element(By.CSS_SELECTOR, "td a").get_attribute("href").split("/areas/")[1].split("?")[0] for r in rows],
                          "the page ranks what the API ranks")
-        swatches = d.find_elements(By.CSS_SELECTOR, ".legend-item i")
+        swatches = d.find_elements(By.CSS_SELECTOR, ".legend-item svg.swatch rect")
         self.assertEqual(len(swatches), 4, "a legend swatch per band")
-        for sw in swatches:
-            self.assertNotIn(d.execute_script("return getComputedStyle(arguments[0]).backgroundColor", sw), ("rgba(0, 0, 0, 0)", "transparent"),
-                             "the legend's swatches have their band's colour (an inline style attribute is blocked by the CSP)")
+        fills = {d.execute_script("return arguments[0].getAttribute('fill')", sw).lower() for sw in swatches}
+        self.assertEqual(fills, BAND_COLOURS, "the legend's swatches have their bands' colours")
         self.assertEqual(console_errors(d), [])
 
 
