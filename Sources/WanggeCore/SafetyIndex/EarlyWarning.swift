@@ -35,6 +35,11 @@ public struct EarlyWarningConfiguration: Hashable, Sendable, Codable {
     public var redMinimumLastFourWeeks = 5
     public var yellowP = 0.01
     public var yellowMinimumCount = 3
+    /// This week must also be at least this many times the baseline's mean (red, yellow): with large counts a rise
+    /// of a fifth is "significant" but nothing a desk officer should chase (at ten times the demo's volume, with no
+    /// year-ago baseline yet, the seasons alone raised ~90 signals a week). No constraint on small counts.
+    public var redMinimumRatio = 2.0
+    public var yellowMinimumRatio = 1.5
     public var cusumWeeks = 13
     public var cusumRatio = 2.0
     public var cusumThreshold = 5.0
@@ -65,6 +70,9 @@ public struct EarlyWarningConfiguration: Hashable, Sendable, Codable {
             problems.append(.init(field, "must be \(r.lowerBound) to \(r.upperBound)"))
         }
         if redP > yellowP { problems.append(.init("redP", "must not be above yellowP")) }
+        for (field, v) in [("redMinimumRatio", redMinimumRatio), ("yellowMinimumRatio", yellowMinimumRatio)] where !(v.isFinite && (1.0...100).contains(v)) {
+            problems.append(.init(field, "must be 1 to 100"))
+        }
         return problems
     }
 }
@@ -154,8 +162,9 @@ public enum EarlyWarning {
         }
 
         var triggers: [EarlyWarningTrigger] = []
-        if p < c.redP && count >= c.redMinimumCount && lastFour >= c.redMinimumLastFourWeeks { triggers.append(.poissonRed) }
-        else if p < c.yellowP && count >= c.yellowMinimumCount { triggers.append(.poissonYellow) }
+        let ratio = Double(count) / max(base.lambda, 1e-9)
+        if p < c.redP && count >= c.redMinimumCount && lastFour >= c.redMinimumLastFourWeeks && ratio >= c.redMinimumRatio { triggers.append(.poissonRed) }
+        else if p < c.yellowP && count >= c.yellowMinimumCount && ratio >= c.yellowMinimumRatio { triggers.append(.poissonYellow) }
         // A slow rise still needs cases now: at least the yellow minimum in the last four weeks and one this week.
         if s >= c.cusumThreshold && count >= 1 && lastFour >= c.yellowMinimumCount { triggers.append(.cusum) }
         let level: EarlyWarningLevel? = triggers.contains(.poissonRed) ? .red : triggers.isEmpty ? nil : .yellow
