@@ -42,8 +42,18 @@ struct RiskRegistrationBody: Codable, Sendable {
     var assessment: RiskAssessmentDTO
 }
 
+/// A measure of a risk's mitigation plan as sent and shown: dates as YYYY-MM-DD.
+struct RiskMeasureDTO: Content {
+    var description: String
+    var dueOn: String
+    var doneOn: String?
+}
+
 struct RiskActionBody: Codable, Sendable {
     var action: String
+    var measures: [RiskMeasureDTO]?
+    var measuresDone: [Int]?
+    var caseCodes: [String]?
     var assessment: RiskAssessmentDTO?
     var decision: String?
     var note: String?
@@ -110,6 +120,8 @@ struct RiskDetailDTO: Content {
     var assessment: RiskAssessmentOutDTO
     var owners: RiskOwnersDTO?
     var reviews: [RiskReviewDTO]
+    var plan: [RiskMeasureDTO]
+    var caseCodes: [String]
     var registeredAt: Date
     var version: Int
     var allowedActions: [String]

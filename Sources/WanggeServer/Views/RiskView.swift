@@ -72,6 +72,16 @@ enum RiskView {
         """)
     }
 
+    /// The mitigation plan (measures, due and done) and the linked cases, when there are any.
+    static func planHTML(_ s: RiskSnapshot, _ l: Lang) -> HTML {
+        guard !s.plan.isEmpty || !s.caseCodes.isEmpty else { return "" }
+        let measures: [HTML] = s.plan.map { m in
+            "<li>\(m.description) <span class=\"meta\">\(l.pick("期限", "due")) \(m.dueOn.description)\(m.doneOn.map { l.pick(" · 已完成 ", " · done ") + $0.description } ?? "")</span></li>"
+        }
+        let cases: HTML = s.caseCodes.isEmpty ? "" : HTML("<p>\(l.pick("关联案件", "Linked cases")): \(s.caseCodes.joined(separator: "、"))</p>")
+        return "<section class=\"card\"><h2>\(l.pick("管控措施", "Mitigation plan"))</h2>\(measures.isEmpty ? "" : HTML("<ol>\(measures)</ol>"))\(cases)</section>"
+    }
+
     static func page(_ r: StoredRisk, summary: RiskSummaryDTO, records: [RiskRecord], allowed: [RiskActionKind], j: Jurisdiction,
                      departments: [String: Department], _ ctx: PageContext) -> String {
         let l = ctx.lang, s = r.snapshot, g = s.registration
@@ -129,6 +139,7 @@ enum RiskView {
         <p class="meta">\(l.pick("评估", "Assessment")) \(l.pick(s.assessment.method.nameZH, s.assessment.method.nameEN)) = \(Format.decimal(s.assessment.score, places: 1))</p>
         \(owners)
         </section>
+        \(planHTML(s, l))
         \(forms.isEmpty ? "" : HTML("<section class=\"actions-col\">\(forms)</section>"))
         <section class="card"><h2>\(l.pick("办理经过", "History"))</h2><ol class="timeline">\(history)</ol></section>
         """)

@@ -131,6 +131,18 @@ extension RiskKind: CreatableKind {
 
     static func stateNames(_ s: RiskSnapshot) -> (zh: String, en: String) { (s.state.nameZH, s.state.rawValue) }
 
+    /// Linked cases must exist and lie in the risk's township (the case that revealed it, or that it spawned).
+    static func check(_ command: RiskCommand, on r: StoredRisk, app: Application, at now: Date) async throws {
+        guard case .linkCases(let codes) = command else { return }
+        let parts = r.areaPath.split(separator: "/").map(String.init)
+        let township = parts.count > 1 ? parts[1] : parts.first ?? ""
+        for (i, code) in codes.enumerated() {
+            guard let c = try await CaseQueries.find(code: code, on: app.db), c.snapshot.intake.areas.contains(where: { $0.code == township }) else {
+                throw APIError.badRequest("no case \(code) in the risk's township", field: "case_codes[\(i)]")
+            }
+        }
+    }
+
     /// Registered at, or raised to, orange or red: a warning to the area's leaders (their lists, pages and live events;
     /// once per step).
     static func afterCommit(_ step: LifecycleStep<RiskLifecycle>, stored r: StoredRisk, app: Application) async {
@@ -170,11 +182,37 @@ extension RiskKind: CreatableKind {
                                                 personInCharge: RiskOwner(username: p, name: p)), note: b.note)
         case "feedback":
             guard let t = b.text else { throw APIError.badRequest("feedback needs its text", field: "text") }
-            return .feedback(text: t, measuresDone: [])
+            let done = b.measuresDone ?? []
+            guard done.count <= RiskLimits.maximumMeasures, done.allSatisfy({ (0..<RiskLimits.maximumMeasures).contains($0) }) else {
+                throw APIError.badRequest("measures_done lists the plan's measures by their place (from 0)", field: "measures_done")
+            }
+            return .feedback(text: t, measuresDone: done)
+        case "plan":
+            guard let ms = b.measures, !ms.isEmpty else { throw APIError.badRequest("a plan lists its measures", field: "measures") }
+            guard ms.count <= RiskLimits.maximumMeasures else {
+                throw APIError.badRequest("a plan has at most \(RiskLimits.maximumMeasures) measures", field: "measures")
+            }
+            return .plan(try ms.enumerated().map { i, m in
+                guard m.dueOn.utf8.count <= 10, let due = CivilDate(m.dueOn) else {
+                    throw APIError.badRequest("due_on is a date (YYYY-MM-DD)", field: "measures[\(i)].due_on")
+                }
+                var doneOn: CivilDate?
+                if let d = m.doneOn {
+                    guard d.utf8.count <= 10, let day = CivilDate(d) else { throw APIError.badRequest("done_on is a date (YYYY-MM-DD)", field: "measures[\(i)].done_on") }
+                    doneOn = day
+                }
+                return MitigationMeasure(description: m.description, dueOn: due, doneOn: doneOn)
+            })
+        case "link_cases":
+            guard let codes = b.caseCodes, !codes.isEmpty else { throw APIError.badRequest("link_cases names the cases' codes", field: "case_codes") }
+            guard codes.count <= RiskLimits.maximumCaseLinks, codes.allSatisfy(RiskLimits.isCode) else {
+                throw APIError.badRequest("case_codes are at most \(RiskLimits.maximumCaseLinks) case codes", field: "case_codes")
+            }
+            return .linkCases(codes)
         case "clear": return .clear(note: b.note)
         case "archive": return .archive(note: b.note)
         default:
-            throw APIError.badRequest("action is one of review, approve, transfer, feedback, clear, archive", field: "action")
+            throw APIError.badRequest("action is one of review, approve, transfer, feedback, plan, link_cases, clear, archive", field: "action")
         }
     }
 
@@ -189,6 +227,8 @@ extension RiskKind: CreatableKind {
             owners: s.owners.map { RiskOwnersDTO(departmentCode: $0.departmentCode, leader: $0.leader.username, personInCharge: $0.personInCharge.username) },
             reviews: s.reviews.map { RiskReviewDTO(at: $0.at, by: $0.by, decision: $0.decision.rawValue, fromLevel: $0.fromLevel, level: $0.level,
                                                    score: $0.assessment.score, note: $0.note) },
+            plan: s.plan.map { RiskMeasureDTO(description: $0.description, dueOn: $0.dueOn.description, doneOn: $0.doneOn?.description) },
+            caseCodes: s.caseCodes,
             registeredAt: s.registeredAt, version: r.version,
             allowedActions: RiskLifecycle.allowedActions(for: s, actor: RecordActor(staff)).map(\.rawValue))
     }
