@@ -281,7 +281,7 @@ final class AccessMatrixTests: XCTestCase {
             try await app.test(route.method, target, headers: headers, body: ByteBuffer(bytes: b)) { res async throws in out = res }
             return out!
         }
-        if let body { headers.add(name: .contentType, value: route.body == .table ? "text/csv" : "application/json") }
+        if body != nil { headers.add(name: .contentType, value: route.body == .table ? "text/csv" : "application/json") }
         try await app.test(route.method, target, headers: headers, body: body.map { ByteBuffer(string: $0) }) { res async throws in out = res }
         return out!
     }
