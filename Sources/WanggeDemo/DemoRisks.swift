@@ -30,14 +30,51 @@ public enum DemoRisks {
     public static let codePrefix = "FX"
 
     public static func simulate(county: DemoCounty, calendar: WorkingCalendar, end: Date, count: Int = 300,
-                                seed: UInt64 = 0) -> [SimulatedRisk] {
-        run(county: county, calendar: calendar, end: end, count: count, seed: seed).risks
+                                seed: UInt64 = 0, policy: RiskPolicy = RiskPolicy()) -> [SimulatedRisk] {
+        run(county: county, calendar: calendar, end: end, count: count, seed: seed, policy: policy).risks
+    }
+
+    /// The demo's heightened period: the National Day holiday (国庆安保, 1 to 8 October) last passed before `end`
+    /// (at least two days before), over the whole county.
+    public static func heightenedPeriod(county: DemoCounty, calendar: WorkingCalendar, end: Date) -> HeightenedPeriod? {
+        guard let root = county.areas.first(where: { $0.parentCode == nil }) else { return nil }
+        let today = calendar.civilDate(of: end)
+        for year in [today.year, today.year - 1] {
+            guard let from = CivilDate(year: year, month: 10, day: 1), let to = CivilDate(year: year, month: 10, day: 8) else { continue }
+            let start = calendar.start(of: from), stop = calendar.start(of: to)
+            if stop.addingTimeInterval(2 * 86_400) <= end && start >= end.addingTimeInterval(-360 * 86_400) {
+                return HeightenedPeriod(name: "国庆安保", start: start, end: stop, areaCodes: [root.code])
+            }
+        }
+        return nil
+    }
+
+    /// A few grave events of the demo's year, as the command centre would have recorded them (no names): an event
+    /// with a death in a village some months ago, a mass incident in another, and a major incident during the
+    /// heightened period when there is one.
+    public static func graveEvents(county: DemoCounty, calendar: WorkingCalendar, end: Date, period: HeightenedPeriod?, seed: UInt64 = 0) -> [GraveEvent] {
+        var rng = HistoryRandom(seed: seed, stream: 0x4752_4156)
+        let villages = county.areas.filter { $0.level == .village }.sorted { $0.code < $1.code }
+        let townships = county.areas.filter { $0.level == .township }.sorted { $0.code < $1.code }
+        guard villages.count >= 2, !townships.isEmpty else { return [] }
+        let today = calendar.civilDate(of: end)
+        var out = [
+            GraveEvent(areaCode: rng.pick(villages).code, occurredOn: today.adding(days: -(120 + Int(rng.unit() * 30))), code: "death",
+                       summary: "村道发生一起交通事故，造成一人死亡。"),
+            GraveEvent(areaCode: rng.pick(villages).code, occurredOn: today.adding(days: -(200 + Int(rng.unit() * 30))), code: "mass_incident",
+                       summary: "因工程款纠纷，三十余人聚集在项目工地门口。"),
+        ]
+        if let p = period {
+            out.append(GraveEvent(areaCode: rng.pick(townships).code, occurredOn: calendar.civilDate(of: p.start).adding(days: 3), code: "security_period_major",
+                                  summary: "节日期间一处集贸市场发生火灾，无人员伤亡。"))
+        }
+        return out
     }
 
     /// The simulation with the commands the rules refused (none, unless the simulation has a bug; a refused command
     /// ends that entry's life where it stands).
     static func run(county: DemoCounty, calendar: WorkingCalendar, end requestedEnd: Date, count: Int,
-                    seed: UInt64) -> (risks: [SimulatedRisk], problems: [String]) {
+                    seed: UInt64, policy: RiskPolicy = RiskPolicy()) -> (risks: [SimulatedRisk], problems: [String]) {
         let end = Date(timeIntervalSince1970: requestedEnd.timeIntervalSince1970.rounded(.down))
         let staff = RiskStaff(county: county)
         let j = Jurisdiction(areas: county.areas)
@@ -91,7 +128,7 @@ public enum DemoRisks {
             sequence += 1
             var life = RiskLife(draft: d, code: CaseCodes.caseCode(prefix: codePrefix, day: civil, sequence: sequence),
                                 path: j.path(of: d.area.code), staff: staff, calendar: calendar, end: end,
-                                rng: HistoryRandom(seed: seed, stream: 0x5249_0000 &+ d.stream))
+                                rng: HistoryRandom(seed: seed, stream: 0x5249_0000 &+ d.stream), policy: policy)
             life.live()
             problems += life.problems
             guard let snapshot = life.snapshot else { continue }
@@ -178,7 +215,7 @@ struct RiskLife {
     let calendar: WorkingCalendar
     let end: Date
     var rng: HistoryRandom
-    let policy = RiskPolicy()
+    let policy: RiskPolicy
 
     private(set) var snapshot: RiskSnapshot?
     private(set) var records: [RiskRecord] = []
@@ -198,7 +235,9 @@ struct RiskLife {
     /// A feedback reported measures done since the last review.
     private var progress = false
 
-    init(draft: RiskDraft, code: String, path: String, staff: RiskStaff, calendar: WorkingCalendar, end: Date, rng: HistoryRandom) {
+    init(draft: RiskDraft, code: String, path: String, staff: RiskStaff, calendar: WorkingCalendar, end: Date, rng: HistoryRandom,
+         policy: RiskPolicy = RiskPolicy()) {
+        self.policy = policy
         self.draft = draft
         self.code = code
         self.path = path

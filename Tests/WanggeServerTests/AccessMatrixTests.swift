@@ -22,6 +22,10 @@ final class AccessMatrixTests: XCTestCase {
         var westRisk: UUID
         var eastWarning: UUID
         var westWarning: UUID
+        var eastPeriod: UUID
+        var westPeriod: UUID
+        var eastGrave: UUID
+        var westGrave: UUID
         var tokens: [Role: String]
         var browsers: [Role: Browser]
         static let users: [Role: String] = [.admin: "m_admin", .leader: "m_leader", .operator: "m_operator", .handler: "m_handler",
@@ -89,6 +93,17 @@ final class AccessMatrixTests: XCTestCase {
                 return try XCTUnwrap(id)
             }
             let eastWarning = try await warning("3301001001"), westWarning = try await warning("3301002001")
+            // A heightened period and a grave event on each side.
+            func period(_ area: String) async throws -> UUID {
+                try await SafetyRegisterQueries.insert(HeightenedPeriod(name: "矩阵时段", start: Date(), end: Date().addingTimeInterval(86_400 * 400), areaCodes: [area]),
+                                                       by: "matrix", at: Date(), on: app.db)
+            }
+            func grave(_ area: String) async throws -> UUID {
+                try await SafetyRegisterQueries.insert(GraveEvent(areaCode: area, occurredOn: CivilDate("2026-11-01")!, code: "death", summary: "矩阵"),
+                                                       areaPath: j.path(of: area), by: "matrix", at: Date(), on: app.db)
+            }
+            let eastPeriod = try await period("3301001"), westPeriod = try await period("3301002")
+            let eastGrave = try await grave("3301001001"), westGrave = try await grave("3301002001")
             var tokens: [Role: String] = [:], browsers: [Role: Browser] = [:]
             for (role, name) in users {
                 tokens[role] = try await app.token(name)
@@ -98,6 +113,7 @@ final class AccessMatrixTests: XCTestCase {
             }
             return World(east: east, west: west, eastPhoto: eastPhoto, westPhoto: westPhoto, eastMediation: eastMediation,
                          westMediation: westMediation, eastRisk: eastRisk, westRisk: westRisk, eastWarning: eastWarning, westWarning: westWarning,
+                         eastPeriod: eastPeriod, westPeriod: westPeriod, eastGrave: eastGrave, westGrave: westGrave,
                          tokens: tokens, browsers: browsers)
         }
 
@@ -139,6 +155,9 @@ final class AccessMatrixTests: XCTestCase {
             "GET /api/v1/warnings": all, "POST /api/v1/warnings/:id/actions": all,
             "GET /safety-index": all, "GET /safety-index/areas/:code": all, "GET /safety-index/formula": admin, "GET /reports/monthly": all,
             "GET /warnings": all, "GET /safety/:code": nil,
+            "GET /api/v1/heightened-periods": risks, "POST /api/v1/heightened-periods": [.operator, .admin],
+            "POST /api/v1/heightened-periods/:id/call-off": [.operator, .admin],
+            "GET /api/v1/grave-events": all, "POST /api/v1/grave-events": [.operator, .admin], "POST /api/v1/grave-events/:id/withdraw": [.operator, .admin],
             "POST /api/v1/risks/import": [.operator, .admin], "GET /api/v1/risks/export": risks, "GET /risks": risks, "GET /risks/:id": risks,
         ]
     }()
@@ -154,6 +173,8 @@ final class AccessMatrixTests: XCTestCase {
             case "id" where route.path.hasPrefix("/api/v1/mediations/") || route.path.hasPrefix("/mediations/"): value = (side == .inScope ? w.eastMediation : w.westMediation).uuidString
             case "id" where route.path.hasPrefix("/api/v1/risks/") || route.path.hasPrefix("/risks/"): value = (side == .inScope ? w.eastRisk : w.westRisk).uuidString
             case "id" where route.path.hasPrefix("/api/v1/warnings/"): value = (side == .inScope ? w.eastWarning : w.westWarning).uuidString
+            case "id" where route.path.hasPrefix("/api/v1/heightened-periods/"): value = (side == .inScope ? w.eastPeriod : w.westPeriod).uuidString
+            case "id" where route.path.hasPrefix("/api/v1/grave-events/"): value = (side == .inScope ? w.eastGrave : w.westGrave).uuidString
             case "id": value = c.id.uuidString
             case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
             case "sha": value = side == .inScope ? w.eastPhoto : w.westPhoto
@@ -181,6 +202,10 @@ final class AccessMatrixTests: XCTestCase {
             body = String(decoding: try! JSONSerialization.data(withJSONObject: World.riskBody(area: "3301001001001")), as: UTF8.self)
         case (.POST, "/api/v1/risks/:id/actions"): body = #"{"action": "approve", "note": "矩阵"}"#
         case (.POST, "/api/v1/warnings/:id/actions"): body = #"{"action": "acknowledge", "note": "矩阵"}"#
+        case (.POST, "/api/v1/heightened-periods"):
+            body = #"{"name": "矩阵时段", "start": "2026-12-20T00:00:00+08:00", "end": "2026-12-21T00:00:00+08:00", "area_codes": ["3301001"]}"#
+        case (.POST, "/api/v1/grave-events"): body = #"{"area_code": "3301001001", "occurred_on": "2026-11-01", "code": "death", "summary": "矩阵"}"#
+        case (.POST, "/api/v1/heightened-periods/:id/call-off"), (.POST, "/api/v1/grave-events/:id/withdraw"): body = #"{"note": "矩阵"}"#
         case (.POST, "/api/v1/risks/import"): body = "类别,标题,描述,区域代码,可能性,严重性\nfire,矩阵导入,矩阵,3301001001001,2,2\n"
         case (.PUT, "/api/v1/safety-index/formula"), (.POST, "/api/v1/safety-index/formula/preview"):
             let e = JSONEncoder()

@@ -139,7 +139,7 @@ enum ErrandKind: CreatableKind {
     struct Detail: Content { var id: UUID; var code: String; var state: String; var title: String; var version: Int }
     struct CreateBody: Codable, Sendable { var title: String; var areaCode: String }
 
-    static func command(_ body: ActionBody, staff: StaffAccount) throws -> Errand.Command {
+    static func command(_ body: ActionBody, staff: StaffAccount, req: Request) async throws -> Errand.Command {
         switch body.action {
         case "take": .take
         case "finish": .finish

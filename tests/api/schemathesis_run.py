@@ -112,6 +112,12 @@ def realistic_parameters(base, token):
     risks = [risk("schemathesis 隐患一"), risk("schemathesis 隐患二")]
     call(base, "POST", f"/api/v1/risks/{risks[1]['id']}/actions", token,
          body={"action": "review", "assessment": {"likelihood": 3, "severity": 4}, "decision": "keep"})
+    # A heightened period and a grave event, to call off and withdraw.
+    period = call(base, "POST", "/api/v1/heightened-periods", token, body={
+        "name": "schemathesis 重点时段", "start": f"{today + datetime.timedelta(days=1)}T00:00:00+08:00",
+        "end": f"{today + datetime.timedelta(days=3)}T00:00:00+08:00", "area_codes": [grid]})
+    grave = call(base, "POST", "/api/v1/grave-events", token, body={
+        "area_code": grid, "occurred_on": str(today - datetime.timedelta(days=2)), "code": "death", "summary": "schemathesis 样例事项"})
     # A point inside the county (the middle of a grid's outline, if /api/v1/locate places it), for locate and reports.
     req = urllib.request.Request(base + "/api/v1/areas?level=grid", headers={"Authorization": f"Bearer {token}",
                                                                               "Accept": "application/geo+json"})
@@ -139,6 +145,10 @@ def realistic_parameters(base, token):
         "years": [today.year + d for d in (2, 3, 4)],
         "mediations": [m["id"] for m in (mediation, accepted, mediating, agreed)],
         "risks": [r["id"] for r in risks],
+        "periods": [period["id"]],
+        "grave_events": [grave["id"]],
+        "past_dates": [str(today - datetime.timedelta(days=d)) for d in (0, 1, 10, 40)],
+        "deduction_codes": ["death", "mass_incident", "security_period_major"],
         "months": [f"{(today.replace(day=1) - datetime.timedelta(days=1)):%Y-%m}", f"{today:%Y-%m}", "2020-01"],
         "lat": point["lat"],
         "lon": point["lon"],
@@ -176,6 +186,12 @@ def realistic_parameters(base, token):
            ("/api/v1/safety-index/formula/preview", {"query.month": ("months", 0.8)}),
            ("/api/v1/safety-index/compute", {"query.month": ("months", 0.8)}),
            ("/api/v1/warnings", {"query.area": ("grids", 0.5)}),
+           ("/api/v1/heightened-periods", {"body.area_codes[*]": ("grids", 1.0), "body.start": ("future_instants", 1.0),
+                                           "body.end": ("future_instants", 1.0)}),
+           ("/api/v1/heightened-periods/{id}/call-off", {"path.id": ("periods", 1.0)}),
+           ("/api/v1/grave-events", {"body.area_code": ("grids", 1.0), "body.occurred_on": ("past_dates", 1.0),
+                                     "body.code": ("deduction_codes", 1.0), "query.area": ("grids", 0.5), "query.month": ("months", 0.8)}),
+           ("/api/v1/grave-events/{id}/withdraw", {"path.id": ("grave_events", 1.0)}),
            # Years ahead, so that a generated schedule does not change the working days of the cases above.
            ("/api/v1/calendar/{year}", {"path.year": ("years", 1.0)})]
     out = []

@@ -17,5 +17,8 @@ extension Site {
         SiteRoute(.GET, .apiRisksExport, .staff(riskRoles), query: ["area", "status", "level", "category", "format"], RisksAPI.exportTable),
         .staffPage(.risks, riskRoles, query: ["area", "status", "level", "category", "page"], RiskPages.register),
         .staffPage(.riskView, riskRoles, RiskPages.show),
+        SiteRoute(.GET, .apiHeightenedPeriods, .staff(riskRoles), query: ["withdrawn"], SafetyRegistersAPI.periods),
+        SiteRoute(.POST, .apiHeightenedPeriods, .staff(SafetyRegistersAPI.keepers), SafetyRegistersAPI.createPeriod),
+        SiteRoute(.POST, .apiHeightenedPeriodCallOff, .staff(SafetyRegistersAPI.keepers), SafetyRegistersAPI.callOff),
     ] + RecordDoor<RiskKind>.routes(base: "/api/v1/risks", roles: riskRoles)
 }

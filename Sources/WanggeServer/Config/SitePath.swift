@@ -63,11 +63,16 @@ enum SitePath: String, CaseIterable, Sendable {
     case apiRisksExport = "/api/v1/risks/export"
     case apiRisksImport = "/api/v1/risks/import"
     case apiRiskActions = "/api/v1/risks/:id/actions"
+    case apiHeightenedPeriods = "/api/v1/heightened-periods"
+    case apiHeightenedPeriodCallOff = "/api/v1/heightened-periods/:id/call-off"
+    case apiGraveEvents = "/api/v1/grave-events"
+    case apiGraveEventWithdraw = "/api/v1/grave-events/:id/withdraw"
 
     /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.
     static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker,
                                          .apiMediations, .apiMediationActions, .mediationView, .apiCaseTrackingCode,
-                                         .apiSafetyFormula, .apiSafetyPreview, .apiWarningActions, .apiRisksImport, .apiRiskActions]
+                                         .apiSafetyFormula, .apiSafetyPreview, .apiWarningActions, .apiRisksImport, .apiRiskActions,
+                                         .apiHeightenedPeriods, .apiHeightenedPeriodCallOff, .apiGraveEvents, .apiGraveEventWithdraw]
 
     /// The name scripts know the path by: the case's name.
     var name: String { String(describing: self) }

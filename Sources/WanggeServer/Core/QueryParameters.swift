@@ -26,6 +26,16 @@ extension Request {
         return n
     }
 
+    /// `true` or `false`; nil when absent or empty.
+    func boolQuery(_ name: String) throws -> Bool? {
+        guard let text = try textQuery(name, maxLength: 10) else { return nil }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default: throw APIError.badRequest("\(name) is true or false", field: name)
+        }
+    }
+
     /// `page` (1 to 10,000) and `per` (1 to `maxPer`, default `defaultPer`).
     func paging(defaultPer: Int = 50, maxPer: Int = 200) throws -> (page: Int, per: Int) {
         (try intQuery("page", 1...10_000) ?? 1, try intQuery("per", 1...maxPer) ?? defaultPer)

@@ -122,7 +122,19 @@ public final class WanggeServices: Sendable {
         } else {
             mediationCatalogue = .standard
         }
+        // The county's risk catalogue (categories, levels and their cadences, assessment bands), likewise.
+        let risk = URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("risk.json")
+        if let data = FileManager.default.contents(atPath: risk.path) {
+            riskCatalogue = try RiskCatalogue.decode(from: data)
+        } else {
+            riskCatalogue = .standard
+        }
     }
+
+    /// The risk register's categories, levels and bands: `risk.json` in the data directory, else the standard ones.
+    let riskCatalogue: RiskCatalogue
+    /// The risk policy this server's clock job last rescheduled every open risk under (`RiskKind.clockContext`).
+    let riskPolicySwept = NIOLockedValueBox<RiskPolicy?>(nil)
 
     /// The dispute types and mediators' specialities: `mediation.json` in the data directory, else the standard ones.
     let mediationCatalogue: MediationCatalogue

@@ -22,12 +22,33 @@ protocol ServedKind: RecordKind where L.Actor == RecordActor {
     static func stateNames(_ s: L.Snapshot) -> (zh: String, en: String)
     /// What a committed step tells beyond its live event (a risk raised to orange or red tells the area's leaders).
     static func afterCommit(_ step: LifecycleStep<L>, stored: StoredRecord<Self>, app: Application) async
+
+    /// What the clock job reads once per run besides each record (a risk: the county's policy with its heightened
+    /// periods); nothing for most kinds.
+    associatedtype ClockContext: Sendable = Void
+    static func clockContext(app: Application, now: Date) async throws -> ClockContext
+    /// The steps the clock job takes on a record at `now` in the run's context.
+    static func clockSteps(_ r: StoredRecord<Self>, now: Date, calendar: WorkingCalendar, context: ClockContext) -> [LifecycleStep<L>]
+    /// Records the clock job looks at besides those past their deadline (a risk: every open entry, once after the
+    /// policy changed, to reschedule its review).
+    static func alsoForClockJob(_ context: ClockContext, app: Application) async throws -> [StoredRecord<Self>]
+    /// Told when a run in `context` has gone through every record.
+    static func clockRunFinished(_ context: ClockContext, app: Application)
 }
 
 extension ServedKind {
     static func place(after step: LifecycleStep<L>, of r: StoredRecord<Self>, in j: Jurisdiction) -> Place { r.place }
     static func check(_ command: L.Command, on r: StoredRecord<Self>, app: Application, at now: Date) async throws {}
     static func afterCommit(_ step: LifecycleStep<L>, stored: StoredRecord<Self>, app: Application) async {}
+    static func alsoForClockJob(_ context: ClockContext, app: Application) async throws -> [StoredRecord<Self>] { [] }
+    static func clockRunFinished(_ context: ClockContext, app: Application) {}
+}
+
+extension ServedKind where ClockContext == Void {
+    static func clockContext(app: Application, now: Date) async throws {}
+    static func clockSteps(_ r: StoredRecord<Self>, now: Date, calendar: WorkingCalendar, context: Void) -> [LifecycleStep<L>] {
+        L.clockSteps(r.snapshot, now: now, calendar: calendar)
+    }
 }
 
 /// Numbers of records: `PREFIX-YYYYMMDD-NNNNNN`, the day in the county's calendar.
@@ -126,15 +147,26 @@ struct RecordService<K: ServedKind>: Sendable {
     }
 }
 
-extension RecordService: ClockedService {
+/// One run of the clock job over a kind's records, in the context the kind read for the run.
+struct KindClockRun<K: ServedKind>: ClockedService {
     typealias L = K.L
+    let service: RecordService<K>
+    let context: K.ClockContext
 
     func dueForClockJob(before now: Date) async throws -> [StoredRecord<K>] {
-        try await RecordStore<K>.dueForClockJob(before: now, on: app.db)
+        let due = try await RecordStore<K>.dueForClockJob(before: now, on: service.app.db)
+        let also = try await K.alsoForClockJob(context, app: service.app)
+        guard !also.isEmpty else { return due }
+        let seen = Set(due.map(\.id))
+        return due + also.filter { !seen.contains($0.id) }
     }
 
     func clockSteps(_ record: StoredRecord<K>, now: Date, reference: ReferenceCache.Data) -> [LifecycleStep<K.L>] {
-        K.L.clockSteps(record.snapshot, now: now, calendar: reference.calendar)
+        K.clockSteps(record, now: now, calendar: reference.calendar, context: context)
+    }
+
+    func write(_ step: LifecycleStep<K.L>, to record: StoredRecord<K>, reference: ReferenceCache.Data) async throws -> (stored: StoredRecord<K>, raisedSupervision: Bool) {
+        try await service.write(step, to: record, reference: reference)
     }
 }
 
@@ -147,7 +179,9 @@ final class ClockedKinds: Sendable {
         runners.withLockedValue { r in
             r[K.kindName] = { app, now, reference in
                 var outcome = ClockRunner.Outcome()
-                try await ClockRunner.run(RecordService<K>(app: app), now: now, reference: reference, into: &outcome)
+                let context = try await K.clockContext(app: app, now: now)
+                try await ClockRunner.run(KindClockRun<K>(service: RecordService<K>(app: app), context: context), now: now, reference: reference, into: &outcome)
+                K.clockRunFinished(context, app: app)
                 return outcome
             }
         }

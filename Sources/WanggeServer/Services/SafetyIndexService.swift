@@ -320,6 +320,17 @@ struct SafetyIndexGatherer {
                 }
             }
         }
+        // Grave events of the month that stand (not withdrawn), for the formula's deductions: an event counts in its
+        // area and every scored area holding it.
+        let deductionCodes = Set(formula.deductions.map(\.code))
+        if !deductionCodes.isEmpty {
+            for row in try await SafetyRegisterQueries.graveEventCounts(month: month.description, on: db) where deductionCodes.contains(row.code) {
+                for area in scoredChain(path: row.areaPath) {
+                    let was = out[area]?.graveEvents[row.code] ?? 0
+                    out[area]?.graveEvents[row.code] = Fen.saturatingAdd(was, row.n)
+                }
+            }
+        }
         // The governance rates.
         let caseRates: [(SafetyIndicator, MeasureKind)] = indicators.compactMap { i in
             switch i.kind {

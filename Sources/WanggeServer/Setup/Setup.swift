@@ -106,10 +106,22 @@ public enum Setup {
                 if done % 3_000 < 300 || done == total { progress("  stored \(done) of \(total) disputes") }
             }
             progress("Simulating a year of the risk register…")
-            let risks = DemoRisks.simulate(county: county, calendar: ref.calendar, end: now, count: 300 * casesPerYear / 36_000, seed: seed)
+            // One heightened period (National Day), set a week ahead by the county's operator, under which the year's
+            // reviews ran; and a few grave events for the index to deduct.
+            let period = DemoRisks.heightenedPeriod(county: county, calendar: ref.calendar, end: now)
+            let risks = DemoRisks.simulate(county: county, calendar: ref.calendar, end: now, count: 300 * casesPerYear / 36_000, seed: seed,
+                                           policy: RiskPolicy(heightenedPeriods: period.map { [$0] } ?? []))
             try await RecordStore<RiskKind>.bulkInsert(risks.map { ($0.records, $0.snapshot, paths[$0.areaCode] ?? "", NoPlace()) },
                                                        calendar: ref.calendar, on: app.db)
-            progress("  stored \(risks.count) risks")
+            let db = app.db
+            if let period {
+                _ = try await SafetyRegisterQueries.insert(period, by: "demo", at: period.start.addingTimeInterval(-7 * 86_400), on: db)
+            }
+            for e in DemoRisks.graveEvents(county: county, calendar: ref.calendar, end: now, period: period, seed: seed) {
+                _ = try await SafetyRegisterQueries.insert(e, areaPath: paths[e.areaCode] ?? "", by: "demo",
+                                                          at: ref.calendar.start(of: e.occurredOn.adding(days: 1)), on: db)
+            }
+            progress("  stored \(risks.count) risks\(period.map { ", the heightened period \($0.name)" } ?? "") and the grave events")
             try await publishDemoIndex(app, now: now, calendar: ref.calendar, progress: progress)
         }
         return county.accounts

@@ -4,19 +4,17 @@ import WanggeStore
 
 /// The risk register's pages: the list (phone and desk) and one entry with its history and action forms.
 enum RiskView {
-    static var catalogue: RiskCatalogue { RisksAPI.policy.catalogue }
-
-    static func levelBadge(_ level: Int, _ l: Lang) -> HTML {
+    static func levelBadge(_ level: Int, _ l: Lang, _ catalogue: RiskCatalogue) -> HTML {
         let lv = catalogue.level(level)
         return "<span class=\"risk-level lv-\(level)\">\(SafetyIndexView.swatch(lv?.colour ?? "#999"))\(l.pick(lv?.name ?? String(level), lv?.nameEN ?? String(level)))</span>"
     }
 
-    static func categoryName(_ code: String, _ l: Lang) -> String {
+    static func categoryName(_ code: String, _ l: Lang, _ catalogue: RiskCatalogue) -> String {
         catalogue.category(code).map { l.pick($0.name, $0.nameEN) } ?? code
     }
 
     static func register(_ rows: [RiskSummaryDTO], total: Int, page: Int, area: String, states: [RiskState], level: Int?, category: String?,
-                         canImport: Bool, j: Jurisdiction, _ ctx: PageContext) -> String {
+                         canImport: Bool, catalogue: RiskCatalogue, periods: HTML, j: Jurisdiction, _ ctx: PageContext) -> String {
         let l = ctx.lang
         let levelOptions: [HTML] = [HTML("<option value=\"\">\(l.pick("全部等级", "All levels"))</option>")] + catalogue.levels.map { lv in
             "<option value=\"\(lv.number)\"\(HTML(raw: level == lv.number ? " selected" : ""))>\(l.pick(lv.name, lv.nameEN))</option>"
@@ -33,8 +31,8 @@ enum RiskView {
         let items: [HTML] = rows.map { r in
             let due: HTML = r.nextReviewDue.map { d in "<span class=\"clock \(r.clock ?? "none")\">\(l.pick("下次复核", "Next review")) \(Format.minute(d))</span>" } ?? ""
             return """
-            <tr><td><a href="\(SitePath.riskView.link(r.id.uuidString))">\(r.code)</a></td><td>\(r.title)</td><td>\(categoryName(r.categoryCode, l))</td>
-            <td>\(r.area.name)</td><td>\(levelBadge(r.level, l))</td><td>\(l.pick(r.stateName, r.state))</td><td>\(due)</td></tr>
+            <tr><td><a href="\(SitePath.riskView.link(r.id.uuidString))">\(r.code)</a></td><td>\(r.title)</td><td>\(categoryName(r.categoryCode, l, catalogue))</td>
+            <td>\(r.area.name)</td><td>\(levelBadge(r.level, l, catalogue))</td><td>\(l.pick(r.stateName, r.state))</td><td>\(due)</td></tr>
             """
         }
         var query: [(String, String?)] = [("area", area), ("status", states.map(\.rawValue).joined(separator: ",")), ("level", level.map(String.init)), ("category", category)]
@@ -68,6 +66,7 @@ enum RiskView {
         <tbody>\(items)</tbody></table></div>
         \(next)
         </section>
+        \(periods)
         \(importForm)
         """)
     }
@@ -83,10 +82,10 @@ enum RiskView {
     }
 
     static func page(_ r: StoredRisk, summary: RiskSummaryDTO, records: [RiskRecord], allowed: [RiskActionKind], j: Jurisdiction,
-                     departments: [String: Department], _ ctx: PageContext) -> String {
+                     departments: [String: Department], catalogue: RiskCatalogue, heightened: [HeightenedPeriod], _ ctx: PageContext) -> String {
         let l = ctx.lang, s = r.snapshot, g = s.registration
         let history: [HTML] = records.reversed().map { rec in
-            let level: HTML = rec.fromLevel.map { from in from != rec.level ? " · \(levelBadge(from, l)) → \(levelBadge(rec.level, l))" : "" } ?? ""
+            let level: HTML = rec.fromLevel.map { from in from != rec.level ? " · \(levelBadge(from, l, catalogue)) → \(levelBadge(rec.level, l, catalogue))" : "" } ?? ""
             return "<li><strong>\(l.pick(rec.kind.nameZH, rec.kind.rawValue))</strong> <span class=\"meta\">\(Format.minute(rec.at)) · \(rec.actor.staff?.username ?? l.pick("系统", "system"))</span>\(level)\(rec.note.map { HTML(stringLiteral: "<div>" + HTML.escape($0) + "</div>") })</li>"
         }
         let likelihoods: [HTML] = (1...5).map { "<option value=\"\($0)\">\($0)</option>" }
@@ -130,11 +129,14 @@ enum RiskView {
         }
         let owners: HTML = s.owners.map { o in "<p>\(l.pick("责任单位", "Department")) \(departments[o.departmentCode]?.name ?? o.departmentCode) · \(l.pick("责任领导", "Leader")) \(o.leader.name) · \(l.pick("责任人", "In charge")) \(o.personInCharge.name)</p>" } ?? ""
         let due: HTML = summary.nextReviewDue.map { "<span class=\"clock \(summary.clock ?? "none")\">\(l.pick("下次复核", "Next review")) \(Format.minute($0))</span>" } ?? ""
+        let heightenedLine: HTML = heightened.isEmpty ? "" : HTML(raw: "<p class=\"notice\">" + HTML.escape(l.pick("重点时段：", "Heightened period: ")
+            + heightened.map { "\($0.name)（\(l.pick("至", "until")) \(Format.minute($0.end))）" }.joined(separator: "、")) + "</p>")
         return Layout.page(g.title, ctx, scripts: ["risks.js"], """
         <section class="card" id="risk" data-id="\(r.id.uuidString)">
         <p class="meta"><a href="\(SitePath.risks.link())">\(l.pick("风险清单", "Risk register"))</a> · \(g.code)</p>
-        <h1>\(g.title) \(levelBadge(s.level, l))</h1>
-        <p>\(categoryName(g.categoryCode, l)) · \(j[g.areaCode]?.name ?? g.areaCode) · \(l.pick(s.state.nameZH, s.state.nameEN)) \(due)</p>
+        <h1>\(g.title) \(levelBadge(s.level, l, catalogue))</h1>
+        <p>\(categoryName(g.categoryCode, l, catalogue)) · \(j[g.areaCode]?.name ?? g.areaCode) · \(l.pick(s.state.nameZH, s.state.nameEN)) \(due)</p>
+        \(heightenedLine)
         <p>\(g.description)</p>
         <p class="meta">\(l.pick("评估", "Assessment")) \(l.pick(s.assessment.method.nameZH, s.assessment.method.nameEN)) = \(Format.decimal(s.assessment.score, places: 1))</p>
         \(owners)

@@ -55,10 +55,10 @@ enum SafetyIndexView {
     // MARK: The index of an area's children
 
     static func index(area: String, month: SafetyIndexMonth?, months: [SafetyIndexMonth], own: SafetyIndexQueries.Score?, ranked: [SafetyRankDTO],
-                      openWarnings: Int, isAdmin: Bool, j: Jurisdiction, _ ctx: PageContext) -> String {
+                      openWarnings: Int, isAdmin: Bool, graveEvents: HTML, j: Jurisdiction, _ ctx: PageContext) -> String {
         let l = ctx.lang
         let name = j[area]?.name ?? area
-        guard let month else { return Layout.page(l.pick("平安指数", "Safety index"), ctx, nothingBody(l)) }
+        guard let month else { return Layout.page(l.pick("平安指数", "Safety index"), ctx, "\(nothingBody(l))\(graveEvents)" as HTML) }
         let bands = Dictionary(ranked.map { ($0.area.code, $0.band) }, uniquingKeysWith: { a, _ in a })
         let children = j.children(of: area)
         var map = ""
@@ -100,6 +100,7 @@ enum SafetyIndexView {
         <div class="table-wrap"><table class="list"><thead><tr><th>#</th><th>\(l.pick("区域", "Area"))</th><th>\(l.pick("得分", "Score"))</th><th>\(l.pick("等级", "Band"))</th>
         <th>\(l.pick("环比", "vs last month"))</th><th>\(l.pick("同比", "vs last year"))</th></tr></thead><tbody>\(rows)</tbody></table></div></section>
         </div>
+        \(graveEvents)
         """)
     }
 

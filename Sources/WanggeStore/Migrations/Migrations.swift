@@ -40,6 +40,7 @@ public enum WanggeMigrations {
         M034_CoverReportedCases(),
         M035_CreateRisks(),
         M036_CreateSafetyIndex(),
+        M037_CreateHeightenedPeriodsAndGraveEvents(),
     ]
 }
 

@@ -266,6 +266,11 @@ public enum RecordStore<K: RecordKind> {
     }
 
     /// Records whose clock the job may need to move: in a clocked state, with a deadline before `before`.
+    /// Every record whose clock may run (its state is one of `K.clockStates`), due or not.
+    public static func inClockStates(on db: any Database) async throws -> [StoredRecord<K>] {
+        try await all(try select(on: db).where("state", .in, K.clockStates))
+    }
+
     public static func dueForClockJob(before: Date, on db: any Database) async throws -> [StoredRecord<K>] {
         try await all(try select(on: db).where("state", .in, K.clockStates).where("next_deadline_at", .lessThan, before))
     }

@@ -382,7 +382,7 @@ enum MediationsAPI {
 /// Mediation at the API's shared door: an action's body becomes a `MediationCommand`, a record is answered as
 /// `MediationDetailDTO`.
 extension MediationKind: DoorKind {
-    static func command(_ body: MediationActionDTO, staff: StaffAccount) throws -> MediationCommand {
+    static func command(_ body: MediationActionDTO, staff: StaffAccount, req: Request) async throws -> MediationCommand {
         try MediationsAPI.command(body, staff: staff)
     }
 

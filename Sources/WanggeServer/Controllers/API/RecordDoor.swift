@@ -9,7 +9,7 @@ protocol DoorKind: ServedKind {
     associatedtype ActionBody: Decodable
     associatedtype Detail: Content
     /// The body of `POST …/{id}/actions` as a command; bad input is a 400 naming the field.
-    static func command(_ body: ActionBody, staff: StaffAccount) throws -> L.Command
+    static func command(_ body: ActionBody, staff: StaffAccount, req: Request) async throws -> L.Command
     /// The record as the API answers it to this member of staff.
     static func detail(_ r: StoredRecord<Self>, staff: StaffAccount, req: Request) async throws -> Detail
 }
@@ -51,7 +51,7 @@ enum RecordDoor<K: DoorKind> {
         let staff = try req.requireStaff()
         let body = try req.content.decode(K.ActionBody.self)
         let r = try await visible(req, staff: staff)
-        let command = try K.command(body, staff: staff)
+        let command = try await K.command(body, staff: staff, req: req)
         let updated = try await RecordService<K>(app: req.application).act(command, on: r, by: RecordActor(staff), at: req.now)
         return try await K.detail(updated, staff: staff, req: req)
     }

@@ -5,16 +5,14 @@ import WanggeCore
 import WanggeStore
 
 /// The risk register at the API (issue 19): registration, lists, an entry and its actions through the shared door
-/// (`RecordDoor<RiskKind>`), with the county's catalogue (`RiskCatalogue.standard` until a county file exists).
+/// (`RecordDoor<RiskKind>`), under the county's policy (`RiskPolicies`: `risk.json` and the heightened periods).
 /// Risks are hazards and situations, never people: no field holds a resident.
 enum RisksAPI {
-    static var policy: RiskPolicy { RiskPolicy() }
-
     /// `GET /api/v1/risk-categories`: the categories, the levels (names, colours, review intervals) and the
     /// assessment methods' bands.
     static func categories(_ req: Request) async throws -> RiskCatalogueDTO {
         _ = try req.requireStaff()
-        return RiskCatalogueDTO(policy.catalogue)
+        return RiskCatalogueDTO(req.riskCatalogue)
     }
 
     /// `GET /api/v1/risks?area=&level=&status=&category=&page=&per=`: the caller's scope, highest level first, then
@@ -27,14 +25,14 @@ enum RisksAPI {
         let level = try req.intQuery("level", RiskLevel.numbers)
         var category: String?
         if let c = try req.textQuery("category", maxLength: 64) {
-            guard policy.catalogue.category(c) != nil else { throw APIError.badRequest("unknown category \(c)", field: "category") }
+            guard req.riskCatalogue.category(c) != nil else { throw APIError.badRequest("unknown category \(c)", field: "category") }
             category = c
         }
         let (page, per) = try req.paging()
         let found = try await RiskQueries.list(RiskFilter(scopePath: path, states: states, level: level, categoryCode: category),
                                                page: page, per: per, on: req.db)
         let calendar = try await req.reference().calendar
-        return RiskListDTO(risks: found.items.map { summary($0, j: j, now: req.now, calendar: calendar) }, total: found.total, page: page, per: per)
+        return RiskListDTO(risks: found.items.map { summary($0, j: j, now: req.now, calendar: calendar, catalogue: req.riskCatalogue) }, total: found.total, page: page, per: per)
     }
 
     /// `POST /api/v1/risks/import`: an existing list as CSV (UTF-8 or GB18030) or XLSX. Every problem is listed by
@@ -49,6 +47,7 @@ enum RisksAPI {
         } catch {
             throw APIError.badRequest("the file does not read: \(error)", field: "file")
         }
+        let policy = try await req.riskPolicy()
         let result = RiskImport.read(rows, catalogue: policy.catalogue) { code in
             guard code.utf8.count <= 64, j[code] != nil, staff.scope.covers(code, in: j) else { return nil }
             return (code, j.path(of: code))
@@ -66,7 +65,7 @@ enum RisksAPI {
         let prefix = RecordCodes.dayPrefix(RiskKind.prefix, at: at, calendar: calendar)
         let stored = try await RecordService<RiskKind>(app: req.application).createAll(prefix: prefix, result.rows.map { row in
             (areaPath: row.areaPath, place: NoPlace(), make: { @Sendable code in
-                try RiskLifecycle.register(row.registration(code: code), policy: RisksAPI.policy, actor: actor, at: at, calendar: calendar)
+                try RiskLifecycle.register(row.registration(code: code), policy: policy, actor: actor, at: at, calendar: calendar)
             })
         })
         let response = Response(status: .created)
@@ -82,7 +81,7 @@ enum RisksAPI {
         let states = try req.listQuery("status", of: RiskState.self, maxLength: 200)
         let level = try req.intQuery("level", RiskLevel.numbers)
         let category = try req.textQuery("category", maxLength: 64)
-        if let c = category, policy.catalogue.category(c) == nil { throw APIError.badRequest("unknown category \(c)", field: "category") }
+        if let c = category, req.riskCatalogue.category(c) == nil { throw APIError.badRequest("unknown category \(c)", field: "category") }
         let format = try req.textQuery("format", maxLength: 8) ?? "csv"
         guard ["csv", "xlsx"].contains(format) else { throw APIError.badRequest("format is csv or xlsx", field: "format") }
         let found = try await RiskQueries.list(RiskFilter(scopePath: path, states: states, level: level, categoryCode: category),
@@ -92,7 +91,7 @@ enum RisksAPI {
             let s = r.snapshot, g = s.registration
             rows.append(RiskExport.cells(RiskExportRow(code: g.code, categoryCode: g.categoryCode, title: g.title, description: g.description,
                                                        areaCode: g.areaCode, placeCode: g.placeCode, assessment: s.assessment, level: s.level,
-                                                       state: s.state, point: g.point), catalogue: policy.catalogue))
+                                                       state: s.state, point: g.point), catalogue: req.riskCatalogue))
         }
         let body = format == "csv" ? TableText.csv(rows: rows) : try XLSX.write(rows: rows, sheetName: "风险清单")
         let response = Response(status: .ok, body: .init(data: body))
@@ -106,8 +105,8 @@ enum RisksAPI {
     /// At most this many entries in one export (the register of a county is a few thousand).
     static let exportLimit = 20_000
 
-    static func summary(_ r: StoredRisk, j: Jurisdiction, now: Date, calendar: WorkingCalendar) -> RiskSummaryDTO {
-        let s = r.snapshot, level = policy.catalogue.level(s.level)
+    static func summary(_ r: StoredRisk, j: Jurisdiction, now: Date, calendar: WorkingCalendar, catalogue: RiskCatalogue) -> RiskSummaryDTO {
+        let s = r.snapshot, level = catalogue.level(s.level)
         return RiskSummaryDTO(id: r.id, code: r.code, state: s.state.rawValue, stateName: s.state.nameZH, level: s.level,
                               levelName: level?.name ?? String(s.level), colour: level?.colour ?? "",
                               categoryCode: s.registration.categoryCode, title: s.registration.title,
@@ -147,7 +146,7 @@ extension RiskKind: CreatableKind {
     /// once per step).
     static func afterCommit(_ step: LifecycleStep<RiskLifecycle>, stored r: StoredRisk, app: Application) async {
         guard step.record.notifiesLeaders else { return }
-        let s = r.snapshot, level = RisksAPI.policy.catalogue.level(s.level)
+        let s = r.snapshot, level = app.wangge.riskCatalogue.level(s.level)
         let evidence = ["risk_id": r.id.uuidString, "risk_code": r.code, "title": s.registration.title, "level": String(s.level),
                         "level_name": level?.name ?? String(s.level), "category": s.registration.categoryCode]
         let db = app.db
@@ -164,15 +163,14 @@ extension RiskKind: CreatableKind {
         }
     }
 
-    static func command(_ b: RiskActionBody, staff: StaffAccount) throws -> RiskCommand {
-        let policy = RisksAPI.policy
+    static func command(_ b: RiskActionBody, staff: StaffAccount, req: Request) async throws -> RiskCommand {
         switch b.action {
         case "review":
             guard let a = b.assessment else { throw APIError.badRequest("a review needs its assessment", field: "assessment") }
             guard let d = b.decision.flatMap(RiskDecision.init(rawValue:)) else {
                 throw APIError.badRequest("decision is one of \(RiskDecision.allCases.map(\.rawValue).joined(separator: ", "))", field: "decision")
             }
-            return .review(assessment: try a.assessment(), decision: d, note: b.note, policy: policy)
+            return .review(assessment: try a.assessment(), decision: d, note: b.note, policy: try await req.riskPolicy())
         case "approve": return .approve(note: b.note)
         case "transfer":
             guard let d = b.departmentCode, let l = b.leader, let p = b.personInCharge else {
@@ -220,9 +218,9 @@ extension RiskKind: CreatableKind {
         let j = try await req.jurisdiction()
         let calendar = try await req.reference().calendar
         let s = r.snapshot
-        let catalogue = RisksAPI.policy.catalogue
+        let catalogue = req.riskCatalogue
         return RiskDetailDTO(
-            summary: RisksAPI.summary(r, j: j, now: req.now, calendar: calendar), description: s.registration.description,
+            summary: RisksAPI.summary(r, j: j, now: req.now, calendar: calendar, catalogue: catalogue), description: s.registration.description,
             assessment: RiskAssessmentOutDTO(s.assessment, proposed: catalogue.proposedLevel(for: s.assessment)),
             owners: s.owners.map { RiskOwnersDTO(departmentCode: $0.departmentCode, leader: $0.leader.username, personInCharge: $0.personInCharge.username) },
             reviews: s.reviews.map { RiskReviewDTO(at: $0.at, by: $0.by, decision: $0.decision.rawValue, fromLevel: $0.fromLevel, level: $0.level,
@@ -246,12 +244,12 @@ extension RiskKind: CreatableKind {
         }
         let assessment = try b.assessment.assessment()
         let path = j.path(of: b.areaCode), actor = RecordActor(staff), at = req.now
-        let calendar = try await req.reference().calendar
+        let calendar = try await req.reference().calendar, policy = try await req.riskPolicy()
         let (category, title, description, area) = (b.categoryCode, b.title, b.description, b.areaCode)
         return Opening(letters: RiskKind.prefix, areaPath: path, place: NoPlace()) { code in
             let r = RiskRegistration(code: code, categoryCode: category, title: title, description: description, areaCode: area,
                                      areaPath: path, point: point, assessment: assessment)
-            return try RiskLifecycle.register(r, policy: RisksAPI.policy, actor: actor, at: at, calendar: calendar)
+            return try RiskLifecycle.register(r, policy: policy, actor: actor, at: at, calendar: calendar)
         }
     }
 }

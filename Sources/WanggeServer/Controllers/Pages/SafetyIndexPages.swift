@@ -20,8 +20,16 @@ enum SafetyIndexPages {
             own = try await SafetyIndexQueries.scores(month: month.description, revision: rev.revision, areaCodes: [area], explanations: false, on: req.db).first
         }
         let warnings = try await WarningQueries.list(WarningFilter(scopePath: j.path(of: area), statuses: [.open]), page: 1, per: 10, on: req.db)
+        // The grave events of the month shown (else this month), with the form to record one for keepers.
+        let eventsMonth = month ?? SafetyIndexService.month(of: req.now, calendar: page.reference.calendar)
+        let events = try await SafetyRegisterQueries.graveEvents(scopePath: j.path(of: area), month: eventsMonth.description, includeWithdrawn: true,
+                                                                 limit: SafetyRegistersAPI.listLimit, on: req.db)
+        let formula = try await SafetyIndexService(app: req.application).settings().settings.formula
+        let graveHTML = SafetyRegistersView.graveEvents(events, formula: formula, canRecord: SafetyRegistersAPI.keepers.contains(page.staff.role),
+                                                        scope: page.staff.scope.areaCode, month: eventsMonth, j: j, page.context.lang)
         return page.html(SafetyIndexView.index(area: area, month: month, months: published.compactMap { SafetyIndexMonth($0.month) }, own: own,
-                                               ranked: ranked, openWarnings: warnings.total, isAdmin: page.staff.role == .admin, j: j, page.context))
+                                               ranked: ranked, openWarnings: warnings.total, isAdmin: page.staff.role == .admin, graveEvents: graveHTML,
+                                               j: j, page.context))
     }
 
     /// `GET /safety-index/areas/{code}?month=&revision=`: the explanation, the history and the area's warnings.

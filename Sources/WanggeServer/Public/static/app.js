@@ -127,6 +127,38 @@
     }).then(function (html) { el.innerHTML = html; });
   };
 
+  function registerPath(name, id) {
+    switch (name) {
+      case "apiHeightenedPeriods": return W.path("apiHeightenedPeriods");
+      case "apiHeightenedPeriodCallOff": return W.path("apiHeightenedPeriodCallOff", { id: id });
+      case "apiGraveEvents": return W.path("apiGraveEvents");
+      case "apiGraveEventWithdraw": return W.path("apiGraveEventWithdraw", { id: id });
+    }
+    throw new Error("no register path " + name);
+  }
+  // A form of a small register (heightened periods, grave events): posted as JSON to the path named by data-path
+  // (with data-id), then the page reloads. A datetime-local field with data-instant gets the county's offset
+  // (the form's data-offset); a multiple select is sent as a list.
+  document.addEventListener("submit", function (e) {
+    var form = e.target.closest && e.target.closest("form.j-post");
+    if (!form) return;
+    e.preventDefault();
+    var out = {};
+    Array.prototype.forEach.call(form.elements, function (el) {
+      if (!el.name) return;
+      if (el.multiple) { out[el.name] = Array.prototype.filter.call(el.options, function (o) { return o.selected; }).map(function (o) { return o.value; }); return; }
+      if (el.value === "") return;
+      out[el.name] = el.hasAttribute("data-instant") ? el.value + (el.value.length === 16 ? ":00" : "") + (form.dataset.offset || "+08:00") : el.value;
+    });
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    W.request("POST", registerPath(form.dataset.path, form.dataset.id), out).then(function (res) {
+      if (button) button.disabled = false;
+      if (res.ok) { window.location.reload(); return; }
+      W.showError(form, res);
+    }, function () { if (button) button.disabled = false; W.showError(form, {}); });
+  });
+
   var tree = document.querySelector("ul.tree");
   if (!tree) return;
 
