@@ -265,7 +265,7 @@ class RisksSafety(unittest.TestCase):
         self.assertGreater(len(fills), 1, "the map draws the areas")
         coloured = [f for f in fills if f in BAND_COLOURS]
         self.assertEqual(len(coloured), len(fills), f"every area is coloured by its band: {sorted(set(fills))}")
-        rows = d.find_elements(By.CSS_SELECTOR, ".card table.list tbody tr")
+        rows = d.find_elements(By.CSS_SELECTOR, "#ranking table.list tbody tr")
         self.assertEqual(len(rows), len(fills), "one ranking row per area on the map")
         ranks = [int(r.find_elements(By.TAG_NAME, "td")[0].text) for r in rows]
         self.assertEqual(ranks[0], 1)
@@ -282,6 +282,61 @@ class RisksSafety(unittest.TestCase):
         self.assertEqual(len(swatches), 4, "a legend swatch per band")
         fills = {d.execute_script("return arguments[0].getAttribute('fill')", sw).lower() for sw in swatches}
         self.assertEqual(fills, BAND_COLOURS, "the legend's swatches have their bands' colours")
+        self.assertEqual(console_errors(d), [])
+
+    # ------------------------------------------------------------ (e) a heightened period and a grave event
+
+    def set_value(self, d, el, value):
+        d.execute_script("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}))", el, value)
+
+    def test_e_heightened_period_on_the_register(self):
+        d = self.driver(DESKTOP)
+        login(d, self.base, "operator")
+        d.get(f"{self.base}/risks")
+        form = visible(d, "#period-form")
+        self.assertEqual(markup_shown(d), [], "the register shows HTML as text")
+        before = self.api.ok("GET", "/api/v1/heightened-periods?withdrawn=true", user="operator")["periods"]
+        name = "测试时段" + uuid.uuid4().hex[:6]
+        form.find_element(By.NAME, "name").send_keys(name)
+        # The end before the start: refused with the field named, nothing saved.
+        self.set_value(d, form.find_element(By.NAME, "start"), "2099-05-02T08:00")
+        self.set_value(d, form.find_element(By.NAME, "end"), "2099-05-01T08:00")
+        select = form.find_element(By.NAME, "area_codes")
+        d.execute_script("arguments[0].options[0].selected = true", select)
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        error = wait(d).until(lambda drv: form.find_element(By.CSS_SELECTOR, ".field-error").text.strip() or None)
+        log(f"the refused period says: {error}")
+        self.assertEqual(len(self.api.ok("GET", "/api/v1/heightened-periods?withdrawn=true", user="operator")["periods"]), len(before))
+        self.set_value(d, form.find_element(By.NAME, "end"), "2099-05-05T08:00")
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(d).until(lambda drv: name in drv.find_element(By.ID, "heightened-periods").text)
+        made = [p for p in self.api.ok("GET", "/api/v1/heightened-periods", user="operator")["periods"] if p["name"] == name]
+        self.assertEqual(len(made), 1)
+        self.assertEqual(made[0]["start"], "2099-05-02T00:00:00Z", "the form's time is the county's (UTC+8)")
+        # Called off on the page.
+        row = [r for r in d.find_elements(By.CSS_SELECTOR, "#heightened-periods tbody tr") if name in r.text][0]
+        row.find_element(By.NAME, "note").send_keys("测试取消")
+        click(d, row.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(d).until(lambda drv: not self.api.ok("GET", "/api/v1/heightened-periods", user="operator")["periods"]
+                      or name not in [p["name"] for p in self.api.ok("GET", "/api/v1/heightened-periods", user="operator")["periods"]])
+        self.assertEqual(console_errors(d), [])
+
+    def test_f_grave_event_on_the_index_page(self):
+        d = self.driver(PHONE)
+        login(d, self.base, "operator")
+        d.get(f"{self.base}/safety-index")
+        form = visible(d, "#grave-form")
+        self.assertEqual(markup_shown(d), [], "the index page shows HTML as text")
+        day = d.execute_script("var t = new Date(Date.now() + 8 * 3600e3); return t.toISOString().slice(0, 10)")
+        self.set_value(d, form.find_element(By.NAME, "occurred_on"), "2099-01-01")
+        text = "测试：一处仓库失火，无人员伤亡" + uuid.uuid4().hex[:4]
+        form.find_element(By.NAME, "summary").send_keys(text)
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        error = wait(d).until(lambda drv: form.find_element(By.CSS_SELECTOR, ".field-error").text.strip() or None)
+        log(f"the refused event says: {error}")
+        self.set_value(d, form.find_element(By.NAME, "occurred_on"), day)
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(d).until(lambda drv: any(e["summary"] == text for e in self.api.ok("GET", "/api/v1/grave-events", user="operator")["events"]))
         self.assertEqual(console_errors(d), [])
 
 

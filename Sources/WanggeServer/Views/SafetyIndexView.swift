@@ -96,7 +96,7 @@ enum SafetyIndexView {
         </section>
         <div class="grid-2">
         <section class="card"><h2>\(l.pick("地图", "Map"))</h2>\(HTML(raw: map))<p class="legend">\(legend)</p></section>
-        <section class="card"><h2>\(l.pick("排名", "Ranking"))</h2>
+        <section class="card" id="ranking"><h2>\(l.pick("排名", "Ranking"))</h2>
         <div class="table-wrap"><table class="list"><thead><tr><th>#</th><th>\(l.pick("区域", "Area"))</th><th>\(l.pick("得分", "Score"))</th><th>\(l.pick("等级", "Band"))</th>
         <th>\(l.pick("环比", "vs last month"))</th><th>\(l.pick("同比", "vs last year"))</th></tr></thead><tbody>\(rows)</tbody></table></div></section>
         </div>
