@@ -230,3 +230,31 @@ struct RiskLifecycleTests {
         #expect(RiskRuleError.invalidHistory("x").refusal == .brokenHistory)
     }
 }
+
+@Suite("Risk owners")
+struct RiskOwnersTests {
+    let market = Department(code: "T1-market", name: "市场监管所", kind: .marketRegulation, areaCode: "T1")
+    func staff(_ name: String, _ role: Role, department: String? = nil) -> StaffAccount {
+        StaffAccount(id: UUID(), username: name, displayName: name + "（姓名）", role: role, scope: Scope(areaCode: "T1", departmentCode: department))
+    }
+
+    @Test func aTransferNamesALeaderAndAPersonOfTheDepartmentWithTheirAccountsNames() throws {
+        let ok = RiskOwners.owners(departmentCode: "T1-market", department: market, leader: staff("lead", .leader),
+                                   personInCharge: staff("clerk", .handler, department: "T1-market"))
+        let owners = try ok.get()
+        #expect(owners.leader.name == "lead（姓名）")
+        #expect(owners.personInCharge.username == "clerk")
+        func field(_ r: Result<RiskOwners, RiskRuleError>) -> String? {
+            if case .failure(.invalidField(let f, _)) = r { return f }
+            return nil
+        }
+        #expect(field(RiskOwners.owners(departmentCode: "T1-market", department: nil, leader: staff("lead", .leader),
+                                        personInCharge: staff("clerk", .handler, department: "T1-market"))) == "department_code")
+        #expect(field(RiskOwners.owners(departmentCode: "T1-market", department: market, leader: staff("op", .operator),
+                                        personInCharge: staff("clerk", .handler, department: "T1-market"))) == "leader")
+        #expect(field(RiskOwners.owners(departmentCode: "T1-market", department: market, leader: nil,
+                                        personInCharge: staff("clerk", .handler, department: "T1-market"))) == "leader")
+        #expect(field(RiskOwners.owners(departmentCode: "T1-market", department: market, leader: staff("lead", .leader),
+                                        personInCharge: staff("other", .handler, department: "T2-market"))) == "person_in_charge")
+    }
+}

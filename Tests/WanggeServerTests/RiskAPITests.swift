@@ -75,6 +75,17 @@ final class RiskAPITests: XCTestCase {
             XCTAssertEqual((refused["error"] as? [String: Any])?["code"] as? String, "action_not_allowed")
             let (r3, approved) = try await send(app, .POST, "/api/v1/risks/\(id)/actions", token: lead, body: ["action": "approve"])
             XCTAssertEqual(r3, .ok, "\(approved)")
+            // A transfer names real owners: a leader's account, a person of the department, a department serving the area.
+            for (change, field) in [(["leader": "westmarket"], "leader"), (["person_in_charge": "eastmarket"], "person_in_charge"),
+                                    (["leader": "nobody"], "leader"), (["department_code": "3309-none"], "department_code"),
+                                    (["department_code": "3301001-market_regulation", "person_in_charge": "eastmarket"], "department_code")] {
+                var transfer: [String: Any] = ["action": "transfer", "department_code": "3301002-market_regulation", "leader": "westlead",
+                                               "person_in_charge": "westmarket"]
+                transfer.merge(change) { _, new in new }
+                let (bad, e) = try await send(app, .POST, "/api/v1/risks/\(id)/actions", token: op, body: transfer)
+                XCTAssertEqual(bad, .badRequest, "\(change) \(e)")
+                XCTAssertEqual((e["error"] as? [String: Any])?["field"] as? String, field, "\(change)")
+            }
             let (r4, active) = try await send(app, .POST, "/api/v1/risks/\(id)/actions", token: op,
                                               body: ["action": "transfer", "department_code": "3301002-market_regulation", "leader": "westlead", "person_in_charge": "westmarket"])
             XCTAssertEqual(r4, .ok, "\(active)")

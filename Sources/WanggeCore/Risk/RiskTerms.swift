@@ -111,6 +111,20 @@ public struct RiskOwners: Hashable, Sendable, Codable {
         case departmentCode = "department_code", leader
         case personInCharge = "person_in_charge"
     }
+
+    /// The owners a transfer names, from the accounts and the department the server found (nil: none): the
+    /// department exists, the responsible leader is a leader's account and the person in charge belongs to the
+    /// department. The first problem as (field, reason); nil when they can own a risk. Names are the accounts'.
+    public static func owners(departmentCode: String, department: Department?, leader: StaffAccount?, personInCharge: StaffAccount?)
+        -> Result<RiskOwners, RiskRuleError> {
+        guard department != nil else { return .failure(.invalidField(field: "department_code", reason: "names no department")) }
+        guard let l = leader, l.role == .leader else { return .failure(.invalidField(field: "leader", reason: "must be a leader's account")) }
+        guard let p = personInCharge, p.scope.departmentCode == departmentCode else {
+            return .failure(.invalidField(field: "person_in_charge", reason: "must be an account of the department \(departmentCode)"))
+        }
+        return .success(RiskOwners(departmentCode: departmentCode, leader: RiskOwner(username: l.username, name: l.displayName),
+                                   personInCharge: RiskOwner(username: p.username, name: p.displayName)))
+    }
 }
 
 /// One measure of a risk's mitigation plan (管控措施), with its due date and, once reported done, the day it was.

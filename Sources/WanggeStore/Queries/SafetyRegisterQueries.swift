@@ -58,17 +58,25 @@ public enum SafetyRegisterQueries {
 
     /// Periods ending after `endAfter`, the latest start first (withdrawn ones too when asked), at most `limit`.
     public static func periods(endAfter: Date, includeWithdrawn: Bool, limit: Int, on db: any Database) async throws -> [StoredHeightenedPeriod] {
-        let sql = try SafetyIndexQueries.sqlDB(db)
-        var q = sql.select().columns(["name", "start_at", "end_at", "area_codes"] + RegisterEntryMeta.columns).from("heightened_periods")
-            .where("end_at", .greaterThan, endAfter)
+        var q = try periodSelect(db).where("end_at", .greaterThan, endAfter)
         if !includeWithdrawn { q = q.where("withdrawn_at", .is, SQLLiteral.null) }
-        return try await q.orderBy("start_at", .descending).orderBy("id").limit(limit).all().map { r in
-            let codes = try JSONDecoder().decode([String].self, from: Data(try r.decode(column: "area_codes", as: String.self).utf8))
-            return StoredHeightenedPeriod(period: HeightenedPeriod(name: try r.decode(column: "name", as: String.self),
-                                                                   start: try r.decode(column: "start_at", as: Date.self),
-                                                                   end: try r.decode(column: "end_at", as: Date.self), areaCodes: codes),
-                                          meta: try RegisterEntryMeta(r))
-        }
+        return try await q.orderBy("start_at", .descending).orderBy("id").limit(limit).all().map(period)
+    }
+
+    public static func period(id: UUID, on db: any Database) async throws -> StoredHeightenedPeriod? {
+        try await periodSelect(db).where("id", .equal, id).first().map(period)
+    }
+
+    static func periodSelect(_ db: any Database) throws -> SQLSelectBuilder {
+        try SafetyIndexQueries.sqlDB(db).select().columns(["name", "start_at", "end_at", "area_codes"] + RegisterEntryMeta.columns).from("heightened_periods")
+    }
+
+    static func period(_ r: any SQLRow) throws -> StoredHeightenedPeriod {
+        let codes = try JSONDecoder().decode([String].self, from: Data(try r.decode(column: "area_codes", as: String.self).utf8))
+        return StoredHeightenedPeriod(period: HeightenedPeriod(name: try r.decode(column: "name", as: String.self),
+                                                               start: try r.decode(column: "start_at", as: Date.self),
+                                                               end: try r.decode(column: "end_at", as: Date.self), areaCodes: codes),
+                                      meta: try RegisterEntryMeta(r))
     }
 
     // MARK: Grave events

@@ -130,8 +130,16 @@ extension RiskKind: CreatableKind {
 
     static func stateNames(_ s: RiskSnapshot) -> (zh: String, en: String) { (s.state.nameZH, s.state.rawValue) }
 
-    /// Linked cases must exist and lie in the risk's township (the case that revealed it, or that it spawned).
+    /// Linked cases must exist and lie in the risk's township (the case that revealed it, or that it spawned); a
+    /// transfer's department serves the risk's area (its own area holds the risk's, or lies above it).
     static func check(_ command: RiskCommand, on r: StoredRisk, app: Application, at now: Date) async throws {
+        if case .transfer(let owners, _) = command {
+            let department = try await app.wangge.reference.current(on: app.db, now: now).departmentsByCode[owners.departmentCode]
+            guard let area = department?.areaCode, r.areaPath.split(separator: "/").contains(where: { $0 == area }) else {
+                throw APIError.badRequest("the department \(owners.departmentCode) does not serve the risk's area", field: "department_code")
+            }
+            return
+        }
         guard case .linkCases(let codes) = command else { return }
         let parts = r.areaPath.split(separator: "/").map(String.init)
         let township = parts.count > 1 ? parts[1] : parts.first ?? ""
@@ -176,8 +184,17 @@ extension RiskKind: CreatableKind {
             guard let d = b.departmentCode, let l = b.leader, let p = b.personInCharge else {
                 throw APIError.badRequest("a transfer names the department_code, the leader and the person_in_charge", field: "department_code")
             }
-            return .transfer(owners: RiskOwners(departmentCode: d, leader: RiskOwner(username: l, name: l),
-                                                personInCharge: RiskOwner(username: p, name: p)), note: b.note)
+            guard d.utf8.count <= RiskLimits.codeLength else { throw APIError.badRequest("department_code names no department", field: "department_code") }
+            func account(_ name: String) async throws -> StaffAccount? {
+                guard RiskLimits.isUsername(name) else { return nil }
+                return try await AccountQueries.credentials(username: name, on: req.db)?.account
+            }
+            let department = try await req.reference().departmentsByCode[d]
+            switch RiskOwners.owners(departmentCode: d, department: department, leader: try await account(l), personInCharge: try await account(p)) {
+            case .success(let owners): return .transfer(owners: owners, note: b.note)
+            case .failure(.invalidField(let field, let reason)): throw APIError.badRequest("\(field) \(reason)", field: field)
+            case .failure(let e): throw APIError.badRequest(String(describing: e), field: "department_code")
+            }
         case "feedback":
             guard let t = b.text else { throw APIError.badRequest("feedback needs its text", field: "text") }
             let done = b.measuresDone ?? []

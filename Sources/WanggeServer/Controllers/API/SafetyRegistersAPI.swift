@@ -44,9 +44,7 @@ enum SafetyRegistersAPI {
         guard period.end > req.now else { throw APIError.badRequest("must be after now: a period that has ended tightens nothing", field: "end") }
         let db = req.db, now = req.now, by = staff.username
         let id = try await req.wangge.writes.run(on: db) { try await SafetyRegisterQueries.insert(period, by: by, at: now, on: db) }
-        let stored = try await SafetyRegisterQueries.periods(endAfter: period.start.addingTimeInterval(-1), includeWithdrawn: true, limit: RiskPolicies.maximumPeriods, on: db)
-            .first { $0.meta.id == id }
-        guard let stored else { throw Abort(.internalServerError) }
+        guard let stored = try await SafetyRegisterQueries.period(id: id, on: db) else { throw Abort(.internalServerError) }
         let response = Response(status: .created)
         try response.content.encode(dto(stored, j: j, now: now), as: .json)
         return response
@@ -57,9 +55,8 @@ enum SafetyRegistersAPI {
     static func callOff(_ req: Request) async throws -> HeightenedPeriodDTO {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
-        guard let id = req.parameters.get("id", as: UUID.self) else { throw APIError.notFound("no such heightened period") }
-        let all = try await SafetyRegisterQueries.periods(endAfter: .distantPast, includeWithdrawn: true, limit: 10_000, on: req.db)
-        guard let p = all.first(where: { $0.meta.id == id }), p.period.areaCodes.allSatisfy({ staff.scope.covers($0, in: j) }) else {
+        guard let id = req.parameters.get("id", as: UUID.self), let p = try await SafetyRegisterQueries.period(id: id, on: req.db),
+              p.period.areaCodes.allSatisfy({ staff.scope.covers($0, in: j) }) else {
             throw APIError.notFound("no such heightened period in your scope")
         }
         let note = try self.note(try req.content.decode(WithdrawBody.self).note)
