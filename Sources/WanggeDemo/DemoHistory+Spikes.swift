@@ -119,7 +119,7 @@ extension DemoHistory {
                 let total = max(group.minimum, Int((usual.reduce(0, +) * 2.5).rounded()))
                 let sum = max(usual.reduce(0, +), 1e-9)
                 let raw = usual.map { Double(total) * $0 / sum }
-                for (code, n) in zip(group.codes, RemainderRounding.largestRemainder(raw, total: total)) where n > 0 { extra[code] = n }
+                for (code, n) in zip(group.codes, Apportion.largestRemainder(raw, total: total)) where n > 0 { extra[code] = n }
             }
             return DemoRedRun(villageCode: village.code, months: firstDays, extra: extra)
         }
@@ -188,21 +188,5 @@ extension DemoHistory {
             }
         }
         return out.enumerated().sorted { ($0.element.at, $0.offset) < ($1.element.at, $1.offset) }.map(\.element)
-    }
-}
-
-/// Largest-remainder rounding: floors, then one more to the largest fractions (the earlier on a tie).
-enum RemainderRounding {
-    static func largestRemainder(_ raw: [Double], total: Int) -> [Int] {
-        var shown = raw.map { Int($0.rounded(.down)) }
-        var left = total - shown.reduce(0, +)
-        let order = raw.indices.sorted { (raw[$0] - raw[$0].rounded(.down), $1) > (raw[$1] - raw[$1].rounded(.down), $0) }
-        var k = 0
-        while left > 0, !order.isEmpty {
-            shown[order[k % order.count]] += 1
-            left -= 1
-            k += 1
-        }
-        return shown
     }
 }

@@ -306,10 +306,16 @@ class RisksSafety(unittest.TestCase):
         click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         error = wait(d).until(lambda drv: form.find_element(By.CSS_SELECTOR, ".field-error").text.strip() or None)
         log(f"the refused period says: {error}")
+        console_errors(d)  # the refused request's 400, expected
         self.assertEqual(len(self.api.ok("GET", "/api/v1/heightened-periods?withdrawn=true", user="operator")["periods"]), len(before))
         self.set_value(d, form.find_element(By.NAME, "end"), "2099-05-05T08:00")
         click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
-        wait(d).until(lambda drv: name in drv.find_element(By.ID, "heightened-periods").text)
+        def listed(drv):
+            try:
+                return name in drv.find_element(By.ID, "heightened-periods").text
+            except Exception:  # noqa: BLE001 - the page is reloading
+                return False
+        wait(d).until(listed)
         made = [p for p in self.api.ok("GET", "/api/v1/heightened-periods", user="operator")["periods"] if p["name"] == name]
         self.assertEqual(len(made), 1)
         self.assertEqual(made[0]["start"], "2099-05-02T00:00:00Z", "the form's time is the county's (UTC+8)")
@@ -334,6 +340,7 @@ class RisksSafety(unittest.TestCase):
         click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         error = wait(d).until(lambda drv: form.find_element(By.CSS_SELECTOR, ".field-error").text.strip() or None)
         log(f"the refused event says: {error}")
+        console_errors(d)  # the refused request's 400, expected
         self.set_value(d, form.find_element(By.NAME, "occurred_on"), day)
         click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         wait(d).until(lambda drv: any(e["summary"] == text for e in self.api.ok("GET", "/api/v1/grave-events", user="operator")["events"]))

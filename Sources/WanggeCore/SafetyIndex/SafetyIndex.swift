@@ -20,17 +20,14 @@ public enum SafetyIndex {
                 lines.append(explain(indicator, group: group.code, input: input, formula: formula))
             }
         }
-        let scored = lines.indices.filter { lines[$0].status == .scored }
-        let totalWeight = scored.reduce(0.0) { $0 + lines[$1].weight }
-        guard totalWeight > 0 else { throw .nothingToScore(area: input.area) }
-        var raw: [Double] = Array(repeating: 0, count: lines.count)
-        for i in scored {
-            lines[i].weightShare = lines[i].weight / totalWeight
-            raw[i] = (lines[i].normalised ?? 0) * lines[i].weightShare * 100
+        guard let w = Apportion.weightedScore(points: lines.map { $0.status == .scored ? ($0.normalised ?? 0) : nil }, weights: lines.map(\.weight)) else {
+            throw .nothingToScore(area: input.area)
         }
-        let subtotal = min(max(Int(raw.reduce(0, +).rounded()), 0), 10_000)
-        let shown = largestRemainder(raw, total: subtotal)
-        for i in lines.indices { lines[i].contributionHundredths = shown[i] }
+        for i in lines.indices {
+            lines[i].weightShare = w.shares[i]
+            lines[i].contributionHundredths = w.contributions[i]
+        }
+        let subtotal = w.totalHundredths
 
         var deductions: [SafetyDeductionExplanation] = []
         var left = subtotal
@@ -143,24 +140,5 @@ public enum SafetyIndex {
         let n = Double(own.denominator)
         guard let p = parent, let prior, prior > 0 else { return (rate(own), 1) }
         return ((Double(own.numerator) + p * prior) / (n + prior), n / (n + prior))
-    }
-
-    /// `raw` (in hundredths) rounded to integers that add up to `total`: floors, then one more to the largest
-    /// fractions (the earlier on a tie). `total` is the rounded sum of `raw`, so the leftover is 0…count.
-    static func largestRemainder(_ raw: [Double], total: Int) -> [Int] {
-        var shown = raw.map { Int($0.rounded(.down)) }
-        var left = total - shown.reduce(0, +)
-        let order = raw.indices.sorted { (raw[$0] - raw[$0].rounded(.down), $1) > (raw[$1] - raw[$1].rounded(.down), $0) }
-        var k = 0
-        while left > 0, !order.isEmpty {
-            shown[order[k % order.count]] += 1
-            left -= 1
-            k += 1
-        }
-        while left < 0, let i = order.reversed().first(where: { shown[$0] > 0 }) {
-            shown[i] -= 1
-            left += 1
-        }
-        return shown
     }
 }

@@ -28,7 +28,7 @@ enum SafetyRegistersView {
             else { status = l.pick("未开始", "To come") }
             let areas = p.period.areaCodes.map { j[$0]?.name ?? $0 }.joined(separator: "、")
             let callOff: HTML = canSet && p.meta.withdrawnAt == nil && now < p.period.end ? """
-                <form class="j-post inline" data-path="apiHeightenedPeriodCallOff" data-id="\(p.meta.id.uuidString)">
+                <form class="j-post row-form" data-path="apiHeightenedPeriodCallOff" data-id="\(p.meta.id.uuidString)">
                 <input name="note" maxlength="2000" placeholder="\(l.pick("取消原因", "Why"))" aria-label="\(l.pick("取消原因", "Why"))">
                 <button type="submit">\(l.pick("取消", "Call off"))</button><span class="field-error" role="alert" data-for="form"></span></form>
                 """ : ""
@@ -62,7 +62,7 @@ enum SafetyRegistersView {
         let names = Dictionary(formula.deductions.map { ($0.code, l.pick($0.name, $0.nameEN)) }, uniquingKeysWith: { a, _ in a })
         let items: [HTML] = rows.map { e in
             let withdraw: HTML = canRecord && e.meta.withdrawnAt == nil ? """
-                <form class="j-post inline" data-path="apiGraveEventWithdraw" data-id="\(e.meta.id.uuidString)">
+                <form class="j-post row-form" data-path="apiGraveEventWithdraw" data-id="\(e.meta.id.uuidString)">
                 <input name="note" maxlength="2000" required placeholder="\(l.pick("撤销原因", "Why"))" aria-label="\(l.pick("撤销原因", "Why"))">
                 <button type="submit">\(l.pick("撤销", "Withdraw"))</button><span class="field-error" role="alert" data-for="form"></span></form>
                 """ : (e.meta.withdrawnAt == nil ? "" : HTML(raw: "<span class=\"meta\">" + HTML.escape(l.pick("已撤销", "Withdrawn") + (e.meta.note.map { "：" + $0 } ?? "")) + "</span>"))

@@ -1,0 +1,59 @@
+import Foundation
+
+/// How often every household of a grid is to be visited (入户走访): once a month, a quarter (the default), half a
+/// year or a year. A county configures it per grid or keeps the default.
+public enum VisitPeriod: String, Codable, CaseIterable, Sendable {
+    case month, quarter, halfYear = "half_year", year
+
+    var months: Int {
+        switch self {
+        case .month: 1
+        case .quarter: 3
+        case .halfYear: 6
+        case .year: 12
+        }
+    }
+
+    /// The period holding `day`: from its first day to the first day of the next.
+    public func range(holding day: CivilDate) -> (first: CivilDate, next: CivilDate) {
+        let startMonth = (day.month - 1) / months * months + 1
+        let first = CivilDate(year: day.year, month: startMonth, day: 1)!
+        let endMonth = startMonth + months
+        let next = endMonth > 12 ? CivilDate(year: day.year + 1, month: endMonth - 12, day: 1)! : CivilDate(year: day.year, month: endMonth, day: 1)!
+        return (first, next)
+    }
+}
+
+/// A household's coverage in a period: how many of a grid's households were visited at least once, and which are
+/// still due. Counted from the registry and the stored visits (never from check-ins).
+public struct GridCoverage: Hashable, Sendable {
+    public var gridCode: String
+    public var households: Int
+    public var visited: Int
+    public var measure: Measure { Measure(numerator: visited, denominator: households) }
+}
+
+public enum VisitCoverage {
+    /// Coverage by grid of the period holding `day`: `households` maps each household to its grid; `visits` are
+    /// (household, day) pairs of any period (those outside this one, and of households not in the registry, are
+    /// ignored). Every grid with a household is listed, in code order.
+    public static func byGrid(households: [String: String], visits: [(household: String, day: CivilDate)],
+                              period: VisitPeriod, day: CivilDate) -> [GridCoverage] {
+        let (first, next) = period.range(holding: day)
+        var visited = Set<String>()
+        for v in visits where v.day >= first && v.day < next && households[v.household] != nil { visited.insert(v.household) }
+        var total: [String: Int] = [:], seen: [String: Int] = [:]
+        for (h, grid) in households {
+            total[grid, default: 0] += 1
+            if visited.contains(h) { seen[grid, default: 0] += 1 }
+        }
+        return total.keys.sorted().map { GridCoverage(gridCode: $0, households: total[$0] ?? 0, visited: seen[$0] ?? 0) }
+    }
+
+    /// The households of the list not yet visited in the period holding `day` (a worker's "due" list), in order.
+    public static func due(households: [String], visits: [(household: String, day: CivilDate)], period: VisitPeriod, day: CivilDate) -> [String] {
+        let (first, next) = period.range(holding: day)
+        let visited = Set(visits.filter { $0.day >= first && $0.day < next }.map(\.household))
+        return households.filter { !visited.contains($0) }
+    }
+}

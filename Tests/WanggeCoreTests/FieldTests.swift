@@ -1,0 +1,85 @@
+import Foundation
+import Testing
+
+@testable import WanggeCore
+
+/// Field work's rules (issue 20's core): the standard catalogue is sound; an inspection answers every item of the
+/// place type's checklist once, asks for a photo only where a failed item needs one, and turns each failed item into
+/// a hazard case of the item's category (and a risk where it says so); visit coverage by grid equals counting by hand.
+@Suite("Field work")
+struct FieldTests {
+    let catalogue = FieldCatalogue.standard
+    var restaurant: PlaceType { catalogue.placeType("restaurant")! }
+    var fire: Checklist { catalogue.checklist("fire_small")! }
+
+    func all(_ list: Checklist, failing: [String: (note: String?, photos: [String])] = [:]) -> [InspectionItemResult] {
+        list.items.map { item in
+            if let f = failing[item.code] { return InspectionItemResult(itemCode: item.code, passed: false, note: f.note, photoIDs: f.photos) }
+            return InspectionItemResult(itemCode: item.code, passed: true)
+        }
+    }
+
+    @Test func theStandardCatalogueIsSoundAndABadOneIsNamedFieldByField() {
+        #expect(catalogue.problems.isEmpty)
+        var bad = catalogue
+        bad.placeTypes[0].checklistCodes.append("nothing")
+        bad.checklists[0].items[1].code = bad.checklists[0].items[0].code
+        bad.placeTypes[1].code = bad.placeTypes[0].code
+        let fields = bad.problems.map(\.field)
+        #expect(fields.contains("place_types[0].checklist_codes[1]"))
+        #expect(fields.contains("checklists[0].items[1].code"))
+        #expect(fields.contains("place_types[1].code"))
+    }
+
+    @Test func aFailedItemBecomesAHazardCaseOfItsCategoryAndARiskWhereItSaysSo() throws {
+        let results = all(fire, failing: ["exits": ("后门堆放纸箱", ["sha-1"]), "ebikes": (nil, [])])
+        let outcome = try Inspections.evaluate(placeName: "老街面馆", placeType: restaurant, checklist: fire, results: results.reversed())
+        #expect(!outcome.passed)
+        #expect(outcome.results.map(\.itemCode) == fire.items.map(\.code), "results in the checklist's order")
+        #expect(outcome.hazards.map(\.categoryCode) == ["0202", "0204"])
+        #expect(outcome.hazards[0].description == "老街面馆：安全出口、疏散通道畅通——未通过。后门堆放纸箱")
+        #expect(outcome.hazards[0].riskCategoryCode == "fire")
+        #expect(outcome.hazards[1].riskCategoryCode == nil)
+        #expect(outcome.hazards[0].photoIDs == ["sha-1"])
+        let clean = try Inspections.evaluate(placeName: "老街面馆", placeType: restaurant, checklist: fire, results: all(fire))
+        #expect(clean.passed && clean.hazards.isEmpty)
+    }
+
+    @Test func anInspectionThatDoesNotFitTheChecklistIsRefusedNamingTheField() {
+        func field(_ results: [InspectionItemResult], list: Checklist? = nil, type: PlaceType? = nil) -> String? {
+            do {
+                _ = try Inspections.evaluate(placeName: "P", placeType: type ?? restaurant, checklist: list ?? fire, results: results)
+                return nil
+            } catch {
+                if case .invalidField(let f, _) = error { return f }
+                return nil
+            }
+        }
+        var extra = all(fire)
+        extra.append(InspectionItemResult(itemCode: "not_on_list", passed: true))
+        #expect(field(extra) == "results[5].item_code")
+        #expect(field(Array(all(fire).dropLast())) == "results", "every item is answered")
+        #expect(field(all(fire) + [all(fire)[0]]) == "results[5].item_code", "an item answered twice")
+        #expect(field(all(fire, failing: ["exits": ("堵了", [])])) == "results[1].photo_ids", "this failed item asks for a photo")
+        #expect(field(all(fire, failing: ["ebikes": ("楼道充电", [])])) == nil, "this one does not")
+        #expect(field(all(catalogue.checklist("work_safety")!), list: catalogue.checklist("work_safety")!) == "checklist_code",
+                "a restaurant is not inspected with the work-safety list")
+    }
+
+    @Test func visitCoverageByGridEqualsCountingByHandAndTheDueListIsTheRest() {
+        let d = { (s: String) in CivilDate(s)! }
+        let households = ["h1": "G1", "h2": "G1", "h3": "G1", "h4": "G2", "h5": "G2"]
+        let visits: [(household: String, day: CivilDate)] = [
+            ("h1", d("2026-10-05")), ("h1", d("2026-11-20")),   // twice in the quarter: counted once
+            ("h2", d("2026-09-30")),                           // the quarter before
+            ("h4", d("2026-12-31")), ("h9", d("2026-11-01")),  // h9 is not in the registry
+        ]
+        let c = VisitCoverage.byGrid(households: households, visits: visits, period: .quarter, day: d("2026-12-07"))
+        #expect(c == [GridCoverage(gridCode: "G1", households: 3, visited: 1), GridCoverage(gridCode: "G2", households: 2, visited: 1)])
+        #expect(c[0].measure.rate! * 3 == 1)
+        #expect(VisitCoverage.due(households: ["h1", "h2", "h3"], visits: visits, period: .quarter, day: d("2026-12-07")) == ["h2", "h3"])
+        #expect(VisitPeriod.quarter.range(holding: d("2026-12-07")) == (d("2026-10-01"), d("2027-01-01")))
+        #expect(VisitPeriod.halfYear.range(holding: d("2026-03-31")) == (d("2026-01-01"), d("2026-07-01")))
+        #expect(VisitPeriod.month.range(holding: d("2026-12-31")).next == d("2027-01-01"))
+    }
+}
