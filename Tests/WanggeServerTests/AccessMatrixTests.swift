@@ -26,6 +26,8 @@ final class AccessMatrixTests: XCTestCase {
         var westPeriod: UUID
         var eastGrave: UUID
         var westGrave: UUID
+        var eastPlace: UUID
+        var westPlace: UUID
         var tokens: [Role: String]
         var browsers: [Role: Browser]
         static let users: [Role: String] = [.admin: "m_admin", .leader: "m_leader", .operator: "m_operator", .handler: "m_handler",
@@ -104,6 +106,12 @@ final class AccessMatrixTests: XCTestCase {
             }
             let eastPeriod = try await period("3301001"), westPeriod = try await period("3301002")
             let eastGrave = try await grave("3301001001"), westGrave = try await grave("3301002001")
+            // A place of the registry on each side.
+            func place(_ lon: Double, _ grid: String) async throws -> UUID {
+                try await RegistryQueries.insert(RegistryEntry(kind: .place, name: "矩阵场所", address: "矩阵", point: GeoPoint(lon: lon, lat: 30.1), typeCode: "other"),
+                                                 gridCode: grid, areaPath: j.path(of: grid), by: "matrix", at: Date(), key: nil, on: app.db)
+            }
+            let eastPlace = try await place(120.05, "3301001001001"), westPlace = try await place(120.25, "3301002001001")
             var tokens: [Role: String] = [:], browsers: [Role: Browser] = [:]
             for (role, name) in users {
                 tokens[role] = try await app.token(name)
@@ -114,6 +122,7 @@ final class AccessMatrixTests: XCTestCase {
             return World(east: east, west: west, eastPhoto: eastPhoto, westPhoto: westPhoto, eastMediation: eastMediation,
                          westMediation: westMediation, eastRisk: eastRisk, westRisk: westRisk, eastWarning: eastWarning, westWarning: westWarning,
                          eastPeriod: eastPeriod, westPeriod: westPeriod, eastGrave: eastGrave, westGrave: westGrave,
+                         eastPlace: eastPlace, westPlace: westPlace,
                          tokens: tokens, browsers: browsers)
         }
 
@@ -158,6 +167,9 @@ final class AccessMatrixTests: XCTestCase {
             "GET /api/v1/heightened-periods": risks, "POST /api/v1/heightened-periods": [.operator, .admin],
             "POST /api/v1/heightened-periods/:id/call-off": [.operator, .admin],
             "GET /api/v1/grave-events": all, "POST /api/v1/grave-events": [.operator, .admin], "POST /api/v1/grave-events/:id/withdraw": [.operator, .admin],
+            "GET /api/v1/place-types": all, "GET /api/v1/checklists": all, "GET /api/v1/registry/:kind": all,
+            "POST /api/v1/registry/:kind": [.gridWorker, .gridLeader, .operator, .admin], "GET /api/v1/registry/:kind/:id": all,
+            "PATCH /api/v1/registry/:kind/:id": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/risks/import": [.operator, .admin], "GET /api/v1/risks/export": risks, "GET /risks": risks, "GET /risks/:id": risks,
         ]
     }()
@@ -175,6 +187,8 @@ final class AccessMatrixTests: XCTestCase {
             case "id" where route.path.hasPrefix("/api/v1/warnings/"): value = (side == .inScope ? w.eastWarning : w.westWarning).uuidString
             case "id" where route.path.hasPrefix("/api/v1/heightened-periods/"): value = (side == .inScope ? w.eastPeriod : w.westPeriod).uuidString
             case "id" where route.path.hasPrefix("/api/v1/grave-events/"): value = (side == .inScope ? w.eastGrave : w.westGrave).uuidString
+            case "id" where route.path.hasPrefix("/api/v1/registry/"): value = (side == .inScope ? w.eastPlace : w.westPlace).uuidString
+            case "kind": value = "places"
             case "id": value = c.id.uuidString
             case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
             case "sha": value = side == .inScope ? w.eastPhoto : w.westPhoto
@@ -202,6 +216,9 @@ final class AccessMatrixTests: XCTestCase {
             body = String(decoding: try! JSONSerialization.data(withJSONObject: World.riskBody(area: "3301001001001")), as: UTF8.self)
         case (.POST, "/api/v1/risks/:id/actions"): body = #"{"action": "approve", "note": "矩阵"}"#
         case (.POST, "/api/v1/warnings/:id/actions"): body = #"{"action": "acknowledge", "note": "矩阵"}"#
+        case (.POST, "/api/v1/registry/:kind"):
+            body = #"{"name": "矩阵新场所", "address": "矩阵", "lat": 30.1, "lon": 120.05, "type_code": "other"}"#
+        case (.PATCH, "/api/v1/registry/:kind/:id"): body = #"{"version": 1, "name": "矩阵改名"}"#
         case (.POST, "/api/v1/heightened-periods"):
             body = #"{"name": "矩阵时段", "start": "2026-12-20T00:00:00+08:00", "end": "2026-12-21T00:00:00+08:00", "area_codes": ["3301001"]}"#
         case (.POST, "/api/v1/grave-events"): body = #"{"area_code": "3301001001", "occurred_on": "2026-11-01", "code": "death", "summary": "矩阵"}"#

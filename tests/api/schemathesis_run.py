@@ -129,6 +129,15 @@ def realistic_parameters(base, token):
         call(base, "GET", f"/api/v1/locate?lat={point['lat'][0]}&lon={point['lon'][0]}")
     except urllib.error.HTTPError:
         point = {"lat": [], "lon": []}
+    # A place of the registry at that point, to read and change.
+    places = []
+    if point["lat"]:
+        try:
+            places = [call(base, "POST", "/api/v1/registry/places", token, body={
+                "name": "schemathesis 场所", "address": "schemathesis 路 1 号", "lat": point["lat"][0], "lon": point["lon"][0],
+                "type_code": "other"})["entry"]["id"]]
+        except urllib.error.HTTPError:
+            places = []
     dictionaries = {
         "accounts": ["admin"],
         "passwords": ["wangge-demo"],
@@ -149,6 +158,8 @@ def realistic_parameters(base, token):
         "grave_events": [grave["id"]],
         "past_dates": [str(today - datetime.timedelta(days=d)) for d in (0, 1, 10, 40)],
         "deduction_codes": ["death", "mass_incident", "security_period_major"],
+        "places": places,
+        "place_types": ["shop", "restaurant", "factory", "other"],
         "months": [f"{(today.replace(day=1) - datetime.timedelta(days=1)):%Y-%m}", f"{today:%Y-%m}", "2020-01"],
         "lat": point["lat"],
         "lon": point["lon"],
@@ -192,6 +203,9 @@ def realistic_parameters(base, token):
            ("/api/v1/grave-events", {"body.area_code": ("grids", 1.0), "body.occurred_on": ("past_dates", 1.0),
                                      "body.code": ("deduction_codes", 1.0), "query.area": ("grids", 0.5), "query.month": ("months", 0.8)}),
            ("/api/v1/grave-events/{id}/withdraw", {"path.id": ("grave_events", 1.0)}),
+           ("/api/v1/registry/{kind}", {"body.lat": ("lat", 1.0), "body.lon": ("lon", 1.0), "body.type_code": ("place_types", 1.0),
+                                        "query.area": ("grids", 0.5), "query.type": ("place_types", 0.8)}),
+           ("/api/v1/registry/{kind}/{id}", {"path.id": ("places", 1.0), "body.lat": ("lat", 1.0), "body.lon": ("lon", 1.0)}),
            # Years ahead, so that a generated schedule does not change the working days of the cases above.
            ("/api/v1/calendar/{year}", {"path.year": ("years", 1.0)})]
     out = []

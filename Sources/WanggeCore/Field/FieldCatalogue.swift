@@ -217,3 +217,17 @@ extension FieldCatalogue {
             ]),
         ])
 }
+
+extension FieldCatalogue {
+    /// A county's own file (`field.json` in the data directory), in this type's JSON. Every problem is named;
+    /// nothing is taken from a file with one.
+    public static func decode(from data: Data) throws -> FieldCatalogue {
+        let catalogue: FieldCatalogue
+        do { catalogue = try JSONDecoder().decode(FieldCatalogue.self, from: data) } catch {
+            throw CatalogueProblem("field.json is not the catalogue's JSON (place_types, checklists): \(error)")
+        }
+        let problems = catalogue.problems
+        guard problems.isEmpty else { throw CatalogueProblem("field.json: " + problems.map(\.description).joined(separator: "; ")) }
+        return catalogue
+    }
+}

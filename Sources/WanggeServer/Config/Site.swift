@@ -93,7 +93,7 @@ enum Site {
 
     static let caseQuery = ["status", "area", "category", "source", "clock", "from", "to", "q", "page", "per"]
 
-    static let routes: [SiteRoute] = mediationRoutes + riskRoutes + safetyIndexRoutes + [
+    static let routes: [SiteRoute] = mediationRoutes + riskRoutes + safetyIndexRoutes + fieldRoutes + [
         SiteRoute(.GET, .healthz, .anyone, HealthController.health),
         SiteRoute(.GET, .metrics, .anyone, HealthController.metrics),
 

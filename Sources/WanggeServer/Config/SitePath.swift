@@ -67,6 +67,10 @@ enum SitePath: String, CaseIterable, Sendable {
     case apiHeightenedPeriodCallOff = "/api/v1/heightened-periods/:id/call-off"
     case apiGraveEvents = "/api/v1/grave-events"
     case apiGraveEventWithdraw = "/api/v1/grave-events/:id/withdraw"
+    case apiPlaceTypes = "/api/v1/place-types"
+    case apiChecklists = "/api/v1/checklists"
+    case apiRegistry = "/api/v1/registry/:kind"
+    case apiRegistryEntry = "/api/v1/registry/:kind/:id"
 
     /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.
     static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker,

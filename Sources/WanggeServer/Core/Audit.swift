@@ -39,6 +39,15 @@ enum PersonalDataViews {
         return fields.isEmpty ? [] : [PersonalDataView(recordKind: "mediation", recordID: m.code, fields: fields)]
     }
 
+    /// Registry entries whose contact a page or the API shows unmasked (places' contacts).
+    static func contacts(of entries: [StoredRegistryEntry], shownTo role: Role) -> [PersonalDataView] {
+        guard PersonalDataPolicy.seesReporterContacts(role) else { return [] }
+        return entries.compactMap { e in
+            let fields = [e.entry.contactName.map { _ in "contact_name" }, e.entry.contactPhone.map { _ in "contact_phone" }].compactMap { $0 }
+            return fields.isEmpty ? nil : PersonalDataView(recordKind: "registry", recordID: e.id.uuidString, fields: fields)
+        }
+    }
+
     /// The pool's mediators whose phones a list shows unmasked: one view per mediator, so the log answers "who saw
     /// whose number".
     static func mediators(_ pool: [Mediator], shownTo role: Role) -> [PersonalDataView] {

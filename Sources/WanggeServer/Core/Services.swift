@@ -129,7 +129,17 @@ public final class WanggeServices: Sendable {
         } else {
             riskCatalogue = .standard
         }
+        let field = URL(fileURLWithPath: config.dataDirectory).appendingPathComponent("field.json")
+        if let data = FileManager.default.contents(atPath: field.path) {
+            fieldCatalogueBox = try FieldCatalogue.decode(from: data)
+        } else {
+            fieldCatalogueBox = .standard
+        }
     }
+
+    /// Place types and inspection checklists: `field.json` in the data directory, else the standard ones.
+    var fieldCatalogue: FieldCatalogue { fieldCatalogueBox }
+    private let fieldCatalogueBox: FieldCatalogue
 
     /// The risk register's categories, levels and bands: `risk.json` in the data directory, else the standard ones.
     let riskCatalogue: RiskCatalogue

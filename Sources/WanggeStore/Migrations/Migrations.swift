@@ -41,6 +41,7 @@ public enum WanggeMigrations {
         M035_CreateRisks(),
         M036_CreateSafetyIndex(),
         M037_CreateHeightenedPeriodsAndGraveEvents(),
+        M038_CreateRegistry(),
     ]
 }
 

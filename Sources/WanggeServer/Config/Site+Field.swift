@@ -1,0 +1,15 @@
+import Vapor
+import WanggeCore
+
+extension Site {
+    /// Field work (issue 20, first slice): the registry, read by every member of staff of the scope and written by
+    /// grid staff and the command centre; the place types and checklists every form reads.
+    static let fieldRoutes: [SiteRoute] = [
+        SiteRoute(.GET, .apiPlaceTypes, .staff(nil), RegistryAPI.placeTypes),
+        SiteRoute(.GET, .apiChecklists, .staff(nil), RegistryAPI.checklists),
+        SiteRoute(.GET, .apiRegistry, .staff(nil), query: ["area", "type", "q", "page", "per"], RegistryAPI.list),
+        SiteRoute(.POST, .apiRegistry, .staff(RegistryAPI.writers), RegistryAPI.create),
+        SiteRoute(.GET, .apiRegistryEntry, .staff(nil), RegistryAPI.show),
+        SiteRoute(.PATCH, .apiRegistryEntry, .staff(RegistryAPI.writers), RegistryAPI.patch),
+    ]
+}

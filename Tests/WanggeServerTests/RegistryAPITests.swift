@@ -1,0 +1,121 @@
+import Foundation
+import XCTVapor
+import XCTest
+import WanggeCore
+import WanggeStore
+@testable import WanggeServer
+
+/// The one registry through the API (issue 20, first slice): a place entered at a point lands in its grid, with its
+/// type's attributes checked and its contact masked for those who do not call people; another township sees
+/// nothing of it; a household holds an address and a size only and may take its building's point; a change sends
+/// only what changed, needs the version read and is kept as history; a retry with the same key makes one entry.
+final class RegistryAPITests: XCTestCase {
+    func send(_ app: Application, _ method: HTTPMethod, _ path: String, token: String, body: [String: Any]? = nil,
+              key: String? = nil) async throws -> (HTTPStatus, [String: Any]) {
+        try await ThirdKindTests.send(app, method, path, token: token, body: body, key: key)
+    }
+
+    func field(_ r: [String: Any]) -> String? { (r["error"] as? [String: Any])?["field"] as? String }
+
+    func testAPlaceLandsInItsGridWithItsTypesAttributesAndIsKeptWithItsHistory() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let worker = try await app.token("westworker"), west = try await app.token("westop"), east = try await app.token("eastop")
+            let place: [String: Any] = ["name": "老街面馆", "address": "西村老街 12 号", "lat": 30.1, "lon": 120.25, "type_code": "restaurant",
+                                        "attributes": ["gas": "cylinder", "seats": "24"], "contact_name": "王老板", "contact_phone": "13912345678"]
+            let (s, made) = try await send(app, .POST, "/api/v1/registry/places", token: worker, body: place, key: "place-1")
+            XCTAssertEqual(s, .created, "\(made)")
+            let entry = try XCTUnwrap(made["entry"] as? [String: Any])
+            let id = try XCTUnwrap(entry["id"] as? String)
+            XCTAssertEqual((entry["grid"] as? [String: Any])?["code"] as? String, "3301002001001", "placed in its grid by its point")
+            XCTAssertEqual(entry["contact_phone"] as? String, "139****5678", "a grid worker sees the contact masked")
+            XCTAssertEqual(entry["version"] as? Int, 1)
+            let (again, same) = try await send(app, .POST, "/api/v1/registry/places", token: worker, body: place, key: "place-1")
+            XCTAssertEqual(again, .ok)
+            XCTAssertEqual((same["entry"] as? [String: Any])?["id"] as? String, id, "the same key and body answer the first entry")
+            var other = place
+            other["name"] = "另一家"
+            let (reused, _) = try await send(app, .POST, "/api/v1/registry/places", token: worker, body: other, key: "place-1")
+            XCTAssertEqual(reused, .conflict)
+
+            // Bad entries: a 400 naming the field, nothing written.
+            for (change, name) in [(["type_code": "casino"], "type_code"), (["attributes": ["seats": "24"]], "attributes.gas"),
+                                   (["attributes": ["gas": "cylinder", "owner_id": "x"]], "attributes.owner_id"),
+                                   (["attributes": ["gas": "coal"]], "attributes.gas"), (["lat": 31.5], "lat"), (["lon": 120.05], "lat"),
+                                   (["name": ""], "name"), (["contact_phone": "call me"], "contact_phone")] as [([String: Any], String)] {
+                let (bad, e) = try await send(app, .POST, "/api/v1/registry/places", token: worker, body: place.merging(change) { _, new in new })
+                XCTAssertEqual(bad, .badRequest, "\(change) \(e)")
+                XCTAssertEqual(field(e), name, "\(change)")
+            }
+            let (_, listed) = try await send(app, .GET, "/api/v1/registry/places?type=restaurant", token: west)
+            XCTAssertEqual(listed["total"] as? Int, 1, "nothing of the bad requests was written")
+            let shown = try XCTUnwrap((listed["entries"] as? [[String: Any]])?.first)
+            XCTAssertEqual(shown["contact_phone"] as? String, "13912345678", "the township's operator calls people: unmasked, and audited")
+            let audited = try await AuditQueries.search(AuditQueries.Filter(recordID: id), page: 1, per: 50, on: app.db)
+            XCTAssertTrue(audited.events.contains { $0.view.recordKind == "registry" && $0.username == "westop" }, "\(audited.events.map(\.view))")
+
+            // Another township sees nothing of it.
+            let (_, eastList) = try await send(app, .GET, "/api/v1/registry/places", token: east)
+            XCTAssertEqual(eastList["total"] as? Int, 0)
+            let (hidden, _) = try await send(app, .GET, "/api/v1/registry/places/\(id)", token: east)
+            XCTAssertEqual(hidden, .notFound)
+            let (wrongKind, _) = try await send(app, .GET, "/api/v1/registry/households/\(id)", token: west)
+            XCTAssertEqual(wrongKind, .notFound)
+            let (unknownKind, _) = try await send(app, .GET, "/api/v1/registry/people", token: west)
+            XCTAssertEqual(unknownKind, .notFound)
+
+            // A change sends only what changed, with the version read.
+            let (p1, changed) = try await send(app, .PATCH, "/api/v1/registry/places/\(id)", token: west,
+                                               body: ["version": 1, "attributes": ["gas": "pipeline"], "contact_phone": "13900001111"])
+            XCTAssertEqual(p1, .ok, "\(changed)")
+            XCTAssertEqual((changed["entry"] as? [String: Any])?["version"] as? Int, 2)
+            XCTAssertEqual(((changed["entry"] as? [String: Any])?["attributes"] as? [String: String])?["seats"], "24", "what was not sent stays")
+            let history = try XCTUnwrap(changed["history"] as? [[String: Any]])
+            XCTAssertEqual(history.count, 2)
+            let fields = (history[1]["changes"] as? [[String: Any]])?.compactMap { $0["field"] as? String }
+            XCTAssertEqual(fields, ["contact_phone", "attributes.gas"])
+            let (stale, _) = try await send(app, .PATCH, "/api/v1/registry/places/\(id)", token: west, body: ["version": 1, "name": "新名字"])
+            XCTAssertEqual(stale, .conflict, "the entry moved on since version 1")
+            let (moved, e) = try await send(app, .PATCH, "/api/v1/registry/places/\(id)", token: west, body: ["version": 2, "lat": 30.1, "lon": 120.05])
+            XCTAssertEqual(moved, .badRequest, "moved into the east township: outside the west operator's scope")
+            XCTAssertEqual(field(e), "lat")
+            let (_, masked) = try await send(app, .GET, "/api/v1/registry/places/\(id)", token: worker)
+            let maskedChanges = ((masked["history"] as? [[String: Any]])?[1]["changes"] as? [[String: Any]]) ?? []
+            XCTAssertEqual(maskedChanges.first?["to"] as? String, "139****1111", "history masks contacts like the entry")
+        }
+    }
+
+    func testAHouseholdHoldsAnAddressAndASizeAndMayTakeItsBuildingsPoint() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let worker = try await app.token("westworker")
+            let (b, building) = try await send(app, .POST, "/api/v1/registry/buildings", token: worker,
+                                                body: ["name": "西村 3 幢", "address": "西村新村 3 幢", "lat": 30.05, "lon": 120.35])
+            XCTAssertEqual(b, .badRequest, "the point lies in the west's second grid, outside the worker's grid")
+            XCTAssertEqual(field(building), "lat")
+            let (b2, building2) = try await send(app, .POST, "/api/v1/registry/buildings", token: worker,
+                                                  body: ["name": "西村 3 幢", "address": "西村新村 3 幢", "lat": 30.05, "lon": 120.25])
+            XCTAssertEqual(b2, .created, "\(building2)")
+            let buildingID = try XCTUnwrap((building2["entry"] as? [String: Any])?["id"] as? String)
+            let (h, household) = try await send(app, .POST, "/api/v1/registry/households", token: worker,
+                                                 body: ["address": "西村新村 3 幢 201", "size": 3, "building_id": buildingID])
+            XCTAssertEqual(h, .created, "\(household)")
+            let entry = try XCTUnwrap(household["entry"] as? [String: Any])
+            XCTAssertEqual(entry["lat"] as? Double, 30.05, "the building's point")
+            XCTAssertEqual((entry["grid"] as? [String: Any])?["code"] as? String, "3301002001001")
+            for (body, name) in [(["address": "西村 1 号", "size": 0, "lat": 30.1, "lon": 120.25], "size"),
+                                 (["address": "西村 1 号", "size": 2, "lat": 30.1, "lon": 120.25, "name": "张三家"], "name"),
+                                 (["address": "西村 1 号", "size": 2, "lat": 30.1, "lon": 120.25, "contact_phone": "13900000000"], "contact_phone"),
+                                 (["address": "西村 1 号", "size": 2], "lat"),
+                                 (["address": "西村 1 号", "size": 2, "building_id": UUID().uuidString], "building_id")] as [([String: Any], String)] {
+                let (bad, e) = try await send(app, .POST, "/api/v1/registry/households", token: worker, body: body)
+                XCTAssertEqual(bad, .badRequest, "\(body) \(e)")
+                XCTAssertEqual(field(e), name, "\(body)")
+            }
+            let (_, types) = try await send(app, .GET, "/api/v1/place-types", token: worker)
+            XCTAssertTrue((types["place_types"] as? [[String: Any]])?.contains { $0["code"] as? String == "restaurant" } == true)
+            let (_, lists) = try await send(app, .GET, "/api/v1/checklists", token: worker)
+            XCTAssertTrue((lists["checklists"] as? [[String: Any]])?.contains { $0["code"] as? String == "fire_small" } == true)
+        }
+    }
+}
