@@ -62,6 +62,9 @@ struct FieldTests {
         #expect(field(all(fire) + [all(fire)[0]]) == "results[5].item_code", "an item answered twice")
         #expect(field(all(fire, failing: ["exits": ("堵了", [])])) == "results[1].photo_ids", "this failed item asks for a photo")
         #expect(field(all(fire, failing: ["ebikes": ("楼道充电", [])])) == nil, "this one does not")
+        let needs = try? Inspections.evaluate(placeName: "P", placeType: restaurant, checklist: fire, results: all(fire, failing: ["ebikes": ("楼道充电", [])]),
+                                              photoRequired: { $0 == "0204" })
+        #expect(needs == nil, "unless its case category needs a photo from the grid worker")
         #expect(field(all(catalogue.checklist("work_safety")!), list: catalogue.checklist("work_safety")!) == "checklist_code",
                 "a restaurant is not inspected with the work-safety list")
     }

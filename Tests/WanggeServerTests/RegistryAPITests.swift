@@ -118,4 +118,75 @@ final class RegistryAPITests: XCTestCase {
             XCTAssertTrue((lists["checklists"] as? [[String: Any]])?.contains { $0["code"] as? String == "fire_small" } == true)
         }
     }
+
+    func testAnInspectionsFailedItemsRaiseOneCaseEachRoutedLikeAnyReportEvenWhenSentTwice() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let worker = try await app.token("westworker"), east = try await app.token("eastop")
+            let (_, made) = try await send(app, .POST, "/api/v1/registry/places", token: worker, body: [
+                "name": "老街面馆", "address": "西村老街 12 号", "lat": 30.1, "lon": 120.25, "type_code": "restaurant", "attributes": ["gas": "cylinder"]])
+            let placeID = try XCTUnwrap((made["entry"] as? [String: Any])?["id"] as? String)
+            let (up, uploaded) = try await TrustRoundTwoTests.upload(app, token: worker, [TrustRoundTwoTests.jpeg(2_000, seed: 7)])
+            XCTAssertEqual(up, .ok, uploaded)
+            let sha = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(uploaded.utf8)) as? [[String: Any]])?.first)?["sha256"] as? String)
+            func results(failing: [String: [String]]) -> [[String: Any]] {
+                ["licence", "kitchen", "expiry"].map { code in
+                    if let photos = failing[code] { return ["item_code": code, "passed": false, "note": "未见食品经营许可证", "photo_ids": photos] }
+                    return ["item_code": code, "passed": true]
+                }
+            }
+            let body: [String: Any] = ["place_id": placeID, "checklist_code": "food", "results": results(failing: ["licence": [sha]])]
+
+            // Bad inspections: a 400 naming the field, nothing written and no case raised.
+            var extra = body
+            extra["results"] = results(failing: [:]) + [["item_code": "roof", "passed": true]]
+            for (bad, name) in [(extra, "results[3].item_code"), (body.merging(["checklist_code": "work_safety"]) { _, n in n }, "checklist_code"),
+                                (body.merging(["results": results(failing: ["kitchen": []])]) { _, n in n }, "results[1].photo_ids"),
+                                (body.merging(["results": results(failing: ["licence": [(sha.first == "0" ? "1" : "0") + String(sha.dropFirst())]])]) { _, n in n }, "results[0].photo_ids"),
+                                (body.merging(["place_id": UUID().uuidString]) { _, n in n }, "place_id")] as [([String: Any], String)] {
+                let (s, e) = try await send(app, .POST, "/api/v1/inspections", token: worker, body: bad, key: UUID().uuidString)
+                XCTAssertEqual(s, .badRequest, "\(name) \(e)")
+                XCTAssertEqual(field(e), name)
+            }
+            let (outside, _) = try await send(app, .POST, "/api/v1/inspections", token: east, body: body)
+            XCTAssertEqual(outside, .badRequest, "the west's place is outside the east's scope")
+            let before = try await CaseQueries.count(on: app.db)
+            XCTAssertEqual(before, 0, "no bad inspection raised a case")
+
+            // The failed item raises one hazard case, routed as a report of its category at the place would be.
+            let (s1, first) = try await send(app, .POST, "/api/v1/inspections", token: worker, body: body, key: "insp-1")
+            XCTAssertEqual(s1, .created, "\(first)")
+            let cases = try XCTUnwrap(first["cases"] as? [[String: Any]])
+            XCTAssertEqual(cases.count, 1)
+            XCTAssertEqual(cases.first?["item_code"] as? String, "licence")
+            let ref = try await app.wangge.reference.current(on: app.db, now: Date())
+            let j = try await app.wangge.jurisdictions.current(on: app.db).jurisdiction
+            let routed = try CaseRouter.route(category: try XCTUnwrap(ref.catalogue["0302"]), location: j.locate(GeoPoint(lon: 120.25, lat: 30.1)),
+                                              departments: ref.departments, jurisdiction: j)
+            XCTAssertNotNil(routed.assigneeDepartment)
+            XCTAssertEqual((cases.first?["department"] as? [String: Any])?["id"] as? String, routed.assigneeDepartment?.code,
+                           "routed like any report of the category at that point")
+            let caseID = try XCTUnwrap(cases.first?["id"] as? String)
+            let stored = try await CaseQueries.find(id: try XCTUnwrap(UUID(uuidString: caseID)), on: app.db)
+            XCTAssertEqual(stored?.snapshot.intake.areas.first?.code, "3301002001001")
+            XCTAssertEqual(stored?.report.categoryCode, "0302")
+            XCTAssertTrue(stored?.report.description.contains("老街面馆") == true)
+
+            // Sent again from the outbox with the same key: the same inspection and case, nothing new.
+            let (s2, again) = try await send(app, .POST, "/api/v1/inspections", token: worker, body: body, key: "insp-1")
+            XCTAssertEqual(s2, .ok, "\(again)")
+            XCTAssertEqual(again["id"] as? String, first["id"] as? String)
+            XCTAssertEqual((again["cases"] as? [[String: Any]])?.first?["id"] as? String, caseID)
+            let after = try await CaseQueries.count(on: app.db)
+            XCTAssertEqual(after, 1, "one case for the failed item")
+            let (reused, _) = try await send(app, .POST, "/api/v1/inspections", token: worker,
+                                              body: body.merging(["results": results(failing: [:])]) { _, n in n }, key: "insp-1")
+            XCTAssertEqual(reused, .conflict)
+            let (clean, passed) = try await send(app, .POST, "/api/v1/inspections", token: worker,
+                                                 body: body.merging(["results": results(failing: [:])]) { _, n in n })
+            XCTAssertEqual(clean, .created)
+            XCTAssertEqual(passed["passed"] as? Bool, true)
+            XCTAssertEqual((passed["cases"] as? [Any])?.count, 0)
+        }
+    }
 }

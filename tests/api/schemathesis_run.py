@@ -135,7 +135,7 @@ def realistic_parameters(base, token):
         try:
             places = [call(base, "POST", "/api/v1/registry/places", token, body={
                 "name": "schemathesis 场所", "address": "schemathesis 路 1 号", "lat": point["lat"][0], "lon": point["lon"][0],
-                "type_code": "other"})["entry"]["id"]]
+                "type_code": "shop", "attributes": {"sleeps_inside": "no"}})["entry"]["id"]]
         except urllib.error.HTTPError:
             places = []
     dictionaries = {
@@ -160,6 +160,7 @@ def realistic_parameters(base, token):
         "deduction_codes": ["death", "mass_incident", "security_period_major"],
         "places": places,
         "place_types": ["shop", "restaurant", "factory", "other"],
+        "checklists": ["fire_small"],
         "months": [f"{(today.replace(day=1) - datetime.timedelta(days=1)):%Y-%m}", f"{today:%Y-%m}", "2020-01"],
         "lat": point["lat"],
         "lon": point["lon"],
@@ -206,6 +207,7 @@ def realistic_parameters(base, token):
            ("/api/v1/registry/{kind}", {"body.lat": ("lat", 1.0), "body.lon": ("lon", 1.0), "body.type_code": ("place_types", 1.0),
                                         "query.area": ("grids", 0.5), "query.type": ("place_types", 0.8)}),
            ("/api/v1/registry/{kind}/{id}", {"path.id": ("places", 1.0), "body.lat": ("lat", 1.0), "body.lon": ("lon", 1.0)}),
+           ("/api/v1/inspections", {"body.place_id": ("places", 1.0), "body.checklist_code": ("checklists", 1.0)}),
            # Years ahead, so that a generated schedule does not change the working days of the cases above.
            ("/api/v1/calendar/{year}", {"path.year": ("years", 1.0)})]
     out = []

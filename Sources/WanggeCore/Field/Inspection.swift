@@ -50,8 +50,10 @@ public enum Inspections {
     public static let noteLength = 500
     public static let maximumPhotosPerItem = 6
 
-    public static func evaluate(placeName: String, placeType: PlaceType, checklist: Checklist,
-                                results: [InspectionItemResult]) throws(FieldRuleError) -> InspectionOutcome {
+    /// `photoRequired` says whether a case category needs a photo from a grid worker (the case catalogue's rule):
+    /// a failed item asks for one when it says so itself or its category does, so that its case can be taken.
+    public static func evaluate(placeName: String, placeType: PlaceType, checklist: Checklist, results: [InspectionItemResult],
+                                photoRequired: (String) -> Bool = { _ in false }) throws(FieldRuleError) -> InspectionOutcome {
         guard placeType.checklistCodes.contains(checklist.code) else {
             throw .invalidField(field: "checklist_code", reason: "is not a checklist of the place's type (\(placeType.checklistCodes.joined(separator: ", ")))")
         }
@@ -78,7 +80,7 @@ public enum Inspections {
             }
             ordered.append(r)
             guard !r.passed else { continue }
-            if item.photoWhenFailed && r.photoIDs.isEmpty {
+            if (item.photoWhenFailed || photoRequired(item.categoryCode)) && r.photoIDs.isEmpty {
                 throw .invalidField(field: "results[\(results.firstIndex(of: r) ?? 0)].photo_ids", reason: "the failed item \(item.code) asks for a photo")
             }
             let note = r.note?.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -11,5 +11,6 @@ extension Site {
         SiteRoute(.POST, .apiRegistry, .staff(RegistryAPI.writers), RegistryAPI.create),
         SiteRoute(.GET, .apiRegistryEntry, .staff(nil), RegistryAPI.show),
         SiteRoute(.PATCH, .apiRegistryEntry, .staff(RegistryAPI.writers), RegistryAPI.patch),
+        SiteRoute(.POST, .apiInspections, .staff(InspectionsAPI.inspectors), InspectionsAPI.create),
     ]
 }

@@ -71,6 +71,7 @@ enum SitePath: String, CaseIterable, Sendable {
     case apiChecklists = "/api/v1/checklists"
     case apiRegistry = "/api/v1/registry/:kind"
     case apiRegistryEntry = "/api/v1/registry/:kind/:id"
+    case apiInspections = "/api/v1/inspections"
 
     /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.
     static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker,

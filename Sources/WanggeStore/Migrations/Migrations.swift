@@ -42,6 +42,7 @@ public enum WanggeMigrations {
         M036_CreateSafetyIndex(),
         M037_CreateHeightenedPeriodsAndGraveEvents(),
         M038_CreateRegistry(),
+        M039_CreateInspections(),
     ]
 }
 

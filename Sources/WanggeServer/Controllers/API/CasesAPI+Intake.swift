@@ -69,7 +69,9 @@ enum CasesAPI {
         var jurisdiction: Jurisdiction
     }
 
-    static func prepare(_ dto: CaseReportDTO, photos: [[UInt8]], key: String?, requestHash: String, on req: Request) async throws -> PreparedIntake {
+    /// `uploaded`: photos the caller uploaded before (`POST /api/v1/photos`), checked to be theirs, attached too.
+    static func prepare(_ dto: CaseReportDTO, photos: [[UInt8]], uploaded: [String] = [], key: String?, requestHash: String,
+                        on req: Request) async throws -> PreparedIntake {
         let staff = req.staff
         var source = CaseSource(rawValue: dto.source ?? "") ?? (staff == nil ? .resident : .gridWorker)
         if dto.source != nil && CaseSource(rawValue: dto.source!) == nil {
@@ -83,11 +85,18 @@ enum CasesAPI {
         let j = try await req.jurisdiction()
         let checked: (report: CaseReport, category: WanggeCore.Category, location: Location)
         do {
-            checked = try CaseIntakeRules.validate(report, catalogue: ref.catalogue, jurisdiction: j, photoCount: photos.count)
+            checked = try CaseIntakeRules.validate(report, catalogue: ref.catalogue, jurisdiction: j, photoCount: photos.count + uploaded.count)
         } catch {
             throw APIError(error.field == "category_code" ? .unprocessableEntity : .badRequest, "invalid_input", error.message, field: error.field)
         }
         var attachmentIDs: [String] = []
+        for id in uploaded {
+            guard let staff, PhotosAPI.isPhotoID(id), case .some(let uploader?) = try await CaseQueries.photoUploader(sha256: id, on: req.db),
+                  uploader == staff.id else {
+                throw APIError.badRequest("no photo \(id.prefix(64)) uploaded by you", field: "photos")
+            }
+            attachmentIDs.append(id)
+        }
         for (i, bytes) in photos.enumerated() {
             do {
                 let stored = try req.wangge.photos.store(bytes, limit: req.wangge.config.limits.photoBytes)
