@@ -85,4 +85,18 @@ struct FieldTests {
         #expect(VisitPeriod.halfYear.range(holding: d("2026-03-31")) == (d("2026-01-01"), d("2026-07-01")))
         #expect(VisitPeriod.month.range(holding: d("2026-12-31")).next == d("2027-01-01"))
     }
+
+    @Test func aPeriodIsNamedAndReadBack() {
+        let day = CivilDate("2026-12-07")!
+        for p in VisitPeriod.allCases {
+            let name = p.name(holding: day)
+            let back = VisitPeriod.parse(name)
+            #expect(back?.0 == p, "\(name)")
+            #expect(back.map { p.range(holding: $0.1) == p.range(holding: day) } == true, "\(name)")
+        }
+        #expect(VisitPeriod.quarter.name(holding: day) == "2026-Q4")
+        for bad in ["2026-Q5", "2026-13", "1999", "2026-H3", "2026-Q", "abcd", "2026-1-1", "+026-01", "2026-٠١", "2026-+1", "2026-Q+"] {
+            #expect(VisitPeriod.parse(bad) == nil, "\(bad)")
+        }
+    }
 }

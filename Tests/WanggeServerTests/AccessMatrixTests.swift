@@ -171,6 +171,7 @@ final class AccessMatrixTests: XCTestCase {
             "POST /api/v1/registry/:kind": [.gridWorker, .gridLeader, .operator, .admin], "GET /api/v1/registry/:kind/:id": all,
             "PATCH /api/v1/registry/:kind/:id": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/inspections": [.gridWorker, .gridLeader, .operator, .admin],
+            "POST /api/v1/visits": [.gridWorker, .gridLeader, .operator, .admin], "GET /api/v1/coverage": all, "GET /api/v1/field/today": all,
             "POST /api/v1/risks/import": [.operator, .admin], "GET /api/v1/risks/export": risks, "GET /risks": risks, "GET /risks/:id": risks,
         ]
     }()
@@ -220,6 +221,7 @@ final class AccessMatrixTests: XCTestCase {
         case (.POST, "/api/v1/registry/:kind"):
             body = #"{"name": "矩阵新场所", "address": "矩阵", "lat": 30.1, "lon": 120.05, "type_code": "other"}"#
         case (.PATCH, "/api/v1/registry/:kind/:id"): body = #"{"version": 1, "name": "矩阵改名"}"#
+        case (.POST, "/api/v1/visits"): body = #"{"household_id": "\#(w.eastPlace.uuidString)", "outcome": "met"}"#
         case (.POST, "/api/v1/inspections"): body = #"{"place_id": "\#(w.eastPlace.uuidString)", "checklist_code": "fire_small", "results": []}"#
         case (.POST, "/api/v1/heightened-periods"):
             body = #"{"name": "矩阵时段", "start": "2026-12-20T00:00:00+08:00", "end": "2026-12-21T00:00:00+08:00", "area_codes": ["3301001"]}"#

@@ -189,4 +189,60 @@ final class RegistryAPITests: XCTestCase {
             XCTAssertEqual((passed["cases"] as? [Any])?.count, 0)
         }
     }
+
+    func testVisitsCoverageEqualsCountingByHandAndTheTodayListIsWhatIsStillDue() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let worker = try await app.token("westworker"), west = try await app.token("westop")
+            func household(_ token: String, _ address: String, lon: Double) async throws -> String {
+                let (s, made) = try await send(app, .POST, "/api/v1/registry/households", token: token,
+                                               body: ["address": address, "size": 2, "lat": 30.1, "lon": lon])
+                XCTAssertEqual(s, .created, "\(made)")
+                return try XCTUnwrap((made["entry"] as? [String: Any])?["id"] as? String)
+            }
+            let h1 = try await household(worker, "西村 1 号", lon: 120.25), h2 = try await household(worker, "西村 2 号", lon: 120.25)
+            let h3 = try await household(worker, "西村 3 号", lon: 120.26), h4 = try await household(west, "西村 9 号", lon: 120.35)
+            let (v1, first) = try await send(app, .POST, "/api/v1/visits", token: worker, body: ["household_id": h1, "outcome": "met", "note": "老人独居，身体尚可"], key: "v-1")
+            XCTAssertEqual(v1, .created, "\(first)")
+            let (again, same) = try await send(app, .POST, "/api/v1/visits", token: worker, body: ["household_id": h1, "outcome": "met", "note": "老人独居，身体尚可"], key: "v-1")
+            XCTAssertEqual(again, .ok)
+            XCTAssertEqual(same["id"] as? String, first["id"] as? String, "a retry from the outbox is the same visit")
+            _ = try await send(app, .POST, "/api/v1/visits", token: worker, body: ["household_id": h1, "outcome": "met"])
+            _ = try await send(app, .POST, "/api/v1/visits", token: worker, body: ["household_id": h2, "outcome": "not_home"])
+            for (body, name) in [(["household_id": h4, "outcome": "met"], "household_id"), (["household_id": h3, "outcome": "checked_in"], "outcome"),
+                                 (["household_id": h3, "outcome": "met", "day": "2026-12-24"], "day"),
+                                 (["household_id": h3, "outcome": "met", "day": "2026-10-01"], "day")] as [([String: Any], String)] {
+                let (bad, e) = try await send(app, .POST, "/api/v1/visits", token: worker, body: body)
+                XCTAssertEqual(bad, .badRequest, "\(body) \(e)")
+                XCTAssertEqual(field(e), name, "\(body)")
+            }
+
+            // Coverage of the west township this quarter, against the core counting the same by hand.
+            let (c, coverage) = try await send(app, .GET, "/api/v1/coverage?area=3301002", token: west)
+            XCTAssertEqual(c, .ok, "\(coverage)")
+            XCTAssertEqual(coverage["period"] as? String, "2026-Q4")
+            let grids = try XCTUnwrap(coverage["grids"] as? [[String: Any]])
+            let shown = grids.map { GridCoverage(gridCode: ($0["grid"] as? [String: Any])?["code"] as? String ?? "", households: $0["households"] as? Int ?? -1,
+                                                 visited: $0["visited"] as? Int ?? -1) }
+            let today = CivilDate("2026-11-23")!
+            let hand = VisitCoverage.byGrid(households: [h1: "3301002001001", h2: "3301002001001", h3: "3301002001001", h4: "3301002001002"],
+                                            visits: [(h1, today), (h1, today)], period: .quarter, day: today)
+            XCTAssertEqual(shown, hand)
+            XCTAssertEqual(shown.first, GridCoverage(gridCode: "3301002001001", households: 3, visited: 1), "h2 was not at home: still due")
+            XCTAssertEqual(coverage["visited"] as? Int, 1)
+            XCTAssertEqual(coverage["households"] as? Int, 4)
+            let (_, earlier) = try await send(app, .GET, "/api/v1/coverage?area=3301002&period=2026-Q3", token: west)
+            XCTAssertEqual(earlier["visited"] as? Int, 0)
+            let (bad, e) = try await send(app, .GET, "/api/v1/coverage?period=2026-Q5", token: west)
+            XCTAssertEqual(bad, .badRequest)
+            XCTAssertEqual(field(e), "period")
+
+            // What is due: the worker's grid's households not yet met this quarter.
+            let (_, due) = try await send(app, .GET, "/api/v1/field/today", token: worker)
+            XCTAssertEqual(due["households_due"] as? Int, 2)
+            XCTAssertEqual((due["households"] as? [[String: Any]])?.compactMap { $0["id"] as? String }.sorted(), [h2, h3].sorted())
+            let (_, township) = try await send(app, .GET, "/api/v1/field/today", token: west)
+            XCTAssertEqual(township["households_due"] as? Int, 3)
+        }
+    }
 }

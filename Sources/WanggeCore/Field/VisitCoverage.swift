@@ -31,6 +31,12 @@ public struct GridCoverage: Hashable, Sendable {
     public var households: Int
     public var visited: Int
     public var measure: Measure { Measure(numerator: visited, denominator: households) }
+
+    public init(gridCode: String, households: Int, visited: Int) {
+        self.gridCode = gridCode
+        self.households = households
+        self.visited = visited
+    }
 }
 
 public enum VisitCoverage {
@@ -55,5 +61,50 @@ public enum VisitCoverage {
         let (first, next) = period.range(holding: day)
         let visited = Set(visits.filter { $0.day >= first && $0.day < next }.map(\.household))
         return households.filter { !visited.contains($0) }
+    }
+}
+
+/// What a household visit came to. Only a visit where the household was met counts toward coverage.
+public enum VisitOutcome: String, Codable, CaseIterable, Sendable {
+    /// 见到住户: the household was met.
+    case met
+    /// 不在家: nobody was at home; the household stays due.
+    case notHome = "not_home"
+
+    public var countsForCoverage: Bool { self == .met }
+
+    public var nameZH: String {
+        switch self {
+        case .met: "已走访"
+        case .notHome: "不在家"
+        }
+    }
+}
+
+extension VisitPeriod {
+    /// "2026-Q4", "2026-12", "2026-H2", "2026": the period holding `day`, as written in a query.
+    public func name(holding day: CivilDate) -> String {
+        let (first, _) = range(holding: day)
+        switch self {
+        case .month: return String(format: "%04d-%02d", first.year, first.month)
+        case .quarter: return "\(first.year)-Q\((first.month - 1) / 3 + 1)"
+        case .halfYear: return "\(first.year)-H\(first.month == 1 ? 1 : 2)"
+        case .year: return "\(first.year)"
+        }
+    }
+
+    /// The period and a day in it from its name ("2026-Q4" → quarter, 2026-10-01); nil for anything else or a year
+    /// outside 2000–2100.
+    public static func parse(_ name: String) -> (VisitPeriod, CivilDate)? {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        func digits(_ t: String) -> Bool { t.allSatisfy { $0.isASCII && $0.isNumber } }
+        guard let first = parts.first, first.count == 4, digits(first), let year = Int(first), (2000...2100).contains(year) else { return nil }
+        if parts.count == 1 { return (.year, CivilDate(year: year, month: 1, day: 1)!) }
+        guard parts.count == 2 else { return nil }
+        let p = parts[1]
+        if p.count == 2, p.hasPrefix("Q"), digits(String(p.dropFirst())), let q = Int(p.dropFirst()), (1...4).contains(q) { return (.quarter, CivilDate(year: year, month: (q - 1) * 3 + 1, day: 1)!) }
+        if p.count == 2, p.hasPrefix("H"), digits(String(p.dropFirst())), let h = Int(p.dropFirst()), (1...2).contains(h) { return (.halfYear, CivilDate(year: year, month: h == 1 ? 1 : 7, day: 1)!) }
+        if p.count == 2, digits(p), let m = Int(p), (1...12).contains(m) { return (.month, CivilDate(year: year, month: m, day: 1)!) }
+        return nil
     }
 }

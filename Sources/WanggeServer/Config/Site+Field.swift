@@ -12,5 +12,8 @@ extension Site {
         SiteRoute(.GET, .apiRegistryEntry, .staff(nil), RegistryAPI.show),
         SiteRoute(.PATCH, .apiRegistryEntry, .staff(RegistryAPI.writers), RegistryAPI.patch),
         SiteRoute(.POST, .apiInspections, .staff(InspectionsAPI.inspectors), InspectionsAPI.create),
+        SiteRoute(.POST, .apiVisits, .staff(InspectionsAPI.inspectors), FieldAPI.visit),
+        SiteRoute(.GET, .apiCoverage, .staff(nil), query: ["area", "period"], FieldAPI.coverage),
+        SiteRoute(.GET, .apiFieldToday, .staff(nil), FieldAPI.today),
     ]
 }

@@ -72,6 +72,9 @@ enum SitePath: String, CaseIterable, Sendable {
     case apiRegistry = "/api/v1/registry/:kind"
     case apiRegistryEntry = "/api/v1/registry/:kind/:id"
     case apiInspections = "/api/v1/inspections"
+    case apiVisits = "/api/v1/visits"
+    case apiCoverage = "/api/v1/coverage"
+    case apiFieldToday = "/api/v1/field/today"
 
     /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.
     static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker,

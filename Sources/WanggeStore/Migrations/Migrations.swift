@@ -43,6 +43,7 @@ public enum WanggeMigrations {
         M037_CreateHeightenedPeriodsAndGraveEvents(),
         M038_CreateRegistry(),
         M039_CreateInspections(),
+        M040_CreateVisits(),
     ]
 }
 

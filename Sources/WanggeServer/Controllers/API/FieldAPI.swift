@@ -1,0 +1,152 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// Household visits, their coverage and the worker's "today" list (issue 20). The target is every household met
+/// once a quarter (`VisitPeriod.quarter`; per-grid targets are not configurable yet). Coverage counts households
+/// met, never check-ins or time spent.
+enum FieldAPI {
+    static let period = VisitPeriod.quarter
+    static let noteLength = 500
+    /// A visit recorded offline may be sent up to this many days later.
+    static let lateDays = 30
+
+    /// `POST /api/v1/visits` `{"household_id", "outcome": "met" | "not_home", "note", "day"}` (day: today by default,
+    /// at most 30 days back for an outbox that was offline). With an `Idempotency-Key` a retry answers the same visit.
+    static func visit(_ req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let body = try req.content.decode(VisitBody.self)
+        let key = try IdempotencyKey.from(req)
+        let hash = try key == nil ? "" : CasesAPI.hash(body)
+        if let key, let earlier = try await RecordKeys.find(kind: "visit", key: key, on: req.db) {
+            guard earlier.requestHash == hash else {
+                throw APIError(.conflict, "idempotency_key_reused", "this Idempotency-Key was used with another visit", field: "Idempotency-Key")
+            }
+            return try await visitAnswer(earlier.recordID, body: body, status: .ok, req: req)
+        }
+        let j = try await req.jurisdiction()
+        guard let household = try await RegistryQueries.find(id: body.householdID, on: req.db), household.entry.kind == .household,
+              staff.scope.covers(household.gridCode, in: j) else {
+            throw APIError.badRequest("no household \(body.householdID) in your grids", field: "household_id")
+        }
+        guard let outcome = VisitOutcome(rawValue: body.outcome) else {
+            throw APIError.badRequest("outcome is one of \(VisitOutcome.allCases.map(\.rawValue).joined(separator: ", "))", field: "outcome")
+        }
+        let today = try await req.reference().calendar.civilDate(of: req.now)
+        var day = today
+        if let d = body.day {
+            guard d.utf8.count <= 10, let parsed = CivilDate(d), parsed <= today, parsed >= today.adding(days: -lateDays) else {
+                throw APIError.badRequest("day is a date (YYYY-MM-DD) from \(lateDays) days ago to today", field: "day")
+            }
+            day = parsed
+        }
+        var note: String?
+        if let n = body.note?.trimmingCharacters(in: .whitespacesAndNewlines), !n.isEmpty {
+            guard n.count <= noteLength, TextInput.isClean(n, multiline: true) else {
+                throw APIError.badRequest("note is at most \(noteLength) characters of plain text", field: "note")
+            }
+            note = n
+        }
+        let db = req.db, now = req.now, by = staff.username, visitDay = day, visitNote = note
+        let id: UUID
+        do {
+            id = try await req.wangge.writes.run(on: db) {
+                try await VisitQueries.insert(householdID: household.id, gridCode: household.gridCode, areaPath: household.areaPath, day: visitDay,
+                                              outcome: outcome, note: visitNote, by: by, at: now, key: key.map { ($0, hash) }, on: db)
+            }
+        } catch {
+            if let key, let earlier = try await RecordKeys.find(kind: "visit", key: key, on: req.db), earlier.requestHash == hash {
+                return try await visitAnswer(earlier.recordID, body: body, status: .ok, req: req)
+            }
+            throw error
+        }
+        return try await visitAnswer(id, body: body, status: .created, req: req)
+    }
+
+    static func visitAnswer(_ id: UUID, body: VisitBody, status: HTTPStatus, req: Request) async throws -> Response {
+        let response = Response(status: status)
+        try response.content.encode(VisitDTO(id: id, householdId: body.householdID, outcome: body.outcome), as: .json)
+        return response
+    }
+
+    /// `GET /api/v1/coverage?area=&period=2026-Q4`: per grid of the area, the households in the registry and those
+    /// met in the period (this quarter by default), with the rate; and the area's total.
+    static func coverage(_ req: Request) async throws -> CoverageDTO {
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        let area = try req.areaQuery(staff, j) ?? staff.scope.areaCode
+        let (period, day) = try periodQuery(req, today: try await req.reference().calendar.civilDate(of: req.now))
+        let (first, next) = period.range(holding: day)
+        let grids = try await VisitQueries.coverage(scopePath: j.path(of: area), first: first, next: next, on: req.db)
+        let households = grids.reduce(0) { $0 + $1.households }, visited = grids.reduce(0) { $0 + $1.visited }
+        return CoverageDTO(area: AreaRefDTO(code: area, name: j[area]?.name ?? area), period: period.name(holding: day), from: first.description,
+                           to: next.adding(days: -1).description, households: households, visited: visited,
+                           rate: Measure(numerator: visited, denominator: households).rate,
+                           grids: grids.map { GridCoverageDTO(grid: AreaRefDTO(code: $0.gridCode, name: j[$0.gridCode]?.name ?? $0.gridCode),
+                                                              households: $0.households, visited: $0.visited, rate: $0.measure.rate) })
+    }
+
+    /// `GET /api/v1/field/today`: what is due in the caller's scope now: the households not yet met this quarter
+    /// (the first 50 by address, and how many).
+    static func today(_ req: Request) async throws -> TodayDTO {
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        let day = try await req.reference().calendar.civilDate(of: req.now)
+        let (first, next) = period.range(holding: day)
+        let due = try await VisitQueries.due(scopePath: j.path(of: staff.scope.areaCode), first: first, next: next, limit: 50, on: req.db)
+        return TodayDTO(day: day.description, period: period.name(holding: day), householdsDue: due.total,
+                        households: due.items.map { RegistryAPI.dto($0, j: j, role: staff.role) })
+    }
+
+    static func periodQuery(_ req: Request, today: CivilDate) throws -> (VisitPeriod, CivilDate) {
+        guard let text = try req.textQuery("period", maxLength: 10) else { return (period, today) }
+        guard let parsed = VisitPeriod.parse(text) else {
+            throw APIError.badRequest("period is a year (2026), half year (2026-H2), quarter (2026-Q4) or month (2026-12)", field: "period")
+        }
+        return parsed
+    }
+}
+
+struct VisitBody: Content {
+    var householdID: UUID
+    var outcome: String
+    var note: String?
+    var day: String?
+
+    enum CodingKeys: String, CodingKey {
+        case outcome, note, day
+        case householdID = "householdId"
+    }
+}
+
+struct VisitDTO: Content {
+    var id: UUID
+    var householdId: UUID
+    var outcome: String
+}
+
+struct GridCoverageDTO: Content {
+    var grid: AreaRefDTO
+    var households: Int
+    var visited: Int
+    var rate: Double?
+}
+
+struct CoverageDTO: Content {
+    var area: AreaRefDTO
+    var period: String
+    var from: String
+    var to: String
+    var households: Int
+    var visited: Int
+    var rate: Double?
+    var grids: [GridCoverageDTO]
+}
+
+struct TodayDTO: Content {
+    var day: String
+    var period: String
+    var householdsDue: Int
+    var households: [RegistryEntryDTO]
+}
