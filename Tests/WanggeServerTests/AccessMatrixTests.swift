@@ -172,6 +172,7 @@ final class AccessMatrixTests: XCTestCase {
             "PATCH /api/v1/registry/:kind/:id": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/inspections": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/visits": [.gridWorker, .gridLeader, .operator, .admin], "GET /api/v1/coverage": all, "GET /api/v1/field/today": all,
+            "GET /api/v1/assessments": dashboards, "GET /api/v1/assessments/formula": dashboards, "PUT /api/v1/assessments/formula": admin,
             "POST /api/v1/risks/import": [.operator, .admin], "GET /api/v1/risks/export": risks, "GET /risks": risks, "GET /risks/:id": risks,
         ]
     }()
@@ -204,6 +205,7 @@ final class AccessMatrixTests: XCTestCase {
         if route.query.contains("area") { query.append("area=\(side == .inScope ? scopeArea : "3301002")") }
         if route.query.contains("parent") { query.append("parent=\(side == .inScope ? scopeArea : "3301002")") }
         if route.path == "/api/v1/measures" || route.path == "/api/v1/mediations/measures" { query += ["from=2026-11-01", "to=2026-11-30"] }
+        if route.path == "/api/v1/assessments" { query.append("level=grid") }
         var body: String? = nil
         switch (route.method, route.path) {
         case (.POST, "/api/v1/auth/token"): body = #"{"username": "m_operator", "password": "Orchard-lantern-42"}"#
@@ -232,6 +234,10 @@ final class AccessMatrixTests: XCTestCase {
             let e = JSONEncoder()
             e.keyEncodingStrategy = .convertToSnakeCase
             body = String(decoding: try! e.encode(SafetyFormulaDocumentDTO(version: nil, savedAt: nil, formula: .standard, ladder: .standard, publicPage: true)), as: UTF8.self)
+        case (.PUT, "/api/v1/assessments/formula"):
+            let e = JSONEncoder()
+            e.keyEncodingStrategy = .convertToSnakeCase
+            body = String(decoding: try! e.encode(AssessmentFormula.standard), as: UTF8.self)
         case (.PUT, "/api/v1/calendar/:year"): body = #"{"off": [{"name": "元旦", "from": "2027-01-01", "to": "2027-01-03"}], "work": []}"#
         default: break
         }

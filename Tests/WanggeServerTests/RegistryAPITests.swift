@@ -245,4 +245,65 @@ final class RegistryAPITests: XCTestCase {
             XCTAssertEqual(township["households_due"] as? Int, 3)
         }
     }
+
+    func testTheAssessmentScoresOutcomesWithItsFormulaAndTheLeagueTableAddsUp() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            try await Setup.createUser(app, username: "countyadmin", password: "Orchard-lantern-42", role: .admin, areaCode: "3301",
+                                       departmentCode: nil, displayName: "县管理员")
+            let admin = try await app.token("countyadmin"), west = try await app.token("westop"), worker = try await app.token("westworker")
+            var ids: [String] = []
+            for (i, lon) in [120.25, 120.25, 120.26, 120.27, 120.35, 120.36].enumerated() {
+                let (_, made) = try await send(app, .POST, "/api/v1/registry/households", token: west, body: ["address": "西村 \(i) 号", "size": 2, "lat": 30.1, "lon": lon])
+                ids.append(try XCTUnwrap((made["entry"] as? [String: Any])?["id"] as? String))
+            }
+            for h in [ids[0], ids[1], ids[2], ids[4]] {
+                let (s, v) = try await send(app, .POST, "/api/v1/visits", token: west, body: ["household_id": h, "outcome": "met"])
+                XCTAssertEqual(s, .created, "\(v)")
+            }
+            // A formula of visit coverage and satisfaction, equal weights; satisfaction has nothing behind it this month.
+            let (g, standard) = try await send(app, .GET, "/api/v1/assessments/formula", token: admin)
+            XCTAssertEqual(g, .ok)
+            XCTAssertEqual(standard["version"] as? Int, 1)
+            let formula: [String: Any] = ["version": 1, "minimum_denominator": 1, "grades": ["a": 90, "b": 75, "c": 60], "parts": [
+                ["code": "visits", "name": "走访覆盖", "name_en": "Visits", "measure": "visit_coverage", "weight": 1],
+                ["code": "satisfied", "name": "满意", "name_en": "Satisfied", "measure": "satisfaction", "weight": 1]]]
+            var bad = formula
+            bad["grades"] = ["a": 60, "b": 75, "c": 90]
+            let (refused, e) = try await send(app, .PUT, "/api/v1/assessments/formula", token: admin, body: bad)
+            XCTAssertEqual(refused, .badRequest)
+            XCTAssertEqual(field(e), "grades")
+            let (forbidden, _) = try await send(app, .PUT, "/api/v1/assessments/formula", token: west, body: formula)
+            XCTAssertEqual(forbidden, .forbidden)
+            let (saved, doc) = try await send(app, .PUT, "/api/v1/assessments/formula", token: admin, body: formula)
+            XCTAssertEqual(saved, .ok, "\(doc)")
+            XCTAssertEqual(doc["version"] as? Int, 2)
+
+            let (s1, grids) = try await send(app, .GET, "/api/v1/assessments?level=grid&area=3301002&month=2026-11", token: west)
+            XCTAssertEqual(s1, .ok, "\(grids)")
+            XCTAssertEqual(grids["formula_version"] as? Int, 2)
+            let results = try XCTUnwrap(grids["results"] as? [[String: Any]])
+            XCTAssertEqual(results.map { ($0["subject"] as? [String: Any])?["code"] as? String }, ["3301002001001", "3301002001002"], "ranked by score")
+            XCTAssertEqual(results.map { $0["score"] as? Double }, [75, 50], "3 of 4 and 1 of 2 households met; satisfaction not scored")
+            XCTAssertEqual(results.map { $0["grade"] as? String }, ["B", "D"])
+            for r in results {
+                let parts = try XCTUnwrap(r["parts"] as? [[String: Any]])
+                XCTAssertEqual(parts.compactMap { $0["contribution"] as? Double }.reduce(0, +), r["score"] as? Double ?? -1, accuracy: 0.001)
+                XCTAssertNil(parts.first { $0["code"] as? String == "satisfied" }?["points"] as? Double)
+            }
+            let (_, villages) = try await send(app, .GET, "/api/v1/assessments?level=village&area=3301002&month=2026-11", token: west)
+            XCTAssertEqual(((villages["results"] as? [[String: Any]])?.first?["score"] as? Double) ?? 0, 66.67, accuracy: 0.001, "4 of 6 up the tree")
+            let (_, county) = try await send(app, .GET, "/api/v1/assessments?level=grid&month=2026-11", token: admin)
+            XCTAssertEqual((county["unscored"] as? [[String: Any]])?.count, 2, "the east's grids have nothing to score")
+            let (_, departments) = try await send(app, .GET, "/api/v1/assessments?level=department&month=2026-11", token: admin)
+            XCTAssertNotNil(departments["results"])
+            for (query, name) in [("level=worker", "level"), ("level=person", "level"), ("level=grid&month=2027-01", "month"), ("month=2026-11", "level")] {
+                let (b, err) = try await send(app, .GET, "/api/v1/assessments?\(query)", token: admin)
+                XCTAssertEqual(b, .badRequest, query)
+                XCTAssertEqual(field(err), name, query)
+            }
+            let (notForWorkers, _) = try await send(app, .GET, "/api/v1/assessments?level=grid", token: worker)
+            XCTAssertEqual(notForWorkers, .forbidden)
+        }
+    }
 }

@@ -209,6 +209,7 @@ def realistic_parameters(base, token):
            ("/api/v1/registry/{kind}/{id}", {"path.id": ("places", 1.0), "body.lat": ("lat", 1.0), "body.lon": ("lon", 1.0)}),
            ("/api/v1/inspections", {"body.place_id": ("places", 1.0), "body.checklist_code": ("checklists", 1.0)}),
            ("/api/v1/coverage", {"query.area": ("grids", 0.5)}),
+           ("/api/v1/assessments", {"query.area": ("grids", 0.5), "query.month": ("months", 0.8)}),
            # Years ahead, so that a generated schedule does not change the working days of the cases above.
            ("/api/v1/calendar/{year}", {"path.year": ("years", 1.0)})]
     out = []

@@ -15,5 +15,8 @@ extension Site {
         SiteRoute(.POST, .apiVisits, .staff(InspectionsAPI.inspectors), FieldAPI.visit),
         SiteRoute(.GET, .apiCoverage, .staff(nil), query: ["area", "period"], FieldAPI.coverage),
         SiteRoute(.GET, .apiFieldToday, .staff(nil), FieldAPI.today),
+        SiteRoute(.GET, .apiAssessments, .staff(dashboardRoles), query: ["level", "area", "month"], AssessmentsAPI.list),
+        SiteRoute(.GET, .apiAssessmentFormula, .staff(dashboardRoles), AssessmentsAPI.formula),
+        SiteRoute(.PUT, .apiAssessmentFormula, .staff(admin), AssessmentsAPI.saveFormula),
     ]
 }

@@ -75,6 +75,8 @@ enum SitePath: String, CaseIterable, Sendable {
     case apiVisits = "/api/v1/visits"
     case apiCoverage = "/api/v1/coverage"
     case apiFieldToday = "/api/v1/field/today"
+    case apiAssessments = "/api/v1/assessments"
+    case apiAssessmentFormula = "/api/v1/assessments/formula"
 
     /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.
     static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker,

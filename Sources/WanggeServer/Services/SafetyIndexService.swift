@@ -36,40 +36,24 @@ struct SafetyIndexService: Sendable {
         return e
     }()
 
+    /// The settings as a versioned document (`safety_index_formulas`).
+    static let formulas = VersionedFormula<SafetyIndexSettings>(table: .safetyIndex, standard: .standard) { $0.formula.version = $1 }
+
     /// The settings in force and their version; version 1 is the standard until a county saves its own.
     func settings() async throws -> (version: Int, settings: SafetyIndexSettings) {
-        guard let (version, document) = try await SafetyIndexQueries.latestFormula(on: db) else { return (1, .standard) }
-        var s = try JSONDecoder().decode(SafetyIndexSettings.self, from: Data(document.utf8))
-        s.formula.version = version
+        let (version, s) = try await Self.formulas.current(on: db)
         return (version, s)
     }
 
     /// Saves `settings` as the next version (the standard first becomes version 1 if nothing was saved yet).
     func save(_ settings: SafetyIndexSettings, by: String) async throws -> Int {
-        let db = db, now = app.wangge.clock.now()
-        return try await app.wangge.writes.run(on: db) {
-            if try await SafetyIndexQueries.latestFormula(on: db) == nil {
-                _ = try await SafetyIndexQueries.saveFormula(by: nil, at: now, on: db) { _ in try Self.document(.standard) }
-            }
-            return try await SafetyIndexQueries.saveFormula(by: by, at: now, on: db) { v in
-                var s = settings
-                s.formula.version = v
-                return try Self.document(s)
-            }
-        }
+        try await Self.formulas.save(settings, by: by, app: app)
     }
 
     /// The version 1 document, written before the first revision names it.
     func ensureSaved() async throws {
-        let db = db, now = app.wangge.clock.now()
-        try await app.wangge.writes.run(on: db) {
-            if try await SafetyIndexQueries.latestFormula(on: db) == nil {
-                _ = try await SafetyIndexQueries.saveFormula(by: nil, at: now, on: db) { _ in try Self.document(.standard) }
-            }
-        }
+        try await Self.formulas.ensureSaved(app: app)
     }
-
-    static func document(_ s: SafetyIndexSettings) throws -> String { String(decoding: try encoder.encode(s), as: UTF8.self) }
 
     // MARK: Computing a month
 

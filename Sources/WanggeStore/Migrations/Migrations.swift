@@ -44,6 +44,7 @@ public enum WanggeMigrations {
         M038_CreateRegistry(),
         M039_CreateInspections(),
         M040_CreateVisits(),
+        M041_CreateAssessmentFormulas(),
     ]
 }
 

@@ -7,33 +7,6 @@ import WanggeCore
 /// the month's computation counts (cases by grid and category, red and orange risks open at an instant). The rules
 /// are `SafetyIndex` (core); the service (`SafetyIndexService`) gathers, computes and saves a revision.
 public enum SafetyIndexQueries {
-    // MARK: Formulas
-
-    /// The highest saved version and its document, if any was saved.
-    public static func latestFormula(on db: any Database) async throws -> (version: Int, document: String)? {
-        let sql = try sqlDB(db)
-        guard let r = try await sql.raw("SELECT version, document FROM safety_index_formulas ORDER BY version DESC LIMIT 1").first() else { return nil }
-        return (try r.decode(column: "version", as: Int.self), try r.decode(column: "document", as: String.self))
-    }
-
-    public static func formula(version: Int, on db: any Database) async throws -> String? {
-        try await sqlDB(db).raw("SELECT document FROM safety_index_formulas WHERE version = \(bind: version)").first()?
-            .decode(column: "document", as: String.self)
-    }
-
-    /// Saves `document(version)` as the next version, in one transaction; two saves at once get two versions or a
-    /// conflict (the primary key), never one overwriting the other.
-    public static func saveFormula(by: String?, at: Date, on db: any Database, _ document: @escaping @Sendable (Int) throws -> String) async throws -> Int {
-        try await db.transaction { db in
-            let sql = try sqlDB(db)
-            let last = try await sql.raw("SELECT MAX(version) AS v FROM safety_index_formulas").first()?.decode(column: "v", as: Int?.self) ?? 0
-            let version = last + 1
-            try await sql.insert(into: "safety_index_formulas").columns("version", "document", "saved_at", "saved_by")
-                .values(SQLBind(version), SQLBind(try document(version)), SQLBind(at), by.map { SQLBind($0) as any SQLExpression } ?? SQLLiteral.null).run()
-            return version
-        }
-    }
-
     // MARK: What a month counts
 
     public struct CaseCount: Sendable, Hashable {

@@ -1,0 +1,83 @@
+import Fluent
+import Vapor
+import WanggeCore
+import WanggeStore
+
+/// The monthly assessment (考核, issue 20) counted from stored facts: the case measures of the month by grid or by
+/// department (`MeasureQueries.counts`, the same facts as the dashboards), and household visit coverage of the
+/// quarter up to the month's end by grid (`VisitQueries.coverage`); summed up the tree for villages and townships,
+/// and computed by the core (`Assessment.compute`) with the formula in force. Recurrence and hazards rectified on
+/// time are not counted yet: their parts are not scored and their weight goes to the others (the result says so).
+/// Computed when asked, never stored, so a changed formula shows at once.
+struct AssessmentService: Sendable {
+    let app: Application
+
+    static let formulas = VersionedFormula<AssessmentFormula>(table: .assessment, standard: .standard) { $0.version = $1 }
+
+    static func areaLevel(_ l: AssessmentLevel) -> AreaLevel? {
+        switch l {
+        case .grid: .grid
+        case .village: .village
+        case .township: .township
+        case .department, .worker: nil
+        }
+    }
+
+    struct Subject: Sendable {
+        var code: String
+        var name: String
+    }
+
+    /// Every subject of `level` in the area (the area's own subtree), scored or, with too little behind it, left out
+    /// and named.
+    func compute(level: AssessmentLevel, area: String, month: SafetyIndexMonth, formula: AssessmentFormula, j: Jurisdiction,
+                 reference: ReferenceCache.Data, asOf: Date) async throws -> (scored: [(Subject, AssessmentResult)], unscored: [Subject]) {
+        let db = app.db, calendar = reference.calendar
+        let scope = j.path(of: area)
+        let period = DateInterval(start: calendar.start(of: month.firstDay), end: min(calendar.start(of: month.dayAfter), max(asOf, calendar.start(of: month.firstDay))))
+        var values: [String: [AssessmentMeasure: Measure]] = [:]
+        var subjects: [Subject] = []
+        func add(_ code: String, _ kind: AssessmentMeasure, _ m: Measure) {
+            let was = values[code]?[kind] ?? Measure(numerator: 0, denominator: 0)
+            values[code, default: [:]][kind] = Measure(numerator: Fen.saturatingAdd(was.numerator, m.numerator),
+                                                       denominator: Fen.saturatingAdd(was.denominator, m.denominator))
+        }
+        let caseKinds: [(AssessmentMeasure, MeasureKind)] = [(.onTimeClosure, .onTimeClosure), (.effectiveCompletion, .effectiveCompletion),
+                                                              (.satisfaction, .satisfaction), (.rework, .rework)]
+        if let areaLevel = Self.areaLevel(level) {
+            subjects = j.areas.filter { $0.level == areaLevel && j.path(of: $0.code).hasPrefix(scope) }.sorted { $0.code < $1.code }
+                .map { Subject(code: $0.code, name: $0.name) }
+            let wanted = Set(subjects.map(\.code))
+            func holders(_ grid: String) -> [String] { j.chain(from: grid).map(\.code).filter { wanted.contains($0) } }
+            let counts = try await MeasureQueries.counts(scopePath: scope, period: period, asOf: asOf, by: .area, context: reference.measureContext, on: db)
+            for (grid, c) in counts {
+                for s in holders(grid) { for (a, k) in caseKinds { add(s, a, c[k]) } }
+            }
+            let quarter = VisitPeriod.quarter.range(holding: month.firstDay)
+            let coverage = try await VisitQueries.coverage(scopePath: scope, first: quarter.first, next: min(month.dayAfter, quarter.next), on: db)
+            for g in coverage {
+                for s in holders(g.gridCode) { add(s, .visitCoverage, g.measure) }
+            }
+        } else if level == .department {
+            let departments = reference.departments.filter { j[$0.areaCode] != nil && j.path(of: $0.areaCode).hasPrefix(scope) }.sorted { $0.code < $1.code }
+            subjects = departments.map { Subject(code: $0.code, name: $0.name) }
+            let counts = try await MeasureQueries.counts(scopePath: j.root.map { j.path(of: $0.code) } ?? scope, period: period, asOf: asOf,
+                                                         by: .department, context: reference.measureContext, on: db)
+            for d in subjects { if let c = counts[d.code] { for (a, k) in caseKinds { add(d.code, a, c[k]) } } }
+        } else {
+            throw APIError.badRequest("level worker is not counted yet: the assessment counts grids, villages, townships and departments", field: "level")
+        }
+        var scored: [(Subject, AssessmentResult)] = [], unscored: [Subject] = []
+        for s in subjects {
+            do {
+                scored.append((s, try Assessment.compute(subject: s.code, month: month.description, values: values[s.code] ?? [:], formula: formula)))
+            } catch .nothingToScore {
+                unscored.append(s)
+            } catch {
+                throw APIError.badRequest("\(error)", field: "formula")
+            }
+        }
+        scored.sort { ($0.1.scoreHundredths, $1.0.code) > ($1.1.scoreHundredths, $0.0.code) }
+        return (scored, unscored)
+    }
+}
