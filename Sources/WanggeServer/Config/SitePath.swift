@@ -82,7 +82,8 @@ enum SitePath: String, CaseIterable, Sendable {
     static let forScripts: [SitePath] = [.apiEvents, .apiLocate, .apiCases, .apiCaseActions, .apiPhotos, .track, .worker, .serviceWorker,
                                          .apiMediations, .apiMediationActions, .mediationView, .apiCaseTrackingCode,
                                          .apiSafetyFormula, .apiSafetyPreview, .apiWarningActions, .apiRisksImport, .apiRiskActions,
-                                         .apiHeightenedPeriods, .apiHeightenedPeriodCallOff, .apiGraveEvents, .apiGraveEventWithdraw]
+                                         .apiHeightenedPeriods, .apiHeightenedPeriodCallOff, .apiGraveEvents, .apiGraveEventWithdraw,
+                                         .apiInspections, .apiVisits]
 
     /// The name scripts know the path by: the case's name.
     var name: String { String(describing: self) }

@@ -12,7 +12,77 @@ struct WorkerModel {
 }
 
 enum WorkerView {
-    static func render(_ m: WorkerModel, _ ctx: PageContext) -> String {
+    /// What the page carries for field work: the key places with their checklists (as JSON for the script, so an
+    /// inspection can be filled in offline) and the households due this quarter.
+    struct FieldModel {
+        var places: [FieldPlace]
+        var householdsDue: Int
+        var households: [(id: UUID, address: String)]
+        var period: String
+    }
+
+    struct FieldPlace: Encodable {
+        var id: UUID
+        var name: String
+        var type: String
+        var checklists: [FieldChecklist]
+    }
+
+    struct FieldChecklist: Encodable {
+        var code: String
+        var name: String
+        var items: [FieldItem]
+    }
+
+    struct FieldItem: Encodable {
+        var code: String
+        var name: String
+        /// A failed item asks for a photo.
+        var photo: Bool
+    }
+
+    static func fieldHTML(_ f: FieldModel, _ l: Lang) -> HTML {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let json = (try? encoder.encode(f.places)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        let placeOptions: [HTML] = f.places.map { "<option value=\"\($0.id.uuidString)\">\($0.name)（\($0.type)）</option>" }
+        let households: [HTML] = f.households.map { h in
+            """
+            <li class="task" data-household="\(h.id.uuidString)"><span>\(h.address)</span>
+            <div class="task-acts"><button type="button" class="visit-act" data-outcome="met">✔ \(l.pick("已走访", "Met"))</button>
+            <button type="button" class="visit-act" data-outcome="not_home">\(l.pick("不在家", "Not at home"))</button></div></li>
+            """
+        }
+        let labels = ["pass": l.pick("合格", "Pass"), "fail": l.pick("不合格", "Fail"), "note": l.pick("问题说明", "What is wrong"),
+                      "photo": l.pick("照片（必需）", "Photo (needed)"), "chooseAll": l.pick("每一项都要选合格或不合格", "Mark every item pass or fail"),
+                      "needPhoto": l.pick("这一项不合格需要照片", "This failed item needs a photo"), "saved": l.pick("已存入待发送，有网络时自动发送", "Saved to the outbox; sent when there is a network"),
+                      "visitSaved": l.pick("走访已记录，待发送", "Visit saved to the outbox")]
+        let labelsJSON = (try? encoder.encode(labels)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return """
+        <section class="card" aria-labelledby="insp-h">
+          <h2 id="insp-h">\(l.pick("场所检查", "Inspect a place"))</h2>
+          \(f.places.isEmpty ? HTML(raw: "<p class=\"meta\">" + HTML.escape(l.pick("本网格还没有登记需要检查的场所。", "No place of this grid is registered for inspection yet.")) + "</p>") : "")
+          <form id="inspection" class="stack" novalidate\(HTML(raw: f.places.isEmpty ? " hidden" : ""))>
+            <label for="insp-place">\(l.pick("场所", "Place"))</label>
+            <select id="insp-place" name="place_id" required>\(placeOptions)</select>
+            <label for="insp-list">\(l.pick("检查表", "Checklist"))</label>
+            <select id="insp-list" name="checklist_code" required></select>
+            <ol id="insp-items" class="checklist"></ol>
+            <span class="field-error" role="alert" data-for="form"></span>
+            <button type="submit" class="primary big">\(l.pick("保存检查", "Save the inspection"))</button>
+          </form>
+          <script type="application/json" id="field-doc">\(HTML(raw: json.replacingOccurrences(of: "<", with: "\\u003c")))</script>
+          <script type="application/json" id="field-labels">\(HTML(raw: labelsJSON.replacingOccurrences(of: "<", with: "\\u003c")))</script>
+        </section>
+        <section class="card" aria-labelledby="visit-h">
+          <h2 id="visit-h">\(l.pick("入户走访", "Household visits")) · \(f.period) · \(l.pick("待走访 \(f.householdsDue) 户", "\(f.householdsDue) households due"))</h2>
+          \(households.isEmpty ? HTML(raw: "<p class=\"meta\">" + HTML.escape(l.pick("本季度的住户都已走访。", "Every household has been met this quarter.")) + "</p>") : HTML("<ul class=\"tasks\" id=\"visits\">\(households)</ul>"))
+          <p class="meta" id="visit-status" aria-live="polite"></p>
+        </section>
+        """
+    }
+
+    static func render(_ m: WorkerModel, field: FieldModel, _ ctx: PageContext) -> String {
         let l = ctx.lang
         let head: HTML = """
         <link rel="manifest" href="/static/manifest.webmanifest">
@@ -48,6 +118,7 @@ enum WorkerView {
             <button type="submit" class="primary big">\(l.t(.saveReport))</button>
           </form>
         </section>
+        \(fieldHTML(field, l))
         <div id="tasks" data-live="1">\(HTML(raw: tasks(m, l)))</div>
         <p class="meta">\(l.t(.installHint))</p>
         """)

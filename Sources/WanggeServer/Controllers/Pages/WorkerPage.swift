@@ -21,7 +21,26 @@ enum WorkerPage {
             canVerify: Set(toVerify.filter { CaseStateMachine.allowedActions(for: $0.snapshot, actor: actor).contains(.verifyPass) }.map(\.id)),
             categories: ResidentViews.categoryOptions(majors, lang))
         if try page.wantsFragment { return page.html(WorkerView.tasks(model, lang)) }
-        return page.html(WorkerView.render(model, page.context))
+        // Field work: the key places of the grid with their checklists (the page carries them, so an inspection can be
+        // filled in with no network) and the households still to visit this quarter.
+        let catalogue = req.wangge.fieldCatalogue
+        let scope = j.path(of: grid.code)
+        let places = try await RegistryQueries.list(RegistryFilter(kind: .place, scopePath: scope), page: 1, per: 200, on: req.db).items
+        let keyPlaces = places.filter { $0.entry.typeCode.flatMap(catalogue.placeType)?.isKeyPlace ?? false }
+        let day = ref.calendar.civilDate(of: req.now)
+        let quarter = FieldAPI.period.range(holding: day)
+        let due = try await VisitQueries.due(scopePath: scope, first: quarter.first, next: quarter.next, limit: 20, on: req.db)
+        let field = WorkerView.FieldModel(places: keyPlaces.map { p in
+            let type = p.entry.typeCode.flatMap(catalogue.placeType)
+            return WorkerView.FieldPlace(id: p.id, name: p.entry.label, type: type.map { lang.pick($0.name, $0.nameEN) } ?? "",
+                                         checklists: (type?.checklistCodes ?? []).compactMap(catalogue.checklist).map { c in
+                                             WorkerView.FieldChecklist(code: c.code, name: c.name, items: c.items.map { i in
+                                                 WorkerView.FieldItem(code: i.code, name: i.name,
+                                                                      photo: i.photoWhenFailed || (ref.catalogue[i.categoryCode]?.photoRequired ?? false))
+                                             })
+                                         })
+        }, householdsDue: due.total, households: due.items.map { ($0.id, $0.entry.address) }, period: FieldAPI.period.name(holding: day))
+        return page.html(WorkerView.render(model, field: field, page.context))
     }
 
     /// `GET /sw.js`: the service worker, served from the root so it may control `/worker`.

@@ -1,5 +1,6 @@
-// Grid worker page: every report goes into an IndexedDB outbox first, with its idempotency key, and is sent when
-// there is a network; the server answers a resend of the same key with the same case, so each is created once.
+// Grid worker page: every report, inspection and visit goes into an IndexedDB outbox first, with its idempotency
+// key, and is sent when there is a network; the server answers a resend of the same key with the same case,
+// inspection or visit, so each is created once. An item's `kind` says which ("report" when absent: older items).
 (function () {
   "use strict";
   var W = window.Wangge;
@@ -40,7 +41,7 @@
       failedEl.innerHTML = "";
       items.filter(function (i) { return i.error; }).forEach(function (i) {
         var li = document.createElement("li");
-        li.textContent = i.report.description.slice(0, 30) + " — " + i.error + " ";
+        li.textContent = label(i).slice(0, 30) + " — " + i.error + " ";
         var drop = document.createElement("button");
         drop.type = "button"; drop.textContent = W.s("remove");
         drop.addEventListener("click", function () { remove(i.key).then(show); });
@@ -48,6 +49,34 @@
         failedEl.appendChild(li);
       });
     });
+  }
+
+  function label(i) { return i.label || (i.report && i.report.description) || ""; }
+
+  // Photos kept with an inspection are uploaded first (the same file is the same photo), then the inspection names them.
+  function upload(files) {
+    if (!files || !files.length) return Promise.resolve([]);
+    var data = new FormData();
+    files.forEach(function (f, k) { data.append("photos", f, f.name || ("photo-" + k + ".jpg")); });
+    return W.request("POST", W.path("apiPhotos"), data).then(function (res) {
+      if (!res.ok) return Promise.reject(res);
+      return res.body.map(function (p) { return p.sha256; });
+    });
+  }
+  function send(item) {
+    var headers = { "Idempotency-Key": item.key };
+    if (item.kind === "visit") return W.request("POST", W.path("apiVisits"), item.body, headers);
+    if (item.kind === "inspection") {
+      var results = item.body.results, chain = Promise.resolve();
+      results.forEach(function (r) {
+        var files = (item.photos || {})[r.item_code];
+        if (!files || !files.length || r.photo_ids) return;
+        chain = chain.then(function () { return upload(files).then(function (ids) { r.photo_ids = ids; }); });
+      });
+      return chain.then(function () { return W.request("POST", W.path("apiInspections"), item.body, headers); },
+                        function (res) { return res && res.status ? res : Promise.reject(res); });
+    }
+    return W.request("POST", W.path("apiCases"), W.reportBody(item.report, item.photos), headers);
   }
 
   var flushing = false;
@@ -60,7 +89,7 @@
       items.filter(function (i) { return !i.error; }).forEach(function (item) {
         chain = chain.then(function () {
           if (stop) return;
-          return W.request("POST", W.path("apiCases"), W.reportBody(item.report, item.photos), { "Idempotency-Key": item.key }).then(function (res) {
+          return send(item).then(function (res) {
             if (res.ok) { sent++; return remove(item.key).then(show); }
             if (res.status === 401) { stop = true; statusEl.textContent = W.s("signedOutToSend"); return; }
             // A stale page (its form token no longer matches): the report is fine, the page is not. Keep it for a reload.
@@ -92,7 +121,7 @@
     if (f.lat.value && f.lon.value) { report.lat = +f.lat.value; report.lon = +f.lon.value; } else { report.area_code = f.area_code.value; }
     // Photos are kept in the outbox as files (IndexedDB stores them), so a report made offline keeps its evidence.
     var files = f.photos ? Array.prototype.slice.call(f.photos.files, 0, 9) : [];
-    var item = { key: W.newKey(), report: report, photos: files, createdAt: new Date().toISOString() };
+    var item = { key: W.newKey(), kind: "report", report: report, photos: files, createdAt: new Date().toISOString() };
     saving = true;
     var button = form.querySelector("button[type=submit]");
     button.disabled = true;
@@ -105,6 +134,111 @@
     }, function (err) {
       saving = false; button.disabled = false;
       statusEl.textContent = String(err);
+    }).then(flush);
+  });
+
+  // ---- field work: inspections of the grid's key places and household visits ----
+  var insp = document.getElementById("inspection");
+  var fieldDoc = document.getElementById("field-doc");
+  var labels = JSON.parse((document.getElementById("field-labels") || {}).textContent || "{}");
+  var places = fieldDoc ? JSON.parse(fieldDoc.textContent) : [];
+  function place() { var id = insp.elements.place_id.value; return places.filter(function (p) { return p.id === id; })[0]; }
+  function checklist() {
+    var p = place(), code = insp.elements.checklist_code.value;
+    return p ? p.checklists.filter(function (c) { return c.code === code; })[0] : null;
+  }
+  function el(tag, attrs, text) {
+    var e = document.createElement(tag);
+    Object.keys(attrs || {}).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text != null) e.textContent = text;
+    return e;
+  }
+  function drawLists() {
+    var p = place(), sel = insp.elements.checklist_code;
+    sel.innerHTML = "";
+    (p ? p.checklists : []).forEach(function (c) { sel.appendChild(el("option", { value: c.code }, c.name)); });
+    drawItems();
+  }
+  function drawItems() {
+    var list = document.getElementById("insp-items"), c = checklist();
+    list.innerHTML = "";
+    (c ? c.items : []).forEach(function (item) {
+      var li = el("li", { "data-item": item.code, "data-photo": item.photo ? "1" : "" });
+      li.appendChild(el("span", { "class": "item-name" }, item.name));
+      var row = el("div", { "class": "row pass-fail" });
+      ["pass", "fail"].forEach(function (v) {
+        var lab = el("label", { "class": "check" });
+        var r = el("input", { type: "radio", name: "r-" + item.code, value: v });
+        lab.appendChild(r);
+        lab.appendChild(document.createTextNode(" " + labels[v]));
+        row.appendChild(lab);
+      });
+      li.appendChild(row);
+      var more = el("div", { "class": "failed-detail", hidden: "" });
+      var note = el("input", { name: "note-" + item.code, maxlength: "500", "aria-label": labels.note, placeholder: labels.note });
+      more.appendChild(note);
+      if (item.photo) {
+        var ph = el("label", {}, labels.photo + " ");
+        ph.appendChild(el("input", { type: "file", name: "photo-" + item.code, accept: "image/jpeg,image/png,image/webp", multiple: "" }));
+        more.appendChild(ph);
+      }
+      li.appendChild(more);
+      li.appendChild(el("span", { "class": "field-error", "data-for": "item-" + item.code }));
+      list.appendChild(li);
+    });
+  }
+  if (insp && places.length) {
+    insp.elements.place_id.addEventListener("change", drawLists);
+    insp.elements.checklist_code.addEventListener("change", drawItems);
+    insp.addEventListener("change", function (e) {
+      if (e.target.type !== "radio") return;
+      var li = e.target.closest("li");
+      li.querySelector(".failed-detail").hidden = e.target.value !== "fail";
+    });
+    drawLists();
+    insp.addEventListener("submit", function (e) {
+      e.preventDefault();
+      W.showError(insp, null);
+      var c = checklist(), p = place();
+      if (!c || !p) return;
+      var results = [], photos = {}, problem = null;
+      c.items.forEach(function (item) {
+        var li = insp.querySelector('li[data-item="' + item.code + '"]');
+        var chosen = li.querySelector("input[type=radio]:checked");
+        if (!chosen) { problem = problem || { field: "item-" + item.code, message: labels.chooseAll }; return; }
+        var r = { item_code: item.code, passed: chosen.value === "pass" };
+        if (!r.passed) {
+          var note = li.querySelector('input[name="note-' + item.code + '"]').value.trim();
+          if (note) r.note = note;
+          var input = li.querySelector('input[type="file"]');
+          var files = input ? Array.prototype.slice.call(input.files, 0, 6) : [];
+          if (item.photo && !files.length) problem = problem || { field: "item-" + item.code, message: labels.needPhoto };
+          if (files.length) photos[item.code] = files;
+        }
+        results.push(r);
+      });
+      if (problem) { W.showError(insp, { body: { error: problem } }); return; }
+      var item = { key: W.newKey(), kind: "inspection", label: p.name + " · " + c.name, photos: photos,
+                   body: { place_id: p.id, checklist_code: c.code, results: results }, createdAt: new Date().toISOString() };
+      put(item).then(function () {
+        statusEl.textContent = labels.saved;
+        drawItems();
+        return show();
+      }).then(flush);
+    });
+  }
+  var visits = document.getElementById("visits");
+  if (visits) visits.addEventListener("click", function (e) {
+    var b = e.target.closest("button.visit-act");
+    if (!b) return;
+    var li = b.closest("li");
+    var item = { key: W.newKey(), kind: "visit", label: li.querySelector("span").textContent,
+                 body: { household_id: li.dataset.household, outcome: b.dataset.outcome }, createdAt: new Date().toISOString() };
+    li.querySelectorAll("button").forEach(function (x) { x.disabled = true; });
+    put(item).then(function () {
+      document.getElementById("visit-status").textContent = labels.visitSaved;
+      if (b.dataset.outcome === "met") li.hidden = true;
+      return show();
     }).then(flush);
   });
 

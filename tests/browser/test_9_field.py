@@ -1,0 +1,129 @@
+"""Field work on the grid worker's phone page: a key-place inspection filled in without a network waits in the
+outbox with its photo and, when the network returns, raises exactly one hazard case for its failed item, in the
+place's grid and routed by the item's category; a household visit is recorded from the due list."""
+import os
+import tempfile
+import time
+import unittest
+import uuid
+
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select
+
+from support import InOneBrowser, check_server, click, console_errors, deepest_point, grid_of, log, login, set_offline, visible, wait
+
+
+def jpeg(size=3000, seed=5):
+    """A small JPEG the server takes (the same bytes as the Swift tests' `TrustRoundTwoTests.jpeg`)."""
+    b = [0xFF, 0xD8] + [0xFF, 0xDB, 0x00, 0x43, 0x00] + [1] * 64
+    b += [0xFF, 0xC0, 0x00, 0x0B, 0x08, 0x00, 0x01, 0x00, 0x01, 0x01, 0x01, 0x11, 0x00]
+    b += [0xFF, 0xC4, 0x00, 0x14, 0x00, 0x01] + [0] * 15 + [0x00]
+    b += [0xFF, 0xDA, 0x00, 0x08, 0x01, 0x01, 0x00, 0x00, 0x3F, 0x00]
+    b += [((i * 31 + seed) & 0xFF) & 0x7F for i in range(max(0, size - len(b) - 2))]
+    b += [0xFF, 0xD9]
+    return bytes(b)
+
+
+class FieldWork(InOneBrowser):
+    @classmethod
+    def prepare(cls):
+        grid = grid_of(cls.api, "gridworker")
+        cls.grid = grid["properties"]["code"]
+        lon, lat = deepest_point(grid["geometry"])
+        cls.place_name = "测试面馆 " + uuid.uuid4().hex[:6]
+        made = cls.api.ok("POST", "/api/v1/registry/places", user="gridworker", body={
+            "name": cls.place_name, "address": "测试街 8 号", "lat": lat, "lon": lon, "type_code": "restaurant",
+            "attributes": {"gas": "cylinder"}})
+        cls.place = made["entry"]["id"]
+        cls.household = cls.api.ok("POST", "/api/v1/registry/households", user="gridworker", body={
+            "address": "测试街 8 号 3 楼 " + uuid.uuid4().hex[:4], "size": 2, "lat": lat, "lon": lon})["entry"]["id"]
+        fd, cls.photo = tempfile.mkstemp(suffix=".jpg")
+        with os.fdopen(fd, "wb") as f:
+            f.write(jpeg())
+
+    def count(self):
+        return self.d.find_element(By.ID, "outbox-count").text.strip()
+
+    def tearDown(self):
+        try:
+            set_offline(self.d, False)
+        finally:
+            check_server(self.srv)
+
+    def open_worker(self):
+        d = self.d
+        login(d, self.base, "gridworker")
+        d.get(self.base + "/worker")
+        visible(d, "#inspection")
+        d.execute_async_script("""
+            var done = arguments[arguments.length - 1];
+            if (!navigator.serviceWorker) { done("none"); return; }
+            var t = setTimeout(function () { done("timeout"); }, 8000);
+            navigator.serviceWorker.ready.then(function () { clearTimeout(t); done("ready"); });""")
+
+    def drain(self):
+        d = self.d
+        set_offline(d, False)
+        deadline = time.time() + 25
+        clicked = False
+        while self.count() != "0" and time.time() < deadline:
+            if not clicked and time.time() > deadline - 18:
+                click(d, d.find_element(By.ID, "outbox-send"))
+                clicked = True
+            time.sleep(0.2)
+        self.assertEqual(self.count(), "0", f"the outbox still holds {self.count()}: {d.find_element(By.ID, 'outbox-status').text}")
+        self.assertEqual(d.find_element(By.ID, "outbox-failed").text.strip(), "", "the server refused an item")
+
+    def test_a_offline_inspection_raises_exactly_one_case(self):
+        d, api = self.d, self.api
+        self.open_worker()
+        form = d.find_element(By.ID, "inspection")
+        Select(form.find_element(By.NAME, "place_id")).select_by_value(self.place)
+        Select(form.find_element(By.NAME, "checklist_code")).select_by_value("food")
+        items = form.find_elements(By.CSS_SELECTOR, "#insp-items > li")
+        self.assertEqual([i.get_attribute("data-item") for i in items], ["licence", "kitchen", "expiry"])
+        set_offline(d, True)
+        wait(d).until(lambda drv: drv.execute_script("return navigator.onLine") is False)
+        note = "未见食品经营许可证 " + uuid.uuid4().hex[:6]
+        for li in items:
+            value = "fail" if li.get_attribute("data-item") == "licence" else "pass"
+            click(d, li.find_element(By.CSS_SELECTOR, f'input[type=radio][value="{value}"]'))
+        licence = items[0]
+        # Without the photo the failed item asks for: refused on the page, nothing saved.
+        licence.find_element(By.CSS_SELECTOR, "input[name=note-licence]").send_keys(note)
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(d).until(lambda drv: licence.find_element(By.CSS_SELECTOR, ".field-error").text.strip() or None)
+        self.assertEqual(self.count(), "0")
+        licence.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(self.photo)
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(d).until(lambda drv: self.count() == "1", "the inspection did not wait in the outbox")
+        time.sleep(1)
+        self.assertEqual(api.cases_with(note), [], "sent while offline")
+
+        self.drain()
+        found = api.cases_with(note)
+        self.assertEqual(len(found), 1, f"{len(found)} cases for one failed item")
+        case = found[0]
+        self.assertEqual(case["area"]["code"], self.grid, "in the place's grid")
+        self.assertEqual(case["category"]["code"] if isinstance(case.get("category"), dict) else case.get("category_code"), "0302")
+        log(f"the inspection's case {case['code']} went to {case.get('department')}")
+        # Sent once: after a reload nothing more.
+        d.refresh()
+        visible(d, "#inspection")
+        time.sleep(1.5)
+        self.assertEqual(len(api.cases_with(note)), 1)
+        self.assertEqual(console_errors(d), [])
+
+    def test_b_visit_from_the_due_list(self):
+        d, api = self.d, self.api
+        self.open_worker()
+        before = api.ok("GET", "/api/v1/field/today", user="gridworker")["households_due"]
+        row = visible(d, f'#visits li[data-household="{self.household}"]')
+        click(d, row.find_element(By.CSS_SELECTOR, 'button[data-outcome="met"]'))
+        wait(d, 20).until(lambda drv: self.count() == "0" and api.ok("GET", "/api/v1/field/today", user="gridworker")["households_due"] == before - 1,
+                          "the visit was not recorded")
+        self.assertEqual(console_errors(d), [])
+
+
+if __name__ == "__main__":
+    unittest.main()
