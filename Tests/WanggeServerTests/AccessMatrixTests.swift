@@ -28,6 +28,8 @@ final class AccessMatrixTests: XCTestCase {
         var westGrave: UUID
         var eastPlace: UUID
         var westPlace: UUID
+        var eastPatrol: UUID
+        var westPatrol: UUID
         var tokens: [Role: String]
         var browsers: [Role: Browser]
         static let users: [Role: String] = [.admin: "m_admin", .leader: "m_leader", .operator: "m_operator", .handler: "m_handler",
@@ -112,6 +114,8 @@ final class AccessMatrixTests: XCTestCase {
                                                  gridCode: grid, areaPath: j.path(of: grid), by: "matrix", at: Date(), key: nil, on: app.db)
             }
             let eastPlace = try await place(120.05, "3301001001001"), westPlace = try await place(120.25, "3301002001001")
+            let eastPatrol = try await PatrolQueries.start(gridCode: "3301001001001", areaPath: j.path(of: "3301001001001"), worker: "m_gridworker", at: Date(), key: nil, on: app.db)
+            let westPatrol = try await PatrolQueries.start(gridCode: "3301002001001", areaPath: j.path(of: "3301002001001"), worker: "westworker", at: Date(), key: nil, on: app.db)
             var tokens: [Role: String] = [:], browsers: [Role: Browser] = [:]
             for (role, name) in users {
                 tokens[role] = try await app.token(name)
@@ -122,7 +126,7 @@ final class AccessMatrixTests: XCTestCase {
             return World(east: east, west: west, eastPhoto: eastPhoto, westPhoto: westPhoto, eastMediation: eastMediation,
                          westMediation: westMediation, eastRisk: eastRisk, westRisk: westRisk, eastWarning: eastWarning, westWarning: westWarning,
                          eastPeriod: eastPeriod, westPeriod: westPeriod, eastGrave: eastGrave, westGrave: westGrave,
-                         eastPlace: eastPlace, westPlace: westPlace,
+                         eastPlace: eastPlace, westPlace: westPlace, eastPatrol: eastPatrol, westPatrol: westPatrol,
                          tokens: tokens, browsers: browsers)
         }
 
@@ -172,6 +176,9 @@ final class AccessMatrixTests: XCTestCase {
             "PATCH /api/v1/registry/:kind/:id": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/inspections": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/visits": [.gridWorker, .gridLeader, .operator, .admin], "GET /api/v1/coverage": all, "GET /api/v1/field/today": all,
+            "POST /api/v1/patrols": [.gridWorker, .gridLeader, .operator, .admin],
+            "POST /api/v1/patrols/:id/findings": [.gridWorker, .gridLeader, .operator, .admin],
+            "POST /api/v1/patrols/:id/end": [.gridWorker, .gridLeader, .operator, .admin],
             "GET /api/v1/assessments": dashboards, "GET /api/v1/assessments/formula": dashboards, "PUT /api/v1/assessments/formula": admin,
             "POST /api/v1/risks/import": [.operator, .admin], "GET /api/v1/risks/export": risks, "GET /risks": risks, "GET /risks/:id": risks,
         ]
@@ -191,6 +198,7 @@ final class AccessMatrixTests: XCTestCase {
             case "id" where route.path.hasPrefix("/api/v1/heightened-periods/"): value = (side == .inScope ? w.eastPeriod : w.westPeriod).uuidString
             case "id" where route.path.hasPrefix("/api/v1/grave-events/"): value = (side == .inScope ? w.eastGrave : w.westGrave).uuidString
             case "id" where route.path.hasPrefix("/api/v1/registry/"): value = (side == .inScope ? w.eastPlace : w.westPlace).uuidString
+            case "id" where route.path.hasPrefix("/api/v1/patrols/"): value = (side == .inScope ? w.eastPatrol : w.westPatrol).uuidString
             case "kind": value = "places"
             case "id": value = c.id.uuidString
             case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
@@ -223,6 +231,9 @@ final class AccessMatrixTests: XCTestCase {
         case (.POST, "/api/v1/registry/:kind"):
             body = #"{"name": "矩阵新场所", "address": "矩阵", "lat": 30.1, "lon": 120.05, "type_code": "other"}"#
         case (.PATCH, "/api/v1/registry/:kind/:id"): body = #"{"version": 1, "name": "矩阵改名"}"#
+        case (.POST, "/api/v1/patrols"): body = "{}"
+        case (.POST, "/api/v1/patrols/:id/findings"): body = #"{"note": "矩阵发现"}"#
+        case (.POST, "/api/v1/patrols/:id/end"): body = #"{"summary": "矩阵"}"#
         case (.POST, "/api/v1/visits"): body = #"{"household_id": "\#(w.eastPlace.uuidString)", "outcome": "met"}"#
         case (.POST, "/api/v1/inspections"): body = #"{"place_id": "\#(w.eastPlace.uuidString)", "checklist_code": "fire_small", "results": []}"#
         case (.POST, "/api/v1/heightened-periods"):

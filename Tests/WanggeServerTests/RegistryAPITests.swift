@@ -306,4 +306,53 @@ final class RegistryAPITests: XCTestCase {
             XCTAssertEqual(notForWorkers, .forbidden)
         }
     }
+
+    func testAPatrolKeepsPointsOnlyWhereSomethingWasFoundAndAFindingBecomesOneCase() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let worker = try await app.token("westworker"), west = try await app.token("westop"), east = try await app.token("eastop")
+            let (_, made) = try await send(app, .POST, "/api/v1/registry/places", token: worker, body: [
+                "name": "健康讲座点", "address": "西村礼堂", "lat": 30.1, "lon": 120.25, "type_code": "other"])
+            let placeID = try XCTUnwrap((made["entry"] as? [String: Any])?["id"] as? String)
+            let (wrongGrid, e0) = try await send(app, .POST, "/api/v1/patrols", token: worker, body: ["grid_code": "3301001001001"])
+            XCTAssertEqual(wrongGrid, .badRequest)
+            XCTAssertEqual(field(e0), "grid_code")
+            let (s, started) = try await send(app, .POST, "/api/v1/patrols", token: worker, body: [:], key: "patrol-1")
+            XCTAssertEqual(s, .created, "\(started)")
+            XCTAssertEqual((started["grid"] as? [String: Any])?["code"] as? String, "3301002001001")
+            let id = try XCTUnwrap(started["id"] as? String)
+
+            let (f1, one) = try await send(app, .POST, "/api/v1/patrols/\(id)/findings", token: worker, body: ["note": "路灯一处不亮，已记下", "lat": 30.11, "lon": 120.26])
+            XCTAssertEqual(f1, .created, "\(one)")
+            let finding: [String: Any] = ["note": "有人向老人推销保健品", "place_id": placeID, "category_code": "0306"]
+            let (f2, two) = try await send(app, .POST, "/api/v1/patrols/\(id)/findings", token: worker, body: finding, key: "finding-2")
+            XCTAssertEqual(f2, .created, "\(two)")
+            let findings = try XCTUnwrap(two["findings"] as? [[String: Any]])
+            XCTAssertEqual(findings.count, 2)
+            XCTAssertEqual(findings[1]["lat"] as? Double, 30.1, "the place's point, the only point kept")
+            let caseCode = try XCTUnwrap(findings[1]["case_code"] as? String)
+            XCTAssertNil(findings[0]["case_code"] as? String)
+            let (again, same) = try await send(app, .POST, "/api/v1/patrols/\(id)/findings", token: worker, body: finding, key: "finding-2")
+            XCTAssertEqual(again, .ok)
+            XCTAssertEqual((same["findings"] as? [[String: Any]])?.count, 2, "a retry adds nothing")
+            let cases = try await CaseQueries.count(on: app.db)
+            XCTAssertEqual(cases, 1, "one case for the finding")
+            let stored = try await CaseQueries.find(code: caseCode, on: app.db)
+            XCTAssertEqual(stored?.snapshot.intake.areas.first?.code, "3301002001001")
+            XCTAssertTrue(stored?.report.description.hasPrefix("健康讲座点") == true)
+
+            let (bad, e1) = try await send(app, .POST, "/api/v1/patrols/\(id)/findings", token: worker, body: ["note": " "])
+            XCTAssertEqual(bad, .badRequest)
+            XCTAssertEqual(field(e1), "note")
+            let (hidden, _) = try await send(app, .POST, "/api/v1/patrols/\(id)/findings", token: east, body: ["note": "东镇看不见"])
+            XCTAssertEqual(hidden, .notFound)
+            let (notTheirs, _) = try await send(app, .POST, "/api/v1/patrols/\(id)/findings", token: west, body: ["note": "不是我的巡查"])
+            XCTAssertEqual(notTheirs, .conflict)
+            let (ended, done) = try await send(app, .POST, "/api/v1/patrols/\(id)/end", token: worker, body: ["summary": "一切正常，发现两处问题"])
+            XCTAssertEqual(ended, .ok, "\(done)")
+            XCTAssertNotNil(done["ended_at"] as? String)
+            let (late, _) = try await send(app, .POST, "/api/v1/patrols/\(id)/findings", token: worker, body: ["note": "结束后"])
+            XCTAssertEqual(late, .conflict)
+        }
+    }
 }

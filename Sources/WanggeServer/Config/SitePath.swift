@@ -76,6 +76,9 @@ enum SitePath: String, CaseIterable, Sendable {
     case apiCoverage = "/api/v1/coverage"
     case apiFieldToday = "/api/v1/field/today"
     case apiAssessments = "/api/v1/assessments"
+    case apiPatrols = "/api/v1/patrols"
+    case apiPatrolFindings = "/api/v1/patrols/:id/findings"
+    case apiPatrolEnd = "/api/v1/patrols/:id/end"
     case apiAssessmentFormula = "/api/v1/assessments/formula"
 
     /// The paths the pages' scripts build URLs from (`W.path(name, params)`), sent in each page's data block.

@@ -45,6 +45,7 @@ public enum WanggeMigrations {
         M039_CreateInspections(),
         M040_CreateVisits(),
         M041_CreateAssessmentFormulas(),
+        M042_CreatePatrols(),
     ]
 }
 
