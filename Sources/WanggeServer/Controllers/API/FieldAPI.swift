@@ -19,11 +19,8 @@ enum FieldAPI {
         let body = try req.content.decode(VisitBody.self)
         let key = try IdempotencyKey.from(req)
         let hash = try key == nil ? "" : CasesAPI.hash(body)
-        if let key, let earlier = try await RecordKeys.find(kind: "visit", key: key, on: req.db) {
-            guard earlier.requestHash == hash else {
-                throw APIError(.conflict, "idempotency_key_reused", "this Idempotency-Key was used with another visit", field: "Idempotency-Key")
-            }
-            return try await visitAnswer(earlier.recordID, body: body, status: .ok, req: req)
+        if let earlier = try await IdempotencyKey.earlier(kind: "visit", key: key, hash: hash, on: req) {
+            return try await visitAnswer(earlier, body: body, status: .ok, req: req)
         }
         let j = try await req.jurisdiction()
         guard let household = try await RegistryQueries.find(id: body.householdID, on: req.db), household.entry.kind == .household,
@@ -56,8 +53,8 @@ enum FieldAPI {
                                               outcome: outcome, note: visitNote, by: by, at: now, key: key.map { ($0, hash) }, on: db)
             }
         } catch {
-            if let key, let earlier = try await RecordKeys.find(kind: "visit", key: key, on: req.db), earlier.requestHash == hash {
-                return try await visitAnswer(earlier.recordID, body: body, status: .ok, req: req)
+            if let earlier = try await IdempotencyKey.earlier(kind: "visit", key: key, hash: hash, on: req) {
+                return try await visitAnswer(earlier, body: body, status: .ok, req: req)
             }
             throw error
         }

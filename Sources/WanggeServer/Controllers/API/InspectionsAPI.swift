@@ -23,11 +23,8 @@ enum InspectionsAPI {
         guard body.results.count <= maximumResults else { throw APIError.badRequest("at most \(maximumResults) results", field: "results") }
         let key = try IdempotencyKey.from(req)
         let hash = try key == nil ? "" : CasesAPI.hash(body)
-        if let key, let earlier = try await RecordKeys.find(kind: "inspection", key: key, on: req.db) {
-            guard earlier.requestHash == hash else {
-                throw APIError(.conflict, "idempotency_key_reused", "this Idempotency-Key was used with another inspection", field: "Idempotency-Key")
-            }
-            guard let done = try await InspectionQueries.find(id: earlier.recordID, on: req.db), let place = try await RegistryQueries.find(id: done.placeID, on: req.db),
+        if let earlier = try await IdempotencyKey.earlier(kind: "inspection", key: key, hash: hash, on: req) {
+            guard let done = try await InspectionQueries.find(id: earlier, on: req.db), let place = try await RegistryQueries.find(id: done.placeID, on: req.db),
                   place.areaPath.hasPrefix(try await req.jurisdiction().path(of: staff.scope.areaCode)) else {
                 throw APIError.notFound("no such inspection in your scope")
             }
@@ -56,8 +53,8 @@ enum InspectionsAPI {
                                                    by: by, at: now, key: key.map { ($0, hash) }, on: db)
             }
         } catch {
-            if let key, let earlier = try await RecordKeys.find(kind: "inspection", key: key, on: req.db), earlier.requestHash == hash {
-                return try await answer(earlier.recordID, outcome: outcome, place: place, status: .ok, req: req)
+            if let earlier = try await IdempotencyKey.earlier(kind: "inspection", key: key, hash: hash, on: req) {
+                return try await answer(earlier, outcome: outcome, place: place, status: .ok, req: req)
             }
             throw error
         }

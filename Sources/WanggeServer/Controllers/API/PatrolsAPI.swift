@@ -17,9 +17,8 @@ enum PatrolsAPI {
         let body = try req.content.decode(PatrolStartBody.self)
         let key = try IdempotencyKey.from(req)
         let hash = try key == nil ? "" : CasesAPI.hash(body)
-        if let key, let earlier = try await RecordKeys.find(kind: "patrol", key: key, on: req.db) {
-            guard earlier.requestHash == hash else { throw APIError(.conflict, "idempotency_key_reused", "this Idempotency-Key was used with another body", field: "Idempotency-Key") }
-            return try await answer(try await visible(earlier.recordID, staff: staff, req: req), status: .ok, req: req)
+        if let earlier = try await IdempotencyKey.earlier(kind: "patrol", key: key, hash: hash, on: req) {
+            return try await answer(try await visible(earlier, staff: staff, req: req), status: .ok, req: req)
         }
         let j = try await req.jurisdiction()
         let code = body.gridCode ?? staff.scope.areaCode
@@ -41,9 +40,9 @@ enum PatrolsAPI {
         let body = try req.content.decode(PatrolFindingBody.self)
         let key = try IdempotencyKey.from(req)
         let hash = try key == nil ? "" : CasesAPI.hash(body)
-        if let key, let earlier = try await RecordKeys.find(kind: "patrol_finding", key: key, on: req.db) {
-            guard earlier.requestHash == hash, earlier.recordID == patrol.id else {
-                throw APIError(.conflict, "idempotency_key_reused", "this Idempotency-Key was used with another body", field: "Idempotency-Key")
+        if let earlier = try await IdempotencyKey.earlier(kind: "patrol_finding", key: key, hash: hash, on: req) {
+            guard earlier == patrol.id else {
+                throw APIError(.conflict, "idempotency_key_reused", "this Idempotency-Key was used for another patrol", field: "Idempotency-Key")
             }
             return try await answer(patrol, status: .ok, req: req)
         }

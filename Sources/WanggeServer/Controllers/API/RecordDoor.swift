@@ -24,6 +24,16 @@ enum IdempotencyKey {
         }
         return key
     }
+
+    /// The record an earlier request with `key` made (of `kind`, in `record_keys`); a 409 when that request had
+    /// another body (`hash`). Nil without a key or when none was made.
+    static func earlier(kind: String, key: String?, hash: String, on req: Request) async throws -> UUID? {
+        guard let key, let e = try await RecordKeys.find(kind: kind, key: key, on: req.db) else { return nil }
+        guard e.requestHash == hash else {
+            throw APIError(.conflict, "idempotency_key_reused", "this Idempotency-Key was used with another body", field: "Idempotency-Key")
+        }
+        return e.recordID
+    }
 }
 
 /// The API's door of every kind, written once: decode, then scope (404 outside it, the same answer as for none),

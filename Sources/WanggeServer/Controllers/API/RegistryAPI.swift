@@ -55,8 +55,8 @@ enum RegistryAPI {
         let body = try req.content.decode(RegistryBody.self)
         let key = try IdempotencyKey.from(req)
         let hash = try key == nil ? "" : CasesAPI.hash(body)
-        if let key, let earlier = try await RecordKeys.find(kind: "registry", key: key, on: req.db) {
-            return try await replay(earlier, hash: hash, req: req)
+        if let earlier = try await IdempotencyKey.earlier(kind: "registry", key: key, hash: hash, on: req) {
+            return try await replay(earlier, req: req)
         }
         let j = try await req.jurisdiction()
         let (entry, grid) = try await checked(body.entry(kind: kind, buildingPoint: try await buildingPoint(body.buildingID, staff: staff, j: j, req: req)),
@@ -69,7 +69,7 @@ enum RegistryAPI {
             }
         } catch {
             // A request racing this one with the same key made the entry first.
-            if let key, let earlier = try await RecordKeys.find(kind: "registry", key: key, on: req.db) { return try await replay(earlier, hash: hash, req: req) }
+            if let earlier = try await IdempotencyKey.earlier(kind: "registry", key: key, hash: hash, on: req) { return try await replay(earlier, req: req) }
             throw error
         }
         return try await detailResponse(id, status: .created, req: req)
@@ -161,12 +161,9 @@ enum RegistryAPI {
         return e
     }
 
-    static func replay(_ earlier: (recordID: UUID, requestHash: String), hash: String, req: Request) async throws -> Response {
-        guard earlier.requestHash == hash else {
-            throw APIError(.conflict, "idempotency_key_reused", "this Idempotency-Key was used with another body")
-        }
+    static func replay(_ earlier: UUID, req: Request) async throws -> Response {
         let staff = try req.requireStaff()
-        guard let e = try await RegistryQueries.find(id: earlier.recordID, on: req.db), e.areaPath.hasPrefix(try await req.jurisdiction().path(of: staff.scope.areaCode)) else {
+        guard let e = try await RegistryQueries.find(id: earlier, on: req.db), e.areaPath.hasPrefix(try await req.jurisdiction().path(of: staff.scope.areaCode)) else {
             throw APIError.notFound("no such entry in your scope")
         }
         return try await detailResponse(e.id, status: .ok, req: req)
