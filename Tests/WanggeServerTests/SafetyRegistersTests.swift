@@ -220,7 +220,7 @@ final class SafetyRegistersTests: XCTestCase {
         let file = try JSONEncoder().encode(catalogue)
         try await withApp(configure: { config in
             try? FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
-            FileManager.default.createFile(atPath: config.dataDirectory + "/risk.json", contents: file)
+            _ = FileManager.default.createFile(atPath: config.dataDirectory + "/risk.json", contents: file)
         }) { app, _ in
             try await SmallCounty.load(app)
             let op = try await app.token("westop")
@@ -234,7 +234,7 @@ final class SafetyRegistersTests: XCTestCase {
         let config = testConfig()
         try FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: config.dataDirectory) }
-        FileManager.default.createFile(atPath: config.dataDirectory + "/risk.json", contents: try JSONEncoder().encode(bad))
+        _ = FileManager.default.createFile(atPath: config.dataDirectory + "/risk.json", contents: try JSONEncoder().encode(bad))
         do {
             let app = try await AppFactory.make(config, clock: TestClock(), environment: .testing)
             try? await app.asyncShutdown()
