@@ -100,3 +100,37 @@ struct FieldTests {
         }
     }
 }
+
+@Suite("Care plans")
+struct CarePlanTests {
+    let today = CivilDate("2026-12-07")!
+
+    @Test func aPlanNeedsConsentWithinAYearPlainTextAndACadenceFromDailyToQuarterly() throws {
+        let ok = CarePlanDraft(consentOn: today, consentHow: " 本人口头同意 ", needs: "行动不便，每周看一次", every: .days(7))
+        #expect(try CareRules.checked(ok, today: today).consentHow == "本人口头同意")
+        func field(_ d: CarePlanDraft) -> String? {
+            do { _ = try CareRules.checked(d, today: today); return nil } catch {
+                if case .invalidField(let f, _) = error { return f }
+                return nil
+            }
+        }
+        var d = ok
+        d.consentOn = today.adding(days: 1)
+        #expect(field(d) == "consent.given_on")
+        d = ok
+        d.needs = ""
+        #expect(field(d) == "needs")
+        d = ok
+        d.every = .hours(12)
+        #expect(field(d) == "every")
+        d = ok
+        d.every = .months(6)
+        #expect(field(d) == "every")
+    }
+
+    @Test func theNextVisitFollowsTheCadenceOnTheCalendar() {
+        #expect(CareRules.nextDue(after: CivilDate("2026-12-07")!, every: .days(7)) == CivilDate("2026-12-14")!)
+        #expect(CareRules.nextDue(after: CivilDate("2026-01-31")!, every: .months(1)) == CivilDate("2026-02-28")!)
+        #expect(CareRules.nextDue(after: CivilDate("2026-11-30")!, every: .months(3)) == CivilDate("2027-02-28")!)
+    }
+}

@@ -30,11 +30,15 @@ final class AccessMatrixTests: XCTestCase {
         var westPlace: UUID
         var eastPatrol: UUID
         var westPatrol: UUID
+        /// Care plans: one shared on each side, and one for each role to withdraw (a DELETE removes it).
+        var eastCare: UUID
+        var westCare: UUID
+        var eastCareToWithdraw: [String: UUID]
         var tokens: [Role: String]
         var browsers: [Role: Browser]
         static let users: [Role: String] = [.admin: "m_admin", .leader: "m_leader", .operator: "m_operator", .handler: "m_handler",
                                             .mediator: "m_mediator", .gridLeader: "m_gridleader", .gridWorker: "m_gridworker"]
-        static let westSecrets = ["西镇王五", "13911112222", "西镇秘密描述", "13700001111"]
+        static let westSecrets = ["西镇王五", "13911112222", "西镇秘密描述", "13700001111", "矩阵关爱需求西"]
 
         static func make(_ app: Application) async throws -> World {
             try await SmallCounty.load(app)
@@ -115,6 +119,16 @@ final class AccessMatrixTests: XCTestCase {
             }
             let eastPlace = try await place(120.05, "3301001001001"), westPlace = try await place(120.25, "3301002001001")
             let eastPatrol = try await PatrolQueries.start(gridCode: "3301001001001", areaPath: j.path(of: "3301001001001"), worker: "m_gridworker", at: Date(), key: nil, on: app.db)
+            func care(_ lon: Double, _ grid: String, needs: String = "矩阵关爱需求") async throws -> UUID {
+                let h = try await RegistryQueries.insert(RegistryEntry(kind: .household, address: "矩阵住户", point: GeoPoint(lon: lon, lat: 30.1), size: 1),
+                                                         gridCode: grid, areaPath: j.path(of: grid), by: "matrix", at: Date(), key: nil, on: app.db)
+                return try await CareQueries.insert(householdID: h, gridCode: grid, areaPath: j.path(of: grid),
+                                                    draft: CarePlanDraft(consentOn: CivilDate("2026-11-20")!, consentHow: "同意", needs: needs, every: .days(7)),
+                                                    nextDue: CivilDate("2026-11-20")!, by: "matrix", at: Date(), key: nil, on: app.db)
+            }
+            let eastCare = try await care(120.05, "3301001001001"), westCare = try await care(120.25, "3301002001001", needs: "矩阵关爱需求西")
+            var eastCareToWithdraw: [String: UUID] = [:]
+            for role in ["anonymous"] + Role.allCases.map(\.rawValue) { eastCareToWithdraw[role] = try await care(120.05, "3301001001001") }
             let westPatrol = try await PatrolQueries.start(gridCode: "3301002001001", areaPath: j.path(of: "3301002001001"), worker: "westworker", at: Date(), key: nil, on: app.db)
             var tokens: [Role: String] = [:], browsers: [Role: Browser] = [:]
             for (role, name) in users {
@@ -127,6 +141,7 @@ final class AccessMatrixTests: XCTestCase {
                          westMediation: westMediation, eastRisk: eastRisk, westRisk: westRisk, eastWarning: eastWarning, westWarning: westWarning,
                          eastPeriod: eastPeriod, westPeriod: westPeriod, eastGrave: eastGrave, westGrave: westGrave,
                          eastPlace: eastPlace, westPlace: westPlace, eastPatrol: eastPatrol, westPatrol: westPatrol,
+                         eastCare: eastCare, westCare: westCare, eastCareToWithdraw: eastCareToWithdraw,
                          tokens: tokens, browsers: browsers)
         }
 
@@ -179,6 +194,9 @@ final class AccessMatrixTests: XCTestCase {
             "POST /api/v1/patrols": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/patrols/:id/findings": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/patrols/:id/end": [.gridWorker, .gridLeader, .operator, .admin],
+            "GET /api/v1/care-plans": [.gridWorker, .gridLeader, .operator, .admin], "POST /api/v1/care-plans": [.gridWorker, .gridLeader, .operator, .admin],
+            "GET /api/v1/care-plans/:id": [.gridWorker, .gridLeader, .operator, .admin], "DELETE /api/v1/care-plans/:id": [.gridWorker, .gridLeader, .operator, .admin],
+            "POST /api/v1/care-plans/:id/visits": [.gridWorker, .gridLeader, .operator, .admin],
             "GET /api/v1/assessments": dashboards, "GET /api/v1/assessments/formula": dashboards, "PUT /api/v1/assessments/formula": admin,
             "POST /api/v1/risks/import": [.operator, .admin], "GET /api/v1/risks/export": risks, "GET /risks": risks, "GET /risks/:id": risks,
         ]
@@ -199,6 +217,9 @@ final class AccessMatrixTests: XCTestCase {
             case "id" where route.path.hasPrefix("/api/v1/grave-events/"): value = (side == .inScope ? w.eastGrave : w.westGrave).uuidString
             case "id" where route.path.hasPrefix("/api/v1/registry/"): value = (side == .inScope ? w.eastPlace : w.westPlace).uuidString
             case "id" where route.path.hasPrefix("/api/v1/patrols/"): value = (side == .inScope ? w.eastPatrol : w.westPatrol).uuidString
+            case "id" where route.path == "/api/v1/care-plans/:id" && route.method == .DELETE:
+                value = (side == .inScope ? w.eastCareToWithdraw[role?.rawValue ?? "anonymous"]! : w.westCare).uuidString
+            case "id" where route.path.hasPrefix("/api/v1/care-plans/"): value = (side == .inScope ? w.eastCare : w.westCare).uuidString
             case "kind": value = "places"
             case "id": value = c.id.uuidString
             case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
@@ -232,6 +253,9 @@ final class AccessMatrixTests: XCTestCase {
             body = #"{"name": "矩阵新场所", "address": "矩阵", "lat": 30.1, "lon": 120.05, "type_code": "other"}"#
         case (.PATCH, "/api/v1/registry/:kind/:id"): body = #"{"version": 1, "name": "矩阵改名"}"#
         case (.POST, "/api/v1/patrols"): body = "{}"
+        case (.POST, "/api/v1/care-plans"):
+            body = #"{"household_id": "\#(w.eastPlace.uuidString)", "consent": {"given_on": "2026-11-20", "how": "同意"}, "needs": "矩阵", "every": "7d"}"#
+        case (.POST, "/api/v1/care-plans/:id/visits"): body = #"{"note": "矩阵走访"}"#
         case (.POST, "/api/v1/patrols/:id/findings"): body = #"{"note": "矩阵发现"}"#
         case (.POST, "/api/v1/patrols/:id/end"): body = #"{"summary": "矩阵"}"#
         case (.POST, "/api/v1/visits"): body = #"{"household_id": "\#(w.eastPlace.uuidString)", "outcome": "met"}"#

@@ -355,4 +355,61 @@ final class RegistryAPITests: XCTestCase {
             XCTAssertEqual(late, .conflict)
         }
     }
+
+    func testACarePlanNeedsConsentAndWithdrawingItDeletesTheCareData() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let worker = try await app.token("westworker"), east = try await app.token("eastop"), west = try await app.token("westop")
+            let (_, made) = try await send(app, .POST, "/api/v1/registry/households", token: worker, body: ["address": "西村 5 号", "size": 1, "lat": 30.1, "lon": 120.25])
+            let household = try XCTUnwrap((made["entry"] as? [String: Any])?["id"] as? String)
+            let plan: [String: Any] = ["household_id": household, "consent": ["given_on": "2026-11-20", "how": "本人口头同意，女儿在场"],
+                                       "needs": "独居，腿脚不便，希望每周有人来看看", "every": "7d"]
+            for (change, name) in [(["every": "12h"], "every"), (["needs": ""], "needs"), (["consent": ["given_on": "2027-01-01", "how": "同意"]], "consent.given_on"),
+                                   (["every": "weekly"], "every")] as [([String: Any], String)] {
+                let (bad, e) = try await send(app, .POST, "/api/v1/care-plans", token: worker, body: plan.merging(change) { _, n in n })
+                XCTAssertEqual(bad, .badRequest, "\(change) \(e)")
+                XCTAssertEqual(field(e), name)
+            }
+            let (s, created) = try await send(app, .POST, "/api/v1/care-plans", token: worker, body: plan, key: "care-1")
+            XCTAssertEqual(s, .created, "\(created)")
+            let id = try XCTUnwrap(created["id"] as? String)
+            XCTAssertEqual(created["next_due"] as? String, "2026-11-23", "due at once")
+            let (twice, _) = try await send(app, .POST, "/api/v1/care-plans", token: worker, body: plan.merging(["every": "14d"]) { _, n in n })
+            XCTAssertEqual(twice, .conflict, "one plan a household")
+            let (_, today) = try await send(app, .GET, "/api/v1/field/today", token: worker)
+            XCTAssertEqual((today["care_due"] as? [[String: Any]])?.first?["plan_id"] as? String, id, "due on the worker's list")
+            let (hidden, _) = try await send(app, .GET, "/api/v1/care-plans/\(id)", token: east)
+            XCTAssertEqual(hidden, .notFound)
+
+            // A visit with help needed raises a follow-up case at the household.
+            let (v, visited) = try await send(app, .POST, "/api/v1/care-plans/\(id)/visits", token: worker,
+                                              body: ["note": "家中燃气灶打不着火，需要帮助检修", "help_category_code": "0306"], key: "care-visit-1")
+            XCTAssertEqual(v, .created, "\(visited)")
+            XCTAssertEqual(visited["next_due"] as? String, "2026-11-30")
+            let caseCode = try XCTUnwrap((visited["visits"] as? [[String: Any]])?.first?["case_code"] as? String)
+            let (again, _) = try await send(app, .POST, "/api/v1/care-plans/\(id)/visits", token: worker,
+                                            body: ["note": "家中燃气灶打不着火，需要帮助检修", "help_category_code": "0306"], key: "care-visit-1")
+            XCTAssertEqual(again, .ok)
+            let count = try await CaseQueries.count(on: app.db)
+            XCTAssertEqual(count, 1)
+            let (_, listed) = try await send(app, .GET, "/api/v1/care-plans", token: west)
+            XCTAssertEqual((listed["plans"] as? [[String: Any]])?.count, 1)
+            let audited = try await AuditQueries.search(AuditQueries.Filter(recordID: id), page: 1, per: 20, on: app.db)
+            XCTAssertFalse(audited.events.isEmpty, "a view of care data is audited")
+
+            // Consent withdrawn: the plan and its visits are gone; the case raised stays (it names no one).
+            let hid = try XCTUnwrap(UUID(uuidString: household))
+            let before = try await CareQueries.careRows(household: hid, on: app.db)
+            XCTAssertEqual(before, 2)
+            var status = HTTPStatus.ok
+            try await app.test(.DELETE, "/api/v1/care-plans/\(id)", headers: ["Authorization": "Bearer \(worker)"]) { res async in status = res.status }
+            XCTAssertEqual(status, .noContent)
+            let after = try await CareQueries.careRows(household: hid, on: app.db)
+            XCTAssertEqual(after, 0, "withdrawing consent deletes the care data")
+            let (gone, _) = try await send(app, .GET, "/api/v1/care-plans/\(id)", token: worker)
+            XCTAssertEqual(gone, .notFound)
+            let kept = try await CaseQueries.find(code: caseCode, on: app.db)
+            XCTAssertNotNil(kept)
+        }
+    }
 }

@@ -46,6 +46,7 @@ public enum WanggeMigrations {
         M040_CreateVisits(),
         M041_CreateAssessmentFormulas(),
         M042_CreatePatrols(),
+        M043_CreateCarePlans(),
     ]
 }
 

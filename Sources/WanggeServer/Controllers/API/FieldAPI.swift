@@ -91,9 +91,18 @@ enum FieldAPI {
         let j = try await req.jurisdiction()
         let day = try await req.reference().calendar.civilDate(of: req.now)
         let (first, next) = period.range(holding: day)
-        let due = try await VisitQueries.due(scopePath: j.path(of: staff.scope.areaCode), first: first, next: next, limit: 50, on: req.db)
+        let scope = j.path(of: staff.scope.areaCode)
+        let due = try await VisitQueries.due(scopePath: scope, first: first, next: next, limit: 50, on: req.db)
+        // Care visits due by today (their needs are on the plan, not here: the list names the address and the day).
+        var care: [CareDueDTO] = []
+        if CareAPI.carers.contains(staff.role) {
+            for p in try await CareQueries.list(scopePath: scope, dueBy: day, limit: 50, on: req.db) where staff.scope.covers(p.gridCode, in: j) {
+                care.append(CareDueDTO(planId: p.id, address: try await RegistryQueries.find(id: p.householdID, on: req.db)?.entry.address ?? "",
+                                       nextDue: p.nextDue.description))
+            }
+        }
         return TodayDTO(day: day.description, period: period.name(holding: day), householdsDue: due.total,
-                        households: due.items.map { RegistryAPI.dto($0, j: j, role: staff.role) })
+                        households: due.items.map { RegistryAPI.dto($0, j: j, role: staff.role) }, careDue: care)
     }
 
     static func periodQuery(_ req: Request, today: CivilDate) throws -> (VisitPeriod, CivilDate) {
@@ -146,4 +155,11 @@ struct TodayDTO: Content {
     var period: String
     var householdsDue: Int
     var households: [RegistryEntryDTO]
+    var careDue: [CareDueDTO]
+}
+
+struct CareDueDTO: Content {
+    var planId: UUID
+    var address: String
+    var nextDue: String
 }
