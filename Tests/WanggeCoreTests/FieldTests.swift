@@ -134,3 +134,28 @@ struct CarePlanTests {
         #expect(CareRules.nextDue(after: CivilDate("2026-11-30")!, every: .months(3)) == CivilDate("2027-02-28")!)
     }
 }
+
+@Suite("Registry import")
+struct RegistryImportTests {
+    func locate(_ p: GeoPoint) -> (grid: String, path: String)? { p.lon >= 120 && p.lon < 121 ? ("G1", "C/T/V/G1/") : nil }
+
+    @Test func aGoodFileIsReadWholeAndABadOneNamesEveryProblemByRow() {
+        let good = [["地址", "人数", "纬度", "经度"], ["新村 1 幢 101", "3", "30.1", "120.2"], ["", "", "", ""], ["新村 1 幢 102", "2", "30.1", "120.2"]]
+        let ok = RegistryImport.read(good, kind: .household, catalogue: .standard, locate: locate, existing: { _ in [] })
+        #expect(ok.problems.isEmpty)
+        #expect(ok.rows.map(\.row) == [2, 4])
+        #expect(ok.rows.first?.gridCode == "G1")
+        let bad = [["address", "size", "lat", "lon"], ["新村 1 幢 101", "3", "30.1", "120.2"], ["新村 1 幢 101", "2", "30.1", "120.2"],
+                   ["新村 2 幢", "0", "30.1", "120.2"], ["新村 3 幢", "2", "30.1", "99"], ["新村 4 幢", "2", "north", "120.2"], ["老街 9 号", "1", "30.1", "120.2"]]
+        let r = RegistryImport.read(bad, kind: .household, catalogue: .standard, locate: locate, existing: { _ in [TextInput.searchKey("老街 9 号")] })
+        #expect(r.rows.isEmpty, "nothing is taken from a file with a problem")
+        #expect(r.problems.map(\.row) == [3, 4, 5, 6, 7])
+        #expect(r.problems.map(\.column) == ["address", "size", "lat", "lat", "address"])
+        let header = RegistryImport.read([["地址", "纬度"]], kind: .household, catalogue: .standard, locate: locate, existing: { _ in [] })
+        #expect(header.problems.map(\.column) == ["lon"])
+        let places = RegistryImport.read([["名称", "地址", "类型", "属性", "纬度", "经度"], ["面馆", "老街 1 号", "restaurant", "gas=cylinder; seats=20", "30.1", "120.3"],
+                                          ["店", "老街 2 号", "restaurant", "seats=20", "30.1", "120.3"]],
+                                         kind: .place, catalogue: .standard, locate: locate, existing: { _ in [] })
+        #expect(places.problems.map(\.column) == ["attributes.gas"])
+    }
+}

@@ -190,6 +190,7 @@ final class AccessMatrixTests: XCTestCase {
             "POST /api/v1/registry/:kind": [.gridWorker, .gridLeader, .operator, .admin], "GET /api/v1/registry/:kind/:id": all,
             "PATCH /api/v1/registry/:kind/:id": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/inspections": [.gridWorker, .gridLeader, .operator, .admin],
+            "POST /api/v1/registry/:kind/import": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/visits": [.gridWorker, .gridLeader, .operator, .admin], "GET /api/v1/coverage": all, "GET /api/v1/field/today": all,
             "POST /api/v1/patrols": [.gridWorker, .gridLeader, .operator, .admin],
             "POST /api/v1/patrols/:id/findings": [.gridWorker, .gridLeader, .operator, .admin],
@@ -253,6 +254,7 @@ final class AccessMatrixTests: XCTestCase {
             body = #"{"name": "矩阵新场所", "address": "矩阵", "lat": 30.1, "lon": 120.05, "type_code": "other"}"#
         case (.PATCH, "/api/v1/registry/:kind/:id"): body = #"{"version": 1, "name": "矩阵改名"}"#
         case (.POST, "/api/v1/patrols"): body = "{}"
+        case (.POST, "/api/v1/registry/:kind/import"): body = "name,address,type_code,lat,lon\n矩阵导入,矩阵,other,30.1,120.05\n"
         case (.POST, "/api/v1/care-plans"):
             body = #"{"household_id": "\#(w.eastPlace.uuidString)", "consent": {"given_on": "2026-11-20", "how": "同意"}, "needs": "矩阵", "every": "7d"}"#
         case (.POST, "/api/v1/care-plans/:id/visits"): body = #"{"note": "矩阵走访"}"#

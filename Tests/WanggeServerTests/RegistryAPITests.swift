@@ -412,4 +412,31 @@ final class RegistryAPITests: XCTestCase {
             XCTAssertNotNil(kept)
         }
     }
+
+    func testAnImportedListIsAllOrNothingWithEveryProblemByRow() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let west = try await app.token("westop")
+            _ = try await send(app, .POST, "/api/v1/registry/households", token: west, body: ["address": "西村老街 9 号", "size": 2, "lat": 30.1, "lon": 120.25])
+            func upload(_ csv: String) async throws -> (HTTPStatus, [String: Any]) {
+                var out: (HTTPStatus, [String: Any]) = (.ok, [:])
+                try await app.test(.POST, "/api/v1/registry/households/import", headers: ["Authorization": "Bearer \(west)", "Content-Type": "text/csv"],
+                                   body: ByteBuffer(string: csv)) { res async throws in
+                    out = (res.status, (try? JSONSerialization.jsonObject(with: Data(res.body.readableBytesView)) as? [String: Any]) ?? [:])
+                }
+                return out
+            }
+            let (bad, refused) = try await upload("地址,人数,纬度,经度\n西村新村 1 幢 101,3,30.1,120.25\n西村老街 9 号,2,30.1,120.25\n东村 1 号,2,30.1,120.05\n西村新村 1 幢 101,4,30.1,120.25\n")
+            XCTAssertEqual(bad, .badRequest)
+            let problems = try XCTUnwrap(refused["problems"] as? [[String: Any]])
+            XCTAssertEqual(problems.compactMap { $0["row"] as? Int }, [3, 4, 5], "registered already; outside the scope; twice in the file")
+            let (_, before) = try await send(app, .GET, "/api/v1/registry/households", token: west)
+            XCTAssertEqual(before["total"] as? Int, 1, "nothing of the bad file was written")
+            let (ok, imported) = try await upload("address,size,lat,lon\n西村新村 1 幢 101,3,30.1,120.25\n西村新村 1 幢 102,2,30.1,120.35\n")
+            XCTAssertEqual(ok, .created, "\(imported)")
+            XCTAssertEqual(imported["imported"] as? Int, 2)
+            let (_, after) = try await send(app, .GET, "/api/v1/coverage?area=3301002", token: west)
+            XCTAssertEqual(after["households"] as? Int, 3)
+        }
+    }
 }

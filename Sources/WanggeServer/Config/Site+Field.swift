@@ -11,6 +11,7 @@ extension Site {
         SiteRoute(.POST, .apiRegistry, .staff(RegistryAPI.writers), RegistryAPI.create),
         SiteRoute(.GET, .apiRegistryEntry, .staff(nil), RegistryAPI.show),
         SiteRoute(.PATCH, .apiRegistryEntry, .staff(RegistryAPI.writers), RegistryAPI.patch),
+        SiteRoute(.POST, .apiRegistryImport, .staff(RegistryAPI.writers), body: .table, RegistryAPI.importTable),
         SiteRoute(.POST, .apiInspections, .staff(InspectionsAPI.inspectors), InspectionsAPI.create),
         SiteRoute(.POST, .apiPatrols, .staff(PatrolsAPI.patrollers), PatrolsAPI.start),
         SiteRoute(.POST, .apiPatrolFindings, .staff(PatrolsAPI.patrollers), PatrolsAPI.finding),

@@ -71,6 +71,7 @@ enum SitePath: String, CaseIterable, Sendable {
     case apiChecklists = "/api/v1/checklists"
     case apiRegistry = "/api/v1/registry/:kind"
     case apiRegistryEntry = "/api/v1/registry/:kind/:id"
+    case apiRegistryImport = "/api/v1/registry/:kind/import"
     case apiInspections = "/api/v1/inspections"
     case apiVisits = "/api/v1/visits"
     case apiCoverage = "/api/v1/coverage"

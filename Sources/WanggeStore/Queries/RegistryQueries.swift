@@ -71,6 +71,45 @@ public enum RegistryQueries {
         return id
     }
 
+    /// Writes many new entries and their first changes in one transaction, many to a statement (an imported list:
+    /// all or nothing). `progress(done, total)` is told after each chunk.
+    public static func insertAll(_ rows: [(entry: RegistryEntry, gridCode: String, areaPath: String)], by: String, at: Date, on db: any Database,
+                                 progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
+        try await db.transaction { db in
+            let sql = try SafetyIndexQueries.sqlDB(db)
+            var done = 0
+            for chunk in stride(from: 0, to: rows.count, by: 300).map({ Array(rows[$0..<min($0 + 300, rows.count)]) }) {
+                var entries = sql.insert(into: "registry_entries")
+                    .columns("id", "kind", "grid_code", "area_path", "type_code", "label", "document", "version", "created_at", "created_by", "updated_at")
+                var changes = sql.insert(into: "registry_changes").columns("id", "entry_id", "version", "at", "by", "changes")
+                for r in chunk {
+                    let id = UUID(), e = r.entry
+                    entries = entries.values(SQLBind(id), SQLBind(e.kind.rawValue), SQLBind(r.gridCode), SQLBind(r.areaPath), SQLBind(e.typeCode), SQLBind(e.label),
+                                             SQLBind(try document(e)), SQLBind(1), SQLBind(at), SQLBind(by), SQLBind(at))
+                    let first = [RegistryChange(field: "import", from: nil, to: e.label)]
+                    changes = changes.values(SQLBind(UUID()), SQLBind(id), SQLBind(1), SQLBind(at), SQLBind(by),
+                                             SQLBind(String(decoding: try encoder.encode(first), as: UTF8.self)))
+                }
+                try await entries.run()
+                try await changes.run()
+                done += chunk.count
+                progress(done, rows.count)
+            }
+            return done
+        }
+    }
+
+    /// The labels (addresses) of the households under `scopePath`, by grid: what an import checks a household against.
+    public static func householdLabels(scopePath: String, on db: any Database) async throws -> [String: [String]] {
+        let sql = try SafetyIndexQueries.sqlDB(db)
+        var out: [String: [String]] = [:]
+        for r in try await sql.select().columns("grid_code", "label").from("registry_entries").where("kind", .equal, RegistryKind.household.rawValue)
+            .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath)).all() {
+            out[try r.decode(column: "grid_code", as: String.self), default: []].append(try r.decode(column: "label", as: String.self))
+        }
+        return out
+    }
+
     /// Replaces an entry at `version` with `e` (its grid found anew) and records the changed fields; throws
     /// `RegistryConflict` when the entry moved on meanwhile.
     public static func update(id: UUID, version: Int, to e: RegistryEntry, changes: [RegistryChange], gridCode: String, areaPath: String,
