@@ -31,7 +31,8 @@ public enum TableError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// Bounds on an uploaded table, whatever its format.
 public enum TableLimits {
-    public static let maximumRows = 100_000
+    /// A header and 200,000 rows (a county's households come in one file).
+    public static let maximumRows = 200_001
     public static let maximumColumns = 200
     /// All the parts of an .xlsx that are read may inflate to at most this many bytes together.
     public static let maximumInflatedBytes = 50 * 1024 * 1024
