@@ -80,13 +80,7 @@ enum CareAPI {
         if try await IdempotencyKey.earlier(kind: "care_visit", key: key, hash: hash, on: req) != nil {
             return try await answer(plan, status: .ok, req: req)
         }
-        var note: String?
-        if let n = body.note?.trimmingCharacters(in: .whitespacesAndNewlines), !n.isEmpty {
-            guard n.count <= CareRules.textLength, TextInput.isClean(n, multiline: true) else {
-                throw APIError.badRequest("note is at most \(CareRules.textLength) characters of plain text", field: "note")
-            }
-            note = n
-        }
+        let note = try BodyText.optional(body.note, field: "note", max: CareRules.textLength)
         var caseCode: String?
         if let category = body.helpCategoryCode {
             guard let note else { throw APIError.badRequest("say what help is needed", field: "note") }
@@ -102,9 +96,9 @@ enum CareAPI {
         }
         let today = try await req.reference().calendar.civilDate(of: req.now)
         let next = CareRules.nextDue(after: today, every: plan.draft.every)
-        let db = req.db, now = req.now, by = staff.username, visitNote = note, code = caseCode
+        let db = req.db, now = req.now, by = staff.username, code = caseCode
         _ = try await req.wangge.writes.run(on: db) {
-            try await CareQueries.visit(plan.id, day: today, note: visitNote, caseCode: code, nextDue: next, by: by, at: now, key: key.map { ($0, hash) }, on: db)
+            try await CareQueries.visit(plan.id, day: today, note: note, caseCode: code, nextDue: next, by: by, at: now, key: key.map { ($0, hash) }, on: db)
         }
         return try await answer(try await visible(plan.id, staff: staff, req: req), status: .created, req: req)
     }

@@ -38,19 +38,13 @@ enum FieldAPI {
             }
             day = parsed
         }
-        var note: String?
-        if let n = body.note?.trimmingCharacters(in: .whitespacesAndNewlines), !n.isEmpty {
-            guard n.count <= noteLength, TextInput.isClean(n, multiline: true) else {
-                throw APIError.badRequest("note is at most \(noteLength) characters of plain text", field: "note")
-            }
-            note = n
-        }
-        let db = req.db, now = req.now, by = staff.username, visitDay = day, visitNote = note
+        let note = try BodyText.optional(body.note, field: "note", max: noteLength)
+        let db = req.db, now = req.now, by = staff.username, visitDay = day
         let id: UUID
         do {
             id = try await req.wangge.writes.run(on: db) {
                 try await VisitQueries.insert(householdID: household.id, gridCode: household.gridCode, areaPath: household.areaPath, day: visitDay,
-                                              outcome: outcome, note: visitNote, by: by, at: now, key: key.map { ($0, hash) }, on: db)
+                                              outcome: outcome, note: note, by: by, at: now, key: key.map { ($0, hash) }, on: db)
             }
         } catch {
             if let earlier = try await IdempotencyKey.earlier(kind: "visit", key: key, hash: hash, on: req) {

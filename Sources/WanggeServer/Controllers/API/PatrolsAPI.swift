@@ -96,12 +96,7 @@ enum PatrolsAPI {
         let body = try req.content.decode(PatrolEndBody.self)
         guard patrol.worker == staff.username else { throw APIError(.conflict, "conflict", "only the worker who started the patrol ends it") }
         guard patrol.endedAt == nil else { return try await answer(patrol, status: .ok, req: req) }  // ended already: the same answer
-        if let s = body.summary?.trimmingCharacters(in: .whitespacesAndNewlines), !s.isEmpty {
-            guard s.count <= PatrolRules.noteLength, TextInput.isClean(s, multiline: true) else {
-                throw APIError.badRequest("summary is at most \(PatrolRules.noteLength) characters of plain text", field: "summary")
-            }
-            patrol.summary = s
-        }
+        if let s = try BodyText.optional(body.summary, field: "summary", max: PatrolRules.noteLength) { patrol.summary = s }
         patrol.endedAt = min(req.now, patrol.startedAt.addingTimeInterval(PatrolRules.maximumLength))
         let db = req.db, updated = patrol
         do {

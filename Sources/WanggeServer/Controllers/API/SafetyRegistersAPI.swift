@@ -160,22 +160,13 @@ enum SafetyRegistersAPI {
             f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
             date = f.date(from: text)
         }
-        guard let d = date, d >= Self.earliest, d < Self.latest else {
+        guard let d = date, d >= Request.earliest, d < Request.latest else {
             throw APIError.badRequest("\(field) is an instant like 2026-12-31T18:00:00+08:00, from 2000 to 2100", field: field)
         }
         return d
     }
 
-    static let earliest = Date(timeIntervalSince1970: 946_684_800)   // 2000-01-01
-    static let latest = Date(timeIntervalSince1970: 4_133_980_800)   // 2101-01-01
-
-    static func note(_ n: String?) throws -> String? {
-        guard let n = n?.trimmingCharacters(in: .whitespacesAndNewlines), !n.isEmpty else { return nil }
-        guard n.count <= RiskLimits.textLength, TextInput.isClean(n, multiline: true) else {
-            throw APIError.badRequest("note is at most \(RiskLimits.textLength) characters of plain text", field: "note")
-        }
-        return n
-    }
+    static func note(_ n: String?) throws -> String? { try BodyText.optional(n, field: "note", max: RiskLimits.textLength) }
 }
 
 struct HeightenedPeriodBody: Content {
