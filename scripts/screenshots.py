@@ -107,6 +107,12 @@ for st in ("active", "approved,reviewed,registered", ""):
     if risk_id:
         break
 
+# A place of the grid worker's grid, for the registry's entry page.
+place_id = None
+s5, body = api("/api/v1/registry/places?per=1", user="gridworker")
+for e in (body or {}).get("entries", []):
+    place_id = e["id"]
+
 # (file name, path, account or None for a resident)
 PAGES = [
     ("login", "/login", None),
@@ -136,7 +142,15 @@ PAGES = [
     ("warnings", "/warnings", "operator"),
     ("monthly-report", "/reports/monthly?area=330599001", "leader"),
     ("safety-public", "/safety/330599", None),
+    ("assessments", "/assessments", "leader"),
+    ("assessments-grids", "/assessments?level=grid&area=330599001", "leader"),
+    ("registry", "/registry?kind=places", "gridworker"),
+    ("registry-households", "/registry", "operator"),
+    ("registry-entry", f"/registry/places/{place_id}" if place_id else None, "gridworker"),
 ]
+# ONLY=name,name takes only those pages.
+if os.environ.get("ONLY"):
+    PAGES = [p for p in PAGES if p[0] in os.environ["ONLY"].split(",")]
 # Pages also taken as printed (print media: the page frame left out).
 PRINTED = {"agreement", "monthly-report"}
 

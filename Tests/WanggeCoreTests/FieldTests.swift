@@ -86,6 +86,17 @@ struct FieldTests {
         #expect(VisitPeriod.month.range(holding: d("2026-12-31")).next == d("2027-01-01"))
     }
 
+    @Test func theAssessmentsCoverageTargetGrowsThroughThePeriod() {
+        // 100 households, a quarter of 92 days: after 31 days a third is due (34, rounded up); after the last day, all.
+        #expect(VisitCoverage.assessed(households: 100, visited: 30, elapsed: 31, length: 92) == Measure(numerator: 30, denominator: 34))
+        #expect(VisitCoverage.assessed(households: 100, visited: 80, elapsed: 31, length: 92) == Measure(numerator: 34, denominator: 34),
+                "met beyond the target counts no more")
+        #expect(VisitCoverage.assessed(households: 100, visited: 95, elapsed: 92, length: 92) == Measure(numerator: 95, denominator: 100))
+        #expect(VisitCoverage.assessed(households: 3, visited: 0, elapsed: 1, length: 92) == Measure(numerator: 0, denominator: 1), "at least one")
+        #expect(VisitCoverage.assessed(households: 0, visited: 0, elapsed: 10, length: 92) == Measure(numerator: 0, denominator: 0))
+        #expect(VisitCoverage.assessed(households: 10, visited: -5, elapsed: 500, length: 0) == Measure(numerator: 0, denominator: 10), "bounded")
+    }
+
     @Test func aPeriodIsNamedAndReadBack() {
         let day = CivilDate("2026-12-07")!
         for p in VisitPeriod.allCases {

@@ -200,6 +200,7 @@ final class AccessMatrixTests: XCTestCase {
             "POST /api/v1/care-plans/:id/visits": [.gridWorker, .gridLeader, .operator, .admin],
             "GET /api/v1/assessments": dashboards, "GET /api/v1/assessments/formula": dashboards, "PUT /api/v1/assessments/formula": admin,
             "POST /api/v1/risks/import": [.operator, .admin], "GET /api/v1/risks/export": risks, "GET /risks": risks, "GET /risks/:id": risks,
+            "GET /api/v1/registry/:kind/export": all, "GET /registry": all, "GET /registry/:kind/:id": all, "GET /assessments": dashboards,
         ]
     }()
 
@@ -216,7 +217,7 @@ final class AccessMatrixTests: XCTestCase {
             case "id" where route.path.hasPrefix("/api/v1/warnings/"): value = (side == .inScope ? w.eastWarning : w.westWarning).uuidString
             case "id" where route.path.hasPrefix("/api/v1/heightened-periods/"): value = (side == .inScope ? w.eastPeriod : w.westPeriod).uuidString
             case "id" where route.path.hasPrefix("/api/v1/grave-events/"): value = (side == .inScope ? w.eastGrave : w.westGrave).uuidString
-            case "id" where route.path.hasPrefix("/api/v1/registry/"): value = (side == .inScope ? w.eastPlace : w.westPlace).uuidString
+            case "id" where route.path.hasPrefix("/api/v1/registry/") || route.path.hasPrefix("/registry/"): value = (side == .inScope ? w.eastPlace : w.westPlace).uuidString
             case "id" where route.path.hasPrefix("/api/v1/patrols/"): value = (side == .inScope ? w.eastPatrol : w.westPatrol).uuidString
             case "id" where route.path == "/api/v1/care-plans/:id" && route.method == .DELETE:
                 value = (side == .inScope ? w.eastCareToWithdraw[role?.rawValue ?? "anonymous"]! : w.westCare).uuidString

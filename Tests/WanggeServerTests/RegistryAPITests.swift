@@ -284,15 +284,18 @@ final class RegistryAPITests: XCTestCase {
             XCTAssertEqual(grids["formula_version"] as? Int, 2)
             let results = try XCTUnwrap(grids["results"] as? [[String: Any]])
             XCTAssertEqual(results.map { ($0["subject"] as? [String: Any])?["code"] as? String }, ["3301002001001", "3301002001002"], "ranked by score")
-            XCTAssertEqual(results.map { $0["score"] as? Double }, [75, 50], "3 of 4 and 1 of 2 households met; satisfaction not scored")
-            XCTAssertEqual(results.map { $0["grade"] as? String }, ["B", "D"])
+            // On 23 November, 54 of the quarter's 92 days have passed: the target is ⌈4 × 54/92⌉ = 3 and ⌈2 × 54/92⌉ = 2.
+            XCTAssertEqual(results.map { $0["score"] as? Double }, [100, 50], "3 of a target of 3 and 1 of 2 households met; satisfaction not scored")
+            XCTAssertEqual(results.map { $0["grade"] as? String }, ["A", "D"])
             for r in results {
                 let parts = try XCTUnwrap(r["parts"] as? [[String: Any]])
                 XCTAssertEqual(parts.compactMap { $0["contribution"] as? Double }.reduce(0, +), r["score"] as? Double ?? -1, accuracy: 0.001)
                 XCTAssertNil(parts.first { $0["code"] as? String == "satisfied" }?["points"] as? Double)
             }
             let (_, villages) = try await send(app, .GET, "/api/v1/assessments?level=village&area=3301002&month=2026-11", token: west)
-            XCTAssertEqual(((villages["results"] as? [[String: Any]])?.first?["score"] as? Double) ?? 0, 66.67, accuracy: 0.001, "4 of 6 up the tree")
+            XCTAssertEqual(((villages["results"] as? [[String: Any]])?.first?["score"] as? Double) ?? 0, 80, accuracy: 0.001, "4 of a target of 5 up the tree")
+            let (_, october) = try await send(app, .GET, "/api/v1/assessments?level=grid&area=3301002&month=2026-10", token: west)
+            XCTAssertEqual((october["results"] as? [[String: Any]])?.map { $0["score"] as? Double }, [0, 0], "October: none of a target of 2 and 1 met yet")
             let (_, county) = try await send(app, .GET, "/api/v1/assessments?level=grid&month=2026-11", token: admin)
             XCTAssertEqual((county["unscored"] as? [[String: Any]])?.count, 2, "the east's grids have nothing to score")
             let (_, departments) = try await send(app, .GET, "/api/v1/assessments?level=department&month=2026-11", token: admin)

@@ -22,6 +22,8 @@ public enum RegistryImport {
 
     enum Column: String, CaseIterable {
         case address, lat, lon, name, size, typeCode = "type_code", contactName = "contact_name", contactPhone = "contact_phone", attributes
+        /// Written by the export and ignored when read back: the grid follows from the point.
+        case grid
 
         static func named(_ header: String) -> Column? {
             let h = header.trimmingCharacters(in: .whitespaces).lowercased()
@@ -35,6 +37,7 @@ public enum RegistryImport {
             case "联系人", "contact", "contact_name": return .contactName
             case "联系电话", "phone", "contact_phone": return .contactPhone
             case "属性", "attributes": return .attributes
+            case "网格", "grid": return .grid
             default: return nil
             }
         }
@@ -108,5 +111,29 @@ public enum RegistryImport {
             out.append(RegistryImportRow(row: row, entry: entry, gridCode: place.grid, areaPath: place.path))
         }
         return problems.isEmpty ? (out, []) : ([], problems)
+    }
+}
+
+/// A registry list as a table the import reads back (`RegistryImport`'s columns, in Chinese, and the grid, which the
+/// import ignores): contacts as the caller may see them.
+public enum RegistryExport {
+    public static func header(_ kind: RegistryKind) -> [String] {
+        switch kind {
+        case .household: ["地址", "人数", "纬度", "经度", "网格"]
+        case .building: ["名称", "地址", "纬度", "经度", "网格"]
+        case .place: ["名称", "类型", "地址", "纬度", "经度", "联系人", "联系电话", "属性", "网格"]
+        }
+    }
+
+    public static func cells(_ e: RegistryEntry, grid: String, contactName: String?, contactPhone: String?) -> [String] {
+        func coordinate(_ x: Double) -> String { String(format: "%.6f", x) }
+        switch e.kind {
+        case .household: return [e.address, e.size.map(String.init) ?? "", coordinate(e.point.lat), coordinate(e.point.lon), grid]
+        case .building: return [e.name ?? "", e.address, coordinate(e.point.lat), coordinate(e.point.lon), grid]
+        case .place:
+            let attributes = e.attributes.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ";")
+            return [e.name ?? "", e.typeCode ?? "", e.address, coordinate(e.point.lat), coordinate(e.point.lon), contactName ?? "", contactPhone ?? "",
+                    attributes, grid]
+        }
     }
 }

@@ -56,6 +56,16 @@ public enum VisitCoverage {
         return total.keys.sorted().map { GridCoverage(gridCode: $0, households: total[$0] ?? 0, visited: seen[$0] ?? 0) }
     }
 
+    /// Coverage as the assessment counts it part-way through a period: the target is every household once in the
+    /// period, so after `elapsed` of its `length` days the target is that share of the households (rounded up, at
+    /// least one when there are any); households met beyond the target count no more than the target. A grid that
+    /// keeps pace scores full marks in every month, not only in the period's last.
+    public static func assessed(households: Int, visited: Int, elapsed: Int, length: Int) -> Measure {
+        let h = max(0, households), share = length > 0 ? Double(min(max(elapsed, 0), length)) / Double(length) : 1
+        let target = h == 0 ? 0 : min(h, max(1, Int((Double(h) * share).rounded(.up))))
+        return Measure(numerator: min(max(0, visited), target), denominator: target)
+    }
+
     /// The households of the list not yet visited in the period holding `day` (a worker's "due" list), in order.
     public static func due(households: [String], visits: [(household: String, day: CivilDate)], period: VisitPeriod, day: CivilDate) -> [String] {
         let (first, next) = period.range(holding: day)

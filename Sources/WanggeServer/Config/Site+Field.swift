@@ -12,6 +12,9 @@ extension Site {
         SiteRoute(.GET, .apiRegistryEntry, .staff(nil), RegistryAPI.show),
         SiteRoute(.PATCH, .apiRegistryEntry, .staff(RegistryAPI.writers), RegistryAPI.patch),
         SiteRoute(.POST, .apiRegistryImport, .staff(RegistryAPI.writers), body: .table, RegistryAPI.importTable),
+        SiteRoute(.GET, .apiRegistryExport, .staff(nil), query: ["area", "type", "q", "format"], RegistryAPI.exportTable),
+        .staffPage(.registry, nil, query: ["kind", "area", "type", "q", "page"], RegistryPages.list),
+        .staffPage(.registryEntry, nil, RegistryPages.entry),
         SiteRoute(.POST, .apiInspections, .staff(InspectionsAPI.inspectors), InspectionsAPI.create),
         SiteRoute(.POST, .apiPatrols, .staff(PatrolsAPI.patrollers), PatrolsAPI.start),
         SiteRoute(.POST, .apiPatrolFindings, .staff(PatrolsAPI.patrollers), PatrolsAPI.finding),
@@ -27,5 +30,6 @@ extension Site {
         SiteRoute(.GET, .apiAssessments, .staff(dashboardRoles), query: ["level", "area", "month"], AssessmentsAPI.list),
         SiteRoute(.GET, .apiAssessmentFormula, .staff(dashboardRoles), AssessmentsAPI.formula),
         SiteRoute(.PUT, .apiAssessmentFormula, .staff(admin), AssessmentsAPI.saveFormula),
+        .staffPage(.assessments, dashboardRoles, query: ["level", "area", "month", "export"], AssessmentPages.show),
     ]
 }

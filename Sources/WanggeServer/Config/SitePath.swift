@@ -55,6 +55,8 @@ enum SitePath: String, CaseIterable, Sendable {
     case publicSafety = "/safety/:code"
     case monthlyReport = "/reports/monthly"
     case warnings = "/warnings"
+    case assessments = "/assessments"
+    case registry = "/registry"
     case apiSafetyFormula = "/api/v1/safety-index/formula"
     case apiSafetyPreview = "/api/v1/safety-index/formula/preview"
     case apiWarningActions = "/api/v1/warnings/:id/actions"
@@ -72,6 +74,8 @@ enum SitePath: String, CaseIterable, Sendable {
     case apiRegistry = "/api/v1/registry/:kind"
     case apiRegistryEntry = "/api/v1/registry/:kind/:id"
     case apiRegistryImport = "/api/v1/registry/:kind/import"
+    case apiRegistryExport = "/api/v1/registry/:kind/export"
+    case registryEntry = "/registry/:kind/:id"
     case apiInspections = "/api/v1/inspections"
     case apiVisits = "/api/v1/visits"
     case apiCoverage = "/api/v1/coverage"
@@ -90,7 +94,7 @@ enum SitePath: String, CaseIterable, Sendable {
                                          .apiMediations, .apiMediationActions, .mediationView, .apiCaseTrackingCode,
                                          .apiSafetyFormula, .apiSafetyPreview, .apiWarningActions, .apiRisksImport, .apiRiskActions,
                                          .apiHeightenedPeriods, .apiHeightenedPeriodCallOff, .apiGraveEvents, .apiGraveEventWithdraw,
-                                         .apiInspections, .apiVisits]
+                                         .apiInspections, .apiVisits, .apiRegistryImport]
 
     /// The name scripts know the path by: the case's name.
     var name: String { String(describing: self) }

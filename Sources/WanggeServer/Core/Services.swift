@@ -55,6 +55,8 @@ public final class WanggeServices: Sendable {
     let jurisdictions = JurisdictionCache()
     let maps = MapCache()
     let pieces = PieceCache()
+    /// League tables of ended months, kept a few minutes (`AssessmentService`).
+    let assessmentTables = AssessmentService.Kept()
     let reference = ReferenceCache()
     /// SQLite takes one writer at a time: writers queue here instead of spinning on the file lock.
     let writes: WriteGate

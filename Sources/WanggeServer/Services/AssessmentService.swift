@@ -5,7 +5,8 @@ import WanggeStore
 
 /// The monthly assessment (考核, issue 20) counted from stored facts: the case measures of the month by grid or by
 /// department (`MeasureQueries.counts`, the same facts as the dashboards), and household visit coverage of the
-/// quarter up to the month's end by grid (`VisitQueries.coverage`); summed up the tree for villages and townships,
+/// quarter up to the month's end by grid (`VisitQueries.coverage`) against the quarter's target pro rata
+/// (`VisitCoverage.assessed`); summed up the tree for villages and townships,
 /// and computed by the core (`Assessment.compute`) with the formula in force. Recurrence and hazards rectified on
 /// time are not counted yet: their parts are not scored and their weight goes to the others (the result says so).
 /// Computed when asked, never stored, so a changed formula shows at once.
@@ -30,6 +31,33 @@ struct AssessmentService: Sendable {
 
     /// Every subject of `level` in the area (the area's own subtree), scored or, with too little behind it, left out
     /// and named.
+    /// An ended month's table is kept for five minutes (a league table on the dashboard is opened many times a day;
+    /// a fact that still changes in an ended month shows within five minutes; a new formula version at once).
+    func compute(level: AssessmentLevel, area: String, month: SafetyIndexMonth, formula: AssessmentFormula, version: Int, j: Jurisdiction,
+                 reference: ReferenceCache.Data, asOf: Date, ended: Bool) async throws -> (scored: [(Subject, AssessmentResult)], unscored: [Subject]) {
+        let key = "\(level.rawValue)|\(area)|\(month)|\(version)"
+        if ended, let kept = await app.wangge.assessmentTables.get(key, at: asOf) { return kept }
+        let out = try await compute(level: level, area: area, month: month, formula: formula, j: j, reference: reference, asOf: asOf)
+        if ended { await app.wangge.assessmentTables.put(key, out, at: asOf) }
+        return out
+    }
+
+    typealias Computed = (scored: [(Subject, AssessmentResult)], unscored: [Subject])
+
+    /// The kept tables: at most 64, each for five minutes.
+    actor Kept {
+        private var items: [String: (at: Date, value: Computed)] = [:]
+        func get(_ key: String, at now: Date) -> Computed? {
+            guard let e = items[key], now.timeIntervalSince(e.at) < 300, now >= e.at else { return nil }
+            return e.value
+        }
+        func put(_ key: String, _ value: Computed, at now: Date) {
+            if items.count >= 64 { items = items.filter { now.timeIntervalSince($0.value.at) < 300 } }
+            if items.count >= 64, let oldest = items.min(by: { $0.value.at < $1.value.at })?.key { items[oldest] = nil }
+            items[key] = (now, value)
+        }
+    }
+
     func compute(level: AssessmentLevel, area: String, month: SafetyIndexMonth, formula: AssessmentFormula, j: Jurisdiction,
                  reference: ReferenceCache.Data, asOf: Date) async throws -> (scored: [(Subject, AssessmentResult)], unscored: [Subject]) {
         let db = app.db, calendar = reference.calendar
@@ -54,9 +82,12 @@ struct AssessmentService: Sendable {
                 for s in holders(grid) { for (a, k) in caseKinds { add(s, a, c[k]) } }
             }
             let quarter = VisitPeriod.quarter.range(holding: month.firstDay)
-            let coverage = try await VisitQueries.coverage(scopePath: scope, first: quarter.first, next: min(month.dayAfter, quarter.next), on: db)
+            let until = min(month.dayAfter, quarter.next, max(calendar.civilDate(of: asOf).adding(days: 1), month.firstDay))
+            let coverage = try await VisitQueries.coverage(scopePath: scope, first: quarter.first, next: until, on: db)
             for g in coverage {
-                for s in holders(g.gridCode) { add(s, .visitCoverage, g.measure) }
+                let m = VisitCoverage.assessed(households: g.households, visited: g.visited, elapsed: until.dayNumber - quarter.first.dayNumber,
+                                               length: quarter.next.dayNumber - quarter.first.dayNumber)
+                for s in holders(g.gridCode) { add(s, .visitCoverage, m) }
             }
         } else if level == .department {
             let departments = reference.departments.filter { j[$0.areaCode] != nil && j.path(of: $0.areaCode).hasPrefix(scope) }.sorted { $0.code < $1.code }

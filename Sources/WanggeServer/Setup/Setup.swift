@@ -71,6 +71,7 @@ public enum Setup {
         let hash = try await app.password.async.hash(app.wangge.config.demoPassword)
         try await DemoSeed.load(county, passwordHash: hash, on: app.db)
         await app.wangge.jurisdictions.invalidate()
+        var simulated: [SimulatedCase] = []
         if history {
             let now = app.wangge.clock.now()
             let ref = try await app.wangge.reference.current(on: app.db, now: now)
@@ -80,6 +81,7 @@ public enum Setup {
                 if done % 6_000 == 0 || (done == total && total % 6_000 != 0) { progress("  simulated \(done) of \(total) cases") }
             }
             let paths = Dictionary(uniqueKeysWithValues: county.areas.map { ($0.code, j.path(of: $0.code)) })
+            simulated = cases
             let historic = cases.map { HistoricCase(code: $0.code, trackingCode: $0.trackingCode, report: $0.report, records: $0.records, snapshot: $0.snapshot) }
             try await CaseQueries.bulkInsert(historic, paths: paths, context: ref.measureContext,
                                              on: app.db) { done, total in
@@ -122,9 +124,49 @@ public enum Setup {
                                                           at: ref.calendar.start(of: e.occurredOn.adding(days: 1)), on: db)
             }
             progress("  stored \(risks.count) risks\(period.map { ", the heightened period \($0.name)" } ?? "") and the grave events")
+            progress("Registering households, buildings and places; a year of visits, inspections and patrols…")
+            try await loadDemoField(app, field: DemoField(county: county, cases: simulated, catalogue: app.wangge.fieldCatalogue, calendar: ref.calendar,
+                                                          end: now, seed: seed),
+                                    paths: paths, progress: progress)
+            simulated = []
             try await publishDemoIndex(app, now: now, calendar: ref.calendar, progress: progress)
         }
         return county.accounts
+    }
+
+    /// The demo's registry and year of field work, grid by grid, written a few grids to a transaction.
+    static func loadDemoField(_ app: Application, field: DemoField, paths: [String: String], progress: @escaping @Sendable (String) -> Void) async throws {
+        let db = app.db
+        let registered = field.calendar.start(of: field.first.adding(days: -30))
+        var entries: [(id: UUID, entry: RegistryEntry, gridCode: String, areaPath: String)] = []
+        var visits: [FieldBulkQueries.Visit] = [], inspections: [FieldBulkQueries.Inspection] = [], patrols: [FieldBulkQueries.Patrol] = []
+        var totals = (entries: 0, visits: 0, inspections: 0, patrols: 0, failed: 0)
+        let started = Date()
+        func flush() async throws {
+            let (e, v, i, p) = (entries, visits, inspections, patrols)
+            try await app.wangge.writes.run(on: db) {
+                _ = try await RegistryQueries.insertAll(e, by: "demo", at: registered, on: db)
+                try await FieldBulkQueries.insert(visits: v, inspections: i, patrols: p, on: db)
+            }
+            entries = []; visits = []; inspections = []; patrols = []
+        }
+        for index in 0..<field.gridCount {
+            let g = field.grid(index)
+            let path = paths[g.gridCode] ?? ""
+            entries += g.entries.map { (id: $0.id, entry: $0.entry, gridCode: g.gridCode, areaPath: path) }
+            visits += g.visits.map { .init(householdID: $0.householdID, gridCode: g.gridCode, areaPath: path, day: $0.day, outcome: $0.outcome, note: $0.note, by: $0.by, at: $0.at) }
+            inspections += g.inspections.map { .init(id: $0.id, placeID: $0.placeID, areaPath: path, checklistCode: $0.checklistCode, results: $0.results,
+                                                     caseCodes: $0.caseCodes, by: $0.by, at: $0.at) }
+            patrols += g.patrols.map { .init(id: $0.id, gridCode: g.gridCode, areaPath: path, worker: $0.worker, startedAt: $0.startedAt, endedAt: $0.endedAt,
+                                             summary: $0.summary, findings: $0.findings) }
+            totals.entries += g.entries.count; totals.visits += g.visits.count; totals.inspections += g.inspections.count
+            totals.patrols += g.patrols.count; totals.failed += g.inspections.filter { !$0.caseCodes.isEmpty }.count
+            if visits.count > 40_000 || index == field.gridCount - 1 {
+                try await flush()
+                progress("  field work of \(index + 1) of \(field.gridCount) grids")
+            }
+        }
+        progress("  \(totals.entries) registry entries, \(totals.visits) visits, \(totals.inspections) inspections (\(totals.failed) raised a case of the history), \(totals.patrols) patrols in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
     }
 
     /// The demo's year of the safety index and early warning, as the jobs would have left them: each month published

@@ -65,6 +65,7 @@ enum DashboardView {
             \(d.mediationNotices.isEmpty ? "" : HTML("<h3>\(l.t(.mediationNotices))</h3><ul class=\"m-notices\">\(d.mediationNotices.map { n in "<li><a href=\"\(SitePath.mediationView.link(n.id.uuidString))\">\(n.code)</a> · \(l.t(n.kind == MediationQueries.escalationRisk ? .mediationNoticeRisk : n.kind == SupervisionReason.mediationLate.rawValue ? .mediationNoticeLate : .mediationNoticeLeader)) · \(Format.minute(n.raisedAt))\(n.note.map { HTML(" · \($0)") } ?? "")</li>" as HTML })</ul>"))</section>
           """) } ?? "")
           \(HTML(raw: d.safetyHTML))
+          \(HTML(raw: d.assessmentHTML))
           <section class="card"><h2>\(l.t(.openSupervisions)) (\(d.supervisions.count))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.kind))</th><th>\(l.t(.raised))</th></tr></thead><tbody>\(sups)</tbody></table></div>
             <p><a href="\(link(export: "supervisions"))">\(l.t(.exportCSV))</a></p></section>

@@ -99,15 +99,15 @@ extension Layout {
     private static func wanted(for role: Role?) -> [(path: SitePath, text: Text)] {
         switch role {
         case nil: [(.report, .navReport), (.trackForm, .navTrack)]
-        case .gridWorker?, .gridLeader?: [(.worker, .navWorker), (.workbench, .navWorkbench), (.risks, .navRisks), (.warnings, .navWarnings), (.areas, .areas)]
+        case .gridWorker?, .gridLeader?: [(.worker, .navWorker), (.registry, .navRegistry), (.workbench, .navWorkbench), (.risks, .navRisks), (.warnings, .navWarnings), (.areas, .areas)]
         case .handler?: [(.workbench, .navWorkbench), (.risks, .navRisks), (.areas, .areas)]
         case .mediator?: [(.mediations, .navMediation), (.workbench, .navWorkbench), (.areas, .areas)]
         case .operator?: [(.workbench, .navWorkbench), (.mediations, .navMediation), (.risks, .navRisks), (.safetyIndex, .navSafety), (.warnings, .navWarnings),
-                          (.dashboard, .navDashboard), (.screen, .navScreen), (.areas, .areas)]
-        case .leader?: [(.dashboard, .navDashboard), (.safetyIndex, .navSafety), (.warnings, .navWarnings), (.risks, .navRisks), (.workbench, .navWorkbench),
+                          (.dashboard, .navDashboard), (.assessments, .navAssessment), (.registry, .navRegistry), (.screen, .navScreen), (.areas, .areas)]
+        case .leader?: [(.dashboard, .navDashboard), (.assessments, .navAssessment), (.safetyIndex, .navSafety), (.warnings, .navWarnings), (.risks, .navRisks), (.workbench, .navWorkbench),
                         (.mediations, .navMediation), (.screen, .navScreen), (.areas, .areas)]
         case .admin?: [(.workbench, .navWorkbench), (.mediations, .navMediation), (.risks, .navRisks), (.safetyIndex, .navSafety), (.warnings, .navWarnings),
-                       (.dashboard, .navDashboard), (.screen, .navScreen), (.areas, .areas), (.audit, .navAudit)]
+                       (.dashboard, .navDashboard), (.assessments, .navAssessment), (.registry, .navRegistry), (.screen, .navScreen), (.areas, .areas), (.audit, .navAudit)]
         }
     }
 

@@ -252,6 +252,8 @@ struct Text: Sendable {
     static let navMediation = Text(zh: "调解", en: "Mediation")
     static let navRisks = Text(zh: "风险", en: "Risks")
     static let navSafety = Text(zh: "平安指数", en: "Safety index")
+    static let navAssessment = Text(zh: "考核", en: "Assessment")
+    static let navRegistry = Text(zh: "一表通", en: "Registry")
     static let navWarnings = Text(zh: "预警", en: "Warnings")
     static let mediationTitle = Text(zh: "矛盾纠纷调解", en: "Dispute mediation")
     static let mediationMine = Text(zh: "我的调解案件", en: "My mediations")

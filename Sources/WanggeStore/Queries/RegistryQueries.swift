@@ -73,7 +73,7 @@ public enum RegistryQueries {
 
     /// Writes many new entries and their first changes in one transaction, many to a statement (an imported list:
     /// all or nothing). `progress(done, total)` is told after each chunk.
-    public static func insertAll(_ rows: [(entry: RegistryEntry, gridCode: String, areaPath: String)], by: String, at: Date, on db: any Database,
+    public static func insertAll(_ rows: [(id: UUID, entry: RegistryEntry, gridCode: String, areaPath: String)], by: String, at: Date, on db: any Database,
                                  progress: @escaping @Sendable (Int, Int) -> Void = { _, _ in }) async throws -> Int {
         try await db.transaction { db in
             let sql = try SafetyIndexQueries.sqlDB(db)
@@ -83,7 +83,7 @@ public enum RegistryQueries {
                     .columns("id", "kind", "grid_code", "area_path", "type_code", "label", "document", "version", "created_at", "created_by", "updated_at")
                 var changes = sql.insert(into: "registry_changes").columns("id", "entry_id", "version", "at", "by", "changes")
                 for r in chunk {
-                    let id = UUID(), e = r.entry
+                    let id = r.id, e = r.entry
                     entries = entries.values(SQLBind(id), SQLBind(e.kind.rawValue), SQLBind(r.gridCode), SQLBind(r.areaPath), SQLBind(e.typeCode), SQLBind(e.label),
                                              SQLBind(try document(e)), SQLBind(1), SQLBind(at), SQLBind(by), SQLBind(at))
                     let first = [RegistryChange(field: "import", from: nil, to: e.label)]

@@ -9,24 +9,52 @@ enum AssessmentsAPI {
     /// `GET /api/v1/assessments?level=grid|village|township|department|worker&area=&month=` (the last month that
     /// ended by default; the month under way counts up to now).
     static func list(_ req: Request) async throws -> AssessmentListDTO {
+        let t = try await table(req)
+        return AssessmentListDTO(level: t.level.rawValue, area: AreaRefDTO(code: t.area, name: t.areaName), month: t.month.description,
+                                 formulaVersion: t.version,
+                                 results: t.scored.enumerated().map { i, r in AssessmentDTO(rank: i + 1, subject: SubjectDTO(code: r.0.code, name: r.0.name), r.1) },
+                                 unscored: t.unscored.map { SubjectDTO(code: $0.code, name: $0.name) })
+    }
+
+    /// A league table as the API and the page read it.
+    struct Table: Sendable {
+        var level: AssessmentLevel
+        var area: String
+        var areaName: String
+        var month: SafetyIndexMonth
+        var version: Int
+        var formula: AssessmentFormula
+        var scored: [(AssessmentService.Subject, AssessmentResult)]
+        var unscored: [AssessmentService.Subject]
+    }
+
+    /// The request's `level` (or `defaultLevel`), `area` (in scope; the caller's own by default) and `month` (the
+    /// last that ended by default; not in the future), computed with the formula in force.
+    static func table(_ req: Request, defaultLevel: AssessmentLevel? = nil) async throws -> Table {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let area = try req.areaQuery(staff, j) ?? staff.scope.areaCode
-        guard let levelText = try req.textQuery("level", maxLength: 20), let level = AssessmentLevel(rawValue: levelText) else {
+        let levelText = try req.textQuery("level", maxLength: 20)
+        guard let level = levelText.map({ AssessmentLevel(rawValue: $0) }) ?? defaultLevel else {
             throw APIError.badRequest("level is one of \(AssessmentLevel.allCases.map(\.rawValue).joined(separator: ", "))", field: "level")
         }
-        let reference = try await req.reference()
-        let calendar = reference.calendar
+        let calendar = try await req.reference().calendar
         let current = SafetyIndexService.month(of: req.now, calendar: calendar)
         let month = try req.monthQuery("month") ?? SafetyIndexService.lastEndedMonth(at: req.now, calendar: calendar)
         guard month <= current else { throw APIError.badRequest("month \(month) is in the future", field: "month") }
+        return try await table(req, level: level, area: area, month: month, j: j)
+    }
+
+    /// The league table of `level` in `area` (in the caller's scope) for `month`, with the formula in force.
+    static func table(_ req: Request, level: AssessmentLevel, area: String, month: SafetyIndexMonth, j: Jurisdiction) async throws -> Table {
+        let reference = try await req.reference()
+        let current = SafetyIndexService.month(of: req.now, calendar: reference.calendar)
         let (version, formula) = try await AssessmentService.formulas.current(on: req.db)
-        let (scored, unscored) = try await AssessmentService(app: req.application).compute(level: level, area: area, month: month, formula: formula, j: j,
-                                                                                             reference: reference, asOf: req.now)
-        return AssessmentListDTO(level: level.rawValue, area: AreaRefDTO(code: area, name: j[area]?.name ?? area), month: month.description,
-                                 formulaVersion: version,
-                                 results: scored.enumerated().map { i, r in AssessmentDTO(rank: i + 1, subject: SubjectDTO(code: r.0.code, name: r.0.name), r.1) },
-                                 unscored: unscored.map { SubjectDTO(code: $0.code, name: $0.name) })
+        let (scored, unscored) = try await AssessmentService(app: req.application).compute(level: level, area: area, month: month, formula: formula,
+                                                                                             version: version, j: j, reference: reference, asOf: req.now,
+                                                                                             ended: month < current)
+        return Table(level: level, area: area, areaName: j[area]?.name ?? area, month: month, version: version, formula: formula,
+                     scored: scored, unscored: unscored)
     }
 
     /// `GET /api/v1/assessments/formula`.

@@ -32,19 +32,50 @@ enum RegistryAPI {
     /// `GET /api/v1/registry/{kind}?area=&type=&q=&page=&per=`: the caller's scope, by label.
     static func list(_ req: Request) async throws -> RegistryListDTO {
         let staff = try req.requireStaff()
-        let kind = try kind(req)
         let j = try await req.jurisdiction()
+        let filter = try filter(req, staff: staff, j: j)
+        let (page, per) = try req.paging()
+        let found = try await RegistryQueries.list(filter, page: page, per: per, on: req.db)
+        try await req.audit(PersonalDataViews.contacts(of: found.items, shownTo: staff.role))
+        return RegistryListDTO(entries: found.items.map { dto($0, j: j, role: staff.role) }, total: found.total, page: page, per: per)
+    }
+
+    /// The list's filters from the request: the kind (path), `area` (in scope; the caller's own by default), `type`
+    /// (a known place type) and `q` (part of the name or address).
+    static func filter(_ req: Request, staff: StaffAccount, j: Jurisdiction, kind given: RegistryKind? = nil) throws -> RegistryFilter {
+        let kind = try given ?? kind(req)
         let path = j.path(of: try req.areaQuery(staff, j) ?? staff.scope.areaCode)
         var type: String?
         if let t = try req.textQuery("type", maxLength: 64) {
             guard req.wangge.fieldCatalogue.placeType(t) != nil else { throw APIError.badRequest("unknown place type \(t)", field: "type") }
             type = t
         }
-        let (page, per) = try req.paging()
-        let found = try await RegistryQueries.list(RegistryFilter(kind: kind, scopePath: path, typeCode: type, text: try req.textQuery("q", maxLength: 50)),
-                                                   page: page, per: per, on: req.db)
-        try await req.audit(PersonalDataViews.contacts(of: found.items, shownTo: staff.role))
-        return RegistryListDTO(entries: found.items.map { dto($0, j: j, role: staff.role) }, total: found.total, page: page, per: per)
+        return RegistryFilter(kind: kind, scopePath: path, typeCode: type, text: try req.textQuery("q", maxLength: 50))
+    }
+
+    /// At most this many entries in one export: a county's households fit (the import's limit).
+    static let exportLimit = RegistryImport.maximumRows
+
+    /// `GET /api/v1/registry/{kind}/export?format=csv|xlsx&area=&type=&q=`: the filtered list as a table the import
+    /// reads back (`RegistryExport`), contacts as the caller may see them (and audited like a list).
+    static func exportTable(_ req: Request) async throws -> Response {
+        let staff = try req.requireStaff()
+        let j = try await req.jurisdiction()
+        let filter = try filter(req, staff: staff, j: j)
+        let format = try TableDownload.format(req)
+        var rows = [RegistryExport.header(filter.kind)]
+        var page = 1
+        while rows.count <= exportLimit {
+            let found = try await RegistryQueries.list(filter, page: page, per: 10_000, on: req.db)
+            try await req.audit(PersonalDataViews.contacts(of: found.items, shownTo: staff.role))
+            for e in found.items.prefix(exportLimit + 1 - rows.count) {
+                let contact = PersonalDataPolicy.contact(name: e.entry.contactName, phone: e.entry.contactPhone, shownTo: staff.role)
+                rows.append(RegistryExport.cells(e.entry, grid: e.gridCode, contactName: contact.name, contactPhone: contact.phone))
+            }
+            if found.items.count < 10_000 { break }
+            page += 1
+        }
+        return try TableDownload.response(rows, format: format, filename: "registry-\(filter.kind.rawValue)", sheet: filter.kind.nameZH)
     }
 
     /// `POST /api/v1/registry/{kind}`: 201 with the entry; with an `Idempotency-Key`, the same key and body answer
@@ -152,7 +183,7 @@ enum RegistryAPI {
         }
         guard !result.rows.isEmpty else { throw APIError.badRequest("the file has a header and no rows", field: "file") }
         let db = req.db, now = req.now, by = staff.username, logger = req.logger
-        let rows = result.rows.map { (entry: $0.entry, gridCode: $0.gridCode, areaPath: $0.areaPath) }
+        let rows = result.rows.map { (id: UUID(), entry: $0.entry, gridCode: $0.gridCode, areaPath: $0.areaPath) }
         let n = try await req.wangge.writes.run(on: db) {
             try await RegistryQueries.insertAll(rows, by: by, at: now, on: db) { done, total in
                 if done % 9_900 < 300 || done == total { logger.info("registry import: \(done) of \(total) \(kind.rawValue)") }

@@ -82,8 +82,7 @@ enum RisksAPI {
         let level = try req.intQuery("level", RiskLevel.numbers)
         let category = try req.textQuery("category", maxLength: 64)
         if let c = category, req.riskCatalogue.category(c) == nil { throw APIError.badRequest("unknown category \(c)", field: "category") }
-        let format = try req.textQuery("format", maxLength: 8) ?? "csv"
-        guard ["csv", "xlsx"].contains(format) else { throw APIError.badRequest("format is csv or xlsx", field: "format") }
+        let format = try TableDownload.format(req)
         let found = try await RiskQueries.list(RiskFilter(scopePath: path, states: states, level: level, categoryCode: category),
                                                page: 1, per: exportLimit, on: req.db)
         var rows = [RiskExport.header]
@@ -93,13 +92,7 @@ enum RisksAPI {
                                                        areaCode: g.areaCode, placeCode: g.placeCode, assessment: s.assessment, level: s.level,
                                                        state: s.state, point: g.point), catalogue: req.riskCatalogue))
         }
-        let body = format == "csv" ? TableText.csv(rows: rows) : try XLSX.write(rows: rows, sheetName: "风险清单")
-        let response = Response(status: .ok, body: .init(data: body))
-        response.headers.contentType = format == "csv" ? HTTPMediaType(type: "text", subType: "csv", parameters: ["charset": "utf-8"])
-            : HTTPMediaType(type: "application", subType: "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"risks.\(format)\"")
-        response.headers.cacheControl = .init(noStore: true)
-        return response
+        return try TableDownload.response(rows, format: format, filename: "risks", sheet: "风险清单")
     }
 
     /// At most this many entries in one export (the register of a county is a few thousand).

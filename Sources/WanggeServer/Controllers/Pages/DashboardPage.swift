@@ -29,6 +29,8 @@ struct DashboardData {
     var mediationNotices: [(code: String, id: UUID, kind: String, raisedAt: Date, note: String?)] = []
     /// The safety index's latest month and the open warnings of the area, drawn (`SafetyIndexView.panel`).
     var safetyHTML: String = ""
+    /// The league table of the area's children for the last month that ended (`AssessmentView.panel`).
+    var assessmentHTML: String = ""
 }
 
 /// One area, period and instant to count the measures of.
@@ -199,13 +201,20 @@ enum DashboardPage {
         let mediationNotices = full ? try await MediationQueries.notices(scopePath: path, limit: 10, on: db) : []
         let safety = full ? try await SafetyPanel.load(area: area.code, j: j, on: db) : nil
         let safetyHTML = safety.map { SafetyIndexView.panel($0, area: area.code, j: j, catalogue: ref.catalogue, lang).description } ?? ""
+        // The league table of the area's children for the last month that ended (kept a few minutes once counted).
+        var assessmentHTML = ""
+        if full {
+            let t = try await AssessmentsAPI.table(req, level: AssessmentPages.defaultLevel(of: area.code, j), area: area.code,
+                                                   month: SafetyIndexService.lastEndedMonth(at: now, calendar: ref.calendar), j: j)
+            assessmentHTML = AssessmentView.panel(t, lang).description
+        }
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,
                              reported: reported, children: children, categories: categories,
                              departments: departments, weeks: weeks,
                              late: lateWork.rows.map { ($0, now.timeIntervalSince($0.next_deadline_at ?? now)) }, lateCount: lateWork.total,
                              supervisions: supervisions, mapSVG: map, mediation: mediation,
-                             mediationNotices: mediationNotices, safetyHTML: safetyHTML)
+                             mediationNotices: mediationNotices, safetyHTML: safetyHTML, assessmentHTML: assessmentHTML)
     }
 
     static let heatMapWidth = 800.0
@@ -244,10 +253,9 @@ enum DashboardPage {
         }
     }
 
-    /// Any table as CSV, UTF-8 with a byte-order mark so Excel reads the Chinese.
+    /// Any table as CSV (`TableDownload`).
     static func csv(_ d: DashboardData, table: String, lang: Lang, catalogue: CategoryCatalogue) throws -> Response {
         let kinds = MeasureKind.allCases
-        func esc(_ s: String) -> String { s.contains(where: { ",\"\n\r".contains($0) }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s }
         var lines: [[String]] = []
         let t = lang.t
         let measureHeads = kinds.flatMap { k in [lang.pick(k.nameZH, k.nameEN), t(.csvNumerator), t(.csvDenominator)] }
@@ -279,11 +287,7 @@ enum DashboardPage {
         default:
             throw Abort(.badRequest, reason: "export is one of areas, categories, departments, late, supervisions, weeks")
         }
-        let body = "\u{FEFF}" + lines.map { $0.map(esc).joined(separator: ",") }.joined(separator: "\r\n") + "\r\n"
-        let r = Response(status: .ok, body: .init(string: body))
-        r.headers.replaceOrAdd(name: .contentType, value: "text/csv; charset=utf-8")
-        r.headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"wangge-\(table)-\(d.area.code)-\(d.from)-\(d.to).csv\"")
-        return r
+        return try TableDownload.response(lines, filename: "wangge-\(table)-\(d.area.code)-\(d.from)-\(d.to)")
     }
 }
 

@@ -1,0 +1,123 @@
+import Foundation
+import WanggeCore
+import WanggeStore
+
+/// The registry's pages (issue 20): the list of a kind with its filters, export and import (with the upload's
+/// progress and every problem by row), and one entry with its history.
+enum RegistryView {
+    static func kindName(_ k: RegistryKind, _ l: Lang) -> String {
+        switch k {
+        case .building: l.pick("楼栋", "Buildings")
+        case .household: l.pick("住户", "Households")
+        case .place: l.pick("场所", "Places")
+        }
+    }
+
+    static func typeName(_ code: String?, _ catalogue: FieldCatalogue, _ l: Lang) -> String {
+        guard let code else { return "" }
+        return catalogue.placeType(code).map { l.pick($0.name, $0.nameEN) } ?? code
+    }
+
+    static func list(_ items: [RegistryEntryDTO], total: Int, page: Int, filter: RegistryFilter, area: String?, canImport: Bool,
+                     catalogue: FieldCatalogue, _ ctx: PageContext) -> String {
+        let l = ctx.lang, kind = filter.kind
+        var query: [(String, String?)] = [("kind", kind.rawValue), ("area", area), ("type", filter.typeCode), ("q", filter.text)]
+        let tabs: [HTML] = RegistryKind.allCases.map { k in
+            k == kind ? "<strong>\(kindName(k, l))</strong>" : "<a href=\"\(SitePath.registry.link([], queryItems: [("kind", k.rawValue), ("area", area)]))\">\(kindName(k, l))</a>"
+        }
+        let typeOptions: [HTML] = [HTML("<option value=\"\">\(l.pick("全部类型", "All types"))</option>")] + catalogue.placeTypes.map { t in
+            "<option value=\"\(t.code)\"\(HTML(raw: t.code == filter.typeCode ? " selected" : ""))>\(l.pick(t.name, t.nameEN))</option>"
+        }
+        let typeFilter: HTML = kind == .place ? "<label>\(l.pick("类型", "Type")) <select name=\"type\">\(typeOptions)</select></label>" : ""
+        let heads: HTML = switch kind {
+        case .household: "<th>\(l.pick("地址", "Address"))</th><th class=\"num\">\(l.pick("人数", "Size"))</th>"
+        case .building: "<th>\(l.pick("名称或地址", "Name or address"))</th>"
+        case .place: "<th>\(l.pick("名称", "Name"))</th><th>\(l.pick("类型", "Type"))</th><th class=\"wide-only\">\(l.pick("地址", "Address"))</th><th class=\"wide-only\">\(l.pick("联系人", "Contact"))</th>"
+        }
+        let rows: [HTML] = items.map { e in
+            let link = SitePath.registryEntry.link(e.kind, e.id.uuidString)
+            let cells: HTML = switch kind {
+            case .household: "<td><a href=\"\(link)\">\(e.address)</a></td><td class=\"num\">\(e.size.map(String.init) ?? "")</td>"
+            case .building: "<td><a href=\"\(link)\">\(e.name ?? e.address)</a></td>"
+            case .place: """
+                <td><a href="\(link)">\(e.name ?? e.address)</a></td><td>\(typeName(e.typeCode, catalogue, l))</td><td class="wide-only">\(e.address)</td>\
+                <td class="wide-only">\([e.contactName, e.contactPhone].compactMap { $0 }.joined(separator: " "))</td>
+                """
+            }
+            return "<tr>\(cells)<td>\(e.grid.name)</td><td class=\"wide-only\">\(Format.day(e.updatedAt))</td></tr>"
+        }
+        let exportCSV = SitePath.apiRegistryExport.link([kind.rawValue], queryItems: query.filter { $0.0 != "kind" } + [("format", "csv")])
+        let exportXLSX = SitePath.apiRegistryExport.link([kind.rawValue], queryItems: query.filter { $0.0 != "kind" } + [("format", "xlsx")])
+        query.append(("page", String(page + 1)))
+        let next: HTML = page * RegistryPages.perPage < total ? "<a href=\"\(SitePath.registry.link([], queryItems: query))\">\(l.pick("下一页", "Next page")) →</a>" : ""
+        let previous: HTML = page > 1 ? "<a href=\"\(SitePath.registry.link([], queryItems: query.dropLast() + [("page", String(page - 1))]))\">← \(l.pick("上一页", "Previous page"))</a> " : ""
+        let columns = RegistryExport.header(kind).dropLast().joined(separator: "、")
+        let importForm: HTML = canImport ? """
+            <details class="card"><summary>\(l.pick("批量导入\(kindName(kind, l))（CSV / XLSX）", "Import \(kindName(kind, l).lowercased()) (CSV / XLSX)"))</summary>
+            <form id="registry-import" class="stack" data-kind="\(kind.rawValue)">
+            <p class="meta">\(l.pick("第一行为表头，可用列：\(columns)（地址、纬度、经度必填）。任何一行有问题则全部不导入，并按行列出问题。UTF-8 或 GB18030 编码的 CSV，或 XLSX；至多 200,000 行。",
+                                    "The first row is the header; columns: \(columns) (address, latitude and longitude required). If any row has a problem nothing is imported and every problem is listed by row. CSV in UTF-8 or GB18030, or XLSX; at most 200,000 rows."))</p>
+            <label>\(l.pick("文件", "File")) <input type="file" name="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required></label>
+            <button type="submit">\(l.pick("导入", "Import"))</button>
+            <progress class="import-progress" max="100" value="0" hidden></progress>
+            <div id="registry-import-result" role="status" aria-live="polite"></div>
+            </form></details>
+            """ : ""
+        return Layout.page(l.pick("一表通", "Registry"), ctx, scripts: ["registry.js"], """
+        <section class="card">
+        <h1>\(l.pick("一表通", "Registry")) · \(kindName(kind, l)) <span class="meta">\(l.pick("共", "")) \(total.grouped) \(l.pick("条", "entries"))</span></h1>
+        <p class="registry-tabs">\(tabs)</p>
+        <form method="get" action="\(SitePath.registry.link())" class="filters row-filters">
+        <input type="hidden" name="kind" value="\(kind.rawValue)">\(HTML(raw: area.map { "<input type=\"hidden\" name=\"area\" value=\"\(HTML.escape($0))\">" } ?? ""))
+        <label>\(l.pick("名称或地址", "Name or address")) <input type="search" name="q" value="\(filter.text ?? "")" maxlength="50"></label>
+        \(typeFilter)
+        <button type="submit">\(l.pick("查找", "Find"))</button>
+        </form>
+        <p class="meta"><a href="\(exportCSV)" download>\(l.t(.exportCSV))</a> · <a href="\(exportXLSX)" download>\(l.pick("导出 Excel", "Export Excel"))</a>
+         · \(l.pick("登记一次，各类表单从此选取；联系人按个人信息规则显示。", "Entered once, picked by every form; contacts shown as the personal-data policy allows."))</p>
+        </section>
+        <section class="card">
+        <div class="table-wrap"><table class="list"><thead><tr>\(heads)<th>\(l.pick("网格", "Grid"))</th><th class="wide-only">\(l.pick("更新", "Updated"))</th></tr></thead>
+        <tbody>\(rows)</tbody></table></div>
+        <p>\(previous)\(next)</p>
+        </section>
+        \(importForm)
+        """)
+    }
+
+    static func entry(_ d: RegistryDetailDTO, catalogue: FieldCatalogue, _ ctx: PageContext) -> String {
+        let l = ctx.lang, e = d.entry
+        let kind = RegistryKind(rawValue: e.kind) ?? .place
+        let type = e.typeCode.flatMap { catalogue.placeType($0) }
+        var facts: [(String, String)] = []
+        if let n = e.name { facts.append((l.pick("名称", "Name"), n)) }
+        facts.append((l.pick("地址", "Address"), e.address))
+        if let t = e.typeCode { facts.append((l.pick("类型", "Type"), typeName(t, catalogue, l))) }
+        if let s = e.size { facts.append((l.pick("人数", "Size"), String(s))) }
+        facts.append((l.pick("网格", "Grid"), e.grid.name))
+        facts.append((l.pick("位置", "Point"), String(format: "%.6f, %.6f", e.lat, e.lon)))
+        for (k, v) in e.attributes.sorted(by: { $0.key < $1.key }) {
+            let a = type?.attributes.first { $0.code == k }
+            let value = a?.kind == .yesNo ? (v == "yes" ? l.pick("是", "yes") : l.pick("否", "no")) : v
+            facts.append((a?.name ?? k, value))
+        }
+        if e.contactName != nil || e.contactPhone != nil {
+            facts.append((l.pick("联系人", "Contact"), [e.contactName, e.contactPhone].compactMap { $0 }.joined(separator: " ")))
+        }
+        let dl: [HTML] = facts.map { "<dt>\($0.0)</dt><dd>\($0.1)</dd>" }
+        let history: [HTML] = d.history.reversed().map { h in
+            let changes = h.changes.map { c in "\(c.field)：\(c.from ?? "—") → \(c.to ?? "—")" }.joined(separator: "；")
+            return "<tr><td>\(h.version)</td><td>\(Format.minute(h.at))</td><td>\(h.by)</td><td>\(changes)</td></tr>"
+        }
+        return Layout.page(e.name ?? e.address, ctx, """
+        <section class="card narrow">
+        <p class="meta"><a href="\(SitePath.registry.link([], queryItems: [("kind", kind.rawValue)]))">← \(l.pick("一表通", "Registry")) · \(kindName(kind, l))</a></p>
+        <h1>\(e.name ?? e.address)</h1>
+        <dl class="facts">\(dl)</dl>
+        <h2>\(l.pick("变更记录", "History"))</h2>
+        <div class="table-wrap"><table class="list"><thead><tr><th>#</th><th>\(l.pick("时间", "When"))</th><th>\(l.pick("经办", "By"))</th><th>\(l.pick("变更", "Changes"))</th></tr></thead>
+        <tbody>\(history)</tbody></table></div>
+        </section>
+        """)
+    }
+}
