@@ -97,6 +97,14 @@ struct FieldTests {
         #expect(VisitCoverage.assessed(households: 10, visited: -5, elapsed: 500, length: 0) == Measure(numerator: 0, denominator: 10), "bounded")
     }
 
+    @Test func aPlaceFallsDueAgainOnceEveryHazardCaseItsInspectionRaisedIsFinished() {
+        let t = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(Reinspection.dueSince(cases: []) == nil, "an inspection that raised nothing")
+        #expect(Reinspection.dueSince(cases: [(.closed, t), (.signed, t.addingTimeInterval(5))]) == nil, "one is still open")
+        #expect(Reinspection.dueSince(cases: [(.closed, t), (.merged, t.addingTimeInterval(5))]) == t.addingTimeInterval(5), "from the last to finish")
+        #expect(Reinspection.dueSince(cases: [(.resolved, t)]) == nil, "resolved is not yet closed")
+    }
+
     @Test func aPeriodIsNamedAndReadBack() {
         let day = CivilDate("2026-12-07")!
         for p in VisitPeriod.allCases {

@@ -6,7 +6,7 @@ import Testing
 
 /// The demo county's simulated history, run small: 60 days at 2,000 cases a year for the structural checks, and 90
 /// days at 6,000 a year (about 1,500 cases) for the measures and the mix of outcomes.
-private enum History {
+enum History {
     static let county = DemoCounty.generate()
     static let catalogue = try! CoreResources.defaultCatalogue()
     static let calendar = WorkingCalendar(schedules: try! CoreResources.bundledHolidaySchedules())

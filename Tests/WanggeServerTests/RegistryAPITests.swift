@@ -190,6 +190,147 @@ final class RegistryAPITests: XCTestCase {
         }
     }
 
+    func testAClosedHazardCaseMakesItsPlaceDueAgainAndCountsAsRectifiedOnTime() async throws {
+        try await withApp { app, clock in
+            try await SmallCounty.load(app)
+            let worker = try await app.token("westworker"), op = try await app.token("westop"), handler = try await app.token("westmarket")
+            let admin = try await Setup.createUser(app, username: "countyadmin", password: "Orchard-lantern-42", role: .admin, areaCode: "3301",
+                                                   departmentCode: nil, displayName: "县管理员")
+            _ = admin
+            let (_, made) = try await send(app, .POST, "/api/v1/registry/places", token: worker, body: [
+                "name": "老街面馆", "address": "西村老街 12 号", "lat": 30.1, "lon": 120.25, "type_code": "restaurant", "attributes": ["gas": "cylinder"]])
+            let placeID = try XCTUnwrap((made["entry"] as? [String: Any])?["id"] as? String)
+            let (_, uploaded) = try await TrustRoundTwoTests.upload(app, token: worker, [TrustRoundTwoTests.jpeg(2_000, seed: 9)])
+            let sha = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(uploaded.utf8)) as? [[String: Any]])?.first)?["sha256"] as? String)
+            let results: [[String: Any]] = [["item_code": "licence", "passed": false, "note": "未见食品经营许可证", "photo_ids": [sha]],
+                                            ["item_code": "kitchen", "passed": true], ["item_code": "expiry", "passed": true]]
+            let (s, inspected) = try await send(app, .POST, "/api/v1/inspections", token: worker,
+                                                body: ["place_id": placeID, "checklist_code": "food", "results": results], key: "insp-again-1")
+            XCTAssertEqual(s, .created, "\(inspected)")
+            let raised = try XCTUnwrap((inspected["cases"] as? [[String: Any]])?.first)
+            let caseID = try XCTUnwrap(UUID(uuidString: try XCTUnwrap(raised["id"] as? String)))
+            let department = try XCTUnwrap((raised["department"] as? [String: Any])?["id"] as? String)
+            XCTAssertEqual(department, "3301002-market_regulation")
+
+            func due() async throws -> [[String: Any]] {
+                let (_, today) = try await send(app, .GET, "/api/v1/field/today", token: worker)
+                return try XCTUnwrap(today["reinspections_due"] as? [[String: Any]])
+            }
+            var waiting = try await due()
+            XCTAssertTrue(waiting.isEmpty, "not while the hazard case is open")
+
+            for (token, body) in [(op, ["action": "accept"]), (op, ["action": "dispatch", "department_code": department]), (handler, ["action": "sign"]),
+                                  (handler, ["action": "resolve", "note": "已办证"]), (worker, ["action": "verify_pass", "note": "现场核实已整改"]),
+                                  (op, ["action": "close"])] as [(String, [String: Any])] {
+                clock.advance(60)
+                let (st, d) = try await CaseLoopTests.act(app, token, caseID, body)
+                XCTAssertEqual(st, .ok, "\(body): \(String(decoding: d, as: UTF8.self))")
+            }
+            waiting = try await due()
+            XCTAssertEqual(waiting.map { $0["place_id"] as? String }, [placeID], "due again once the case is closed")
+            XCTAssertEqual(waiting.first?["case_codes"] as? [String], [try XCTUnwrap(raised["code"] as? String)])
+            let page = try await Self.text(app, "/worker", token: worker).body
+            XCTAssertTrue(page.contains("reinspect-act") && page.contains("老街面馆"), "the worker's page lists it")
+
+            // Inspected again (all passed): no longer due.
+            let passed: [[String: Any]] = ["licence", "kitchen", "expiry"].map { ["item_code": $0, "passed": true] }
+            let (again, _) = try await send(app, .POST, "/api/v1/inspections", token: worker, body: ["place_id": placeID, "checklist_code": "food", "results": passed])
+            XCTAssertEqual(again, .created)
+            waiting = try await due()
+            XCTAssertTrue(waiting.isEmpty)
+
+            // The case was closed within its limit: once the limit has passed (the fact is known from then), the hazard
+            // counts as rectified on time in the month of its limit.
+            clock.advance(45 * 86_400)
+            let formula: [String: Any] = ["version": 1, "minimum_denominator": 1, "grades": ["a": 90, "b": 75, "c": 60], "parts": [
+                ["code": "rectified", "name": "隐患按期整改", "name_en": "Rectified", "measure": "inspections_rectified", "weight": 1]]]
+            let adminToken = try await app.token("countyadmin"), later = try await app.token("westop")
+            let (saved, doc) = try await send(app, .PUT, "/api/v1/assessments/formula", token: adminToken, body: formula)
+            XCTAssertEqual(saved, .ok, "\(doc)")
+            var counted = (0, 0)
+            for month in ["2026-11", "2026-12"] {
+                let (_, grids) = try await send(app, .GET, "/api/v1/assessments?level=grid&area=3301002&month=\(month)", token: later)
+                for r in grids["results"] as? [[String: Any]] ?? [] {
+                    let part = (r["parts"] as? [[String: Any]])?.first
+                    XCTAssertEqual((r["subject"] as? [String: Any])?["code"] as? String, "3301002001001")
+                    XCTAssertEqual(r["score"] as? Double, 100)
+                    counted.0 += part?["numerator"] as? Int ?? 0
+                    counted.1 += part?["denominator"] as? Int ?? 0
+                }
+            }
+            XCTAssertEqual(counted.0, 1)
+            XCTAssertEqual(counted.1, 1)
+        }
+    }
+
+    static func text(_ app: Application, _ path: String, token: String) async throws -> (status: HTTPStatus, body: String, headers: HTTPHeaders) {
+        var out: (HTTPStatus, String, HTTPHeaders) = (.ok, "", [:])
+        try await app.test(.GET, path, headers: ["Authorization": "Bearer \(token)"]) { res async throws in
+            out = (res.status, String(decoding: res.body.readableBytesView, as: UTF8.self), res.headers)
+        }
+        return out
+    }
+
+    func testTheRegistryPagesListExportAndShowHistoryAndTheLeagueTableExports() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let worker = try await app.token("westworker"), west = try await app.token("westop"), east = try await app.token("eastop")
+            // A hostile name: a spreadsheet must not run it; the page must not run it either.
+            let (_, made) = try await send(app, .POST, "/api/v1/registry/places", token: worker, body: [
+                "name": "=HYPERLINK(\"http://x\")<b>", "address": "西村老街 3 号", "lat": 30.1, "lon": 120.25, "type_code": "other",
+                "contact_name": "王小明", "contact_phone": "13912345678"])
+            let id = try XCTUnwrap((made["entry"] as? [String: Any])?["id"] as? String)
+            let _ = try await send(app, .PATCH, "/api/v1/registry/places/\(id)", token: worker, body: ["version": 1, "address": "西村老街 5 号"])
+
+            let list = try await Self.text(app, "/registry?kind=places", token: west)
+            XCTAssertEqual(list.status, .ok)
+            XCTAssertTrue(list.body.contains("=HYPERLINK(&quot;http://x&quot;)&lt;b&gt;"), "escaped on the page")
+            XCTAssertTrue(list.body.contains("共 1 条") || list.body.contains(">1<"), "says its total")
+            XCTAssertTrue(list.body.contains("13912345678"), "the command centre sees the contact")
+            let masked = try await Self.text(app, "/registry?kind=places", token: try await app.token("westmarket"))
+            XCTAssertEqual(masked.status, .ok)
+            XCTAssertFalse(masked.body.contains("13912345678"), "a department's handler sees it masked")
+            let entry = try await Self.text(app, "/registry/places/\(id)", token: west)
+            XCTAssertEqual(entry.status, .ok)
+            XCTAssertTrue(entry.body.contains("西村老街 3 号") && entry.body.contains("西村老街 5 号"), "the history shows the change")
+            let (hidden, _, _) = try await Self.text(app, "/registry/places/\(id)", token: east)
+            XCTAssertEqual(hidden, .notFound, "another township's staff do not see it")
+            let (badKind, _, _) = try await Self.text(app, "/registry?kind=people", token: west)
+            XCTAssertEqual(badKind, .badRequest)
+
+            let csv = try await Self.text(app, "/api/v1/registry/places/export?format=csv", token: try await app.token("westmarket"))
+            XCTAssertEqual(csv.status, .ok)
+            XCTAssertEqual(csv.headers.first(name: .contentType), "text/csv; charset=utf-8")
+            let lines = csv.body.split(separator: "\r\n").map(String.init)
+            XCTAssertEqual(lines.first, "\u{FEFF}名称,类型,地址,纬度,经度,联系人,联系电话,属性,网格")
+            XCTAssertEqual(lines.count, 2)
+            XCTAssertTrue(lines[1].hasPrefix("\"'=HYPERLINK(\"\"http://x\"\")<b>\",other,西村老街 5 号,30.100000,120.250000,"), lines[1])
+            XCTAssertFalse(lines[1].contains("13912345678"), "masked in the export too")
+            XCTAssertTrue(lines[1].hasSuffix(",3301002001001"))
+            // Read back by the import: the same columns (the grid ignored).
+            let table = try TableText.parse(TableText.decode(Data(csv.body.utf8)))
+            let back = RegistryImport.read(table, kind: .place, catalogue: .standard, locate: { _ in ("3301002001001", "3301/3301002/3301002001/3301002001001") },
+                                           existing: { _ in [] })
+            XCTAssertTrue(back.problems.allSatisfy { ($0.column ?? "").hasPrefix("contact") }, "only the masked contact is not a contact: \(back.problems)")
+            let xlsx = try await Self.text(app, "/api/v1/registry/households/export?format=xlsx", token: west)
+            XCTAssertEqual(xlsx.status, .ok)
+            let (badFormat, _, _) = try await Self.text(app, "/api/v1/registry/places/export?format=pdf", token: west)
+            XCTAssertEqual(badFormat, .badRequest)
+
+            // The league table as a page and as CSV, for the command centre; not for a grid worker.
+            let league = try await Self.text(app, "/assessments?level=grid&area=3301002&month=2026-11", token: west)
+            XCTAssertEqual(league.status, .ok)
+            XCTAssertTrue(league.body.contains("考核排名"))
+            let leagueCSV = try await Self.text(app, "/assessments?level=grid&area=3301002&month=2026-11&export=csv", token: west)
+            XCTAssertEqual(leagueCSV.status, .ok)
+            XCTAssertTrue(leagueCSV.body.hasPrefix("\u{FEFF}排名,编码,名称,得分,等级,按期结案率,"), String(leagueCSV.body.prefix(80)))
+            let (notWorkers, _, _) = try await Self.text(app, "/assessments", token: worker)
+            XCTAssertEqual(notWorkers, .forbidden)
+            let (future, _, _) = try await Self.text(app, "/assessments?month=2027-01", token: west)
+            XCTAssertEqual(future, .badRequest)
+        }
+    }
+
     func testVisitsCoverageEqualsCountingByHandAndTheTodayListIsWhatIsStillDue() async throws {
         try await withApp { app, _ in
             try await SmallCounty.load(app)

@@ -91,3 +91,14 @@ public enum Inspections {
         return InspectionOutcome(results: ordered, hazards: hazards)
     }
 }
+
+/// When a place falls due for inspection again (issue 20): once every hazard case its latest inspection raised is
+/// finished (closed, or refused or merged into another), from the moment the last of them finished; not while any is
+/// open, not for an inspection that raised none, and not once the place has been inspected since (the caller passes
+/// the latest inspection only).
+public enum Reinspection {
+    public static func dueSince(cases: [(state: CaseState, at: Date)]) -> Date? {
+        guard !cases.isEmpty, cases.allSatisfy({ !$0.state.isOpen }) else { return nil }
+        return cases.map(\.at).max()
+    }
+}

@@ -4,12 +4,13 @@ import WanggeCore
 import WanggeStore
 
 /// The monthly assessment (考核, issue 20) counted from stored facts: the case measures of the month by grid or by
-/// department (`MeasureQueries.counts`, the same facts as the dashboards), and household visit coverage of the
-/// quarter up to the month's end by grid (`VisitQueries.coverage`) against the quarter's target pro rata
-/// (`VisitCoverage.assessed`); summed up the tree for villages and townships,
-/// and computed by the core (`Assessment.compute`) with the formula in force. Recurrence and hazards rectified on
-/// time are not counted yet: their parts are not scored and their weight goes to the others (the result says so).
-/// Computed when asked, never stored, so a changed formula shows at once.
+/// department (`MeasureQueries.counts`, the same facts as the dashboards); household visit coverage of the quarter up
+/// to the month's end by grid (`VisitQueries.coverage`) against the quarter's target pro rata
+/// (`VisitCoverage.assessed`); hazards rectified on time, the on-time closure of the cases inspections raised
+/// (`MeasureQueries.counts(ofCases:)`). Summed up the tree for villages and townships and computed by the core
+/// (`Assessment.compute`) with the formula in force. Recurrence is not counted yet: its part is not scored and its
+/// weight goes to the others (the result says so). Computed when asked, never stored (an ended month's table is kept
+/// five minutes), so a changed formula shows at once.
 struct AssessmentService: Sendable {
     let app: Application
 
@@ -80,6 +81,13 @@ struct AssessmentService: Sendable {
             let counts = try await MeasureQueries.counts(scopePath: scope, period: period, asOf: asOf, by: .area, context: reference.measureContext, on: db)
             for (grid, c) in counts {
                 for s in holders(grid) { for (a, k) in caseKinds { add(s, a, c[k]) } }
+            }
+            // Hazards rectified on time: the on-time closure of the cases inspections raised (in the half year
+            // before the month's end: a hazard found earlier is long due), due in the month.
+            let raised = try await InspectionQueries.raisedCases(scopePath: scope, from: period.start.addingTimeInterval(-183 * 86_400), to: period.end, on: db)
+            if !raised.isEmpty {
+                let rectified = try await MeasureQueries.counts(ofCases: raised, scopePath: scope, period: period, asOf: asOf, by: .area, on: db)
+                for (grid, c) in rectified { for s in holders(grid) { add(s, .inspectionsRectified, c[.onTimeClosure]) } }
             }
             let quarter = VisitPeriod.quarter.range(holding: month.firstDay)
             let until = min(month.dayAfter, quarter.next, max(calendar.civilDate(of: asOf).adding(days: 1), month.firstDay))

@@ -16,6 +16,8 @@ enum WorkerView {
     /// inspection can be filled in offline) and the households due this quarter.
     struct FieldModel {
         var places: [FieldPlace]
+        /// Places due for inspection again (their hazard cases are finished), with the day the last one finished.
+        var reinspections: [(id: UUID, name: String, since: Date)] = []
         var householdsDue: Int
         var households: [(id: UUID, address: String)]
         var period: String
@@ -53,6 +55,12 @@ enum WorkerView {
             <button type="button" class="visit-act" data-outcome="not_home">\(l.pick("不在家", "Not at home"))</button></div></li>
             """
         }
+        let again: [HTML] = f.reinspections.map { r in
+            """
+            <li class="task"><span>\(r.name) · \(l.pick("隐患案件已于 \(Format.day(r.since)) 办结，待复查", "hazard case closed \(Format.day(r.since)); inspect again"))</span>
+            <div class="task-acts"><button type="button" class="reinspect-act" data-place="\(r.id.uuidString)">\(l.pick("复查", "Inspect again"))</button></div></li>
+            """
+        }
         let labels = ["pass": l.pick("合格", "Pass"), "fail": l.pick("不合格", "Fail"), "note": l.pick("问题说明", "What is wrong"),
                       "photo": l.pick("照片（必需）", "Photo (needed)"), "chooseAll": l.pick("每一项都要选合格或不合格", "Mark every item pass or fail"),
                       "needPhoto": l.pick("这一项不合格需要照片", "This failed item needs a photo"), "saved": l.pick("已存入待发送，有网络时自动发送", "Saved to the outbox; sent when there is a network"),
@@ -61,6 +69,7 @@ enum WorkerView {
         return """
         <section class="card" aria-labelledby="insp-h">
           <h2 id="insp-h">\(l.pick("场所检查", "Inspect a place"))</h2>
+          \(again.isEmpty ? "" : HTML("<h3>\(l.pick("待复查", "Due for inspection again")) \(again.count)</h3><ul class=\"tasks\" id=\"reinspections\">\(again)</ul>"))
           \(f.places.isEmpty ? HTML(raw: "<p class=\"meta\">" + HTML.escape(l.pick("本网格还没有登记需要检查的场所。", "No place of this grid is registered for inspection yet.")) + "</p>") : "")
           <form id="inspection" class="stack" novalidate\(HTML(raw: f.places.isEmpty ? " hidden" : ""))>
             <label for="insp-place">\(l.pick("场所", "Place"))</label>

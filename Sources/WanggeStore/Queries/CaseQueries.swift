@@ -245,6 +245,18 @@ public enum CaseQueries {
         try await CaseModel.query(on: db).filter(\.$code == code).first().map(stored)
     }
 
+    /// The state of each case named (by code) and when it last changed; unknown codes are left out.
+    public static func states(codes: [String], on db: any Database) async throws -> [String: (state: CaseState, at: Date)] {
+        guard !codes.isEmpty else { return [:] }
+        var out: [String: (state: CaseState, at: Date)] = [:]
+        for chunk in Array(Set(codes)).chunked(by: 500) {
+            for m in try await CaseModel.query(on: db).filter(\.$code ~~ Array(chunk)).all() {
+                if let s = CaseState(rawValue: m.state) { out[m.code] = (s, m.updatedAt) }
+            }
+        }
+        return out
+    }
+
     public static func find(trackingCode: String, on db: any Database) async throws -> StoredCase? {
         try await CaseModel.query(on: db).filter(\.$trackingCode == trackingCode).first().map(stored)
     }

@@ -52,6 +52,39 @@ public enum InspectionQueries {
             .orderBy("created_at", .descending).limit(limit).all().map(stored)
     }
 
+    /// The cases raised by the inspections under `scopePath` made in [from, to), by id (the codes the inspections
+    /// keep, looked up).
+    public static func raisedCases(scopePath: String, from: Date, to: Date, on db: any Database) async throws -> [UUID] {
+        let sql = try SafetyIndexQueries.sqlDB(db)
+        let rows = try await sql.raw("""
+            SELECT case_codes FROM inspections WHERE \(LikePattern.startsWith(SQLColumn("area_path"), scopePath)) AND failed > 0 \
+            AND case_codes <> '[]' AND created_at >= \(bind: from) AND created_at < \(bind: to)
+            """).all()
+        var codes: [String] = []
+        for r in rows { codes += try JSONDecoder().decode([String].self, from: Data(try r.decode(column: "case_codes", as: String.self).utf8)) }
+        guard !codes.isEmpty else { return [] }
+        var ids: [UUID] = []
+        for chunk in Array(Set(codes)).chunked(by: 500) {
+            for row in try await sql.select().column("id").from("cases").where("code", .in, Array(chunk)).all() {
+                ids.append(try row.decode(column: "id", as: UUID.self))
+            }
+        }
+        return ids
+    }
+
+    /// The latest inspection of each place under `scopePath` when it found something (failed items that raised
+    /// cases) and the place has not been inspected since: newest first, at most `limit`.
+    public static func awaitingReinspection(scopePath: String, limit: Int, on db: any Database) async throws -> [StoredInspection] {
+        let sql = try SafetyIndexQueries.sqlDB(db)
+        let rows = try await sql.raw("""
+            SELECT \(unsafeRaw: columns.map { "i." + $0 }.joined(separator: ", ")) FROM inspections i \
+            WHERE \(LikePattern.startsWith(SQLColumn("area_path", table: "i"), scopePath)) AND i.failed > 0 AND i.case_codes <> '[]' \
+            AND NOT EXISTS (SELECT 1 FROM inspections j WHERE j.place_id = i.place_id AND j.created_at > i.created_at) \
+            ORDER BY i.created_at DESC LIMIT \(bind: limit)
+            """).all()
+        return try rows.map(stored)
+    }
+
     static func stored(_ r: any SQLRow) throws -> StoredInspection {
         StoredInspection(
             id: try r.decode(column: "id", as: UUID.self), placeID: try r.decode(column: "place_id", as: UUID.self),

@@ -305,7 +305,20 @@ public enum MeasureQueries {
     }
 
     /// Adds the counts of one scan's facts that count in `periods` as of `asOf`, grouped, to `out`.
-    static func count(_ scan: Scan, scopePath: String, periods: [DateInterval], asOf: Date, grouping: Grouping,
+    /// The counts of the named cases only (the hazard cases inspections raised, for the assessment), by the same
+    /// rules as `counts`: every fact scanned, many cases to a statement.
+    public static func counts(ofCases ids: [UUID], scopePath: String, period: DateInterval, asOf: Date, by grouping: Grouping,
+                              on db: any Database) async throws -> [String: MeasureCounts] {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        var out: [String: MeasureCounts] = [:]
+        for chunk in Array(Set(ids)).sorted(by: { $0.uuidString < $1.uuidString }).chunked(by: 400) {
+            try await count(Scan(from: period.start, to: period.end, facts: .all), scopePath: scopePath, periods: [period], asOf: asOf,
+                            grouping: grouping, cases: Array(chunk), into: &out, on: sql)
+        }
+        return out
+    }
+
+    static func count(_ scan: Scan, scopePath: String, periods: [DateInterval], asOf: Date, grouping: Grouping, cases: [UUID]? = nil,
                       into out: inout [String: MeasureCounts], on sql: any SQLDatabase) async throws {
         guard let first = periods.first else { return }
         var q = SQLQueryString("SELECT ")
@@ -372,6 +385,14 @@ public enum MeasureQueries {
             q.appendLiteral(" END")
         }
         if case .department = grouping { q.appendLiteral(" AND department_code IS NOT NULL") }
+        if let cases {
+            q.appendLiteral(" AND case_id IN (")
+            for (i, id) in cases.enumerated() {
+                if i > 0 { q.appendLiteral(", ") }
+                q.appendInterpolation(bind: id)
+            }
+            q.appendLiteral(")")
+        }
         q.appendLiteral(" GROUP BY g, kind, success")
         for row in try await sql.raw(q).all() {
             guard let kind = MeasureKind(rawValue: try row.decode(column: "kind", as: String.self)) else { continue }

@@ -96,7 +96,23 @@ enum FieldAPI {
             }
         }
         return TodayDTO(day: day.description, period: period.name(holding: day), householdsDue: due.total,
-                        households: due.items.map { RegistryAPI.dto($0, j: j, role: staff.role) }, careDue: care)
+                        households: due.items.map { RegistryAPI.dto($0, j: j, role: staff.role) }, careDue: care,
+                        reinspectionsDue: try await reinspections(scopePath: scope, on: req.db))
+    }
+
+    /// The places of the scope due for inspection again: their latest inspection raised hazard cases and every one
+    /// of them is finished (`Reinspection.dueSince`), earliest first; at most 50.
+    static func reinspections(scopePath: String, on db: any Database) async throws -> [ReinspectionDueDTO] {
+        let waiting = try await InspectionQueries.awaitingReinspection(scopePath: scopePath, limit: 500, on: db)
+        let states = try await CaseQueries.states(codes: waiting.flatMap(\.caseCodes), on: db)
+        var out: [ReinspectionDueDTO] = []
+        for i in waiting {
+            let cases = i.caseCodes.compactMap { states[$0] }
+            guard cases.count == i.caseCodes.count, let since = Reinspection.dueSince(cases: cases) else { continue }
+            out.append(ReinspectionDueDTO(placeId: i.placeID, checklistCode: i.checklistCode, inspectedAt: i.createdAt, since: since, caseCodes: i.caseCodes))
+        }
+        out.sort { $0.since < $1.since }
+        return Array(out.prefix(50))
     }
 
     static func periodQuery(_ req: Request, today: CivilDate) throws -> (VisitPeriod, CivilDate) {
@@ -150,6 +166,17 @@ struct TodayDTO: Content {
     var householdsDue: Int
     var households: [RegistryEntryDTO]
     var careDue: [CareDueDTO]
+    /// Places due for inspection again: the hazard cases their last inspection raised are all finished.
+    var reinspectionsDue: [ReinspectionDueDTO]
+}
+
+struct ReinspectionDueDTO: Content {
+    var placeId: UUID
+    var checklistCode: String
+    var inspectedAt: Date
+    /// When the last of its cases finished.
+    var since: Date
+    var caseCodes: [String]
 }
 
 struct CareDueDTO: Content {

@@ -30,7 +30,7 @@ enum WorkerPage {
         let day = ref.calendar.civilDate(of: req.now)
         let quarter = FieldAPI.period.range(holding: day)
         let due = try await VisitQueries.due(scopePath: scope, first: quarter.first, next: quarter.next, limit: 20, on: req.db)
-        let field = WorkerView.FieldModel(places: keyPlaces.map { p in
+        var field = WorkerView.FieldModel(places: keyPlaces.map { p in
             let type = p.entry.typeCode.flatMap(catalogue.placeType)
             return WorkerView.FieldPlace(id: p.id, name: p.entry.label, type: type.map { lang.pick($0.name, $0.nameEN) } ?? "",
                                          checklists: (type?.checklistCodes ?? []).compactMap(catalogue.checklist).map { c in
@@ -40,6 +40,10 @@ enum WorkerPage {
                                              })
                                          })
         }, householdsDue: due.total, households: due.items.map { ($0.id, $0.entry.address) }, period: FieldAPI.period.name(holding: day))
+        let names = Dictionary(places.map { ($0.id, $0.entry.label) }, uniquingKeysWith: { a, _ in a })
+        field.reinspections = try await FieldAPI.reinspections(scopePath: scope, on: req.db).compactMap { r in
+            names[r.placeId].map { (r.placeId, $0, r.since) }
+        }
         return page.html(WorkerView.render(model, field: field, page.context))
     }
 

@@ -227,6 +227,15 @@
       }).then(flush);
     });
   }
+  // A place due for inspection again: its button picks the place in the inspection form.
+  var again = document.getElementById("reinspections");
+  if (again && insp) again.addEventListener("click", function (e) {
+    var b = e.target.closest("button.reinspect-act");
+    if (!b) return;
+    insp.elements.place_id.value = b.dataset.place;
+    insp.elements.place_id.dispatchEvent(new Event("change"));
+    insp.scrollIntoView({ behavior: "smooth", block: "start" });
+  });
   var visits = document.getElementById("visits");
   if (visits) visits.addEventListener("click", function (e) {
     var b = e.target.closest("button.visit-act");
