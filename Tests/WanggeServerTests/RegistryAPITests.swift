@@ -441,7 +441,12 @@ final class RegistryAPITests: XCTestCase {
             XCTAssertEqual((county["unscored"] as? [[String: Any]])?.count, 2, "the east's grids have nothing to score")
             let (_, departments) = try await send(app, .GET, "/api/v1/assessments?level=department&month=2026-11", token: admin)
             XCTAssertNotNil(departments["results"])
-            for (query, name) in [("level=worker", "level"), ("level=person", "level"), ("level=grid&month=2027-01", "month"), ("month=2026-11", "level")] {
+            // A grid worker is scored by the grids in their charge: westworker's grid met 3 of a target of 3.
+            let (_, workers) = try await send(app, .GET, "/api/v1/assessments?level=worker&area=3301002&month=2026-11", token: west)
+            let scoredWorkers = try XCTUnwrap(workers["results"] as? [[String: Any]])
+            XCTAssertEqual(scoredWorkers.map { ($0["subject"] as? [String: Any])?["code"] as? String }, ["westworker"])
+            XCTAssertEqual(scoredWorkers.first?["score"] as? Double, 100)
+            for (query, name) in [("level=person", "level"), ("level=grid&month=2027-01", "month"), ("month=2026-11", "level")] {
                 let (b, err) = try await send(app, .GET, "/api/v1/assessments?\(query)", token: admin)
                 XCTAssertEqual(b, .badRequest, query)
                 XCTAssertEqual(field(err), name, query)

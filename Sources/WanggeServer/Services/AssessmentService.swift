@@ -73,7 +73,9 @@ struct AssessmentService: Sendable {
         }
         let caseKinds: [(AssessmentMeasure, MeasureKind)] = [(.onTimeClosure, .onTimeClosure), (.effectiveCompletion, .effectiveCompletion),
                                                               (.satisfaction, .satisfaction), (.rework, .rework)]
-        if let areaLevel = Self.areaLevel(level) {
+        // A grid worker is scored by the outcomes of the grids in their charge (their area's grids): the grids are
+        // counted first, then summed for each worker.
+        if let areaLevel = Self.areaLevel(level) ?? (level == .worker ? .grid : nil) {
             subjects = j.areas.filter { $0.level == areaLevel && j.path(of: $0.code).hasPrefix(scope) }.sorted { $0.code < $1.code }
                 .map { Subject(code: $0.code, name: $0.name) }
             let wanted = Set(subjects.map(\.code))
@@ -97,14 +99,26 @@ struct AssessmentService: Sendable {
                                                length: quarter.next.dayNumber - quarter.first.dayNumber)
                 for s in holders(g.gridCode) { add(s, .visitCoverage, m) }
             }
+            if level == .worker {
+                let grids = values
+                values = [:]
+                let workers = try await AccountQueries.withRole(.gridWorker, on: db)
+                    .filter { j[$0.scope.areaCode] != nil && j.path(of: $0.scope.areaCode).hasPrefix(scope) }
+                    .sorted { $0.username < $1.username }
+                let byArea = Dictionary(grouping: workers, by: \.scope.areaCode)
+                for (grid, measures) in grids {
+                    for area in j.chain(from: grid) {
+                        for w in byArea[area.code] ?? [] { for (kind, m) in measures { add(w.username, kind, m) } }
+                    }
+                }
+                subjects = workers.map { Subject(code: $0.username, name: $0.displayName) }
+            }
         } else if level == .department {
             let departments = reference.departments.filter { j[$0.areaCode] != nil && j.path(of: $0.areaCode).hasPrefix(scope) }.sorted { $0.code < $1.code }
             subjects = departments.map { Subject(code: $0.code, name: $0.name) }
             let counts = try await MeasureQueries.counts(scopePath: j.root.map { j.path(of: $0.code) } ?? scope, period: period, asOf: asOf,
                                                          by: .department, context: reference.measureContext, on: db)
             for d in subjects { if let c = counts[d.code] { for (a, k) in caseKinds { add(d.code, a, c[k]) } } }
-        } else {
-            throw APIError.badRequest("level worker is not counted yet: the assessment counts grids, villages, townships and departments", field: "level")
         }
         var scored: [(Subject, AssessmentResult)] = [], unscored: [Subject] = []
         for s in subjects {

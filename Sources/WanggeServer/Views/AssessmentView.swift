@@ -5,7 +5,7 @@ import WanggeCore
 /// computation (every part's value, points, weight and contribution, adding up to the score), graded; and the
 /// dashboard's panel of the area's children.
 enum AssessmentView {
-    static let levels: [AssessmentLevel] = [.township, .village, .grid, .department]
+    static let levels: [AssessmentLevel] = [.township, .village, .grid, .worker, .department]
 
     static func levelName(_ level: AssessmentLevel, _ l: Lang) -> String {
         switch level {

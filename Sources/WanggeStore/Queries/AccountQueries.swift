@@ -37,6 +37,11 @@ public enum AccountQueries {
 
     public static func count(on db: any Database) async throws -> Int { try await UserModel.query(on: db).count() }
 
+    /// The enabled accounts of a role (the grid workers an assessment scores).
+    public static func withRole(_ role: Role, on db: any Database) async throws -> [StaffAccount] {
+        try await UserModel.query(on: db).filter(\.$role == role.rawValue).filter(\.$disabledAt == nil).all().map(account)
+    }
+
     static func account(_ m: UserModel) throws -> StaffAccount {
         guard let role = Role(rawValue: m.role) else { throw StoreError.corrupt("user \(m.username) has role \(m.role)") }
         return StaffAccount(id: try m.requireID(), username: m.username, displayName: m.displayName, role: role,

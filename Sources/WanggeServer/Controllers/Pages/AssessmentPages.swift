@@ -13,7 +13,7 @@ enum AssessmentPages {
         let current = SafetyIndexService.month(of: req.now, calendar: page.reference.calendar)
         let months = (0..<13).map { current.adding(months: -$0) }
         return page.html(AssessmentView.page(t, months: months, drill: { code in
-            guard t.level != .department, let a = j[code], a.level < .grid else { return nil }
+            guard t.level != .department, t.level != .worker, let a = j[code], a.level < .grid else { return nil }
             return a.level == .township ? .village : .grid
         }, j: j, page.context))
     }
