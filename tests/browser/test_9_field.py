@@ -1,6 +1,8 @@
 """Field work on the grid worker's phone page: a key-place inspection filled in without a network waits in the
 outbox with its photo and, when the network returns, raises exactly one hazard case for its failed item, in the
-place's grid and routed by the item's category; a household visit is recorded from the due list."""
+place's grid and routed by the item's category; a household visit is recorded from the due list; a patrol started,
+noted and ended offline is sent in order and its finding becomes one case; a care visit is recorded on its plan."""
+import datetime
 import os
 import tempfile
 import time
@@ -37,6 +39,11 @@ class FieldWork(InOneBrowser):
         cls.place = made["entry"]["id"]
         cls.household = cls.api.ok("POST", "/api/v1/registry/households", user="gridworker", body={
             "address": "测试街 8 号 3 楼 " + uuid.uuid4().hex[:4], "size": 2, "lat": lat, "lon": lon})["entry"]["id"]
+        cared = cls.api.ok("POST", "/api/v1/registry/households", user="gridworker", body={
+            "address": "测试街 9 号 " + uuid.uuid4().hex[:4], "size": 1, "lat": lat, "lon": lon})["entry"]["id"]
+        today = datetime.date.today().isoformat()
+        cls.plan = cls.api.ok("POST", "/api/v1/care-plans", user="gridworker", body={
+            "household_id": cared, "consent": {"given_on": today, "how": "本人口头同意"}, "needs": "独居，希望每周有人来看看", "every": "7d"})["id"]
         fd, cls.photo = tempfile.mkstemp(suffix=".jpg")
         with os.fdopen(fd, "wb") as f:
             f.write(jpeg())
@@ -122,6 +129,48 @@ class FieldWork(InOneBrowser):
         click(d, row.find_element(By.CSS_SELECTOR, 'button[data-outcome="met"]'))
         wait(d, 20).until(lambda drv: self.count() == "0" and api.ok("GET", "/api/v1/field/today", user="gridworker")["households_due"] == before - 1,
                           "the visit was not recorded")
+        self.assertEqual(console_errors(d), [])
+
+    def test_c_patrol_offline_is_sent_in_order_and_its_finding_becomes_one_case(self):
+        d, api = self.d, self.api
+        self.open_worker()
+        d.execute_script("localStorage.removeItem('wangge-patrol')")
+        d.refresh()
+        visible(d, "#patrol-start")
+        set_offline(d, True)
+        wait(d).until(lambda drv: drv.execute_script("return navigator.onLine") is False)
+        click(d, d.find_element(By.ID, "patrol-start"))
+        finding = visible(d, "#patrol-finding")
+        note = "路口井盖缺失 " + uuid.uuid4().hex[:6]
+        finding.find_element(By.NAME, "note").send_keys(note)
+        options = [o.get_attribute("value") for o in finding.find_elements(By.CSS_SELECTOR, "select[name=category_code] option") if o.get_attribute("value")]
+        Select(finding.find_element(By.NAME, "category_code")).select_by_value(options[0])
+        finding.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(self.photo)
+        click(d, finding.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(d).until(lambda drv: self.count() == "2", "the finding did not wait in the outbox")
+        end = visible(d, "#patrol-end")
+        end.find_element(By.NAME, "summary").send_keys("巡查完毕")
+        click(d, end.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(d).until(lambda drv: self.count() == "3")
+        self.assertTrue(d.find_element(By.ID, "patrol-start").is_displayed(), "the patrol ended on the page")
+        time.sleep(1)
+        self.assertEqual(api.cases_with(note), [], "sent while offline")
+        self.drain()
+        found = api.cases_with(note)
+        self.assertEqual(len(found), 1, f"{len(found)} cases for one finding")
+        self.assertEqual(found[0]["area"]["code"], self.grid)
+        self.assertEqual(console_errors(d), [])
+
+    def test_d_care_visit_on_its_plan(self):
+        d, api = self.d, self.api
+        self.open_worker()
+        row = visible(d, f'#care li[data-plan="{self.plan}"]')
+        click(d, row.find_element(By.CSS_SELECTOR, "button.care-act"))
+        form = visible(d, "#care-visit")
+        form.find_element(By.NAME, "note").send_keys("老人精神不错")
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(d, 20).until(lambda drv: self.count() == "0" and len(api.ok("GET", f"/api/v1/care-plans/{self.plan}", user="gridworker").get("visits", [])) == 1,
+                          "the care visit was not recorded")
         self.assertEqual(console_errors(d), [])
 
 

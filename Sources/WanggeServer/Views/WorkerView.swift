@@ -18,6 +18,8 @@ enum WorkerView {
         var places: [FieldPlace]
         /// Places due for inspection again (their hazard cases are finished), with the day the last one finished.
         var reinspections: [(id: UUID, name: String, since: Date)] = []
+        /// Care visits due by today (the address and the day; the needs stay on the plan).
+        var care: [(id: UUID, address: String, due: String)] = []
         var householdsDue: Int
         var households: [(id: UUID, address: String)]
         var period: String
@@ -43,6 +45,54 @@ enum WorkerView {
         var photo: Bool
     }
 
+    /// The patrol (start, findings, end: each an outbox item, a finding's point only when the worker asks for it) and
+    /// the care visits due.
+    static func patrolAndCareHTML(_ f: FieldModel, gridCode: String, categories: HTML, _ l: Lang) -> HTML {
+        let care: [HTML] = f.care.map { c in
+            """
+            <li class="task" data-plan="\(c.id.uuidString)"><span>\(c.address) · \(l.pick("应探访", "due")) \(c.due)</span>
+            <div class="task-acts"><button type="button" class="care-act">\(l.pick("已探访", "Visited"))</button></div></li>
+            """
+        }
+        return """
+        <section class="card" aria-labelledby="patrol-h">
+          <h2 id="patrol-h">\(l.pick("网格巡查", "Patrol"))</h2>
+          <p class="meta" id="patrol-state" aria-live="polite">\(l.pick("不记录行动轨迹：只在记下发现时保存位置。", "No tracking: a point is kept only where you record a finding."))</p>
+          <button type="button" id="patrol-start" class="primary" data-grid="\(gridCode)">\(l.pick("开始巡查", "Start a patrol"))</button>
+          <form id="patrol-finding" class="stack" novalidate hidden>
+            <label for="pf-note">\(l.pick("发现", "Finding"))</label>
+            <textarea id="pf-note" name="note" rows="2" maxlength="500" required></textarea>
+            <label for="pf-cat">\(l.pick("需要处置时选类别（将立即成为案件）", "A category if it needs handling (it becomes a case at once)"))</label>
+            <select id="pf-cat" name="category_code"><option value="">\(l.pick("仅记录，不立案", "Note only, no case"))</option>\(categories)</select>
+            <label for="pf-photos">\(l.pick("照片（立案类别需要时）", "Photos (where the case's category needs them)"))</label>
+            <input id="pf-photos" type="file" name="photos" accept="image/jpeg,image/png,image/webp" multiple>
+            <label class="inline-check"><input type="checkbox" name="here"> \(l.pick("记录此处位置", "Keep this spot's location"))</label>
+            <span class="field-error" role="alert" data-for="form"></span>
+            <button type="submit">\(l.pick("记下发现", "Record the finding"))</button>
+          </form>
+          <form id="patrol-end" class="stack" novalidate hidden>
+            <label for="pe-summary">\(l.pick("巡查小结（可选）", "Summary (optional)"))</label>
+            <input id="pe-summary" name="summary" maxlength="500">
+            <button type="submit">\(l.pick("结束巡查", "End the patrol"))</button>
+          </form>
+        </section>
+        \(care.isEmpty ? "" : HTML("""
+        <section class="card" aria-labelledby="care-h">
+          <h2 id="care-h">\(l.pick("关爱探访", "Care visits")) · \(care.count)</h2>
+          <ul class="tasks" id="care">\(care)</ul>
+          <form id="care-visit" class="stack" novalidate hidden>
+            <label for="cv-note">\(l.pick("探访情况", "How it went"))</label>
+            <textarea id="cv-note" name="note" rows="2" maxlength="500"></textarea>
+            <label for="cv-help">\(l.pick("需要帮助时选类别（将转为跟进案件）", "A category if help is needed (it becomes a follow-up case)"))</label>
+            <select id="cv-help" name="help_category_code"><option value="">\(l.pick("无需帮助", "No help needed"))</option>\(categories)</select>
+            <button type="submit">\(l.pick("保存探访", "Save the visit"))</button>
+          </form>
+          <p class="meta" id="care-status" aria-live="polite"></p>
+        </section>
+        """))
+        """
+    }
+
     static func fieldHTML(_ f: FieldModel, _ l: Lang) -> HTML {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -64,7 +114,10 @@ enum WorkerView {
         let labels = ["pass": l.pick("合格", "Pass"), "fail": l.pick("不合格", "Fail"), "note": l.pick("问题说明", "What is wrong"),
                       "photo": l.pick("照片（必需）", "Photo (needed)"), "chooseAll": l.pick("每一项都要选合格或不合格", "Mark every item pass or fail"),
                       "needPhoto": l.pick("这一项不合格需要照片", "This failed item needs a photo"), "saved": l.pick("已存入待发送，有网络时自动发送", "Saved to the outbox; sent when there is a network"),
-                      "visitSaved": l.pick("走访已记录，待发送", "Visit saved to the outbox")]
+                      "visitSaved": l.pick("走访已记录，待发送", "Visit saved to the outbox"),
+                      "patrolOn": l.pick("巡查中（开始于 ", "Patrolling (since "), "patrolOnEnd": l.pick("）", ")"),
+                      "findingSaved": l.pick("发现已记下，待发送", "Finding saved to the outbox"), "patrolEnded": l.pick("巡查已结束，待发送", "Patrol ended; in the outbox"),
+                      "writeFinding": l.pick("写下发现了什么", "Write what you found"), "careSaved": l.pick("探访已记录，待发送", "Care visit saved to the outbox")]
         let labelsJSON = (try? encoder.encode(labels)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
         return """
         <section class="card" aria-labelledby="insp-h">
@@ -128,6 +181,7 @@ enum WorkerView {
           </form>
         </section>
         \(fieldHTML(field, l))
+        \(patrolAndCareHTML(field, gridCode: m.gridCode, categories: m.categories, l))
         <div id="tasks" data-live="1">\(HTML(raw: tasks(m, l)))</div>
         <p class="meta">\(l.t(.installHint))</p>
         """)

@@ -87,17 +87,22 @@ enum FieldAPI {
         let (first, next) = period.range(holding: day)
         let scope = j.path(of: staff.scope.areaCode)
         let due = try await VisitQueries.due(scopePath: scope, first: first, next: next, limit: 50, on: req.db)
-        // Care visits due by today (their needs are on the plan, not here: the list names the address and the day).
-        var care: [CareDueDTO] = []
-        if CareAPI.carers.contains(staff.role) {
-            for p in try await CareQueries.list(scopePath: scope, dueBy: day, limit: 50, on: req.db) where staff.scope.covers(p.gridCode, in: j) {
-                care.append(CareDueDTO(planId: p.id, address: try await RegistryQueries.find(id: p.householdID, on: req.db)?.entry.address ?? "",
-                                       nextDue: p.nextDue.description))
-            }
-        }
+        let care = try await careDue(scopePath: scope, day: day, staff: staff, j: j, on: req.db)
         return TodayDTO(day: day.description, period: period.name(holding: day), householdsDue: due.total,
                         households: due.items.map { RegistryAPI.dto($0, j: j, role: staff.role) }, careDue: care,
                         reinspectionsDue: try await reinspections(scopePath: scope, on: req.db))
+    }
+
+    /// Care visits due by `day` in the scope, for those who make them (their needs are on the plan, not here: the
+    /// list names the address and the day); at most 50.
+    static func careDue(scopePath: String, day: CivilDate, staff: StaffAccount, j: Jurisdiction, on db: any Database) async throws -> [CareDueDTO] {
+        guard CareAPI.carers.contains(staff.role) else { return [] }
+        let plans = try await CareQueries.list(scopePath: scopePath, dueBy: day, limit: 50, on: db).filter { staff.scope.covers($0.gridCode, in: j) }
+        var out: [CareDueDTO] = []
+        for p in plans {
+            out.append(CareDueDTO(planId: p.id, address: try await RegistryQueries.find(id: p.householdID, on: db)?.entry.address ?? "", nextDue: p.nextDue.description))
+        }
+        return out
     }
 
     /// The places of the scope due for inspection again: their latest inspection raised hazard cases and every one

@@ -44,6 +44,7 @@ enum WorkerPage {
         field.reinspections = try await FieldAPI.reinspections(scopePath: scope, on: req.db).compactMap { r in
             names[r.placeId].map { (r.placeId, $0, r.since) }
         }
+        field.care = try await FieldAPI.careDue(scopePath: scope, day: day, staff: page.staff, j: j, on: req.db).map { ($0.planId, $0.address, $0.nextDue) }
         return page.html(WorkerView.render(model, field: field, page.context))
     }
 

@@ -63,9 +63,34 @@
       return res.body.map(function (p) { return p.sha256; });
     });
   }
+  // A patrol's findings and end name the patrol by the outbox key of its start: the id the server gave that start is
+  // kept here (the start item leaves the outbox once sent), so a patrol begun offline is sent in order.
+  var PATROLS = "wangge-patrol-ids", CURRENT = "wangge-patrol";
+  function patrolIds() { try { return JSON.parse(localStorage.getItem(PATROLS) || "{}"); } catch (e) { return {}; } }
+  function current() { try { return JSON.parse(localStorage.getItem(CURRENT) || "null"); } catch (e) { return null; } }
   function send(item) {
     var headers = { "Idempotency-Key": item.key };
     if (item.kind === "visit") return W.request("POST", W.path("apiVisits"), item.body, headers);
+    if (item.kind === "care_visit") return W.request("POST", W.path("apiCareVisits", { id: item.plan }), item.body, headers);
+    if (item.kind === "patrol_start") {
+      return W.request("POST", W.path("apiPatrols"), item.body, headers).then(function (res) {
+        if (res.ok && res.body && res.body.id) {
+          var ids = patrolIds();
+          ids[item.key] = res.body.id;
+          localStorage.setItem(PATROLS, JSON.stringify(ids));
+        }
+        return res;
+      });
+    }
+    if (item.kind === "patrol_finding" || item.kind === "patrol_end") {
+      var id = patrolIds()[item.patrol];
+      // Its start is not sent yet (it is earlier in the outbox, so this happens only when that failed): wait.
+      if (!id) return Promise.resolve({ ok: false, status: 0, body: null });
+      var url = W.path(item.kind === "patrol_end" ? "apiPatrolEnd" : "apiPatrolFindings", { id: id });
+      if (!item.photos || !item.photos.length || item.body.photo_ids) return W.request("POST", url, item.body, headers);
+      return upload(item.photos).then(function (ids) { item.body.photo_ids = ids; return W.request("POST", url, item.body, headers); },
+                                      function (res) { return res && res.status ? res : Promise.reject(res); });
+    }
     if (item.kind === "inspection") {
       var results = item.body.results, chain = Promise.resolve();
       results.forEach(function (r) {
@@ -86,7 +111,9 @@
     flushing = true;
     return all().then(function (items) {
       var chain = Promise.resolve(), sent = 0, stop = false;
-      items.filter(function (i) { return !i.error; }).forEach(function (item) {
+      items.filter(function (i) { return !i.error; })
+        .sort(function (a, b) { return (a.createdAt || "") < (b.createdAt || "") ? -1 : (a.createdAt || "") > (b.createdAt || "") ? 1 : 0; })
+        .forEach(function (item) {
         chain = chain.then(function () {
           if (stop) return;
           return send(item).then(function (res) {
@@ -227,6 +254,94 @@
       }).then(flush);
     });
   }
+  // ---- the patrol: start, findings, end, each an outbox item ----
+  var pStart = document.getElementById("patrol-start"), pFind = document.getElementById("patrol-finding"), pEnd = document.getElementById("patrol-end");
+  var pState = document.getElementById("patrol-state");
+  function drawPatrol() {
+    if (!pStart) return;
+    var c = current();
+    pStart.hidden = !!c;
+    pFind.hidden = !c;
+    pEnd.hidden = !c;
+    if (c) pState.textContent = labels.patrolOn + new Date(c.startedAt).toLocaleTimeString() + labels.patrolOnEnd;
+  }
+  if (pStart) {
+    drawPatrol();
+    pStart.addEventListener("click", function () {
+      var key = W.newKey(), at = new Date().toISOString();
+      localStorage.setItem(CURRENT, JSON.stringify({ key: key, startedAt: at }));
+      drawPatrol();
+      put({ key: key, kind: "patrol_start", label: pStart.textContent, body: { grid_code: pStart.dataset.grid }, createdAt: at }).then(show).then(flush);
+    });
+    pFind.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var c = current(), f = pFind.elements;
+      W.showError(pFind, null);
+      if (!c) return;
+      if (!f.note.value.trim()) { W.showError(pFind, { body: { error: { field: "form", message: labels.writeFinding } } }); return; }
+      var body = { note: f.note.value.trim() };
+      if (f.category_code.value) body.category_code = f.category_code.value;
+      var save = function () {
+        var files = f.photos ? Array.prototype.slice.call(f.photos.files, 0, 9) : [];
+        return put({ key: W.newKey(), kind: "patrol_finding", patrol: c.key, label: body.note, body: body, photos: files,
+                     createdAt: new Date().toISOString() }).then(function () {
+          f.note.value = ""; f.category_code.value = ""; f.here.checked = false; if (f.photos) f.photos.value = "";
+          pState.textContent = labels.findingSaved;
+          return show();
+        }).then(flush);
+      };
+      // A point only where the worker asks for one, read once now.
+      if (f.here.checked && navigator.geolocation) {
+        navigator.geolocation.getCurrentPosition(function (p) { body.lat = +p.coords.latitude.toFixed(6); body.lon = +p.coords.longitude.toFixed(6); save(); },
+                                                 function () { save(); }, { timeout: 8000, maximumAge: 60000 });
+      } else { save(); }
+    });
+    pEnd.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var c = current();
+      if (!c) return;
+      var summary = pEnd.elements.summary.value.trim();
+      localStorage.removeItem(CURRENT);
+      put({ key: W.newKey(), kind: "patrol_end", patrol: c.key, label: pStart.textContent, body: summary ? { summary: summary } : {},
+            createdAt: new Date().toISOString() }).then(function () {
+        pEnd.elements.summary.value = "";
+        drawPatrol();
+        pState.textContent = labels.patrolEnded;
+        return show();
+      }).then(flush);
+    });
+  }
+
+  // ---- care visits due: one tap opens the short form for that plan ----
+  var care = document.getElementById("care"), careForm = document.getElementById("care-visit");
+  if (care && careForm) {
+    care.addEventListener("click", function (e) {
+      var b = e.target.closest("button.care-act");
+      if (!b) return;
+      var li = b.closest("li");
+      careForm.dataset.plan = li.dataset.plan;
+      careForm.dataset.label = li.querySelector("span").textContent;
+      careForm.hidden = false;
+      li.after(careForm);
+      careForm.elements.note.focus();
+    });
+    careForm.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var f = careForm.elements, body = {};
+      if (f.note.value.trim()) body.note = f.note.value.trim();
+      if (f.help_category_code.value) body.help_category_code = f.help_category_code.value;
+      var plan = careForm.dataset.plan;
+      put({ key: W.newKey(), kind: "care_visit", plan: plan, label: careForm.dataset.label, body: body, createdAt: new Date().toISOString() }).then(function () {
+        var li = care.querySelector('li[data-plan="' + plan + '"]');
+        if (li) li.hidden = true;
+        careForm.hidden = true;
+        f.note.value = ""; f.help_category_code.value = "";
+        document.getElementById("care-status").textContent = labels.careSaved;
+        return show();
+      }).then(flush);
+    });
+  }
+
   // A place due for inspection again: its button picks the place in the inspection form.
   var again = document.getElementById("reinspections");
   if (again && insp) again.addEventListener("click", function (e) {
