@@ -190,6 +190,41 @@ final class RegistryAPITests: XCTestCase {
         }
     }
 
+    func testAFailedItemThatSaysSoAlsoEntersTheRiskRegisterOnce() async throws {
+        try await withApp { app, _ in
+            try await SmallCounty.load(app)
+            let worker = try await app.token("westworker"), west = try await app.token("westop")
+            let (_, made) = try await send(app, .POST, "/api/v1/registry/places", token: worker, body: [
+                "name": "夜宵排档", "address": "西村老街 20 号", "lat": 30.1, "lon": 120.25, "type_code": "restaurant", "attributes": ["gas": "cylinder"]])
+            let placeID = try XCTUnwrap((made["entry"] as? [String: Any])?["id"] as? String)
+            let (_, uploaded) = try await TrustRoundTwoTests.upload(app, token: worker, [TrustRoundTwoTests.jpeg(2_000, seed: 11)])
+            let sha = try XCTUnwrap(((try JSONSerialization.jsonObject(with: Data(uploaded.utf8)) as? [[String: Any]])?.first)?["sha256"] as? String)
+            // 经营场所住人 fails into a fire hazard case and, as the item says, a fire risk; 电动车 into a case only.
+            let results: [[String: Any]] = ["extinguishers", "exits", "wiring", "ebikes", "no_sleeping"].map { code in
+                ["ebikes", "no_sleeping"].contains(code) ? ["item_code": code, "passed": false, "note": "后厨住人", "photo_ids": [sha]] : ["item_code": code, "passed": true]
+            }
+            let body: [String: Any] = ["place_id": placeID, "checklist_code": "fire_small", "results": results]
+            let (s1, first) = try await send(app, .POST, "/api/v1/inspections", token: worker, body: body, key: "insp-risk-1")
+            XCTAssertEqual(s1, .created, "\(first)")
+            let cases = try XCTUnwrap(first["cases"] as? [[String: Any]])
+            XCTAssertEqual(cases.count, 2)
+            let sleeping = try XCTUnwrap(cases.first { $0["item_code"] as? String == "no_sleeping" })
+            XCTAssertNil(cases.first { $0["item_code"] as? String == "ebikes" }?["risk_code"] as? String, "this item enters no risk")
+            let riskCode = try XCTUnwrap(sleeping["risk_code"] as? String)
+            let (_, again) = try await send(app, .POST, "/api/v1/inspections", token: worker, body: body, key: "insp-risk-1")
+            XCTAssertEqual((again["cases"] as? [[String: Any]])?.first { $0["item_code"] as? String == "no_sleeping" }?["risk_code"] as? String, riskCode,
+                           "sent twice: one risk")
+            let (_, risks) = try await send(app, .GET, "/api/v1/risks", token: west)
+            let listed = try XCTUnwrap(risks["risks"] as? [[String: Any]])
+            XCTAssertEqual(listed.count, 1)
+            XCTAssertEqual(listed.first?["code"] as? String, riskCode)
+            XCTAssertEqual(listed.first?["category_code"] as? String, "fire")
+            XCTAssertEqual((listed.first?["area"] as? [String: Any])?["code"] as? String, "3301002001001", "in the place's grid")
+            let (_, detail) = try await send(app, .GET, "/api/v1/risks/\(try XCTUnwrap(listed.first?["id"] as? String))", token: west)
+            XCTAssertEqual(detail["case_codes"] as? [String], [try XCTUnwrap(sleeping["code"] as? String)], "linked to the case that raised it")
+        }
+    }
+
     func testAClosedHazardCaseMakesItsPlaceDueAgainAndCountsAsRectifiedOnTime() async throws {
         try await withApp { app, clock in
             try await SmallCounty.load(app)

@@ -20,6 +20,7 @@ public struct InspectionItemResult: Hashable, Sendable, Codable {
 /// and department follow from the place's point and the category), and a risk entry where the item says so.
 public struct InspectionHazard: Hashable, Sendable {
     public var itemCode: String
+    public var itemName: String
     public var categoryCode: String
     /// The case's description: the place, the item and the worker's note ("某某餐馆：安全出口、疏散通道畅通——未通过。后门堆放杂物").
     public var description: String
@@ -85,7 +86,7 @@ public enum Inspections {
             }
             let note = r.note?.trimmingCharacters(in: .whitespacesAndNewlines)
             let description = "\(placeName)：\(item.name)——未通过" + (note.map { $0.isEmpty ? "。" : "。\($0)" } ?? "。")
-            hazards.append(InspectionHazard(itemCode: item.code, categoryCode: item.categoryCode, description: description,
+            hazards.append(InspectionHazard(itemCode: item.code, itemName: item.name, categoryCode: item.categoryCode, description: description,
                                             photoIDs: r.photoIDs, riskCategoryCode: item.riskCategoryCode))
         }
         return InspectionOutcome(results: ordered, hazards: hazards)

@@ -61,6 +61,29 @@ enum InspectionsAPI {
         return try await answer(id, outcome: outcome, place: place, status: .created, req: req)
     }
 
+    /// Where the failed item says so (`risk_category_code`), the hazard also enters the risk register, once, under
+    /// its own key (`inspection:<id>:<item>:risk`): registered by the inspector in the place's grid with a middling
+    /// first assessment (likelihood 3, severity 3) for the register's own review to settle, and linked to the case
+    /// that raised it. A category the county's risk catalogue lacks enters nothing.
+    static func riskEntry(_ h: InspectionHazard, inspection: UUID, place: StoredRegistryEntry, raised: StoredCase, req: Request) async throws -> StoredRisk? {
+        guard let category = h.riskCategoryCode, req.riskCatalogue.category(category) != nil else { return nil }
+        let staff = try req.requireStaff()
+        let key = "inspection:\(inspection.uuidString):\(h.itemCode):risk"
+        if let (earlier, _) = try await RecordStore<RiskKind>.find(key: key, on: req.db) { return earlier }
+        let calendar = try await req.reference().calendar, policy = try await req.riskPolicy()
+        let actor = RecordActor(staff), at = req.now, grid = place.gridCode, path = place.areaPath
+        let title = String("\(place.entry.label)：\(h.itemName)".prefix(RiskLimits.titleLength))
+        let description = String(h.description.prefix(RiskLimits.textLength)), point = place.entry.point, caseCode = raised.code
+        let prefix = RecordCodes.dayPrefix(RiskKind.prefix, at: at, calendar: calendar)
+        switch try await RecordService<RiskKind>(app: req.application).create(prefix: prefix, areaPath: path, place: NoPlace(), key: (key, key), make: { code in
+            let r = RiskRegistration(code: code, categoryCode: category, title: title, description: description, areaCode: grid, areaPath: path,
+                                     point: point, placeCode: place.id.uuidString, assessment: .matrix(likelihood: 3, severity: 3), caseCodes: [caseCode])
+            return try RiskLifecycle.register(r, policy: policy, actor: actor, at: at, calendar: calendar)
+        }) {
+        case .stored(let r), .keyTaken(let r, _), .found(let r): return r
+        }
+    }
+
     static func evaluate(_ body: InspectionBody, place: StoredRegistryEntry, req: Request, reference: ReferenceCache.Data) throws -> InspectionOutcome {
         let catalogue = req.wangge.fieldCatalogue
         guard let type = place.entry.typeCode.flatMap(catalogue.placeType) else {
@@ -100,8 +123,9 @@ enum InspectionsAPI {
                 }
             }
             let department = stored.snapshot.intake.routedDepartmentCode.flatMap { ref.departmentsByCode[$0] }
+            let risk = try await riskEntry(h, inspection: id, place: place, raised: stored, req: req)
             cases.append(InspectionCaseDTO(id: stored.id, code: stored.code, itemCode: h.itemCode,
-                                           department: department.map { DepartmentRefDTO(id: $0.code, name: $0.name) }))
+                                           department: department.map { DepartmentRefDTO(id: $0.code, name: $0.name) }, riskCode: risk?.code))
         }
         try await InspectionQueries.setCases(id, codes: cases.map(\.code), on: req.db)
         let response = Response(status: status)
@@ -138,6 +162,8 @@ struct InspectionCaseDTO: Content {
     var code: String
     var itemCode: String
     var department: DepartmentRefDTO?
+    /// The risk register's entry the failed item made, where the item says so.
+    var riskCode: String?
 }
 
 struct InspectionCreatedDTO: Content {
