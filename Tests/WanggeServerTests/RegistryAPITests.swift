@@ -190,6 +190,46 @@ final class RegistryAPITests: XCTestCase {
         }
     }
 
+    func testAGridsOwnVisitTargetDecidesWhatIsDueItsCoverageAndItsAssessment() async throws {
+        // The county visits the west's second grid every month; everyone else once a quarter.
+        var catalogue = FieldCatalogue.standard
+        catalogue.visitTargets = VisitTargets(period: .quarter, areas: [.init(areaCode: "3301002001002", period: .month)])
+        let file = try JSONEncoder().encode(catalogue)
+        try await withApp(configure: { config in
+            try? FileManager.default.createDirectory(atPath: config.dataDirectory, withIntermediateDirectories: true)
+            _ = FileManager.default.createFile(atPath: config.dataDirectory + "/field.json", contents: file)
+        }) { app, _ in
+            try await SmallCounty.load(app)
+            let west = try await app.token("westop")
+            var ids: [String] = []
+            for (i, lon) in [120.25, 120.26, 120.35, 120.36].enumerated() {
+                let (_, made) = try await send(app, .POST, "/api/v1/registry/households", token: west, body: ["address": "西村 \(i) 号", "size": 2, "lat": 30.1, "lon": lon])
+                ids.append(try XCTUnwrap((made["entry"] as? [String: Any])?["id"] as? String))
+            }
+            // Met on 25 October: this quarter (the first grid's period) but not this month (the second's).
+            for h in [ids[0], ids[2]] {
+                let (s, v) = try await send(app, .POST, "/api/v1/visits", token: west, body: ["household_id": h, "outcome": "met", "day": "2026-10-25"])
+                XCTAssertEqual(s, .created, "\(v)")
+            }
+            let (_, today) = try await send(app, .GET, "/api/v1/field/today", token: west)
+            XCTAssertEqual(Set((today["households"] as? [[String: Any]])?.compactMap { $0["id"] as? String } ?? []), Set([ids[1], ids[2], ids[3]]),
+                           "the monthly grid's household met in October is due again; the quarterly one's is not")
+            XCTAssertEqual(today["period"] as? String, "2026-11,2026-Q4")
+            let (_, coverage) = try await send(app, .GET, "/api/v1/coverage?area=3301002", token: west)
+            let targets = (coverage["grids"] as? [[String: Any]])?.map { (($0["grid"] as? [String: Any])?["code"] as? String ?? "", $0["target"] as? String ?? "") }
+            XCTAssertEqual(targets?.map(\.1), ["quarter", "month"])
+            // Quarterly: 1 met of a target of ⌈2 × 54/92⌉ = 2. Monthly: none met this month of ⌈2 × 23/30⌉ = 2. The village
+            // (the standard formula scores a part with 3 or more behind it): 1 of 4.
+            let (_, villages) = try await send(app, .GET, "/api/v1/assessments?level=village&area=3301002&month=2026-11", token: west)
+            let part = ((villages["results"] as? [[String: Any]])?.first?["parts"] as? [[String: Any]])?.first { $0["measure"] as? String == "visit_coverage" }
+            XCTAssertEqual(part?["numerator"] as? Int, 1, "\(villages)")
+            XCTAssertEqual(part?["denominator"] as? Int, 4)
+        }
+        var bad = FieldCatalogue.standard
+        bad.visitTargets = VisitTargets(period: .quarter, areas: [.init(areaCode: "330 1", period: .month)])
+        XCTAssertEqual(bad.problems.map(\.field), ["visit_targets.areas[0].area_code"])
+    }
+
     func testAFailedItemThatSaysSoAlsoEntersTheRiskRegisterOnce() async throws {
         try await withApp { app, _ in
             try await SmallCounty.load(app)

@@ -7,17 +7,27 @@ import Foundation
 public struct FieldCatalogue: Hashable, Sendable, Codable {
     public var placeTypes: [PlaceType]
     public var checklists: [Checklist]
+    /// How often each grid's households are to be visited (every household once a quarter unless set).
+    public var visitTargets: VisitTargets
 
-    public init(placeTypes: [PlaceType], checklists: [Checklist]) {
+    public init(placeTypes: [PlaceType], checklists: [Checklist], visitTargets: VisitTargets = .standard) {
         self.placeTypes = placeTypes
         self.checklists = checklists
+        self.visitTargets = visitTargets
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        placeTypes = try c.decode([PlaceType].self, forKey: .placeTypes)
+        checklists = try c.decode([Checklist].self, forKey: .checklists)
+        visitTargets = try c.decodeIfPresent(VisitTargets.self, forKey: .visitTargets) ?? .standard
     }
 
     public func placeType(_ code: String) -> PlaceType? { placeTypes.first { $0.code == code } }
     public func checklist(_ code: String) -> Checklist? { checklists.first { $0.code == code } }
 
     enum CodingKeys: String, CodingKey {
-        case placeTypes = "place_types", checklists
+        case placeTypes = "place_types", checklists, visitTargets = "visit_targets"
     }
 
     /// Every bad field, named: codes unique and well formed, names plain text, a place type's checklists known, an
@@ -32,6 +42,11 @@ public struct FieldCatalogue: Hashable, Sendable, Codable {
         }
         if placeTypes.isEmpty || placeTypes.count > 200 { out.append(.init("place_types", "must be 1 to 200 types")) }
         if checklists.count > 100 { out.append(.init("checklists", "must be at most 100")) }
+        if visitTargets.areas.count > 100_000 { out.append(.init("visit_targets.areas", "must be at most 100,000")) }
+        var targeted = Set<String>()
+        for (i, a) in visitTargets.areas.enumerated() where !RiskLimits.isCode(a.areaCode) || !targeted.insert(a.areaCode).inserted {
+            out.append(.init("visit_targets.areas[\(i)].area_code", "must be an area's code, given once"))
+        }
         let listCodes = Set(checklists.map(\.code))
         var seen = Set<String>()
         for (i, t) in placeTypes.enumerated() {

@@ -24,6 +24,37 @@ public enum VisitPeriod: String, Codable, CaseIterable, Sendable {
     }
 }
 
+/// A county's visit targets (入户走访): every household of a grid once in the grid's period — the period set for the
+/// grid or for the nearest area above it, else the county's default (a quarter).
+public struct VisitTargets: Hashable, Sendable, Codable {
+    public struct Area: Hashable, Sendable, Codable {
+        public var areaCode: String
+        public var period: VisitPeriod
+        public init(areaCode: String, period: VisitPeriod) {
+            self.areaCode = areaCode
+            self.period = period
+        }
+        enum CodingKeys: String, CodingKey { case areaCode = "area_code", period }
+    }
+
+    public var period: VisitPeriod
+    public var areas: [Area]
+
+    public init(period: VisitPeriod, areas: [Area] = []) {
+        self.period = period
+        self.areas = areas
+    }
+
+    public static let standard = VisitTargets(period: .quarter)
+
+    /// The period of the grid whose chain (the grid first, then each area above it) is given.
+    public func period(forChain chain: [String]) -> VisitPeriod {
+        let set = Dictionary(areas.map { ($0.areaCode, $0.period) }, uniquingKeysWith: { a, _ in a })
+        for code in chain { if let p = set[code] { return p } }
+        return period
+    }
+}
+
 /// A household's coverage in a period: how many of a grid's households were visited at least once, and which are
 /// still due. Counted from the registry and the stored visits (never from check-ins).
 public struct GridCoverage: Hashable, Sendable {

@@ -91,13 +91,15 @@ struct AssessmentService: Sendable {
                 let rectified = try await MeasureQueries.counts(ofCases: raised, scopePath: scope, period: period, asOf: asOf, by: .area, on: db)
                 for (grid, c) in rectified { for s in holders(grid) { add(s, .inspectionsRectified, c[.onTimeClosure]) } }
             }
-            let quarter = VisitPeriod.quarter.range(holding: month.firstDay)
-            let until = min(month.dayAfter, quarter.next, max(calendar.civilDate(of: asOf).adding(days: 1), month.firstDay))
-            let coverage = try await VisitQueries.coverage(scopePath: scope, first: quarter.first, next: until, on: db)
-            for g in coverage {
-                let m = VisitCoverage.assessed(households: g.households, visited: g.visited, elapsed: until.dayNumber - quarter.first.dayNumber,
-                                               length: quarter.next.dayNumber - quarter.first.dayNumber)
-                for s in holders(g.gridCode) { add(s, .visitCoverage, m) }
+            // Visit coverage of each grid's target period up to the month's end, against the target pro rata.
+            for group in FieldAPI.targetGroups(under: area, j: j, targets: app.wangge.fieldCatalogue.visitTargets) {
+                let range = group.period.range(holding: month.firstDay), grids = Set(group.grids)
+                let until = min(month.dayAfter, range.next, max(calendar.civilDate(of: asOf).adding(days: 1), month.firstDay))
+                for g in try await VisitQueries.coverage(scopePath: scope, first: range.first, next: until, on: db) where grids.contains(g.gridCode) {
+                    let m = VisitCoverage.assessed(households: g.households, visited: g.visited, elapsed: until.dayNumber - range.first.dayNumber,
+                                                   length: range.next.dayNumber - range.first.dayNumber)
+                    for s in holders(g.gridCode) { add(s, .visitCoverage, m) }
+                }
             }
             if level == .worker {
                 let grids = values

@@ -38,14 +38,25 @@ public enum VisitQueries {
     }
 
     /// The households under `scopePath` not met on a visit in [first, next), by address, at most `limit`, and how many.
-    public static func due(scopePath: String, first: CivilDate, next: CivilDate, limit: Int, on db: any Database) async throws -> (items: [StoredRegistryEntry], total: Int) {
+    /// With `grids`, only the households of those grids (those whose target period this is).
+    public static func due(scopePath: String, first: CivilDate, next: CivilDate, grids: [String]? = nil, limit: Int,
+                           on db: any Database) async throws -> (items: [StoredRegistryEntry], total: Int) {
         let sql = try SafetyIndexQueries.sqlDB(db)
         func filtered(_ select: String) -> SQLQueryString {
-            """
+            var q: SQLQueryString = """
             SELECT \(unsafeRaw: select) FROM registry_entries e WHERE e.kind = \(bind: RegistryKind.household.rawValue) \
             AND \(LikePattern.startsWith(SQLColumn("area_path", table: "e"), scopePath)) AND NOT EXISTS (SELECT 1 FROM visits v WHERE v.household_id = e.id \
             AND v.day >= \(bind: first.description) AND v.day < \(bind: next.description) AND v.outcome = \(bind: VisitOutcome.met.rawValue))
             """
+            if let grids {
+                q.appendLiteral(" AND e.grid_code IN (")
+                for (i, g) in grids.enumerated() {
+                    if i > 0 { q.appendLiteral(", ") }
+                    q.appendInterpolation(bind: g)
+                }
+                q.appendLiteral(grids.isEmpty ? "NULL)" : ")")
+            }
+            return q
         }
         let total = try await sql.raw(filtered("COUNT(*) AS n")).first()?.decode(column: "n", as: Int.self) ?? 0
         var q = filtered(RegistryQueries.columns.map { "e.\($0)" }.joined(separator: ", "))

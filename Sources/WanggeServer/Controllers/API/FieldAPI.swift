@@ -7,7 +7,31 @@ import WanggeStore
 /// once a quarter (`VisitPeriod.quarter`; per-grid targets are not configurable yet). Coverage counts households
 /// met, never check-ins or time spent.
 enum FieldAPI {
-    static let period = VisitPeriod.quarter
+    /// The grids under `area`, grouped by their visit target's period (the county's `field.json`, `VisitTargets`).
+    static func targetGroups(under area: String, j: Jurisdiction, targets: VisitTargets) -> [(period: VisitPeriod, grids: [String])] {
+        let scope = j.path(of: area)
+        var groups: [VisitPeriod: [String]] = [:]
+        for g in j.areas where g.level == .grid && j.path(of: g.code).hasPrefix(scope) {
+            groups[targets.period(forChain: j.chain(from: g.code).map(\.code)), default: []].append(g.code)
+        }
+        return VisitPeriod.allCases.compactMap { p in groups[p].map { (p, $0.sorted()) } }
+    }
+
+    /// The households under `area` not yet met in their grid's current target period: the first `limit` and how many,
+    /// and the periods' names.
+    static func due(under area: String, day: CivilDate, j: Jurisdiction, targets: VisitTargets, limit: Int,
+                    on db: any Database) async throws -> (items: [StoredRegistryEntry], total: Int, periods: [String]) {
+        let groups = targetGroups(under: area, j: j, targets: targets)
+        var items: [StoredRegistryEntry] = [], total = 0
+        for g in groups {
+            let (first, next) = g.period.range(holding: day)
+            let found = try await VisitQueries.due(scopePath: j.path(of: area), first: first, next: next, grids: groups.count == 1 ? nil : g.grids,
+                                                   limit: max(0, limit - items.count), on: db)
+            items += found.items
+            total += found.total
+        }
+        return (items, total, groups.map { $0.period.name(holding: day) })
+    }
     static let noteLength = 500
     /// A visit recorded offline may be sent up to this many days later.
     static let lateDays = 30
@@ -67,15 +91,20 @@ enum FieldAPI {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let area = try req.areaQuery(staff, j) ?? staff.scope.areaCode
-        let (period, day) = try periodQuery(req, today: try await req.reference().calendar.civilDate(of: req.now))
+        let targets = req.wangge.fieldCatalogue.visitTargets
+        let groups = targetGroups(under: area, j: j, targets: targets)
+        let (period, day) = try periodQuery(req, today: try await req.reference().calendar.civilDate(of: req.now),
+                                            default: groups.count == 1 ? groups[0].period : targets.period)
         let (first, next) = period.range(holding: day)
         let grids = try await VisitQueries.coverage(scopePath: j.path(of: area), first: first, next: next, on: req.db)
+        let target = Dictionary(groups.flatMap { g in g.grids.map { ($0, g.period.rawValue) } }, uniquingKeysWith: { a, _ in a })
         let households = grids.reduce(0) { $0 + $1.households }, visited = grids.reduce(0) { $0 + $1.visited }
         return CoverageDTO(area: AreaRefDTO(code: area, name: j[area]?.name ?? area), period: period.name(holding: day), from: first.description,
                            to: next.adding(days: -1).description, households: households, visited: visited,
                            rate: Measure(numerator: visited, denominator: households).rate,
                            grids: grids.map { GridCoverageDTO(grid: AreaRefDTO(code: $0.gridCode, name: j[$0.gridCode]?.name ?? $0.gridCode),
-                                                              households: $0.households, visited: $0.visited, rate: $0.measure.rate) })
+                                                              households: $0.households, visited: $0.visited, rate: $0.measure.rate,
+                                                              target: target[$0.gridCode] ?? targets.period.rawValue) })
     }
 
     /// `GET /api/v1/field/today`: what is due in the caller's scope now: the households not yet met this quarter
@@ -84,11 +113,10 @@ enum FieldAPI {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let day = try await req.reference().calendar.civilDate(of: req.now)
-        let (first, next) = period.range(holding: day)
         let scope = j.path(of: staff.scope.areaCode)
-        let due = try await VisitQueries.due(scopePath: scope, first: first, next: next, limit: 50, on: req.db)
+        let due = try await due(under: staff.scope.areaCode, day: day, j: j, targets: req.wangge.fieldCatalogue.visitTargets, limit: 50, on: req.db)
         let care = try await careDue(scopePath: scope, day: day, staff: staff, j: j, on: req.db)
-        return TodayDTO(day: day.description, period: period.name(holding: day), householdsDue: due.total,
+        return TodayDTO(day: day.description, period: due.periods.joined(separator: ","), householdsDue: due.total,
                         households: due.items.map { RegistryAPI.dto($0, j: j, role: staff.role) }, careDue: care,
                         reinspectionsDue: try await reinspections(scopePath: scope, on: req.db))
     }
@@ -120,7 +148,7 @@ enum FieldAPI {
         return Array(out.prefix(50))
     }
 
-    static func periodQuery(_ req: Request, today: CivilDate) throws -> (VisitPeriod, CivilDate) {
+    static func periodQuery(_ req: Request, today: CivilDate, default period: VisitPeriod) throws -> (VisitPeriod, CivilDate) {
         guard let text = try req.textQuery("period", maxLength: 10) else { return (period, today) }
         guard let parsed = VisitPeriod.parse(text) else {
             throw APIError.badRequest("period is a year (2026), half year (2026-H2), quarter (2026-Q4) or month (2026-12)", field: "period")
@@ -152,6 +180,8 @@ struct GridCoverageDTO: Content {
     var households: Int
     var visited: Int
     var rate: Double?
+    /// The grid's target: every household once a month, quarter, half year or year.
+    var target: String
 }
 
 struct CoverageDTO: Content {

@@ -28,8 +28,7 @@ enum WorkerPage {
         let places = try await RegistryQueries.list(RegistryFilter(kind: .place, scopePath: scope), page: 1, per: 200, on: req.db).items
         let keyPlaces = places.filter { $0.entry.typeCode.flatMap(catalogue.placeType)?.isKeyPlace ?? false }
         let day = ref.calendar.civilDate(of: req.now)
-        let quarter = FieldAPI.period.range(holding: day)
-        let due = try await VisitQueries.due(scopePath: scope, first: quarter.first, next: quarter.next, limit: 20, on: req.db)
+        let due = try await FieldAPI.due(under: grid.code, day: day, j: j, targets: catalogue.visitTargets, limit: 20, on: req.db)
         var field = WorkerView.FieldModel(places: keyPlaces.map { p in
             let type = p.entry.typeCode.flatMap(catalogue.placeType)
             return WorkerView.FieldPlace(id: p.id, name: p.entry.label, type: type.map { lang.pick($0.name, $0.nameEN) } ?? "",
@@ -39,7 +38,7 @@ enum WorkerPage {
                                                                       photo: i.photoWhenFailed || (ref.catalogue[i.categoryCode]?.photoRequired ?? false))
                                              })
                                          })
-        }, householdsDue: due.total, households: due.items.map { ($0.id, $0.entry.address) }, period: FieldAPI.period.name(holding: day))
+        }, householdsDue: due.total, households: due.items.map { ($0.id, $0.entry.address) }, period: due.periods.joined(separator: ","))
         let names = Dictionary(places.map { ($0.id, $0.entry.label) }, uniquingKeysWith: { a, _ in a })
         field.reinspections = try await FieldAPI.reinspections(scopePath: scope, on: req.db).compactMap { r in
             names[r.placeId].map { (r.placeId, $0, r.since) }
