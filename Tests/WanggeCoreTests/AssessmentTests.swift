@@ -8,6 +8,31 @@ import Testing
 /// bad formula refused field by field.
 @Suite("Assessment")
 struct AssessmentTests {
+    @Test func aClosedCaseCameBackWhenTheSameProblemWasReportedNearbyWithinThirtyDays() {
+        let t = Date(timeIntervalSince1970: 1_800_000_000), day = 86_400.0
+        let p = GeoPoint(lon: 120.25, lat: 30.1)
+        let near = GeoPoint(lon: 120.2505, lat: 30.1005)   // about 70 m away
+        let far = GeoPoint(lon: 120.26, lat: 30.1)          // about 960 m away
+        let (a, b, c, d) = (UUID(), UUID(), UUID(), UUID())
+        let closed = [
+            Recurrence.Closed(id: a, gridCode: "G1", categoryCode: "0101", point: p, closedAt: t),
+            Recurrence.Closed(id: b, gridCode: "G1", categoryCode: "0102", point: p, closedAt: t),
+            Recurrence.Closed(id: c, gridCode: "G2", categoryCode: "0101", point: far, closedAt: t),
+            Recurrence.Closed(id: d, gridCode: "G2", categoryCode: "0101", point: nil, closedAt: t),
+        ]
+        let later = [
+            Recurrence.Later(id: UUID(), categoryCode: "0101", point: near, reportedAt: t + 10 * day),   // a came back
+            Recurrence.Later(id: UUID(), categoryCode: "0102", point: near, reportedAt: t + 31 * day),   // too late for b
+            Recurrence.Later(id: UUID(), categoryCode: "0102", point: near, reportedAt: t - day),        // before b closed
+            Recurrence.Later(id: UUID(), categoryCode: "0103", point: p, reportedAt: t + day),           // another problem
+        ]
+        let m = Recurrence.byGrid(closed: closed, later: later, asOf: t + 40 * day)
+        #expect(m["G1"] == Measure(numerator: 1, denominator: 2))
+        #expect(m["G2"] == Measure(numerator: 0, denominator: 2), "far away, and without a point")
+        #expect(Recurrence.byGrid(closed: closed, later: later, asOf: t + 5 * day)["G1"] == Measure(numerator: 0, denominator: 2),
+                "not yet known on day 5")
+    }
+
     func m(_ n: Int, _ d: Int) -> Measure { Measure(numerator: n, denominator: d) }
 
     @Test func aGridsMonthEqualsTheHandComputationAndItsPartsAddUp() throws {

@@ -7,10 +7,10 @@ import WanggeStore
 /// department (`MeasureQueries.counts`, the same facts as the dashboards); household visit coverage of the quarter up
 /// to the month's end by grid (`VisitQueries.coverage`) against the quarter's target pro rata
 /// (`VisitCoverage.assessed`); hazards rectified on time, the on-time closure of the cases inspections raised
-/// (`MeasureQueries.counts(ofCases:)`). Summed up the tree for villages and townships and computed by the core
-/// (`Assessment.compute`) with the formula in force. Recurrence is not counted yet: its part is not scored and its
-/// weight goes to the others (the result says so). Computed when asked, never stored (an ended month's table is kept
-/// five minutes), so a changed formula shows at once.
+/// (`MeasureQueries.counts(ofCases:)`); recurrence, the month's closed cases whose problem was reported again nearby
+/// within 30 days (`Recurrence.byGrid`). Summed up the tree for villages and townships (and over a worker's grids)
+/// and computed by the core (`Assessment.compute`) with the formula in force. Computed when asked, never stored (an
+/// ended month's table is kept five minutes), so a changed formula shows at once.
 struct AssessmentService: Sendable {
     let app: Application
 
@@ -90,6 +90,13 @@ struct AssessmentService: Sendable {
             if !raised.isEmpty {
                 let rectified = try await MeasureQueries.counts(ofCases: raised, scopePath: scope, period: period, asOf: asOf, by: .area, on: db)
                 for (grid, c) in rectified { for s in holders(grid) { add(s, .inspectionsRectified, c[.onTimeClosure]) } }
+            }
+            // The same problem coming back: the month's closed cases, and the reports up to 30 days after the month.
+            let closed = try await CaseQueries.closed(scopePath: scope, from: period.start, to: period.end, on: db)
+            if !closed.isEmpty {
+                let later = try await CaseQueries.reports(scopePath: scope, after: period.start, upTo: min(asOf, period.end.addingTimeInterval(Recurrence.window)),
+                                                          categories: Set(closed.map(\.categoryCode)), on: db)
+                for (grid, m) in Recurrence.byGrid(closed: closed, later: later, asOf: asOf) { for s in holders(grid) { add(s, .recurrence, m) } }
             }
             // Visit coverage of each grid's target period up to the month's end, against the target pro rata.
             for group in FieldAPI.targetGroups(under: area, j: j, targets: app.wangge.fieldCatalogue.visitTargets) {

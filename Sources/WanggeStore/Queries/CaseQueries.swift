@@ -245,6 +245,41 @@ public enum CaseQueries {
         try await CaseModel.query(on: db).filter(\.$code == code).first().map(stored)
     }
 
+    /// The cases under `scopePath` closed in [from, to) (their last closure), for the assessment's recurrence.
+    public static func closed(scopePath: String, from: Date, to: Date, on db: any Database) async throws -> [Recurrence.Closed] {
+        guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
+        let rows = try await sql.raw("""
+            SELECT c.id AS id, c.area_code AS area_code, c.category_code AS category_code, c.lat AS lat, c.lon AS lon, MAX(a.at) AS closed_at \
+            FROM case_actions a JOIN cases c ON c.id = a.case_id WHERE a.kind = \(bind: CaseActionKind.close.rawValue) AND a.at >= \(bind: from) \
+            AND a.at < \(bind: to) AND c.state = \(bind: CaseState.closed.rawValue) AND \(LikePattern.startsWith(SQLColumn("area_path", table: "c"), scopePath)) \
+            GROUP BY c.id, c.area_code, c.category_code, c.lat, c.lon
+            """).all()
+        return try rows.map { r in
+            let lat = try r.decode(column: "lat", as: Double?.self), lon = try r.decode(column: "lon", as: Double?.self)
+            return Recurrence.Closed(id: try r.decode(column: "id", as: UUID.self), gridCode: try r.decode(column: "area_code", as: String.self),
+                                     categoryCode: try r.decode(column: "category_code", as: String.self),
+                                     point: lat.flatMap { la in lon.map { GeoPoint(lon: $0, lat: la) } }, closedAt: try r.decode(column: "closed_at", as: Date.self))
+        }
+    }
+
+    /// The reports under `scopePath` made in (from, to] of the given categories, not refused as no case.
+    public static func reports(scopePath: String, after from: Date, upTo to: Date, categories: Set<String>, on db: any Database) async throws -> [Recurrence.Later] {
+        guard let sql = db as? any SQLDatabase, !categories.isEmpty else { return [] }
+        var out: [Recurrence.Later] = []
+        for chunk in Array(categories).sorted().chunked(by: 300) {
+            let rows = try await sql.select().column("id").column("category_code").column("lat").column("lon").column("reported_at").from("cases")
+                .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath)).where("reported_at", .greaterThan, SQLBind(from))
+                .where("reported_at", .lessThanOrEqual, SQLBind(to)).where("state", .notEqual, SQLBind(CaseState.rejected.rawValue))
+                .where("category_code", .in, Array(chunk)).all()
+            for r in rows {
+                let lat = try r.decode(column: "lat", as: Double?.self), lon = try r.decode(column: "lon", as: Double?.self)
+                out.append(Recurrence.Later(id: try r.decode(column: "id", as: UUID.self), categoryCode: try r.decode(column: "category_code", as: String.self),
+                                            point: lat.flatMap { la in lon.map { GeoPoint(lon: $0, lat: la) } }, reportedAt: try r.decode(column: "reported_at", as: Date.self)))
+            }
+        }
+        return out
+    }
+
     /// The state of each case named (by code) and when it last changed; unknown codes are left out.
     public static func states(codes: [String], on db: any Database) async throws -> [String: (state: CaseState, at: Date)] {
         guard !codes.isEmpty else { return [:] }
