@@ -173,6 +173,23 @@ class FieldWork(InOneBrowser):
                           "the care visit was not recorded")
         self.assertEqual(console_errors(d), [])
 
+    def test_e_no_form_asks_for_an_address_or_place_the_registry_has(self):
+        d = self.d
+        self.open_worker()
+        # Every field a worker can type into on the page: none asks for an address, a place or a household.
+        typed = d.execute_script("""
+            return Array.prototype.map.call(document.querySelectorAll('input, textarea, select'), function (e) {
+              return [e.name || e.id, e.type || e.tagName.toLowerCase()];
+            }).filter(function (x) { return x[1] !== 'hidden'; });""")
+        names = {n for n, _ in typed}
+        for asked in ("address", "place_name", "household", "household_address", "place_address"):
+            self.assertNotIn(asked, names, f"a form asks for {asked}")
+        # The places and households come from the registry: picked, not typed.
+        options = [o.get_attribute("value") for o in d.find_elements(By.CSS_SELECTOR, "#insp-place option")]
+        self.assertIn(self.place, options)
+        self.assertEqual(d.find_element(By.ID, "insp-place").tag_name, "select")
+        self.assertEqual(console_errors(d), [])
+
 
 if __name__ == "__main__":
     unittest.main()

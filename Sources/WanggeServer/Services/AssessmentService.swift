@@ -102,7 +102,9 @@ struct AssessmentService: Sendable {
             for group in FieldAPI.targetGroups(under: area, j: j, targets: app.wangge.fieldCatalogue.visitTargets) {
                 let range = group.period.range(holding: month.firstDay), grids = Set(group.grids)
                 let until = min(month.dayAfter, range.next, max(calendar.civilDate(of: asOf).adding(days: 1), month.firstDay))
-                for g in try await VisitQueries.coverage(scopePath: scope, first: range.first, next: until, on: db) where grids.contains(g.gridCode) {
+                let counted = try await VisitQueries.coverage(scopePath: scope, first: range.first, next: until,
+                                                              grids: FieldAPI.isWide(area, j) ? nil : group.grids, on: db)
+                for g in counted where grids.contains(g.gridCode) {
                     let m = VisitCoverage.assessed(households: g.households, visited: g.visited, elapsed: until.dayNumber - range.first.dayNumber,
                                                    length: range.next.dayNumber - range.first.dayNumber)
                     for s in holders(g.gridCode) { add(s, .visitCoverage, m) }

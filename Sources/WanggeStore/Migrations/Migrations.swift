@@ -47,6 +47,7 @@ public enum WanggeMigrations {
         M041_CreateAssessmentFormulas(),
         M042_CreatePatrols(),
         M043_CreateCarePlans(),
+        M044_IndexRegistryByGrid(),
     ]
 }
 

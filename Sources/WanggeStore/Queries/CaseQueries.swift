@@ -245,12 +245,14 @@ public enum CaseQueries {
         try await CaseModel.query(on: db).filter(\.$code == code).first().map(stored)
     }
 
-    /// The cases under `scopePath` closed in [from, to) (their last closure), for the assessment's recurrence.
+    /// The cases under `scopePath` closed in [from, to) (their last closure), for the assessment's recurrence. (The
+    /// month's actions lead, through their time's index: CROSS JOIN keeps SQLite from walking every closed case
+    /// instead, 180 ms against 28 ms on the demo county.)
     public static func closed(scopePath: String, from: Date, to: Date, on db: any Database) async throws -> [Recurrence.Closed] {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
         let rows = try await sql.raw("""
             SELECT c.id AS id, c.area_code AS area_code, c.category_code AS category_code, c.lat AS lat, c.lon AS lon, MAX(a.at) AS closed_at \
-            FROM case_actions a JOIN cases c ON c.id = a.case_id WHERE a.kind = \(bind: CaseActionKind.close.rawValue) AND a.at >= \(bind: from) \
+            FROM case_actions a CROSS JOIN cases c WHERE c.id = a.case_id AND a.kind = \(bind: CaseActionKind.close.rawValue) AND a.at >= \(bind: from) \
             AND a.at < \(bind: to) AND c.state = \(bind: CaseState.closed.rawValue) AND \(LikePattern.startsWith(SQLColumn("area_path", table: "c"), scopePath)) \
             GROUP BY c.id, c.area_code, c.category_code, c.lat, c.lon
             """).all()

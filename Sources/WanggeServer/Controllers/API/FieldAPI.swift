@@ -17,6 +17,9 @@ enum FieldAPI {
         return VisitPeriod.allCases.compactMap { p in groups[p].map { (p, $0.sorted()) } }
     }
 
+    /// A county's scope is read whole; a narrower one names its grids (`VisitQueries`, M044).
+    static func isWide(_ area: String, _ j: Jurisdiction) -> Bool { (j[area]?.level ?? .county) == .county }
+
     /// The households under `area` not yet met in their grid's current target period: the first `limit` and how many,
     /// and the periods' names.
     static func due(under area: String, day: CivilDate, j: Jurisdiction, targets: VisitTargets, limit: Int,
@@ -25,7 +28,8 @@ enum FieldAPI {
         var items: [StoredRegistryEntry] = [], total = 0
         for g in groups {
             let (first, next) = g.period.range(holding: day)
-            let found = try await VisitQueries.due(scopePath: j.path(of: area), first: first, next: next, grids: groups.count == 1 ? nil : g.grids,
+            let found = try await VisitQueries.due(scopePath: j.path(of: area), first: first, next: next,
+                                                   grids: groups.count == 1 && isWide(area, j) ? nil : g.grids,
                                                    limit: max(0, limit - items.count), on: db)
             items += found.items
             total += found.total
@@ -96,7 +100,8 @@ enum FieldAPI {
         let (period, day) = try periodQuery(req, today: try await req.reference().calendar.civilDate(of: req.now),
                                             default: groups.count == 1 ? groups[0].period : targets.period)
         let (first, next) = period.range(holding: day)
-        let grids = try await VisitQueries.coverage(scopePath: j.path(of: area), first: first, next: next, on: req.db)
+        let grids = try await VisitQueries.coverage(scopePath: j.path(of: area), first: first, next: next,
+                                                    grids: isWide(area, j) ? nil : groups.flatMap(\.grids), on: req.db)
         let target = Dictionary(groups.flatMap { g in g.grids.map { ($0, g.period.rawValue) } }, uniquingKeysWith: { a, _ in a })
         let households = grids.reduce(0) { $0 + $1.households }, visited = grids.reduce(0) { $0 + $1.visited }
         return CoverageDTO(area: AreaRefDTO(code: area, name: j[area]?.name ?? area), period: period.name(holding: day), from: first.description,
