@@ -190,6 +190,25 @@ class FieldWork(InOneBrowser):
         self.assertEqual(d.find_element(By.ID, "insp-place").tag_name, "select")
         self.assertEqual(console_errors(d), [])
 
+    def test_f_the_registry_form_is_filled_in_and_sends_only_the_change(self):
+        d, api = self.d, self.api
+        login(d, self.base, "gridworker")
+        d.get(self.base + f"/registry/places/{self.place}")
+        summary = visible(d, "details.card summary")
+        click(d, summary)
+        form = visible(d, "#registry-edit")
+        address = form.find_element(By.NAME, "address")
+        self.assertEqual(address.get_attribute("value"), "测试街 8 号", "filled in from the registry")
+        address.clear()
+        address.send_keys("测试街 10 号")
+        click(d, form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
+        wait(d, 15).until(lambda drv: api.ok("GET", f"/api/v1/registry/places/{self.place}", user="gridworker")["entry"]["version"] >= 2,
+                          "the change was not saved")
+        shown = api.ok("GET", f"/api/v1/registry/places/{self.place}", user="gridworker")
+        self.assertEqual(shown["entry"]["address"], "测试街 10 号")
+        self.assertEqual([c["field"] for c in shown["history"][-1]["changes"]], ["address"], "only the change was sent")
+        self.assertEqual(console_errors(d), [])
+
 
 if __name__ == "__main__":
     unittest.main()

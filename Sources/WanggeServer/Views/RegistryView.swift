@@ -85,7 +85,44 @@ enum RegistryView {
         """)
     }
 
-    static func entry(_ d: RegistryDetailDTO, catalogue: FieldCatalogue, _ ctx: PageContext) -> String {
+    /// The entry's form, filled in with what the registry holds: only what the user changes is sent (with the version
+    /// read). Contacts are on it only for those who see them unmasked.
+    static func editForm(_ e: RegistryEntryDTO, type: PlaceType?, canEdit: Bool, seesContacts: Bool, _ l: Lang) -> HTML {
+        guard canEdit else { return "" }
+        func input(_ name: String, _ label: String, _ value: String, type: String = "text", max: Int = 200) -> HTML {
+            "<label>\(label) <input name=\"\(name)\" type=\"\(type)\" value=\"\(value)\" data-initial=\"\(value)\" maxlength=\"\(max)\"></label>"
+        }
+        var fields: [HTML] = []
+        if e.kind != RegistryKind.household.rawValue { fields.append(input("name", l.pick("名称", "Name"), e.name ?? "", max: RegistryRules.nameLength)) }
+        fields.append(input("address", l.pick("地址", "Address"), e.address, max: RegistryRules.addressLength))
+        if e.kind == RegistryKind.household.rawValue { fields.append(input("size", l.pick("人数", "Size"), e.size.map(String.init) ?? "", type: "number")) }
+        if e.kind == RegistryKind.place.rawValue && seesContacts {
+            fields.append(input("contact_name", l.pick("联系人", "Contact"), e.contactName ?? "", max: 50))
+            fields.append(input("contact_phone", l.pick("联系电话", "Phone"), e.contactPhone ?? "", type: "tel", max: 20))
+        }
+        for a in type?.attributes ?? [] {
+            let value = e.attributes[a.code] ?? ""
+            switch a.kind {
+            case .yesNo, .choice:
+                let options: [String] = { if case .choice(let o) = a.kind { return o } else { return ["yes", "no"] } }()
+                let opts: [HTML] = [HTML("<option value=\"\"></option>")] + options.map { o in
+                    let shown = a.kind == .yesNo ? (o == "yes" ? l.pick("是", "yes") : l.pick("否", "no")) : o
+                    return "<option value=\"\(o)\"\(HTML(raw: o == value ? " selected" : ""))>\(shown)</option>"
+                }
+                fields.append("<label>\(a.name) <select data-attribute=\"\(a.code)\" data-initial=\"\(value)\">\(opts)</select></label>")
+            case .number, .text:
+                fields.append("<label>\(a.name) <input data-attribute=\"\(a.code)\" type=\"\(a.kind == .number ? "number" : "text")\" value=\"\(value)\" data-initial=\"\(value)\" maxlength=\"200\"></label>")
+            }
+        }
+        return """
+        <details class="card narrow"><summary>\(l.pick("修改（只需改动变化的项）", "Change (only what changed)"))</summary>
+        <form id="registry-edit" class="stack" data-kind="\(e.kind)" data-id="\(e.id.uuidString)" data-version="\(e.version)">\(fields)
+        <span class="field-error" role="alert" data-for="form"></span>
+        <button type="submit">\(l.pick("保存修改", "Save the change"))</button></form></details>
+        """
+    }
+
+    static func entry(_ d: RegistryDetailDTO, catalogue: FieldCatalogue, canEdit: Bool = false, _ ctx: PageContext) -> String {
         let l = ctx.lang, e = d.entry
         let kind = RegistryKind(rawValue: e.kind) ?? .place
         let type = e.typeCode.flatMap { catalogue.placeType($0) }
@@ -109,7 +146,8 @@ enum RegistryView {
             let changes = h.changes.map { c in "\(c.field)：\(c.from ?? "—") → \(c.to ?? "—")" }.joined(separator: "；")
             return "<tr><td>\(h.version)</td><td>\(Format.minute(h.at))</td><td>\(h.by)</td><td>\(changes)</td></tr>"
         }
-        return Layout.page(e.name ?? e.address, ctx, """
+        let seesContacts = ctx.staff.map { PersonalDataPolicy.seesReporterContacts($0.role) } ?? false
+        return Layout.page(e.name ?? e.address, ctx, scripts: ["registry.js"], """
         <section class="card narrow">
         <p class="meta"><a href="\(SitePath.registry.link([], queryItems: [("kind", kind.rawValue)]))">← \(l.pick("一表通", "Registry")) · \(kindName(kind, l))</a></p>
         <h1>\(e.name ?? e.address)</h1>
@@ -118,6 +156,7 @@ enum RegistryView {
         <div class="table-wrap"><table class="list"><thead><tr><th>#</th><th>\(l.pick("时间", "When"))</th><th>\(l.pick("经办", "By"))</th><th>\(l.pick("变更", "Changes"))</th></tr></thead>
         <tbody>\(history)</tbody></table></div>
         </section>
+        \(editForm(e, type: type, canEdit: canEdit, seesContacts: seesContacts, l))
         """)
     }
 }

@@ -3,6 +3,28 @@
 (function () {
   "use strict";
   var W = window.Wangge;
+  // An entry's form: what the registry holds is filled in; only the fields changed are sent, with the version read.
+  var edit = document.getElementById("registry-edit");
+  if (edit) edit.addEventListener("submit", function (e) {
+    e.preventDefault();
+    W.showError(edit, null);
+    var body = { version: +edit.dataset.version }, attributes = {}, changed = false;
+    edit.querySelectorAll("[data-initial]").forEach(function (el) {
+      if (el.value === el.dataset.initial) return;
+      changed = true;
+      if (el.dataset.attribute) { attributes[el.dataset.attribute] = el.value; return; }
+      body[el.name] = el.name === "size" ? +el.value : el.value;
+    });
+    if (Object.keys(attributes).length) body.attributes = attributes;
+    if (!changed) return;
+    var button = edit.querySelector("button[type=submit]");
+    button.disabled = true;
+    W.request("PATCH", W.path("apiRegistryEntry", { kind: edit.dataset.kind, id: edit.dataset.id }), body).then(function (res) {
+      button.disabled = false;
+      if (res.ok) { window.location.reload(); return; }
+      W.showError(edit, res);
+    }, function () { button.disabled = false; W.showError(edit, {}); });
+  });
   var form = document.getElementById("registry-import");
   if (!form) return;
   form.addEventListener("submit", function (e) {
