@@ -30,12 +30,15 @@ public struct RegistryFilter: Sendable {
     public var typeCode: String?
     /// Part of the label (name or address).
     public var text: String?
+    /// The grids of a narrow scope, read through their index (M044) rather than every entry's path.
+    public var grids: [String]?
 
-    public init(kind: RegistryKind, scopePath: String, typeCode: String? = nil, text: String? = nil) {
+    public init(kind: RegistryKind, scopePath: String, typeCode: String? = nil, text: String? = nil, grids: [String]? = nil) {
         self.kind = kind
         self.scopePath = scopePath
         self.typeCode = typeCode
         self.text = text
+        self.grids = grids
     }
 }
 
@@ -138,6 +141,7 @@ public enum RegistryQueries {
             var q = q.from("registry_entries").where("kind", .equal, f.kind.rawValue).where(LikePattern.startsWith(SQLColumn("area_path"), f.scopePath))
             if let t = f.typeCode { q = q.where("type_code", .equal, t) }
             if let text = f.text { q = q.where(LikePattern.contains(SQLColumn("label"), text)) }
+            if let grids = f.grids { q = q.where("grid_code", .in, grids.isEmpty ? [""] : grids) }
             return q
         }
         let total = try await filtered(sql.select().column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))))

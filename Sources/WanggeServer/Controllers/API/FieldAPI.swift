@@ -20,6 +20,13 @@ enum FieldAPI {
     /// A county's scope is read whole; a narrower one names its grids (`VisitQueries`, M044).
     static func isWide(_ area: String, _ j: Jurisdiction) -> Bool { (j[area]?.level ?? .county) == .county }
 
+    /// The grids under a narrow scope, nil for a county's (see `isWide`).
+    static func narrowGrids(under area: String, _ j: Jurisdiction) -> [String]? {
+        guard !isWide(area, j) else { return nil }
+        let scope = j.path(of: area)
+        return j.areas.filter { $0.level == .grid && j.path(of: $0.code).hasPrefix(scope) }.map(\.code)
+    }
+
     /// The households under `area` not yet met in their grid's current target period: the first `limit` and how many,
     /// and the periods' names.
     static func due(under area: String, day: CivilDate, j: Jurisdiction, targets: VisitTargets, limit: Int,

@@ -44,13 +44,14 @@ enum RegistryAPI {
     /// (a known place type) and `q` (part of the name or address).
     static func filter(_ req: Request, staff: StaffAccount, j: Jurisdiction, kind given: RegistryKind? = nil) throws -> RegistryFilter {
         let kind = try given ?? kind(req)
-        let path = j.path(of: try req.areaQuery(staff, j) ?? staff.scope.areaCode)
+        let area = try req.areaQuery(staff, j) ?? staff.scope.areaCode
+        let path = j.path(of: area)
         var type: String?
         if let t = try req.textQuery("type", maxLength: 64) {
             guard req.wangge.fieldCatalogue.placeType(t) != nil else { throw APIError.badRequest("unknown place type \(t)", field: "type") }
             type = t
         }
-        return RegistryFilter(kind: kind, scopePath: path, typeCode: type, text: try req.textQuery("q", maxLength: 50))
+        return RegistryFilter(kind: kind, scopePath: path, typeCode: type, text: try req.textQuery("q", maxLength: 50), grids: FieldAPI.narrowGrids(under: area, j))
     }
 
     /// At most this many entries in one export: a county's households fit (the import's limit).

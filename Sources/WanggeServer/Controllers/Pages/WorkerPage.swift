@@ -25,7 +25,7 @@ enum WorkerPage {
         // filled in with no network) and the households still to visit this quarter.
         let catalogue = req.wangge.fieldCatalogue
         let scope = j.path(of: grid.code)
-        let places = try await RegistryQueries.list(RegistryFilter(kind: .place, scopePath: scope), page: 1, per: 200, on: req.db).items
+        let places = try await RegistryQueries.list(RegistryFilter(kind: .place, scopePath: scope, grids: [grid.code]), page: 1, per: 200, on: req.db).items
         let keyPlaces = places.filter { $0.entry.typeCode.flatMap(catalogue.placeType)?.isKeyPlace ?? false }
         let day = ref.calendar.civilDate(of: req.now)
         let due = try await FieldAPI.due(under: grid.code, day: day, j: j, targets: catalogue.visitTargets, limit: 20, on: req.db)
