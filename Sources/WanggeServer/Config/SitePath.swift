@@ -94,7 +94,7 @@ enum SitePath: String, CaseIterable, Sendable {
                                          .apiMediations, .apiMediationActions, .mediationView, .apiCaseTrackingCode,
                                          .apiSafetyFormula, .apiSafetyPreview, .apiWarningActions, .apiRisksImport, .apiRiskActions,
                                          .apiHeightenedPeriods, .apiHeightenedPeriodCallOff, .apiGraveEvents, .apiGraveEventWithdraw,
-                                         .apiInspections, .apiVisits, .apiRegistryImport, .apiRegistryEntry, .apiPatrols, .apiPatrolFindings, .apiPatrolEnd, .apiCareVisits]
+                                         .apiInspections, .apiVisits, .apiRegistryImport, .apiRegistryEntry, .apiRegistry, .apiCarePlans, .apiPatrols, .apiPatrolFindings, .apiPatrolEnd, .apiCareVisits]
 
     /// The name scripts know the path by: the case's name.
     var name: String { String(describing: self) }

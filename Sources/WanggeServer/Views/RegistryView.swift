@@ -63,6 +63,31 @@ enum RegistryView {
             <div id="registry-import-result" role="status" aria-live="polite"></div>
             </form></details>
             """ : ""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let typesJSON = (try? encoder.encode(catalogue.placeTypes)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        let typeChoices: [HTML] = catalogue.placeTypes.map { t in "<option value=\"\(t.code)\">\(l.pick(t.name, t.nameEN))</option>" }
+        let newForm: HTML = canImport ? """
+            <details class="card"><summary>\(l.pick("登记\(kindName(kind, l))", "Register \(kindName(kind, l).lowercased())"))</summary>
+            <form id="registry-new" class="stack" data-kind="\(kind.rawValue)" novalidate>
+            \(HTML(raw: kind == .household ? "" : "<label>\(HTML.escape(l.pick("名称", "Name"))) <input name=\"name\" maxlength=\"\(RegistryRules.nameLength)\"\(kind == .place ? " required" : "")></label>"))
+            <label>\(l.pick("地址", "Address")) <input name="address" maxlength="\(RegistryRules.addressLength)" required></label>
+            \(HTML(raw: kind == .household ? "<label>\(HTML.escape(l.pick("人数", "Size"))) <input name=\"size\" type=\"number\" min=\"1\" max=\"\(RegistryRules.maximumHouseholdSize)\" required></label>" : ""))
+            \(kind == .place ? HTML("""
+            <label>\(l.pick("类型", "Type")) <select name="type_code" required>\(typeChoices)</select></label>
+            <div id="registry-new-attributes" class="stack"></div>
+            <label>\(l.pick("联系人", "Contact")) <input name="contact_name" maxlength="50"></label>
+            <label>\(l.pick("联系电话", "Phone")) <input name="contact_phone" type="tel" maxlength="20"></label>
+            <script type="application/json" id="place-types">\(HTML(raw: typesJSON.replacingOccurrences(of: "<", with: "\\u003c")))</script>
+            """) : "")
+            <div class="row-filters"><label>\(l.pick("纬度", "Latitude")) <input name="lat" type="number" step="0.000001" required></label>
+            <label>\(l.pick("经度", "Longitude")) <input name="lon" type="number" step="0.000001" required></label>
+            <button type="button" id="registry-here">\(l.pick("用当前位置", "Use where I am"))</button></div>
+            <p class="meta">\(l.pick("位置决定所属网格；已登记的不必再登记，各类表单从此选取。", "The point decides the grid; what is registered is picked by every form, not typed again."))</p>
+            <span class="field-error" role="alert" data-for="form"></span>
+            <button type="submit">\(l.pick("登记", "Register"))</button>
+            </form></details>
+            """ : ""
         return Layout.page(l.pick("一表通", "Registry"), ctx, scripts: ["registry.js"], """
         <section class="card">
         <h1>\(l.pick("一表通", "Registry")) · \(kindName(kind, l)) <span class="meta">\(l.pick("共", "")) \(total.grouped) \(l.pick("条", "entries"))</span></h1>
@@ -81,6 +106,7 @@ enum RegistryView {
         <tbody>\(rows)</tbody></table></div>
         <p>\(previous)\(next)</p>
         </section>
+        \(newForm)
         \(importForm)
         """)
     }
@@ -122,7 +148,28 @@ enum RegistryView {
         """
     }
 
-    static func entry(_ d: RegistryDetailDTO, catalogue: FieldCatalogue, canEdit: Bool = false, _ ctx: PageContext) -> String {
+    /// A household's care plan, made only with the resident's consent (when and how), the needs in their own words
+    /// and a cadence; for the grid staff and the command centre.
+    static func carePlanForm(_ e: RegistryEntryDTO, canCare: Bool, _ l: Lang) -> HTML {
+        guard canCare, e.kind == RegistryKind.household.rawValue else { return "" }
+        let cadences: [(String, String)] = [("1d", l.pick("每天", "daily")), ("7d", l.pick("每周", "weekly")), ("14d", l.pick("每两周", "fortnightly")),
+                                            ("1m", l.pick("每月", "monthly")), ("3m", l.pick("每季度", "quarterly"))]
+        let options: [HTML] = cadences.map { "<option value=\"\($0.0)\"\(HTML(raw: $0.0 == "7d" ? " selected" : ""))>\($0.1)</option>" }
+        return """
+        <details class="card narrow"><summary>\(l.pick("关爱探访计划（须本人同意）", "Care visits (with the resident's consent)"))</summary>
+        <form id="care-plan" class="stack" data-household="\(e.id.uuidString)" novalidate>
+        <p class="meta">\(l.pick("只为本人同意的居民建立；撤回同意即删除计划和探访记录。不记录人员类别。", "Only for a resident who consents; withdrawing consent deletes the plan and its visits. No category of person is kept."))</p>
+        <label>\(l.pick("同意日期", "Consent given on")) <input name="given_on" type="date" required></label>
+        <label>\(l.pick("同意方式", "How consent was given")) <input name="how" maxlength="200" required></label>
+        <label>\(l.pick("需求（本人的话）", "Needs (in the resident's words)")) <textarea name="needs" rows="2" maxlength="500" required></textarea></label>
+        <label>\(l.pick("探访频次", "How often")) <select name="every">\(options)</select></label>
+        <span class="field-error" role="alert" data-for="form"></span>
+        <button type="submit">\(l.pick("建立计划", "Make the plan"))</button>
+        </form></details>
+        """
+    }
+
+    static func entry(_ d: RegistryDetailDTO, catalogue: FieldCatalogue, canEdit: Bool = false, canCare: Bool = false, _ ctx: PageContext) -> String {
         let l = ctx.lang, e = d.entry
         let kind = RegistryKind(rawValue: e.kind) ?? .place
         let type = e.typeCode.flatMap { catalogue.placeType($0) }
@@ -157,6 +204,7 @@ enum RegistryView {
         <tbody>\(history)</tbody></table></div>
         </section>
         \(editForm(e, type: type, canEdit: canEdit, seesContacts: seesContacts, l))
+        \(carePlanForm(e, canCare: canCare, l))
         """)
     }
 }

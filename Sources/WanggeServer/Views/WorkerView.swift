@@ -93,6 +93,16 @@ enum WorkerView {
         """
     }
 
+    /// What is due today, in one line of links: the households to visit this period, the places to inspect again,
+    /// the care visits, and the patrol.
+    static func todayHTML(_ f: FieldModel, _ l: Lang) -> HTML {
+        var items: [HTML] = ["<a href=\"#visit-h\">\(l.pick("待走访", "Households to visit")) <strong>\(f.householdsDue)</strong></a>"]
+        if !f.reinspections.isEmpty { items.append("<a href=\"#insp-h\">\(l.pick("待复查", "To inspect again")) <strong>\(f.reinspections.count)</strong></a>") }
+        if !f.care.isEmpty { items.append("<a href=\"#care-h\">\(l.pick("关爱探访", "Care visits")) <strong>\(f.care.count)</strong></a>") }
+        items.append("<a href=\"#patrol-h\">\(l.pick("网格巡查", "Patrol"))</a>")
+        return "<nav class=\"card today\" aria-label=\"\(l.pick("今日待办", "Due today"))\"><strong>\(l.pick("今日待办", "Due today"))</strong> \(items.map { "<span>\($0)</span>" as HTML })</nav>"
+    }
+
     static func fieldHTML(_ f: FieldModel, _ l: Lang) -> HTML {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
@@ -159,6 +169,7 @@ enum WorkerView {
           <ul id="outbox-failed" class="failed"></ul>
         </div>
         <h1>\(l.t(.myGrid)): \(m.gridName)</h1>
+        \(todayHTML(field, l))
         <section class="card" aria-labelledby="qr-h">
           <h2 id="qr-h">\(l.t(.quickReport))</h2>
           <form id="quick-report" class="stack" novalidate data-grid="\(m.gridCode)">
@@ -180,8 +191,8 @@ enum WorkerView {
             <button type="submit" class="primary big">\(l.t(.saveReport))</button>
           </form>
         </section>
-        \(fieldHTML(field, l))
         \(patrolAndCareHTML(field, gridCode: m.gridCode, categories: m.categories, l))
+        \(fieldHTML(field, l))
         <div id="tasks" data-live="1">\(HTML(raw: tasks(m, l)))</div>
         <p class="meta">\(l.t(.installHint))</p>
         """)

@@ -25,6 +25,7 @@ enum RegistryPages {
     static func entry(_ page: StaffPage) async throws -> Response {
         let e = try await RegistryAPI.visible(page.req, staff: page.staff)
         let d = try await RegistryAPI.detail(e, staff: page.staff, req: page.req)
-        return page.html(RegistryView.entry(d, catalogue: page.req.wangge.fieldCatalogue, canEdit: RegistryAPI.writers.contains(page.staff.role), page.context))
+        return page.html(RegistryView.entry(d, catalogue: page.req.wangge.fieldCatalogue, canEdit: RegistryAPI.writers.contains(page.staff.role),
+                                            canCare: CareAPI.carers.contains(page.staff.role), page.context))
     }
 }

@@ -25,6 +25,88 @@
       W.showError(edit, res);
     }, function () { button.disabled = false; W.showError(edit, {}); });
   });
+  // Registering: the place type's attributes are drawn from the catalogue the page carries; the point decides the grid.
+  var add = document.getElementById("registry-new");
+  if (add) {
+    var types = JSON.parse((document.getElementById("place-types") || {}).textContent || "[]");
+    var box = document.getElementById("registry-new-attributes");
+    var drawAttributes = function () {
+      if (!box) return;
+      box.textContent = "";
+      var t = types.filter(function (x) { return x.code === add.elements.type_code.value; })[0];
+      (t ? t.attributes : []).forEach(function (a) {
+        var label = document.createElement("label");
+        label.textContent = a.name + " ";
+        var input;
+        var kind = a.kind;
+        var choices = kind && kind.choice ? kind.choice._0 : (kind && kind.yesNo !== undefined ? ["yes", "no"] : null);
+        if (choices) {
+          input = document.createElement("select");
+          [""].concat(choices).forEach(function (c) {
+            var o = document.createElement("option");
+            o.value = c;
+            o.textContent = c === "yes" ? W.pick("是", "yes") : c === "no" ? W.pick("否", "no") : c;
+            input.appendChild(o);
+          });
+        } else {
+          input = document.createElement("input");
+          input.type = kind && kind.number !== undefined ? "number" : "text";
+          input.maxLength = 200;
+        }
+        input.dataset.attribute = a.code;
+        if (a.required) input.required = true;
+        label.appendChild(input);
+        box.appendChild(label);
+      });
+    };
+    if (add.elements.type_code) { add.elements.type_code.addEventListener("change", drawAttributes); drawAttributes(); }
+    document.getElementById("registry-here").addEventListener("click", function () {
+      if (!navigator.geolocation) return;
+      navigator.geolocation.getCurrentPosition(function (p) {
+        add.elements.lat.value = p.coords.latitude.toFixed(6);
+        add.elements.lon.value = p.coords.longitude.toFixed(6);
+      }, function () {}, { timeout: 8000 });
+    });
+    add.addEventListener("submit", function (e) {
+      e.preventDefault();
+      W.showError(add, null);
+      var f = add.elements, body = { address: f.address.value.trim(), lat: +f.lat.value, lon: +f.lon.value };
+      if (f.name && f.name.value.trim()) body.name = f.name.value.trim();
+      if (f.size) body.size = +f.size.value;
+      if (f.type_code) body.type_code = f.type_code.value;
+      if (f.contact_name && f.contact_name.value.trim()) body.contact_name = f.contact_name.value.trim();
+      if (f.contact_phone && f.contact_phone.value.trim()) body.contact_phone = f.contact_phone.value.trim();
+      var attributes = {};
+      add.querySelectorAll("[data-attribute]").forEach(function (el) { if (el.value) attributes[el.dataset.attribute] = el.value; });
+      if (Object.keys(attributes).length) body.attributes = attributes;
+      var button = add.querySelector("button[type=submit]");
+      button.disabled = true;
+      W.request("POST", W.path("apiRegistry", { kind: add.dataset.kind }), body, { "Idempotency-Key": add.dataset.key || (add.dataset.key = W.newKey()) })
+        .then(function (res) {
+          button.disabled = false;
+          if (res.ok && res.body && res.body.entry) {
+            window.location.href = window.location.pathname.replace(/\/registry.*$/, "/registry/") + add.dataset.kind + "/" + res.body.entry.id;
+            return;
+          }
+          W.showError(add, res);
+        }, function () { button.disabled = false; W.showError(add, {}); });
+    });
+  }
+  // A household's care plan, with the resident's consent.
+  var care = document.getElementById("care-plan");
+  if (care) care.addEventListener("submit", function (e) {
+    e.preventDefault();
+    W.showError(care, null);
+    var f = care.elements;
+    var body = { household_id: care.dataset.household, consent: { given_on: f.given_on.value, how: f.how.value.trim() }, needs: f.needs.value.trim(), every: f.every.value };
+    var button = care.querySelector("button[type=submit]");
+    button.disabled = true;
+    W.request("POST", W.path("apiCarePlans"), body, { "Idempotency-Key": care.dataset.key || (care.dataset.key = W.newKey()) }).then(function (res) {
+      button.disabled = false;
+      if (res.ok) { care.closest("details").querySelector("summary").textContent += " ✔"; care.hidden = true; return; }
+      W.showError(care, res);
+    }, function () { button.disabled = false; W.showError(care, {}); });
+  });
   var form = document.getElementById("registry-import");
   if (!form) return;
   form.addEventListener("submit", function (e) {
