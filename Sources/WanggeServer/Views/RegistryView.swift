@@ -169,7 +169,22 @@ enum RegistryView {
         """
     }
 
-    static func entry(_ d: RegistryDetailDTO, catalogue: FieldCatalogue, canEdit: Bool = false, canCare: Bool = false, _ ctx: PageContext) -> String {
+    /// A place's latest inspections: when, which list, the outcome and the hazard cases they raised.
+    static func inspectionsHTML(_ items: [StoredInspection], catalogue: FieldCatalogue, _ l: Lang) -> HTML {
+        guard !items.isEmpty else { return "" }
+        let rows: [HTML] = items.map { i in
+            let outcome = i.failed == 0 ? l.pick("合格", "passed") : l.pick("\(i.failed) 项不合格", "\(i.failed) failed")
+            return "<tr><td>\(Format.minute(i.createdAt))</td><td>\(catalogue.checklist(i.checklistCode)?.name ?? i.checklistCode)</td><td>\(outcome)</td><td>\(i.caseCodes.joined(separator: " "))</td><td>\(i.createdBy)</td></tr>"
+        }
+        return """
+        <h2>\(l.pick("检查记录", "Inspections"))</h2>
+        <div class="table-wrap"><table class="list"><thead><tr><th>\(l.pick("时间", "When"))</th><th>\(l.pick("检查表", "Checklist"))</th><th>\(l.pick("结果", "Outcome"))</th>
+        <th>\(l.pick("隐患案件", "Hazard cases"))</th><th>\(l.pick("检查人", "By"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
+        """
+    }
+
+    static func entry(_ d: RegistryDetailDTO, catalogue: FieldCatalogue, inspections: [StoredInspection] = [], canEdit: Bool = false, canCare: Bool = false,
+                      _ ctx: PageContext) -> String {
         let l = ctx.lang, e = d.entry
         let kind = RegistryKind(rawValue: e.kind) ?? .place
         let type = e.typeCode.flatMap { catalogue.placeType($0) }
@@ -195,13 +210,14 @@ enum RegistryView {
         }
         let seesContacts = ctx.staff.map { PersonalDataPolicy.seesReporterContacts($0.role) } ?? false
         return Layout.page(e.name ?? e.address, ctx, scripts: ["registry.js"], """
-        <section class="card narrow">
+        <section class="card">
         <p class="meta"><a href="\(SitePath.registry.link([], queryItems: [("kind", kind.rawValue)]))">← \(l.pick("一表通", "Registry")) · \(kindName(kind, l))</a></p>
         <h1>\(e.name ?? e.address)</h1>
         <dl class="facts">\(dl)</dl>
         <h2>\(l.pick("变更记录", "History"))</h2>
         <div class="table-wrap"><table class="list"><thead><tr><th>#</th><th>\(l.pick("时间", "When"))</th><th>\(l.pick("经办", "By"))</th><th>\(l.pick("变更", "Changes"))</th></tr></thead>
         <tbody>\(history)</tbody></table></div>
+        \(inspectionsHTML(inspections, catalogue: catalogue, l))
         </section>
         \(editForm(e, type: type, canEdit: canEdit, seesContacts: seesContacts, l))
         \(carePlanForm(e, canCare: canCare, l))

@@ -25,7 +25,8 @@ enum RegistryPages {
     static func entry(_ page: StaffPage) async throws -> Response {
         let e = try await RegistryAPI.visible(page.req, staff: page.staff)
         let d = try await RegistryAPI.detail(e, staff: page.staff, req: page.req)
-        return page.html(RegistryView.entry(d, catalogue: page.req.wangge.fieldCatalogue, canEdit: RegistryAPI.writers.contains(page.staff.role),
+        let inspections = e.entry.kind == .place ? try await InspectionQueries.of(placeID: e.id, limit: 20, on: page.req.db) : []
+        return page.html(RegistryView.entry(d, catalogue: page.req.wangge.fieldCatalogue, inspections: inspections, canEdit: RegistryAPI.writers.contains(page.staff.role),
                                             canCare: CareAPI.carers.contains(page.staff.role), page.context))
     }
 }
