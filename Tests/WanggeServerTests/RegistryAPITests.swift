@@ -459,6 +459,14 @@ final class RegistryAPITests: XCTestCase {
             XCTAssertEqual((due["households"] as? [[String: Any]])?.compactMap { $0["id"] as? String }.sorted(), [h2, h3].sorted())
             let (_, township) = try await send(app, .GET, "/api/v1/field/today", token: west)
             XCTAssertEqual(township["households_due"] as? Int, 3)
+
+            // Coverage by the township's villages on the dashboard, and as CSV.
+            let dashboard = try await Self.text(app, "/dashboard?area=3301002", token: west)
+            XCTAssertEqual(dashboard.status, .ok)
+            XCTAssertTrue(dashboard.body.contains("coverage-panel"))
+            let csv = try await Self.text(app, "/dashboard?area=3301002&export=coverage", token: west)
+            XCTAssertEqual(csv.status, .ok)
+            XCTAssertEqual(csv.body.split(separator: "\r\n").dropFirst().map(String.init), ["3301002001,西村,4,1,0.2500"])
         }
     }
 

@@ -148,6 +148,7 @@ class FieldWork(InOneBrowser):
         options = [o.get_attribute("value") for o in finding.find_elements(By.CSS_SELECTOR, "select[name=category_code] option") if o.get_attribute("value")]
         Select(finding.find_element(By.NAME, "category_code")).select_by_value(options[0])
         finding.find_element(By.CSS_SELECTOR, "input[type=file]").send_keys(self.photo)
+        Select(finding.find_element(By.NAME, "place_id")).select_by_value(self.place)
         click(d, finding.find_element(By.CSS_SELECTOR, "button[type=submit]"))
         wait(d).until(lambda drv: self.count() == "2", "the finding did not wait in the outbox")
         end = visible(d, "#patrol-end")
@@ -161,6 +162,8 @@ class FieldWork(InOneBrowser):
         found = api.cases_with(note)
         self.assertEqual(len(found), 1, f"{len(found)} cases for one finding")
         self.assertEqual(found[0]["area"]["code"], self.grid)
+        self.assertIn("测试面馆", found[0].get("description", "") or api.ok("GET", f"/api/v1/cases/{found[0]['id']}", user="operator").get("description", ""),
+                      "the case names the place picked from the registry")
         self.assertEqual(console_errors(d), [])
 
     def test_d_care_visit_on_its_plan(self):

@@ -19,7 +19,7 @@ extension Site {
         SiteRoute(.POST, .apiPatrols, .staff(PatrolsAPI.patrollers), PatrolsAPI.start),
         SiteRoute(.POST, .apiPatrolFindings, .staff(PatrolsAPI.patrollers), PatrolsAPI.finding),
         SiteRoute(.POST, .apiPatrolEnd, .staff(PatrolsAPI.patrollers), PatrolsAPI.end),
-        SiteRoute(.GET, .apiCarePlans, .staff(CareAPI.carers), query: ["area", "due"], CareAPI.list),
+        SiteRoute(.GET, .apiCarePlans, .staff(CareAPI.carers), query: ["area", "due", "page", "per"], CareAPI.list),
         SiteRoute(.POST, .apiCarePlans, .staff(CareAPI.carers), CareAPI.create),
         SiteRoute(.GET, .apiCarePlan, .staff(CareAPI.carers), CareAPI.show),
         SiteRoute(.DELETE, .apiCarePlan, .staff(CareAPI.carers), body: BodyKind.none, CareAPI.withdraw),

@@ -56,7 +56,9 @@ public final class WanggeServices: Sendable {
     let maps = MapCache()
     let pieces = PieceCache()
     /// League tables of ended months, kept a few minutes (`AssessmentService`).
-    let assessmentTables = AssessmentService.Kept()
+    let assessmentTables = TimedCache<AssessmentService.Computed>()
+    /// The dashboard's coverage panels, kept a few minutes (`DashboardPage`).
+    let coveragePanels = TimedCache<[GridCoverage]>()
     let reference = ReferenceCache()
     /// SQLite takes one writer at a time: writers queue here instead of spinning on the file lock.
     let writes: WriteGate

@@ -45,20 +45,6 @@ struct AssessmentService: Sendable {
 
     typealias Computed = (scored: [(Subject, AssessmentResult)], unscored: [Subject])
 
-    /// The kept tables: at most 64, each for five minutes.
-    actor Kept {
-        private var items: [String: (at: Date, value: Computed)] = [:]
-        func get(_ key: String, at now: Date) -> Computed? {
-            guard let e = items[key], now.timeIntervalSince(e.at) < 300, now >= e.at else { return nil }
-            return e.value
-        }
-        func put(_ key: String, _ value: Computed, at now: Date) {
-            if items.count >= 64 { items = items.filter { now.timeIntervalSince($0.value.at) < 300 } }
-            if items.count >= 64, let oldest = items.min(by: { $0.value.at < $1.value.at })?.key { items[oldest] = nil }
-            items[key] = (now, value)
-        }
-    }
-
     func compute(level: AssessmentLevel, area: String, month: SafetyIndexMonth, formula: AssessmentFormula, j: Jurisdiction,
                  reference: ReferenceCache.Data, asOf: Date) async throws -> (scored: [(Subject, AssessmentResult)], unscored: [Subject]) {
         let db = app.db, calendar = reference.calendar

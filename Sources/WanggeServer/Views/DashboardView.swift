@@ -66,11 +66,28 @@ enum DashboardView {
           """) } ?? "")
           \(HTML(raw: d.safetyHTML))
           \(HTML(raw: d.assessmentHTML))
+          \(coveragePanel(d, l, export: link(export: "coverage")))
           <section class="card"><h2>\(l.t(.openSupervisions)) (\(d.supervisions.count))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.kind))</th><th>\(l.t(.raised))</th></tr></thead><tbody>\(sups)</tbody></table></div>
             <p><a href="\(link(export: "supervisions"))">\(l.t(.exportCSV))</a></p></section>
         </div>
         """)
+    }
+
+    /// Household visit coverage of the area's children, each grid in its own target's period.
+    static func coveragePanel(_ d: DashboardData, _ l: Lang, export: String) -> HTML {
+        guard !d.coverage.isEmpty else { return "" }
+        let rows: [HTML] = d.coverage.map { c in
+            let m = Measure(numerator: c.visited, denominator: c.households)
+            return "<tr><td><a href=\"\(SitePath.dashboard.link(query: ["area": c.code]))\">\(c.name)</a></td><td class=\"num\">\(c.households.grouped)</td><td class=\"num\">\(c.visited.grouped)</td><td class=\"num\">\(Format.rate(m))</td></tr>"
+        }
+        return """
+        <section class="card" id="coverage-panel"><h2>\(l.pick("入户走访覆盖（本期）", "Household visits (this period)"))</h2>
+          <div class="table-wrap"><table><thead><tr><th>\(l.pick("名称", "Name"))</th><th class="num">\(l.pick("住户", "Households"))</th>
+          <th class="num">\(l.pick("已走访", "Met"))</th><th class="num">\(l.pick("覆盖率", "Coverage"))</th></tr></thead><tbody>\(rows)</tbody></table></div>
+          <p class="meta">\(l.pick("每个网格按其走访周期（默认每季度一次）计。", "Each grid counted over its own target period (a quarter unless set)."))
+          <a href="\(export)">\(l.t(.exportCSV))</a></p></section>
+        """
     }
 
     static func groupTable(_ groups: [DashboardData.Group], title: String, d: DashboardData, l: Lang, export: String,

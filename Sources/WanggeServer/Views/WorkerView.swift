@@ -20,6 +20,8 @@ enum WorkerView {
         var reinspections: [(id: UUID, name: String, since: Date)] = []
         /// Care visits due by today (the address and the day; the needs stay on the plan).
         var care: [(id: UUID, address: String, due: String)] = []
+        /// Every place of the grid, for a patrol's finding to name (the case then takes its point and address).
+        var allPlaces: [(id: UUID, name: String)] = []
         var householdsDue: Int
         var households: [(id: UUID, address: String)]
         var period: String
@@ -62,6 +64,10 @@ enum WorkerView {
           <form id="patrol-finding" class="stack" novalidate hidden>
             <label for="pf-note">\(l.pick("发现", "Finding"))</label>
             <textarea id="pf-note" name="note" rows="2" maxlength="500" required></textarea>
+            \(f.allPlaces.isEmpty ? "" : HTML("""
+            <label for="pf-place">\(l.pick("场所（如在登记的场所）", "Place (if at a registered one)"))</label>
+            <select id="pf-place" name="place_id"><option value="">\(l.pick("不在登记场所", "Not at a registered place"))</option>\(f.allPlaces.map { "<option value=\"\($0.id.uuidString)\">\($0.name)</option>" as HTML })</select>
+            """))
             <label for="pf-cat">\(l.pick("需要处置时选类别（将立即成为案件）", "A category if it needs handling (it becomes a case at once)"))</label>
             <select id="pf-cat" name="category_code"><option value="">\(l.pick("仅记录，不立案", "Note only, no case"))</option>\(categories)</select>
             <label for="pf-photos">\(l.pick("照片（立案类别需要时）", "Photos (where the case's category needs them)"))</label>

@@ -47,9 +47,22 @@ public enum CareQueries {
 
     /// The plans under `scopePath`, the first due first (those due by `dueBy` only, when given), at most `limit`.
     public static func list(scopePath: String, dueBy: CivilDate?, limit: Int, on db: any Database) async throws -> [StoredCarePlan] {
-        var q = try SafetyIndexQueries.sqlDB(db).select().columns(columns).from("care_plans").where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
-        if let d = dueBy { q = q.where("next_due", .lessThanOrEqual, d.description) }
-        return try await q.orderBy("next_due").orderBy("id").limit(limit).all().map(stored)
+        try await page(scopePath: scopePath, dueBy: dueBy, page: 1, per: limit, counting: false, on: db).items
+    }
+
+    /// A page of the plans under `scopePath` (due by `dueBy` when given), the first due first, and how many in all.
+    public static func page(scopePath: String, dueBy: CivilDate?, page: Int, per: Int, counting: Bool = true,
+                            on db: any Database) async throws -> (items: [StoredCarePlan], total: Int) {
+        let sql = try SafetyIndexQueries.sqlDB(db)
+        func filtered(_ q: SQLSelectBuilder) -> SQLSelectBuilder {
+            var q = q.from("care_plans").where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
+            if let d = dueBy { q = q.where("next_due", .lessThanOrEqual, d.description) }
+            return q
+        }
+        let items = try await filtered(sql.select().columns(columns)).orderBy("next_due").orderBy("id").limit(per).offset((page - 1) * per).all().map(stored)
+        let total = counting ? try await filtered(sql.select().column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n"))))
+            .first()?.decode(column: "n", as: Int.self) ?? 0 : items.count
+        return (items, total)
     }
 
     /// A visit and the plan's next due day, in one transaction.

@@ -48,17 +48,19 @@ enum CareAPI {
         return try await answer(try await visible(id, staff: staff, req: req), status: .created, req: req)
     }
 
-    /// `GET /api/v1/care-plans?area=&due=true`: the plans of the caller's scope, the first due first.
+    /// `GET /api/v1/care-plans?area=&due=true&page=&per=`: the plans of the caller's scope, the first due first, a page at a time with the total.
     static func list(_ req: Request) async throws -> CarePlanListDTO {
         let staff = try req.requireStaff()
         let j = try await req.jurisdiction()
         let area = try req.areaQuery(staff, j) ?? staff.scope.areaCode
         let today = try await req.reference().calendar.civilDate(of: req.now)
-        let plans = try await CareQueries.list(scopePath: j.path(of: area), dueBy: try req.boolQuery("due") == true ? today : nil, limit: 200, on: req.db)
+        let (number, per) = try req.paging()
+        let found = try await CareQueries.page(scopePath: j.path(of: area), dueBy: try req.boolQuery("due") == true ? today : nil, page: number, per: per, on: req.db)
+        let plans = found.items
         try await req.audit(plans.map { PersonalDataView(recordKind: "care_plan", recordID: $0.id.uuidString, fields: ["needs"]) })
         var out: [CarePlanDTO] = []
         for p in plans { out.append(try await dto(p, visits: [], req: req)) }
-        return CarePlanListDTO(plans: out)
+        return CarePlanListDTO(plans: out, total: found.total, page: number, per: per)
     }
 
     /// `GET /api/v1/care-plans/{id}`: the plan with its visits.
@@ -184,4 +186,7 @@ struct CarePlanDTO: Content {
 
 struct CarePlanListDTO: Content {
     var plans: [CarePlanDTO]
+    var total: Int
+    var page: Int
+    var per: Int
 }

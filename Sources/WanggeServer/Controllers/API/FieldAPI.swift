@@ -27,6 +27,17 @@ enum FieldAPI {
         return j.areas.filter { $0.level == .grid && j.path(of: $0.code).hasPrefix(scope) }.map(\.code)
     }
 
+    /// Each grid under `area` counted over its own target's current period (holding `day`), up to `day`.
+    static func coverageNow(under area: String, day: CivilDate, j: Jurisdiction, targets: VisitTargets, on db: any Database) async throws -> [GridCoverage] {
+        var out: [GridCoverage] = []
+        for g in targetGroups(under: area, j: j, targets: targets) {
+            let range = g.period.range(holding: day), wanted = Set(g.grids)
+            out += try await VisitQueries.coverage(scopePath: j.path(of: area), first: range.first, next: range.next,
+                                                   grids: isWide(area, j) ? nil : g.grids, on: db).filter { wanted.contains($0.gridCode) }
+        }
+        return out.sorted { $0.gridCode < $1.gridCode }
+    }
+
     /// The households under `area` not yet met in their grid's current target period: the first `limit` and how many,
     /// and the periods' names.
     static func due(under area: String, day: CivilDate, j: Jurisdiction, targets: VisitTargets, limit: Int,

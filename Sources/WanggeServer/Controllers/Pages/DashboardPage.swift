@@ -31,6 +31,8 @@ struct DashboardData {
     var safetyHTML: String = ""
     /// The league table of the area's children for the last month that ended (`AssessmentView.panel`).
     var assessmentHTML: String = ""
+    /// Household visit coverage of the area's children in each grid's current target period (households, met).
+    var coverage: [(code: String, name: String, households: Int, visited: Int)] = []
 }
 
 /// One area, period and instant to count the measures of.
@@ -208,13 +210,33 @@ enum DashboardPage {
                                                    month: SafetyIndexService.lastEndedMonth(at: now, calendar: ref.calendar), j: j)
             assessmentHTML = AssessmentView.panel(t, lang).description
         }
+        // Visit coverage by the area's children (or the grid itself), each grid in its own target's period; kept a few
+        // minutes (the county's 978 grids are counted in ~0.3 s).
+        var coverage: [(code: String, name: String, households: Int, visited: Int)] = []
+        if full {
+            let key = "\(tree.version)|\(area.code)|\(today)"
+            var grids = await req.wangge.coveragePanels.get(key, at: now)
+            if grids == nil {
+                let counted = try await FieldAPI.coverageNow(under: area.code, day: today, j: j, targets: req.wangge.fieldCatalogue.visitTargets, on: db)
+                await req.wangge.coveragePanels.put(key, counted, at: now)
+                grids = counted
+            }
+            let children = area.level == .grid ? [area] : j.children(of: area.code)
+            var sums: [String: (Int, Int)] = [:]
+            for g in grids ?? [] {
+                guard let child = j.chain(from: g.gridCode).first(where: { c in children.contains { $0.code == c.code } }) else { continue }
+                let was = sums[child.code] ?? (0, 0)
+                sums[child.code] = (was.0 + g.households, was.1 + g.visited)
+            }
+            coverage = children.compactMap { c in sums[c.code].map { (c.code, c.name, $0.0, $0.1) } }
+        }
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,
                              reported: reported, children: children, categories: categories,
                              departments: departments, weeks: weeks,
                              late: lateWork.rows.map { ($0, now.timeIntervalSince($0.next_deadline_at ?? now)) }, lateCount: lateWork.total,
                              supervisions: supervisions, mapSVG: map, mediation: mediation,
-                             mediationNotices: mediationNotices, safetyHTML: safetyHTML, assessmentHTML: assessmentHTML)
+                             mediationNotices: mediationNotices, safetyHTML: safetyHTML, assessmentHTML: assessmentHTML, coverage: coverage)
     }
 
     static let heatMapWidth = 800.0
@@ -281,11 +303,17 @@ enum DashboardPage {
         case "supervisions":
             lines.append([t(.csvCaseCode), t(.csvSupervisionKind), t(.csvRaised), t(.csvState)])
             for s in d.supervisions { lines.append([s.code, s.kind, Format.minute(s.raised_at), s.state]) }
+        case "coverage":
+            lines.append([t(.csvAreaCode), t(.csvName), lang.pick("住户数", "households"), lang.pick("已走访", "met"), lang.pick("覆盖率", "rate")])
+            for c in d.coverage {
+                lines.append([c.code, c.name, String(c.households), String(c.visited),
+                              Measure(numerator: c.visited, denominator: c.households).rate.map { String(format: "%.4f", $0) } ?? ""])
+            }
         case "weeks":
             lines.append([t(.csvWeek), lang.pick(d.measure.nameZH, d.measure.nameEN), t(.csvNumerator), t(.csvDenominator)])
             for w in d.weeks { lines.append([w.label, w.measure.rate.map { String(format: "%.4f", $0) } ?? "", String(w.measure.numerator), String(w.measure.denominator)]) }
         default:
-            throw Abort(.badRequest, reason: "export is one of areas, categories, departments, late, supervisions, weeks")
+            throw Abort(.badRequest, reason: "export is one of areas, categories, departments, late, supervisions, weeks, coverage")
         }
         return try TableDownload.response(lines, filename: "wangge-\(table)-\(d.area.code)-\(d.from)-\(d.to)")
     }

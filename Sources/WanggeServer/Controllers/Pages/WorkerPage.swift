@@ -40,6 +40,7 @@ enum WorkerPage {
                                          })
         }, householdsDue: due.total, households: due.items.map { ($0.id, $0.entry.address) }, period: due.periods.joined(separator: ","))
         let names = Dictionary(places.map { ($0.id, $0.entry.label) }, uniquingKeysWith: { a, _ in a })
+        field.allPlaces = places.map { ($0.id, $0.entry.label) }
         field.reinspections = try await FieldAPI.reinspections(scopePath: scope, on: req.db).compactMap { r in
             names[r.placeId].map { (r.placeId, $0, r.since) }
         }

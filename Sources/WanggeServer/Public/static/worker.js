@@ -281,11 +281,12 @@
       if (!f.note.value.trim()) { W.showError(pFind, { body: { error: { field: "form", message: labels.writeFinding } } }); return; }
       var body = { note: f.note.value.trim() };
       if (f.category_code.value) body.category_code = f.category_code.value;
+      if (f.place_id && f.place_id.value) body.place_id = f.place_id.value;
       var save = function () {
         var files = f.photos ? Array.prototype.slice.call(f.photos.files, 0, 9) : [];
         return put({ key: W.newKey(), kind: "patrol_finding", patrol: c.key, label: body.note, body: body, photos: files,
                      createdAt: new Date().toISOString() }).then(function () {
-          f.note.value = ""; f.category_code.value = ""; f.here.checked = false; if (f.photos) f.photos.value = "";
+          f.note.value = ""; f.category_code.value = ""; f.here.checked = false; if (f.photos) f.photos.value = ""; if (f.place_id) f.place_id.value = "";
           pState.textContent = labels.findingSaved;
           return show();
         }).then(flush);
