@@ -86,7 +86,7 @@
       var id = patrolIds()[item.patrol];
       // Its start is not sent yet (it is earlier in the outbox, so this happens only when that failed): wait.
       if (!id) return Promise.resolve({ ok: false, status: 0, body: null });
-      var url = W.path(item.kind === "patrol_end" ? "apiPatrolEnd" : "apiPatrolFindings", { id: id });
+      var url = item.kind === "patrol_end" ? W.path("apiPatrolEnd", { id: id }) : W.path("apiPatrolFindings", { id: id });
       if (!item.photos || !item.photos.length || item.body.photo_ids) return W.request("POST", url, item.body, headers);
       return upload(item.photos).then(function (ids) { item.body.photo_ids = ids; return W.request("POST", url, item.body, headers); },
                                       function (res) { return res && res.status ? res : Promise.reject(res); });
