@@ -306,15 +306,7 @@ public struct DemoField: Sendable {
         return u < 0.16 ? 1 : u < 0.44 ? 2 : u < 0.7 ? 3 : u < 0.86 ? 4 : u < 0.95 ? 5 : 6
     }
 
-    func point(in area: Area, rng: inout HistoryRandom) -> GeoPoint? {
-        guard let boundary = area.boundary else { return nil }
-        let box = boundary.bbox
-        for _ in 0..<200 {
-            let p = GeoPoint(lon: HistoryWorld.round6(rng.uniform(box.minLon, box.maxLon)), lat: HistoryWorld.round6(rng.uniform(box.minLat, box.maxLat)))
-            if boundary.contains(p) { return p }
-        }
-        return boundary.interiorPoint
-    }
+    func point(in area: Area, rng: inout HistoryRandom) -> GeoPoint? { HistoryWorld.point(in: area, tries: 200, rng: &rng) }
 
     func uuid(_ rng: inout HistoryRandom) -> UUID {
         let a = rng.next(), b = rng.next()

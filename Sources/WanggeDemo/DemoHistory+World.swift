@@ -360,11 +360,16 @@ final class HistoryWorld {
 
     /// A point inside the grid: rejection sampling in its bounding box, to six decimals (about 0.1 m).
     func point(in grid: Area, rng: inout HistoryRandom) -> GeoPoint {
-        guard let boundary = grid.boundary else { return GeoPoint(lon: 0, lat: 0) }
+        Self.point(in: grid, tries: 500, rng: &rng) ?? GeoPoint(lon: 0, lat: 0)
+    }
+
+    /// A point inside the area (nil when it has no boundary): up to `tries` draws in its bounding box, to six
+    /// decimals, else its interior point. The history, the risk register and the field work all place by it.
+    static func point(in area: Area, tries: Int, rng: inout HistoryRandom) -> GeoPoint? {
+        guard let boundary = area.boundary else { return nil }
         let box = boundary.bbox
-        for _ in 0..<500 {
-            let p = GeoPoint(lon: Self.round6(rng.uniform(box.minLon, box.maxLon)),
-                             lat: Self.round6(rng.uniform(box.minLat, box.maxLat)))
+        for _ in 0..<tries {
+            let p = GeoPoint(lon: round6(rng.uniform(box.minLon, box.maxLon)), lat: round6(rng.uniform(box.minLat, box.maxLat)))
             if boundary.contains(p) { return p }
         }
         return boundary.interiorPoint

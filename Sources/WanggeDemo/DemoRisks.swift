@@ -526,15 +526,7 @@ struct RiskLife {
     }
 
     /// A point inside the area, to six decimals.
-    private mutating func point(in area: Area) -> GeoPoint? {
-        guard let boundary = area.boundary else { return nil }
-        let box = boundary.bbox
-        for _ in 0..<200 {
-            let p = GeoPoint(lon: HistoryWorld.round6(rng.uniform(box.minLon, box.maxLon)), lat: HistoryWorld.round6(rng.uniform(box.minLat, box.maxLat)))
-            if boundary.contains(p) { return p }
-        }
-        return boundary.interiorPoint
-    }
+    private mutating func point(in area: Area) -> GeoPoint? { HistoryWorld.point(in: area, tries: 200, rng: &rng) }
 }
 
 /// A kind of hazard of the register: the words of its entry (after the village's name), its usual severity, the
