@@ -48,10 +48,19 @@ public struct VisitTargets: Hashable, Sendable, Codable {
     public static let standard = VisitTargets(period: .quarter)
 
     /// The period of the grid whose chain (the grid first, then each area above it) is given.
-    public func period(forChain chain: [String]) -> VisitPeriod {
-        let set = Dictionary(areas.map { ($0.areaCode, $0.period) }, uniquingKeysWith: { a, _ in a })
-        for code in chain { if let p = set[code] { return p } }
-        return period
+    public func period(forChain chain: [String]) -> VisitPeriod { lookup.period(forChain: chain) }
+
+    /// The targets by area, built once for many grids.
+    public var lookup: Lookup { Lookup(byArea: Dictionary(areas.map { ($0.areaCode, $0.period) }, uniquingKeysWith: { a, _ in a }), period: period) }
+
+    public struct Lookup: Sendable {
+        let byArea: [String: VisitPeriod]
+        let period: VisitPeriod
+
+        public func period(forChain chain: [String]) -> VisitPeriod {
+            for code in chain { if let p = byArea[code] { return p } }
+            return period
+        }
     }
 }
 

@@ -85,16 +85,12 @@ struct AssessmentService: Sendable {
                 for (grid, m) in Recurrence.byGrid(closed: closed, later: later, asOf: asOf) { for s in holders(grid) { add(s, .recurrence, m) } }
             }
             // Visit coverage of each grid's target period up to the month's end, against the target pro rata.
-            for group in FieldAPI.targetGroups(under: area, j: j, targets: app.wangge.fieldCatalogue.visitTargets) {
-                let range = group.period.range(holding: month.firstDay), grids = Set(group.grids)
-                let until = min(month.dayAfter, range.next, max(calendar.civilDate(of: asOf).adding(days: 1), month.firstDay))
-                let counted = try await VisitQueries.coverage(scopePath: scope, first: range.first, next: until,
-                                                              grids: FieldAPI.isWide(area, j) ? nil : group.grids, on: db)
-                for g in counted where grids.contains(g.gridCode) {
-                    let m = VisitCoverage.assessed(households: g.households, visited: g.visited, elapsed: until.dayNumber - range.first.dayNumber,
-                                                   length: range.next.dayNumber - range.first.dayNumber)
-                    for s in holders(g.gridCode) { add(s, .visitCoverage, m) }
-                }
+            let now = max(calendar.civilDate(of: asOf).adding(days: 1), month.firstDay)
+            for c in try await FieldAPI.coverageByTarget(under: area, day: month.firstDay, j: j, targets: app.wangge.fieldCatalogue.visitTargets,
+                                                         until: { _, next in min(month.dayAfter, next, now) }, on: db) {
+                let m = VisitCoverage.assessed(households: c.grid.households, visited: c.grid.visited, elapsed: c.until.dayNumber - c.first.dayNumber,
+                                               length: c.next.dayNumber - c.first.dayNumber)
+                for s in holders(c.grid.gridCode) { add(s, .visitCoverage, m) }
             }
             if level == .worker {
                 let grids = values

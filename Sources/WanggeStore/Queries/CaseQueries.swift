@@ -287,7 +287,7 @@ public enum CaseQueries {
         guard !codes.isEmpty else { return [:] }
         var out: [String: (state: CaseState, at: Date)] = [:]
         for chunk in Array(Set(codes)).chunked(by: 500) {
-            for m in try await CaseModel.query(on: db).filter(\.$code ~~ Array(chunk)).all() {
+            for m in try await CaseModel.query(on: db).filter(\.$code ~~ Array(chunk)).field(\.$code).field(\.$state).field(\.$updatedAt).all() {
                 if let s = CaseState(rawValue: m.state) { out[m.code] = (s, m.updatedAt) }
             }
         }

@@ -7,14 +7,17 @@ import WanggeStore
 /// once a quarter (`VisitPeriod.quarter`; per-grid targets are not configurable yet). Coverage counts households
 /// met, never check-ins or time spent.
 enum FieldAPI {
+    /// The grids under `area`, in code order.
+    static func grids(under area: String, _ j: Jurisdiction) -> [Area] {
+        let scope = j.path(of: area)
+        return j.areas.filter { $0.level == .grid && j.path(of: $0.code).hasPrefix(scope) }.sorted { $0.code < $1.code }
+    }
+
     /// The grids under `area`, grouped by their visit target's period (the county's `field.json`, `VisitTargets`).
     static func targetGroups(under area: String, j: Jurisdiction, targets: VisitTargets) -> [(period: VisitPeriod, grids: [String])] {
-        let scope = j.path(of: area)
-        var groups: [VisitPeriod: [String]] = [:]
-        for g in j.areas where g.level == .grid && j.path(of: g.code).hasPrefix(scope) {
-            groups[targets.period(forChain: j.chain(from: g.code).map(\.code)), default: []].append(g.code)
-        }
-        return VisitPeriod.allCases.compactMap { p in groups[p].map { (p, $0.sorted()) } }
+        let lookup = targets.lookup
+        let groups = Dictionary(grouping: grids(under: area, j)) { lookup.period(forChain: j.chain(from: $0.code).map(\.code)) }
+        return VisitPeriod.allCases.compactMap { p in groups[p].map { (p, $0.map(\.code)) } }
     }
 
     /// A county's scope is read whole; a narrower one names its grids (`VisitQueries`, M044).
@@ -22,20 +25,23 @@ enum FieldAPI {
 
     /// The grids under a narrow scope, nil for a county's (see `isWide`).
     static func narrowGrids(under area: String, _ j: Jurisdiction) -> [String]? {
-        guard !isWide(area, j) else { return nil }
-        let scope = j.path(of: area)
-        return j.areas.filter { $0.level == .grid && j.path(of: $0.code).hasPrefix(scope) }.map(\.code)
+        isWide(area, j) ? nil : grids(under: area, j).map(\.code)
     }
 
-    /// Each grid under `area` counted over its own target's current period (holding `day`), up to `day`.
-    static func coverageNow(under area: String, day: CivilDate, j: Jurisdiction, targets: VisitTargets, on db: any Database) async throws -> [GridCoverage] {
-        var out: [GridCoverage] = []
+    /// Each grid under `area` counted over its own target's period holding `day`, from the period's first day to
+    /// `until(range)` (exclusive), with that range: the dashboard counts the whole current period, the assessment up
+    /// to the month's end.
+    static func coverageByTarget(under area: String, day: CivilDate, j: Jurisdiction, targets: VisitTargets,
+                                 until: (_ first: CivilDate, _ next: CivilDate) -> CivilDate,
+                                 on db: any Database) async throws -> [(grid: GridCoverage, first: CivilDate, until: CivilDate, next: CivilDate)] {
+        var out: [(grid: GridCoverage, first: CivilDate, until: CivilDate, next: CivilDate)] = []
         for g in targetGroups(under: area, j: j, targets: targets) {
-            let range = g.period.range(holding: day), wanted = Set(g.grids)
-            out += try await VisitQueries.coverage(scopePath: j.path(of: area), first: range.first, next: range.next,
-                                                   grids: isWide(area, j) ? nil : g.grids, on: db).filter { wanted.contains($0.gridCode) }
+            let range = g.period.range(holding: day), wanted = Set(g.grids), end = until(range.first, range.next)
+            let counted = try await VisitQueries.coverage(scopePath: j.path(of: area), first: range.first, next: end,
+                                                          grids: isWide(area, j) ? nil : g.grids, on: db)
+            out += counted.filter { wanted.contains($0.gridCode) }.map { ($0, range.first, end, range.next) }
         }
-        return out.sorted { $0.gridCode < $1.gridCode }
+        return out.sorted { $0.grid.gridCode < $1.grid.gridCode }
     }
 
     /// The households under `area` not yet met in their grid's current target period: the first `limit` and how many,

@@ -217,7 +217,8 @@ enum DashboardPage {
             let key = "\(tree.version)|\(area.code)|\(today)"
             var grids = await req.wangge.coveragePanels.get(key, at: now)
             if grids == nil {
-                let counted = try await FieldAPI.coverageNow(under: area.code, day: today, j: j, targets: req.wangge.fieldCatalogue.visitTargets, on: db)
+                let counted = try await FieldAPI.coverageByTarget(under: area.code, day: today, j: j, targets: req.wangge.fieldCatalogue.visitTargets,
+                                                                  until: { _, next in next }, on: db).map(\.grid)
                 await req.wangge.coveragePanels.put(key, counted, at: now)
                 grids = counted
             }

@@ -86,7 +86,14 @@
       var id = patrolIds()[item.patrol];
       // Its start is not sent yet (it is earlier in the outbox, so this happens only when that failed): wait.
       if (!id) return Promise.resolve({ ok: false, status: 0, body: null });
-      var url = item.kind === "patrol_end" ? W.path("apiPatrolEnd", { id: id }) : W.path("apiPatrolFindings", { id: id });
+      if (item.kind === "patrol_end") {
+        // The end is the patrol's last item: once it is sent its id is no longer needed.
+        return W.request("POST", W.path("apiPatrolEnd", { id: id }), item.body, headers).then(function (res) {
+          if (res.ok) { var ids = patrolIds(); delete ids[item.patrol]; localStorage.setItem(PATROLS, JSON.stringify(ids)); }
+          return res;
+        });
+      }
+      var url = W.path("apiPatrolFindings", { id: id });
       if (!item.photos || !item.photos.length || item.body.photo_ids) return W.request("POST", url, item.body, headers);
       return upload(item.photos).then(function (ids) { item.body.photo_ids = ids; return W.request("POST", url, item.body, headers); },
                                       function (res) { return res && res.status ? res : Promise.reject(res); });
