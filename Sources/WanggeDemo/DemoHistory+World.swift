@@ -191,7 +191,7 @@ final class HistoryWorld {
     /// or the import (the system).
     func reportingActor(_ source: CaseSource, intake: CaseIntake) -> RecordActor {
         switch source {
-        case .resident: .reporter
+        case .resident, .open311: .reporter
         case .hotline: operatorActor(CaseCentre(code: DemoCounty.countyCode, level: .county))
         case .gridWorker: gridWorkerActor(intake.areas[0].code)
         case .import: .system
@@ -320,7 +320,7 @@ final class HistoryWorld {
         if workday {
             let (work, nightShare): (Double, Double) = switch source {
             case .gridWorker: (0.9, 0.01)
-            case .resident: (0.62, 0.04)
+            case .resident, .open311: (0.62, 0.04)
             case .hotline: (0.6, 0.08)
             case .import: (0.8, 0.0)
             }
@@ -329,7 +329,7 @@ final class HistoryWorld {
         switch source {
         case .gridWorker: return x < 0.85 ? within([(8 * 60, 18 * 60)]) : within([(18 * 60, 21 * 60)])
         case .import: return within([(9 * 60, 17 * 60)])
-        case .resident, .hotline: return x < 0.88 ? within([(7 * 60 + 30, 22 * 60)]) : within(night)
+        case .resident, .hotline, .open311: return x < 0.88 ? within([(7 * 60 + 30, 22 * 60)]) : within(night)
         }
     }
 
@@ -380,7 +380,7 @@ final class HistoryWorld {
     /// The chance that a report is a second report of a problem already in the loop.
     func duplicateChance(_ source: CaseSource) -> Double {
         switch source {
-        case .resident: 0.034
+        case .resident, .open311: 0.034
         case .hotline: 0.03
         case .import: 0.02
         case .gridWorker: 0.004
@@ -439,7 +439,7 @@ final class HistoryWorld {
         switch d.source {
         case .gridWorker:
             words = "网格巡查发现：\(address)\(d.category.name)。" + rng.pick(DemoHistoryText.patrolTails)
-        case .resident:
+        case .resident, .open311:
             words = "\(address)\(d.category.name)，" + rng.pick(DemoHistoryText.residentTails)
         case .hotline:
             words = "12345来电反映：\(address)\(d.category.name)，" + rng.pick(DemoHistoryText.callTails)
@@ -448,7 +448,7 @@ final class HistoryWorld {
         }
         var name: String?, phone: String?
         let share: Double = switch d.source {
-        case .resident, .hotline: 0.7
+        case .resident, .hotline, .open311: 0.7
         case .import: 0.4
         case .gridWorker: 0
         }
@@ -477,7 +477,7 @@ final class HistoryWorld {
     private static func sourceIndex(_ s: CaseSource) -> Int {
         switch s {
         case .gridWorker: 0
-        case .resident: 1
+        case .resident, .open311: 1
         case .hotline: 2
         case .import: 3
         }

@@ -12,7 +12,7 @@ struct Wangge: AsyncParsableCommand {
         commandName: "wangge",
         abstract: "网格 Wangge: grid-based community service and governance platform.",
         discussion: "Every subcommand reads DATABASE_URL (unset: SQLite file under DATA_DIR, default ./data), HOST, PORT, LOG_LEVEL.",
-        subcommands: [Serve.self, Demo.self, Migrate.self, Import.self, User.self, CalendarCommand.self, Backup.self, Restore.self, Bench.self]
+        subcommands: [Serve.self, Demo.self, Migrate.self, Import.self, User.self, APIKey.self, CalendarCommand.self, Backup.self, Restore.self, Bench.self]
     )
 }
 
@@ -220,6 +220,67 @@ struct User: AsyncParsableCommand {
                 try await Setup.migrate(app)
                 let account = try await Setup.enableUser(app, username: username)
                 say("Enabled \(account.username).")
+            }
+        }
+    }
+}
+
+struct APIKey: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "apikey", abstract: "Open311 API keys for partner systems (issue 21).", subcommands: [Create.self, List.self, Revoke.self])
+
+    /// A key's problem as a clear line on standard error and exit status 1.
+    static func refuse(_ e: APIKeyError) -> ExitCode {
+        FileHandle.standardError.write(Data("wangge: \(e.message)\n".utf8))
+        return ExitCode.failure
+    }
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a key scoped to an area; prints the key on its last line, once (only its hash is kept).")
+        @Option(help: "The key's name: letters, digits, '-', '_', '.' (at most 64).") var name: String
+        @Option(help: "The code of the area the key may report in and read.") var area: String
+        @Option(help: "Requests a minute the key may make (1 to 100000; default 60).") var rate: Int?
+
+        func run() async throws {
+            try await withApp { app, _ in
+                try await Setup.migrate(app)
+                do {
+                    let made = try await Setup.createAPIKey(app, name: name, areaCode: area, rate: rate, by: "cli")
+                    say("Made API key \(made.stored.name) for area \(made.stored.areaCode), \(made.stored.ratePerMinute) requests a minute.")
+                    say("Keep it now; it is not shown again:")
+                    say(made.key)
+                } catch let e as APIKeyError { throw APIKey.refuse(e) }
+            }
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the keys (never the keys themselves).")
+        func run() async throws {
+            try await withApp { app, _ in
+                try await Setup.migrate(app)
+                let keys = try await Setup.apiKeys(app)
+                if keys.isEmpty { say("No API keys.") }
+                let f = ISO8601DateFormatter()
+                for k in keys {
+                    say([k.name, k.areaCode, "\(k.ratePerMinute)/min", "made \(f.string(from: k.createdAt)) by \(k.createdBy)",
+                         k.revokedAt.map { "revoked \(f.string(from: $0))" } ?? "live"].joined(separator: "\t"))
+                }
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a key: its next request is refused.")
+        @Argument(help: "The key's name.") var name: String
+        func run() async throws {
+            try await withApp { app, _ in
+                try await Setup.migrate(app)
+                do {
+                    try await Setup.revokeAPIKey(app, name: name)
+                    say("Revoked \(name).")
+                } catch let e as APIKeyError { throw APIKey.refuse(e) }
             }
         }
     }

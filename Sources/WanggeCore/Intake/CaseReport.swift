@@ -3,6 +3,8 @@ import Foundation
 /// Where a report comes from.
 public enum CaseSource: String, CaseIterable, Codable, Sendable {
     case resident, gridWorker = "grid_worker", hotline, `import`
+    /// Through the Open311 interface, by a partner's API key (issue 21).
+    case open311
 }
 
 /// A report as submitted, before it becomes a case.
@@ -16,9 +18,12 @@ public struct CaseReport: Sendable, Equatable, Codable {
     public var source: CaseSource
     public var reporterName: String?
     public var reporterPhone: String?
+    /// The name of the API key an Open311 report came through.
+    public var channelKey: String?
 
     public init(categoryCode: String, description: String, lat: Double? = nil, lon: Double? = nil, areaCode: String? = nil,
-                address: String? = nil, source: CaseSource, reporterName: String? = nil, reporterPhone: String? = nil) {
+                address: String? = nil, source: CaseSource, reporterName: String? = nil, reporterPhone: String? = nil,
+                channelKey: String? = nil) {
         self.categoryCode = categoryCode
         self.description = description
         self.lat = lat
@@ -28,6 +33,7 @@ public struct CaseReport: Sendable, Equatable, Codable {
         self.source = source
         self.reporterName = reporterName
         self.reporterPhone = reporterPhone
+        self.channelKey = channelKey
     }
 
     public var point: GeoPoint? {

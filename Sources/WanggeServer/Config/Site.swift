@@ -31,6 +31,9 @@ enum BodyKind: Sendable, Equatable {
     /// A table file as the whole body (CSV or XLSX: text/csv, the XLSX type or application/octet-stream), up to the
     /// report limit.
     case table
+    /// An Open311 request: a form (application/x-www-form-urlencoded, up to the JSON limit) or multipart/form-data
+    /// with a photo as `media` (up to the report limit). No CSRF token: the API key is the authority.
+    case open311
 }
 
 /// Which public door's rate limit a route counts against.
@@ -71,7 +74,9 @@ struct SiteRoute: Sendable {
         respond = { req in try await handler(req).encodeResponse(for: req) }
     }
 
-    var isPage: Bool { !path.hasPrefix("/api/") }
+    var isPage: Bool { !path.hasPrefix("/api/") && !isOpen311 }
+    /// A route of the Open311 interface: its answers and errors are the spec's, in JSON or XML (`Open311API`).
+    var isOpen311: Bool { path.hasPrefix(Open311API.prefix + "/") }
     var components: [PathComponent] { path.split(separator: "/").map { PathComponent(stringLiteral: String($0)) } }
     var parameters: [String] { path.split(separator: "/").filter { $0.hasPrefix(":") }.map { String($0.dropFirst()) } }
 
@@ -93,7 +98,7 @@ enum Site {
 
     static let caseQuery = ["status", "area", "category", "source", "clock", "from", "to", "q", "page", "per"]
 
-    static let routes: [SiteRoute] = mediationRoutes + riskRoutes + safetyIndexRoutes + fieldRoutes + [
+    static let routes: [SiteRoute] = mediationRoutes + riskRoutes + safetyIndexRoutes + fieldRoutes + Open311API.routes + [
         SiteRoute(.GET, .healthz, .anyone, HealthController.health),
         SiteRoute(.GET, .metrics, .anyone, HealthController.metrics),
 
@@ -135,6 +140,9 @@ enum Site {
         SiteRoute(.POST, .trackRating, .anyone, body: .form, throttle: .tracking, ResidentPages.rate),
         .staffPage(.caseView, nil, query: ["fragment", "back"], CasePage.show),
         .staffPage(.audit, admin, query: ["user", "record", "from", "to", "page"], AuditPage.show),
+        .staffPage(.apiKeysPage, admin, APIKeysPage.show),
+        SiteRoute(.POST, .apiKeysPage, .staff(admin), body: .form, APIKeysPage.create),
+        SiteRoute(.POST, .apiKeyRevoke, .staff(admin), body: .form, APIKeysPage.revoke),
     ]
 
     /// The route of a page such as `.dashboard`, for the navigation.
@@ -193,14 +201,14 @@ struct SiteDoor {
         switch route.body {
         case .none: max = limits.jsonBytes
         case .json, .form: max = limits.jsonBytes
-        case .report, .photos, .table: max = limits.reportBytes
+        case .report, .photos, .table, .open311: max = limits.reportBytes
         }
         if let length = req.headers.first(name: .contentLength).flatMap(Int.init), length > max {
             throw APIError.payloadTooLarge(limit: max, route: route)
         }
         let type = req.headers.contentType
         let declared = req.headers.first(name: .contentLength).flatMap(Int.init)
-        if req.body.data == nil, route.body == .report || route.body == .photos, type?.type == "multipart", (declared ?? .max) > BodySpool.threshold {
+        if req.body.data == nil, [.report, .photos, .open311].contains(route.body), type?.type == "multipart", (declared ?? .max) > BodySpool.threshold {
             guard type?.subType == "form-data" else {
                 throw APIError(.unsupportedMediaType, "unsupported_media_type", "send multipart/form-data", field: nil)
             }
@@ -232,6 +240,7 @@ struct SiteDoor {
             case .json, .report: throw APIError.badRequest("send the body as JSON (Content-Type: application/json)", field: nil)
             case .photos: throw APIError.badRequest("send the photos as multipart/form-data parts named photos", field: "photos")
             case .table: throw APIError.badRequest("send the CSV or XLSX file as the body", field: "file")
+            case .open311: throw APIError.badRequest("send the request as application/x-www-form-urlencoded or multipart/form-data", field: nil)
             }
         }
         switch route.body {
@@ -254,6 +263,12 @@ struct SiteDoor {
             guard type?.type == "multipart" else {
                 throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the photos as multipart/form-data parts named photos", field: "photos")
             }
+        case .open311:
+            if type == .urlEncodedForm {
+                if data.readableBytes > limits.jsonBytes { throw APIError.payloadTooLarge(limit: limits.jsonBytes, route: route) }
+            } else if !(type?.type == "multipart" && type?.subType == "form-data") {
+                throw APIError(.unsupportedMediaType, "unsupported_media_type", "send the request as application/x-www-form-urlencoded or multipart/form-data", field: nil)
+            }
         case .table:
             let name = type.map { "\($0.type)/\($0.subType)" } ?? ""
             guard ["text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/octet-stream"].contains(name) else {
@@ -273,6 +288,8 @@ final class RateLimiters: Sendable {
     let tokens: RateLimiter
     /// Photos uploaded per account (off with the report limit).
     let uploads: RateLimiter
+    /// Open311 requests per API key, each at its key's own rate (the table's rate is unused).
+    let apiKeys = RateLimiter(perMinute: 0)
 
     init(_ r: AppConfig.RateLimits) {
         reports = RateLimiter(perMinute: r.reportsPerMinute)

@@ -46,6 +46,8 @@ enum SitePath: String, CaseIterable, Sendable {
     case trackRating = "/track/:code/rating"
     case caseView = "/cases/:id"
     case audit = "/audit"
+    case apiKeysPage = "/api-keys"
+    case apiKeyRevoke = "/api-keys/:name/revoke"
     case mediations = "/mediations"
     case mediationView = "/mediations/:id"
     case mediationAgreement = "/mediations/:id/agreement"

@@ -19,6 +19,12 @@ struct ErrorRendering: AsyncMiddleware {
             } else {
                 req.logger.debug("client error", metadata: ["code": .string(api.code), "route": .string(route)])
             }
+            if req.url.path.hasPrefix(Open311API.prefix + "/") {
+                // The Open311 interface answers every error as the spec's array, in the format its path asks for.
+                let response = Open311API.error(api, path: req.url.path)
+                for (name, value) in api.headers { response.headers.replaceOrAdd(name: name, value: value) }
+                return response
+            }
             let wantsJSON = req.url.path.hasPrefix("/api/") || req.headers.accept.contains { $0.mediaType.type == "application" && $0.mediaType.subType == "json" }
             let response: Response
             if wantsJSON {

@@ -20,14 +20,18 @@ final class RateLimiter: Sendable {
     /// Takes one request's token: nil when it may go ahead, else the seconds until a token is back.
     func take(_ key: String, now: Date) -> TimeInterval? { spend(key, now: now, consume: true) }
 
+    /// Takes a token from a bucket of its own rate (an API key's `perMinute`), whatever the table's.
+    func take(_ key: String, now: Date, perMinute rate: Int) -> TimeInterval? { spend(key, now: now, consume: true, rate: rate) }
+
     /// Whether a request may go ahead, without spending (for counting only failures: sign-in).
     func check(_ key: String, now: Date) -> TimeInterval? { spend(key, now: now, consume: false) }
 
     /// Spends a token whether or not one is left (a failed sign-in already happened).
     func charge(_ key: String, now: Date) { _ = spend(key, now: now, consume: true, force: true) }
 
-    private func spend(_ key: String, now: Date, consume: Bool, force: Bool = false) -> TimeInterval? {
-        guard !isOff else { return nil }
+    private func spend(_ key: String, now: Date, consume: Bool, force: Bool = false, rate: Int? = nil) -> TimeInterval? {
+        let perMinute = rate ?? self.perMinute
+        guard perMinute > 0 else { return nil }
         let capacity = Double(perMinute), perSecond = Double(perMinute) / 60
         return buckets.withLockedValue { table -> TimeInterval? in
             var b = table[key] ?? Bucket(tokens: capacity, at: now)

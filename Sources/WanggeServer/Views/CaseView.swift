@@ -66,7 +66,7 @@ enum CaseView {
         let html: HTML = """
         <header class="case-head">
           <h1>\(c.code) \(Format.state(s.state, l)) \(Format.clock(m.clock, l))\(HTML(raw: s.isSuspended ? " <span class=\"tag\">" + HTML.escape(l.t(.suspended)) + "</span>" : ""))</h1>
-          <p class="meta">\(m.categoryName) · \(m.areaTrail) · \(c.report.source.name(l)) · \(Format.time(c.reportedAt))</p>
+          <p class="meta">\(m.categoryName) · \(m.areaTrail) · \(c.report.source.name(l))\(c.report.channelKey.map { " (\($0))" } ?? "") · \(Format.time(c.reportedAt))</p>
         </header>
         <div class="case-grid">
           <div class="case-main">

@@ -107,7 +107,7 @@ extension Layout {
         case .leader?: [(.dashboard, .navDashboard), (.assessments, .navAssessment), (.safetyIndex, .navSafety), (.warnings, .navWarnings), (.risks, .navRisks), (.workbench, .navWorkbench),
                         (.mediations, .navMediation), (.screen, .navScreen), (.areas, .areas)]
         case .admin?: [(.workbench, .navWorkbench), (.mediations, .navMediation), (.risks, .navRisks), (.safetyIndex, .navSafety), (.warnings, .navWarnings),
-                       (.dashboard, .navDashboard), (.assessments, .navAssessment), (.registry, .navRegistry), (.screen, .navScreen), (.areas, .areas), (.audit, .navAudit)]
+                       (.dashboard, .navDashboard), (.assessments, .navAssessment), (.registry, .navRegistry), (.screen, .navScreen), (.areas, .areas), (.audit, .navAudit), (.apiKeysPage, .navAPIKeys)]
         }
     }
 

@@ -85,6 +85,7 @@ struct Text: Sendable {
     static let sourceGridWorker = Text(zh: "网格员", en: "Grid worker")
     static let sourceHotline = Text(zh: "热线", en: "Hotline")
     static let sourceImport = Text(zh: "导入", en: "Import")
+    static let sourceOpen311 = Text(zh: "Open311 接口", en: "Open311")
 
     // MARK: Clocks
 
@@ -243,6 +244,7 @@ struct Text: Sendable {
     static let auditRoute = Text(zh: "途径", en: "Through")
     static let auditNone = Text(zh: "没有符合条件的记录", en: "No views match")
     static let navAudit = Text(zh: "审计", en: "Audit")
+    static let navAPIKeys = Text(zh: "接口密钥", en: "API keys")
     static let auditTime = Text(zh: "时间", en: "Time")
     static let auditSearch = Text(zh: "查询", en: "Search")
 

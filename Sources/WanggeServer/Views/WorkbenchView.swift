@@ -8,6 +8,7 @@ extension CaseSource {
         case .gridWorker: l.t(.sourceGridWorker)
         case .hotline: l.t(.sourceHotline)
         case .import: l.t(.sourceImport)
+        case .open311: l.t(.sourceOpen311)
         }
     }
 }

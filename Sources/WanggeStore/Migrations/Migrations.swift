@@ -48,6 +48,7 @@ public enum WanggeMigrations {
         M042_CreatePatrols(),
         M043_CreateCarePlans(),
         M044_IndexRegistryByGrid(),
+        M045_CreateAPIKeys(),
     ]
 }
 

@@ -18,6 +18,7 @@ final class CaseModel: Model, @unchecked Sendable {
     @Field(key: "source") var source: String
     @OptionalField(key: "reporter_name") var reporterName: String?
     @OptionalField(key: "reporter_phone") var reporterPhone: String?
+    @OptionalField(key: "channel_key") var channelKey: String?
     @Field(key: "state") var state: String
     @OptionalField(key: "department_code") var departmentCode: String?
     @Field(key: "operator_area_code") var operatorAreaCode: String

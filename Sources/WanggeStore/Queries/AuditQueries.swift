@@ -49,9 +49,12 @@ public enum AuditQueries {
 
     public static func record(_ e: AuditEvent, on db: any Database) async throws {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-        try await sql.insert(into: "audit_events").model(Row(
-            id: UUID(), at: e.at, user_id: e.userID, username: e.username, role: e.role, client: e.client,
-            record_kind: e.view.recordKind, record_id: e.view.recordID, fields: e.view.fields.joined(separator: ","), route: e.route)).run()
+        try await sql.insert(into: "audit_events").model(row(e)).run()
+    }
+
+    static func row(_ e: AuditEvent) -> Row {
+        Row(id: UUID(), at: e.at, user_id: e.userID, username: e.username, role: e.role, client: e.client,
+            record_kind: e.view.recordKind, record_id: e.view.recordID, fields: e.view.fields.joined(separator: ","), route: e.route)
     }
 
     /// A page of the log, newest first, and how many lines match in all.

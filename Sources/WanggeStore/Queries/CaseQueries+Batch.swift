@@ -152,6 +152,7 @@ public final class SQLiteIntakeWriter: @unchecked Sendable {
         if let key = new.idempotencyKey, let hash = new.requestHash {
             try insert(KeyRow(record_kind: CaseQueries.kind, key: key, request_hash: hash, record_id: id, created_at: s.reportedAt), into: "record_keys")
         }
+        if let e = new.audit { try insert(AuditQueries.row(e), into: "audit_events") }
         return .stored(StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report, snapshot: s,
                                   version: 1, reportedAt: s.reportedAt), nearby: .none)
     }

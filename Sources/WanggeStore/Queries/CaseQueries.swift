@@ -30,9 +30,12 @@ public struct NewCase: Sendable {
     public var areaPath: String
     public var idempotencyKey: String?
     public var requestHash: String?
+    /// A line of the audit log written in the same transaction (which API key made an Open311 report).
+    public var audit: AuditEvent?
 
     public init(code: String, trackingCode: String, report: CaseReport, transition: CaseTransition, areaPath: String,
-                idempotencyKey: String?, requestHash: String?) {
+                idempotencyKey: String?, requestHash: String?, audit: AuditEvent? = nil) {
+        self.audit = audit
         self.code = code
         self.trackingCode = trackingCode
         self.report = report
@@ -51,6 +54,10 @@ public struct CaseFilter: Sendable {
     public var areaPath: String?
     public var categoryCode: String?
     public var source: CaseSource?
+    /// Only these case codes (Open311's `service_request_id` list).
+    public var codes: [String]?
+    /// Only these 小类 (Open311's `service_code` list).
+    public var categoryCodes: [String]?
     public var reportedFrom: Date?
     public var reportedTo: Date?
     public var text: String?
@@ -96,6 +103,7 @@ public enum CaseQueries {
             if let key = new.idempotencyKey, let hash = new.requestHash {
                 try await RecordKeys.remember(kind: kind, key: key, requestHash: hash, recordID: id, at: s.reportedAt, on: sql)
             }
+            if let e = new.audit { try await sql.insert(into: "audit_events").model(AuditQueries.row(e)).run() }
             return StoredCase(id: id, code: new.code, trackingCode: new.trackingCode, report: new.report,
                               snapshot: s, version: 1, reportedAt: s.reportedAt)
         }
@@ -115,6 +123,8 @@ public enum CaseQueries {
         var clock_yellow_at: Date?, clock_due_at: Date?, clock_paused_colour: String?
         /// The words and address folded for search (NFKC, lower case, no invisible characters).
         var search_text: String
+        /// The API key an Open311 report came through.
+        var channel_key: String?
     }
 
     /// What a case's search matches against: its description and address, folded (`TextInput.searchKey`), so that
@@ -142,7 +152,7 @@ public enum CaseQueries {
                 next_deadline_at: c.nextDeadlineAt, closure_due_at: c.closureDueAt, snapshot: c.snapshot,
                 version: version, reported_at: s.reportedAt, updated_at: c.updatedAt,
                 clock_yellow_at: c.clock.yellowAt, clock_due_at: c.clock.dueAt, clock_paused_colour: c.clock.pausedColour,
-                search_text: searchText(description: report.description, address: report.address))
+                search_text: searchText(description: report.description, address: report.address), channel_key: report.channelKey)
     }
 
     /// The columns of a case's row that its snapshot decides (the others come from the report and do not change):
@@ -307,7 +317,7 @@ public enum CaseQueries {
         let snapshot = try decoder.decode(CaseSnapshot.self, from: Data(m.snapshot.utf8))
         let report = CaseReport(categoryCode: m.categoryCode, description: m.description, lat: m.lat, lon: m.lon,
                                 areaCode: m.areaCode, address: m.address, source: CaseSource(rawValue: m.source) ?? .import,
-                                reporterName: m.reporterName, reporterPhone: m.reporterPhone)
+                                reporterName: m.reporterName, reporterPhone: m.reporterPhone, channelKey: m.channelKey)
         return StoredCase(id: try m.requireID(), code: m.code, trackingCode: m.trackingCode, report: report,
                           snapshot: snapshot, version: m.version, reportedAt: m.reportedAt)
     }
@@ -349,6 +359,8 @@ public enum CaseQueries {
             q.group(.or) { g in g.filter(\.$categoryCode == c).filter(LikePattern.startsWith(CaseModel.schema, "category_code", c)) }
         }
         if let s = f.source { q.filter(\.$source == s.rawValue) }
+        if let codes = f.codes { q.filter(\.$code ~~ codes) }
+        if let categories = f.categoryCodes { q.filter(\.$categoryCode ~~ categories) }
         if let from = f.reportedFrom { q.filter(\.$reportedAt >= from) }
         if let to = f.reportedTo { q.filter(\.$reportedAt < to) }
         if let t = f.text, !t.isEmpty {

@@ -70,17 +70,21 @@ enum CasesAPI {
     }
 
     /// `uploaded`: photos the caller uploaded before (`POST /api/v1/photos`), checked to be theirs, attached too.
+    /// `channel`: the API key an Open311 report comes through; the report is then the key's, whatever session the
+    /// request carries, must lie in the key's area and is written to the audit log with the key's name.
     static func prepare(_ dto: CaseReportDTO, photos: [[UInt8]], uploaded: [String] = [], key: String?, requestHash: String,
-                        on req: Request) async throws -> PreparedIntake {
-        let staff = req.staff
-        var source = CaseSource(rawValue: dto.source ?? "") ?? (staff == nil ? .resident : .gridWorker)
-        if dto.source != nil && CaseSource(rawValue: dto.source!) == nil {
-            throw APIError.badRequest("source must be one of \(CaseSource.allCases.map(\.rawValue).joined(separator: ", "))", field: "source")
+                        channel: StoredAPIKey? = nil, on req: Request) async throws -> PreparedIntake {
+        let staff = channel == nil ? req.staff : nil
+        let sources = CaseSource.allCases.filter { $0 != .open311 }
+        var source = CaseSource(rawValue: dto.source ?? "").flatMap { sources.contains($0) ? $0 : nil } ?? (staff == nil ? .resident : .gridWorker)
+        if let given = dto.source, !sources.contains(where: { $0.rawValue == given }) {
+            throw APIError.badRequest("source must be one of \(sources.map(\.rawValue).joined(separator: ", "))", field: "source")
         }
         if staff == nil { source = .resident }  // without an account a report is a resident's
+        if channel != nil { source = .open311 }
         let report = CaseReport(categoryCode: dto.categoryCode, description: dto.description, lat: dto.lat, lon: dto.lon,
                                 areaCode: dto.areaCode, address: dto.address, source: source,
-                                reporterName: dto.reporter?.name, reporterPhone: dto.reporter?.phone)
+                                reporterName: dto.reporter?.name, reporterPhone: dto.reporter?.phone, channelKey: channel?.name)
         let ref = try await req.reference()
         let j = try await req.jurisdiction()
         let checked: (report: CaseReport, category: WanggeCore.Category, location: Location)
@@ -88,6 +92,15 @@ enum CasesAPI {
             checked = try CaseIntakeRules.validate(report, catalogue: ref.catalogue, jurisdiction: j, photoCount: photos.count + uploaded.count)
         } catch {
             throw APIError(error.field == "category_code" ? .unprocessableEntity : .badRequest, "invalid_input", error.message, field: error.field)
+        }
+        if let channel {
+            // A key reports only within its area, and where its category asks for a photo, with one.
+            guard let smallest = checked.location.chain.first, j.path(of: smallest.code).hasPrefix(channel.areaPath) else {
+                throw APIError.badRequest("the place lies outside the area of this api_key (\(channel.areaCode))", field: "lat")
+            }
+            if checked.category.photoRequired && photos.isEmpty {
+                throw APIError.badRequest("this service needs a photo: send it as media", field: "media")
+            }
         }
         var attachmentIDs: [String] = []
         for id in uploaded {
@@ -122,6 +135,19 @@ enum CasesAPI {
         let point = checked.report.point, category = checked.category, location = checked.location
         let checkedReport = checked.report, finalSource = source, photoIDs = attachmentIDs
         let areaPath = j.path(of: location.chain.first!.code)
+        // Which key made the report, in the audit log, written with the case.
+        let client = req.client.text
+        var auditFields = ["report"]
+        if checkedReport.reporterName != nil { auditFields.append("reporter_name") }
+        if checkedReport.reporterPhone != nil { auditFields.append("reporter_phone") }
+        let seenFields = auditFields
+        let keyOfChannel: (id: UUID, name: String)? = channel.map { ($0.id, $0.name) }
+        let audit: @Sendable (String) -> AuditEvent? = { code in
+            guard let k = keyOfChannel else { return nil }
+            return AuditEvent(at: now, userID: k.id, username: "apikey:" + k.name, role: "open311", client: client,
+                              view: PersonalDataView(recordKind: "case", recordID: code, fields: seenFields),
+                              route: "POST " + Open311API.prefix + "/requests")
+        }
         let pending = CaseQueries.PendingCase(prefix: prefix, idempotencyKey: key, requestHash: key == nil ? nil : requestHash) { sequence in
             let code = CaseCodes.caseCode(prefix: codePrefix, day: day, sequence: sequence)
             guard let intake = CaseIntake(code: code, category: category, location: location, point: point,
@@ -130,7 +156,8 @@ enum CasesAPI {
             let transition = try CaseStateMachine.report(intake, actor: actor, at: now, attachmentIDs: photoIDs)
             var rng = SystemRandomNumberGenerator()
             return NewCase(code: code, trackingCode: CaseCodes.trackingCode(using: &rng), report: checkedReport,
-                           transition: transition, areaPath: areaPath, idempotencyKey: key, requestHash: key == nil ? nil : requestHash)
+                           transition: transition, areaPath: areaPath, idempotencyKey: key, requestHash: key == nil ? nil : requestHash,
+                           audit: audit(code))
         }
         return PreparedIntake(pending: pending, department: routing.assigneeDepartment, jurisdiction: j)
     }
