@@ -36,6 +36,8 @@ final class AccessMatrixTests: XCTestCase {
         var eastCareToWithdraw: [String: UUID]
         var tokens: [Role: String]
         var browsers: [Role: Browser]
+        /// An Open311 key of the east township (the Open311 routes' scope is the key's, whatever the role).
+        var apiKey: String
         static let users: [Role: String] = [.admin: "m_admin", .leader: "m_leader", .operator: "m_operator", .handler: "m_handler",
                                             .mediator: "m_mediator", .gridLeader: "m_gridleader", .gridWorker: "m_gridworker"]
         static let westSecrets = ["西镇王五", "13911112222", "西镇秘密描述", "13700001111", "矩阵关爱需求西"]
@@ -130,6 +132,8 @@ final class AccessMatrixTests: XCTestCase {
             var eastCareToWithdraw: [String: UUID] = [:]
             for role in ["anonymous"] + Role.allCases.map(\.rawValue) { eastCareToWithdraw[role] = try await care(120.05, "3301001001001") }
             let westPatrol = try await PatrolQueries.start(gridCode: "3301002001001", areaPath: j.path(of: "3301002001001"), worker: "westworker", at: Date(), key: nil, on: app.db)
+            let apiKey = try await Setup.createAPIKey(app, name: "matrix-east", areaCode: "3301001", rate: 100_000, by: "matrix").key
+            _ = try await Setup.createAPIKey(app, name: "matrix-revocable", areaCode: "3301001", rate: 10, by: "matrix")
             var tokens: [Role: String] = [:], browsers: [Role: Browser] = [:]
             for (role, name) in users {
                 tokens[role] = try await app.token(name)
@@ -142,7 +146,7 @@ final class AccessMatrixTests: XCTestCase {
                          eastPeriod: eastPeriod, westPeriod: westPeriod, eastGrave: eastGrave, westGrave: westGrave,
                          eastPlace: eastPlace, westPlace: westPlace, eastPatrol: eastPatrol, westPatrol: westPatrol,
                          eastCare: eastCare, westCare: westCare, eastCareToWithdraw: eastCareToWithdraw,
-                         tokens: tokens, browsers: browsers)
+                         tokens: tokens, browsers: browsers, apiKey: apiKey)
         }
 
         static func riskBody(area: String) -> [String: Any] {
@@ -201,6 +205,13 @@ final class AccessMatrixTests: XCTestCase {
             "GET /api/v1/assessments": dashboards, "GET /api/v1/assessments/formula": dashboards, "PUT /api/v1/assessments/formula": admin,
             "POST /api/v1/risks/import": [.operator, .admin], "GET /api/v1/risks/export": risks, "GET /risks": risks, "GET /risks/:id": risks,
             "GET /api/v1/registry/:kind/export": all, "GET /registry": all, "GET /registry/:kind/:id": all, "GET /assessments": dashboards,
+            "GET /api-keys": admin, "POST /api-keys": admin, "POST /api-keys/:name/revoke": admin,
+            // Open311: anyone at the door; its key decides (each route checks it, tested in Open311Tests).
+            "GET /open311/v2/discovery.json": nil, "GET /open311/v2/discovery.xml": nil, "GET /open311/v2/services.json": nil,
+            "GET /open311/v2/services.xml": nil, "POST /open311/v2/requests.json": nil, "POST /open311/v2/requests.xml": nil,
+            "GET /open311/v2/requests.json": nil, "GET /open311/v2/requests.xml": nil, "GET /open311/v2/servicerequestupdates.json": nil,
+            "GET /open311/v2/servicerequestupdates.xml": nil, "GET /open311/v2/services/:code": nil, "GET /open311/v2/requests/:id": nil,
+            "GET /open311/v2/tokens/:token": nil, "GET /open311/v2/media/:sha": nil,
         ]
     }()
 
@@ -223,6 +234,10 @@ final class AccessMatrixTests: XCTestCase {
                 value = (side == .inScope ? w.eastCareToWithdraw[role?.rawValue ?? "anonymous"]! : w.westCare).uuidString
             case "id" where route.path.hasPrefix("/api/v1/care-plans/"): value = (side == .inScope ? w.eastCare : w.westCare).uuidString
             case "kind": value = "places"
+            case "id" where route.isOpen311: value = c.code + ".json"
+            case "token": value = c.id.uuidString.lowercased() + ".xml"
+            case "code" where route.isOpen311: value = CaseLoopTests.marketCategory + ".json"
+            case "name": value = "matrix-revocable"
             case "id": value = c.id.uuidString
             case "code": value = isTracking ? c.trackingCode : (side == .inScope ? "3301001001001" : "3301002001001")
             case "sha": value = side == .inScope ? w.eastPhoto : w.westPhoto
@@ -237,12 +252,15 @@ final class AccessMatrixTests: XCTestCase {
         if route.query.contains("parent") { query.append("parent=\(side == .inScope ? scopeArea : "3301002")") }
         if route.path == "/api/v1/measures" || route.path == "/api/v1/mediations/measures" { query += ["from=2026-11-01", "to=2026-11-30"] }
         if route.path == "/api/v1/assessments" { query.append("level=grid") }
+        if route.query.contains("api_key") { query.append("api_key=\(w.apiKey)") }
         var body: String? = nil
         switch (route.method, route.path) {
         case (.POST, "/api/v1/auth/token"): body = #"{"username": "m_operator", "password": "Orchard-lantern-42"}"#
         case (.POST, "/api/v1/cases"):
             body = #"{"category_code": "\#(CaseLoopTests.marketCategory)", "description": "矩阵上报", "lat": 30.1, "lon": 120.05, "source": "hotline"}"#
         case (.POST, "/api/v1/cases/:id/actions"): body = #"{"action": "comment", "note": "矩阵"}"#
+        case (.POST, "/open311/v2/requests.json"), (.POST, "/open311/v2/requests.xml"):
+            body = "service_code=\(CaseLoopTests.marketCategory)&description=%E7%9F%A9%E9%98%B5&lat=30.1&long=\(side == .inScope ? "120.05" : "120.25")" 
         case (.POST, "/api/v1/track/:code/rating"): body = #"{"rating": "satisfied"}"#
         case (.POST, "/api/v1/mediations"):
             body = String(decoding: try! JSONSerialization.data(withJSONObject: MediationAPITests.direct(area: "3301001001001")), as: UTF8.self)
@@ -284,7 +302,7 @@ final class AccessMatrixTests: XCTestCase {
 
     /// Routes whose parameters name something inside a scope: out of scope they answer 404.
     static func isScoped(_ route: SiteRoute) -> Bool {
-        !route.path.contains("/track/") && (route.parameters.contains { ["id", "sha"].contains($0) } || route.path.hasSuffix("/team")
+        !route.path.contains("/track/") && route.path != "/open311/v2/media/:sha" && (route.parameters.contains { ["id", "sha", "token"].contains($0) } || route.path.hasSuffix("/team")
             || route.path.hasPrefix("/safety-index/areas/")
             || route.query.contains("area") || route.query.contains("parent"))
     }
@@ -371,7 +389,9 @@ final class AccessMatrixTests: XCTestCase {
             try await app.test(route.method, target, headers: headers, body: ByteBuffer(bytes: b)) { res async throws in out = res }
             return out!
         }
-        if body != nil { headers.add(name: .contentType, value: route.body == .table ? "text/csv" : "application/json") }
+        if body != nil {
+            headers.add(name: .contentType, value: route.body == .table ? "text/csv" : route.body == .open311 ? "application/x-www-form-urlencoded" : "application/json")
+        }
         try await app.test(route.method, target, headers: headers, body: body.map { ByteBuffer(string: $0) }) { res async throws in out = res }
         return out!
     }

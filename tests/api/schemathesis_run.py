@@ -138,7 +138,17 @@ def realistic_parameters(base, token):
                 "type_code": "shop", "attributes": {"sleeps_inside": "no"}})["entry"]["id"]]
         except urllib.error.HTTPError:
             places = []
+    # An Open311 key for the county (made with the command line against the server's DATA_DIR), and case codes and
+    # tokens it can read, so that the Open311 routes reach their handlers.
+    made = subprocess.run([os.environ.get("WANGGE_BIN") or str(ROOT / ".build/debug/wangge"), "apikey", "create", "--name", "schemathesis",
+                           "--area", call(base, "GET", "/open311/v2/discovery.json")["jurisdiction_id"], "--rate", "100000"],
+                          env=dict(os.environ, DATA_DIR=os.environ["WANGGE_SCHEMATHESIS_DATA"]), capture_output=True, text=True, check=True)
+    api_key = made.stdout.strip().splitlines()[-1]
     dictionaries = {
+        "api_keys": [api_key],
+        "open311_ids": [other["code"] + ".json", disputed["code"] + ".xml"],
+        "open311_tokens": [other["id"].lower() + ".json"],
+        "open311_services": [minors[0] + ".json", minors[0] + ".xml"],
         "accounts": ["admin"],
         "passwords": ["wangge-demo"],
         "minor_categories": minors,
@@ -212,6 +222,14 @@ def realistic_parameters(base, token):
            ("/api/v1/assessments", {"query.area": ("grids", 0.5), "query.month": ("months", 0.8)}),
            # Years ahead, so that a generated schedule does not change the working days of the cases above.
            ("/api/v1/calendar/{year}", {"path.year": ("years", 1.0)})]
+    for f in ("json", "xml"):
+        ops += [(f"/open311/v2/requests.{f}", {"query.api_key": ("api_keys", 0.9), "body.service_code": ("minor_categories", 0.9),
+                                                "body.lat": ("lat", 0.9), "body.long": ("lon", 0.9)}),
+                (f"/open311/v2/servicerequestupdates.{f}", {"query.api_key": ("api_keys", 0.9)})]
+    ops += [("/open311/v2/requests/{id}", {"query.api_key": ("api_keys", 0.9), "path.id": ("open311_ids", 0.9)}),
+            ("/open311/v2/tokens/{token}", {"query.api_key": ("api_keys", 0.9), "path.token": ("open311_tokens", 0.9)}),
+            ("/open311/v2/services/{code}", {"path.code": ("open311_services", 0.9)}),
+            ("/open311/v2/media/{sha}", {"path.sha": ("photos", 0.9)})]
     out = []
     for name, values in dictionaries.items():
         if values:
@@ -245,6 +263,7 @@ def main():
                REPORTS_PER_MINUTE="0", TRACKING_PER_MINUTE="0", SIGN_INS_PER_MINUTE="0",
                UPLOADS_PER_MINUTE="0")
     env.pop("DATABASE_URL", None)
+    os.environ["WANGGE_SCHEMATHESIS_DATA"] = data
     log = open(os.path.join(data, "server.log"), "w")
     server = subprocess.Popen([binary, "demo", "--no-history"], env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

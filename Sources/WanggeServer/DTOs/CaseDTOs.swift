@@ -177,6 +177,14 @@ struct MeasuresDTO: Content {
     var from: String
     var to: String
     var measures: [String: MeasureDTO]
+    /// The cases reported in the period by source; Open311's by API key (`channel_key`).
+    var sources: [SourceCountDTO]
+}
+
+struct SourceCountDTO: Content {
+    var source: String
+    var channelKey: String?
+    var reported: Int
 }
 
 /// `POST /api/v1/cases/{id}/tracking-code`: the code an operator reads to the reporter on the phone.

@@ -44,9 +44,11 @@ extension Setup {
 
     public static func apiKeys(_ app: Application) async throws -> [StoredAPIKey] { try await APIKeyQueries.all(on: app.db) }
 
-    /// Revokes a key: from the next request on it is refused.
+    /// Revokes a key: from the next request on it is refused. Revoking a revoked key again changes nothing.
     public static func revokeAPIKey(_ app: Application, name: String) async throws {
-        let done = try await app.wangge.writes.run(on: app.db) { try await APIKeyQueries.revoke(name: name, at: app.wangge.clock.now(), on: app.db) }
-        guard done else { throw APIKeyError(field: "name", message: "no live key is named \(name.prefix(64))") }
+        guard try await APIKeyQueries.find(name: name, on: app.db) != nil else {
+            throw APIKeyError(field: "name", message: "no key is named \(name.prefix(64))")
+        }
+        _ = try await app.wangge.writes.run(on: app.db) { try await APIKeyQueries.revoke(name: name, at: app.wangge.clock.now(), on: app.db) }
     }
 }

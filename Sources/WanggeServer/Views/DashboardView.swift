@@ -67,11 +67,28 @@ enum DashboardView {
           \(HTML(raw: d.safetyHTML))
           \(HTML(raw: d.assessmentHTML))
           \(coveragePanel(d, l, export: link(export: "coverage")))
+          \(sourcePanel(d, l))
           <section class="card"><h2>\(l.t(.openSupervisions)) (\(d.supervisions.count))</h2>
             <div class="table-wrap"><table><thead><tr><th>\(l.t(.code))</th><th>\(l.t(.kind))</th><th>\(l.t(.raised))</th></tr></thead><tbody>\(sups)</tbody></table></div>
             <p><a href="\(link(export: "supervisions"))">\(l.t(.exportCSV))</a></p></section>
         </div>
         """)
+    }
+
+    /// Where the period's reports came from: each channel (Open311 by its API key) with its count and share.
+    static func sourcePanel(_ d: DashboardData, _ l: Lang) -> HTML {
+        guard d.reported > 0 else { return "" }
+        let rows: [HTML] = d.sources.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { key, n in
+            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
+            let name = CaseSource(rawValue: parts[0]).map { $0.name(l) } ?? parts[0]
+            let label = parts.count > 1 ? "\(name) · \(parts[1])" : name
+            return "<tr><td>\(label)</td><td class=\"num\">\(n.grouped)</td><td class=\"num\">\(Format.rate(Measure(numerator: n, denominator: d.reported)))</td></tr>"
+        }
+        return """
+        <section class="card" id="source-panel"><h2>\(l.pick("上报来源", "Where reports came from"))</h2>
+          <div class="table-wrap"><table><thead><tr><th>\(l.pick("渠道", "Channel"))</th><th class="num">\(l.pick("上报", "Reported"))</th>
+          <th class="num">\(l.pick("占比", "Share"))</th></tr></thead><tbody>\(rows)</tbody></table></div></section>
+        """
     }
 
     /// Household visit coverage of the area's children, each grid in its own target's period.

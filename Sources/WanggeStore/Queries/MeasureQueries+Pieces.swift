@@ -49,6 +49,8 @@ public struct ReportedTotals: Sendable {
     public var grids: [String: Int] = [:]
     public var majors: [String: Int] = [:]
     public var departments: [String: Int] = [:]
+    /// By source, and Open311's by API key: "open311|KEY" (the measures' source breakdown).
+    public var sources: [String: Int] = [:]
 
     public init() {}
 
@@ -61,6 +63,7 @@ public struct ReportedTotals: Sendable {
         grids[r.areaCode, default: 0] += r.count
         majors[catalogue.majorCode(of: r.categoryCode), default: 0] += r.count
         if let d = r.departmentCode { departments[d, default: 0] += r.count }
+        sources[r.channelKey.map { "\(r.source)|\($0)" } ?? r.source, default: 0] += r.count
     }
 
     public mutating func add(_ o: ReportedTotals) {
@@ -68,9 +71,10 @@ public struct ReportedTotals: Sendable {
         for (k, n) in o.grids { grids[k, default: 0] += n }
         for (k, n) in o.majors { majors[k, default: 0] += n }
         for (k, n) in o.departments { departments[k, default: 0] += n }
+        for (k, n) in o.sources { sources[k, default: 0] += n }
     }
 
-    var weight: Int { grids.count + majors.count + departments.count }
+    var weight: Int { grids.count + majors.count + departments.count + sources.count }
 }
 
 /// A piece of time whose lasting facts known by `knownBy` a caller has counted.

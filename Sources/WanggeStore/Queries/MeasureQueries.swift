@@ -405,15 +405,16 @@ public enum MeasureQueries {
     /// How many cases under `scopePath` were reported in the period, by grid and by category (minor codes).
     public static func reported(scopePath: String, period: DateInterval, on db: any Database) async throws -> [ReportedCount] {
         guard let sql = db as? any SQLDatabase else { throw StoreError.corrupt("the database does not speak SQL") }
-        return try await sql.select().column("area_code").column("category_code").column("department_code")
+        return try await sql.select().column("area_code").column("category_code").column("department_code").column("source").column("channel_key")
             .column(SQLAlias(SQLFunction("COUNT", args: SQLLiteral.all), as: SQLIdentifier("n")))
             .from(CaseModel.schema)
             .where(LikePattern.startsWith(SQLColumn("area_path"), scopePath))
             .where("reported_at", .greaterThanOrEqual, period.start).where("reported_at", .lessThan, period.end)
-            .groupBy("area_code").groupBy("category_code").groupBy("department_code")
+            .groupBy("area_code").groupBy("category_code").groupBy("department_code").groupBy("source").groupBy("channel_key")
             .all().map {
                 ReportedCount(areaCode: try $0.decode(column: "area_code", as: String.self), categoryCode: try $0.decode(column: "category_code", as: String.self),
-                              departmentCode: try $0.decode(column: "department_code", as: String?.self), count: try $0.decode(column: "n", as: Int.self))
+                              departmentCode: try $0.decode(column: "department_code", as: String?.self), source: try $0.decode(column: "source", as: String.self),
+                              channelKey: try $0.decode(column: "channel_key", as: String?.self), count: try $0.decode(column: "n", as: Int.self))
             }
     }
 }
@@ -423,5 +424,8 @@ public struct ReportedCount: Sendable, Hashable {
     public var areaCode: String
     public var categoryCode: String
     public var departmentCode: String?
+    /// Where the reports came from (`CaseSource`) and, for Open311, through which API key.
+    public var source: String = "resident"
+    public var channelKey: String? = nil
     public var count: Int
 }

@@ -139,6 +139,11 @@ enum MeasuresAPI {
                                               denominator: mediation.denominator, rate: mediation.rate.map { ($0 * 10_000).rounded() / 10_000 },
                                               definition: lang == .zh ? "达成协议的调解案件 / 办结的调解案件（达成协议、调解不成、撤回）"
                                                   : "mediation cases ending in agreement / mediation cases concluded (agreement, no agreement, withdrawn)")
-        return MeasuresDTO(area: AreaRefDTO(code: a.code, name: a.name), from: fromText, to: toText, measures: out)
+        let counted = ReportedTotals(try await MeasureQueries.reported(scopePath: path, period: period, on: req.db), catalogue: ref.catalogue)
+        let sources = counted.sources.sorted { $0.key < $1.key }.map { key, n in
+            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
+            return SourceCountDTO(source: parts[0], channelKey: parts.count > 1 ? parts[1] : nil, reported: n)
+        }
+        return MeasuresDTO(area: AreaRefDTO(code: a.code, name: a.name), from: fromText, to: toText, measures: out, sources: sources)
     }
 }

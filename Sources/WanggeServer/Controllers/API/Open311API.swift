@@ -426,7 +426,7 @@ enum Open311API {
         try checkJurisdiction(try query(req, "jurisdiction_id"), j)
         let key = try await apiKey(req)
         guard let c = try await CaseQueries.find(code: code, on: req.db), j.path(of: c.snapshot.areaCode).hasPrefix(key.areaPath) else {
-            throw APIError(.notFound, "not_found", "no request \(code.prefix(64)) in the area of this api_key", field: "service_request_id")
+            throw APIError(.notFound, "not_found", "no such request in the area of this api_key", field: "service_request_id")
         }
         let ref = try await req.reference()
         return answer(.list(item: "request", try await described([c], j, ref, try await offset(req), on: req)), root: "service_requests", f)
@@ -440,7 +440,7 @@ enum Open311API {
         let key = try await apiKey(req)
         guard let id = UUID(uuidString: token), let c = try await CaseQueries.find(id: id, on: req.db),
               j.path(of: c.snapshot.areaCode).hasPrefix(key.areaPath) else {
-            throw APIError(.notFound, "not_found", "no token \(token.prefix(64)) in the area of this api_key", field: "token")
+            throw APIError(.notFound, "not_found", "no such token in the area of this api_key", field: "token")
         }
         return answer(.list(item: "request", [.object([("service_request_id", .string(c.code)), ("token", .string(token))])]),
                       root: "service_requests", f)

@@ -14,6 +14,8 @@ struct DashboardData {
     var total: MeasureCounts
     /// Cases reported in the period (0 when built with `full: false`).
     var reported: Int
+    /// The reported cases by source, Open311's by API key ("open311|KEY"): the measures' source breakdown.
+    var sources: [String: Int] = [:]
     var children: [Group]
     var categories: [Group]
     var departments: [Group]
@@ -145,6 +147,7 @@ enum DashboardPage {
         var total = MeasureCounts()
         let lateWork = try await CaseIndexQueries.late(scopePath: path, now: now, limit: 200, on: db)
         var reported = 0
+        var sources: [String: Int] = [:]
         var byChild = MeasureGroups(), byCategory = MeasureGroups(), byDepartment = MeasureGroups(), byGrid = MeasureGroups()
         var weekly: [MeasureCounts] = []
         var points: [GeoPoint] = []
@@ -172,6 +175,7 @@ enum DashboardPage {
                 }
             }
             reported = counted.total
+            sources = counted.sources
             for (grid, n) in counted.grids {
                 byGrid.add(grid, MeasureCounts(), reported: true, times: n)
                 byChild.add(childOf[grid], MeasureCounts(), reported: true, times: n)
@@ -233,7 +237,7 @@ enum DashboardPage {
         }
         return DashboardData(area: area, trail: j.chain(from: area.code).reversed().filter { staff.scope.covers($0.code, in: j) },
                              from: from.description, to: to.description, measure: measure, total: total,
-                             reported: reported, children: children, categories: categories,
+                             reported: reported, sources: sources, children: children, categories: categories,
                              departments: departments, weeks: weeks,
                              late: lateWork.rows.map { ($0, now.timeIntervalSince($0.next_deadline_at ?? now)) }, lateCount: lateWork.total,
                              supervisions: supervisions, mapSVG: map, mediation: mediation,
