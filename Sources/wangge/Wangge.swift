@@ -84,6 +84,11 @@ struct Demo: AsyncParsableCommand {
                 say("Generated the demo county in \(String(format: "%.1f", Date().timeIntervalSince(t0))) s.")
                 say("Demo accounts (password: \(config.demoPassword == "wangge-demo" ? "wangge-demo" : "$WANGGE_DEMO_PASSWORD")):")
                 for a in accounts { say("  \(a.username.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.role.rawValue.padding(toLength: 12, withPad: " ", startingAt: 0)) \(a.areaCode) \(a.departmentCode ?? "")") }
+                // An Open311 key for the county, to try the interface (shown this once; `wangge apikey revoke demo`).
+                if let root = accounts.first(where: { $0.role == .admin })?.areaCode,
+                   let made = try? await Setup.createAPIKey(app, name: "demo", areaCode: root, rate: 600, by: "demo") {
+                    say("Open311 API key \"demo\" for the county (http://\(config.host):\(config.port)/open311/v2/discovery.json): \(made.key)")
+                }
             } else {
                 say("The database already holds a jurisdiction; reusing it. Demo accounts: admin, leader, operator, handler, mediator, gridleader, gridworker.")
             }
@@ -357,7 +362,7 @@ struct Bench: AsyncParsableCommand {
 
     struct Intake: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Reports per second through the real server on loopback (fresh SQLite file), against /healthz in the same run.")
+            abstract: "Reports per second through the real server on loopback (fresh SQLite file), against /healthz in the same run, by the JSON API and by Open311.")
         @Option var count = 4_000
         @Option var clients = 16
 
@@ -366,6 +371,8 @@ struct Bench: AsyncParsableCommand {
             let r = try await IntakeBench.run(count: count, clients: clients) { say($0) }
             say(String(format: "intake/healthz ratio: %.2f (%d of %d cases durable in the database)",
                        r.intake.perSecond / r.trivial.perSecond, r.stored, count))
+            say(String(format: "open311/intake ratio: %.2f (%d of %d Open311 cases durable in the database)",
+                       r.open311.perSecond / r.intake.perSecond, r.storedOpen311, count))
         }
     }
 }

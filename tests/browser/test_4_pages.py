@@ -23,6 +23,7 @@ PAGES = [
     ("screen", "/screen", "leader"),
     ("report_en", "/report?lang=en", None),
     ("workbench_en", "/workbench?lang=en", "admin"),
+    ("api_keys", "/api-keys", "admin"),
 ]
 WIDTHS = [("phone", PHONE), ("desktop", DESKTOP)]
 

@@ -45,6 +45,7 @@ PAGES = [
     ("mediation_operator", "/mediations/{mediation}", "op_t01"),
     ("agreement", "/mediations/{mediation}/agreement", "med-001-1"),
     ("audit", "/audit", "admin"),
+    ("api_keys", "/api-keys", "admin"),
     ("error_page", "/cases/no-such-case", "op_t01"),
 ]
 BLOCKING = ("serious", "critical")

@@ -23,6 +23,9 @@ public enum IntakeBench {
         public var trivial: Phase
         public var intake: Phase
         public var stored: Int
+        /// The same reports through Open311 (form-encoded, an API key of the county), in the same run.
+        public var open311: Phase
+        public var storedOpen311: Int
     }
 
     public static func run(count: Int, clients: Int, database: AppConfig.Database? = nil, log: (String) -> Void) async throws -> Result {
@@ -60,9 +63,26 @@ public enum IntakeBench {
             if intake.failures > 0 { log("\(intake.failures) reports were refused: the figure below is not intake's") }
             log(String(format: "intake: %.0f cases/s, p50 %.2f ms, p99 %.2f ms, %d failed, %d stored", intake.perSecond,
                        intake.p50 * 1000, intake.p99 * 1000, intake.failures, stored))
+            // The same reports through Open311: a form with an API key instead of JSON, each answered in JSON.
+            let key = try await Setup.createAPIKey(app, name: "bench-\(port)", areaCode: AreaQueries.all(on: app.db).first { $0.parentCode == nil }!.code,
+                                                   rate: APIKeyRules.maximumRate, by: "bench").key
+            let open311: @Sendable (BenchConnection, Int) async throws -> HTTPResponseStatus = { c, i in
+                let p = points[i % points.count]
+                let form = "api_key=\(key)&service_code=\(category)&lat=\(p.lat)&long=\(p.lon)&description=%E8%B7%AF%E9%9D%A2%E7%A0%B4%E6%8D%9F+%23\(i)-\(port)"
+                    + "&first_name=%E8%AF%95&last_name=%E6%B5%8B&phone=13800138000"
+                return try await c.send(.POST, "/open311/v2/requests.json", headers: ["Content-Type": "application/x-www-form-urlencoded"],
+                                        body: ByteBuffer(string: form))
+            }
+            _ = try await phase(port: port, count: 200, clients: clients) { c, i in try await open311(c, 2 * count + 400 + i) }
+            let before311 = try await CaseQueries.count(on: app.db)
+            let o = try await phase(port: port, count: count, clients: clients) { c, i in try await open311(c, 3 * count + 400 + i) }
+            let stored311 = try await CaseQueries.count(on: app.db) - before311
+            if o.failures > 0 { log("\(o.failures) Open311 reports were refused: the figure below is not intake's") }
+            log(String(format: "open311: %.0f cases/s, p50 %.2f ms, p99 %.2f ms, %d failed, %d stored", o.perSecond,
+                       o.p50 * 1000, o.p99 * 1000, o.failures, stored311))
             await app.server.shutdown()
             try await app.asyncShutdown()
-            return Result(trivial: trivial, intake: intake, stored: stored)
+            return Result(trivial: trivial, intake: intake, stored: stored, open311: o, storedOpen311: stored311)
         } catch {
             await app.server.shutdown()
             try? await app.asyncShutdown()

@@ -92,7 +92,7 @@ enum APIKeysView {
           \(error)
           <form method="post" action="\(SitePath.apiKeysPage.link())" class="filter-grid">
             <input type="hidden" name="csrf" value="\(ctx.csrf)">
-            <label>\(l.pick("名称", "Name"))<input name="name" required maxlength="64" pattern="[A-Za-z0-9][A-Za-z0-9._-]*" value="\(form["name"] ?? "")"></label>
+            <label>\(l.pick("名称", "Name"))<input name="name" required maxlength="64" pattern="[A-Za-z0-9][A-Za-z0-9._\\-]*" value="\(form["name"] ?? "")"></label>
             <label>\(l.pick("区域", "Area"))<select name="area" required>\(areas)</select></label>
             <label>\(l.pick("每分钟请求（默认 60）", "Requests a minute (default 60)"))<input name="rate" type="number" min="1" max="100000" value="\(form["rate"] ?? "")"></label>
             <button type="submit">\(l.pick("生成", "Make"))</button>
