@@ -150,24 +150,9 @@ public indirect enum Open311Value: Sendable, Equatable {
         return s
     }
 
-    /// Text as XML character data: markup characters escaped, characters XML cannot hold replaced by U+FFFD, so the
-    /// document stays well-formed whatever is stored.
-    public static func xmlText(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\r": out += "&#13;"
-            default: out.unicodeScalars.append(Open311.isXMLChar(u) ? u : "\u{FFFD}")
-            }
-        }
-        return out
-    }
+    /// Text as XML character data: the one XML escape of the core (`SheetXML.escape`, the XLSX writer's): markup
+    /// escaped, characters XML cannot hold dropped, so the document stays well-formed whatever is stored.
+    public static func xmlText(_ s: String) -> String { SheetXML.escape(s) }
 
     /// A JSON string; "<", ">" and "&" as escapes too, so the answer read as HTML by mistake holds no markup.
     static func jsonString(_ s: String, into out: inout String) {

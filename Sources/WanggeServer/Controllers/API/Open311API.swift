@@ -198,7 +198,8 @@ enum Open311API {
         func add(_ name: String, _ value: String) throws {
             guard name.utf8.count <= 100 else { throw APIError.badRequest("a field name is at most 100 bytes", field: nil) }
             guard posted.fields.count < 60 else { throw APIError.badRequest("at most 60 fields", field: nil) }
-            let max = name == "description" ? 8_000 : textLimit
+            // Bytes: a description of 2,000 Chinese characters is 6,000; an address of 200 is 600.
+            let max = name == "description" ? 8_000 : name == "address_string" ? 800 : textLimit
             guard value.utf8.count <= max else { throw APIError.badRequest("\(name) is too long (at most \(max) bytes)", field: name) }
             guard Open311.isXMLSafe(value), Open311.isXMLSafe(name) else {
                 throw APIError.badRequest("\(name) holds a control character that XML cannot carry", field: name)
