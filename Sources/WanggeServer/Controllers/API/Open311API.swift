@@ -291,8 +291,9 @@ enum Open311API {
         let calendar = ref.calendar
         let today = calendar.civilDate(of: req.now), yesterday = calendar.civilDate(of: req.now.addingTimeInterval(-86_400))
         let todayKey = "open311:\(key.id.uuidString):\(today):\(hash)"
-        for k in [todayKey, "open311:\(key.id.uuidString):\(yesterday):\(hash)"] {
-            if let earlier = try await CaseQueries.idempotent(key: k, on: req.db) { return try await created(earlier.caseID, fields, f, status: .ok, on: req) }
+        // Today's key is checked in the write (the batch's key check, or the key's unique index), yesterday's here.
+        if let earlier = try await CaseQueries.idempotent(key: "open311:\(key.id.uuidString):\(yesterday):\(hash)", on: req.db) {
+            return try await created(earlier.caseID, fields, f, status: .ok, on: req)
         }
         let prepared: CasesAPI.PreparedIntake
         do {
@@ -302,7 +303,7 @@ enum Open311API {
         }
         switch try await req.application.caseService.report(prepared.pending, batched: photos.isEmpty && req.wangge.intake != nil) {
         case .stored(let stored, _):
-            return try await created(stored.id, fields, f, status: .created, on: req)
+            return try await created(stored, fields, f, status: .created, on: req)
         case .keyTaken(_, let caseID):
             return try await created(caseID, fields, f, status: .ok, on: req)
         }
@@ -326,6 +327,10 @@ enum Open311API {
 
     static func created(_ id: UUID, _ fields: [String: String], _ f: Open311.Format, status: HTTPStatus, on req: Request) async throws -> Response {
         guard let c = try await CaseQueries.find(id: id, on: req.db) else { throw APIError.notFound("the case is gone") }
+        return try await created(c, fields, f, status: status, on: req)
+    }
+
+    static func created(_ c: StoredCase, _ fields: [String: String], _ f: Open311.Format, status: HTTPStatus, on req: Request) async throws -> Response {
         let ref = try await req.reference()
         let value = Open311Value.list(item: "request", [.object([
             ("service_request_id", .string(c.code)),
