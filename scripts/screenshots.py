@@ -109,6 +109,9 @@ for st in ("active", "approved,reviewed,registered", ""):
 
 # A place of the grid worker's grid, for the registry's entry page.
 place_id = None
+# A case reported through Open311, if any (the demo's key makes them; see README "Open311").
+s6, body6 = api("/api/v1/cases?source=open311&per=1", user="operator")
+open311_id = ((body6 or {}).get("cases") or [{}])[0].get("id")
 s5, body = api("/api/v1/registry/places?per=1", user="gridworker")
 for e in (body or {}).get("entries", []):
     place_id = e["id"]
@@ -147,6 +150,8 @@ PAGES = [
     ("registry", "/registry?kind=places", "gridworker"),
     ("registry-households", "/registry", "operator"),
     ("registry-entry", f"/registry/places/{place_id}" if place_id else None, "gridworker"),
+    ("api-keys", "/api-keys", "admin"),
+    ("case-open311", f"/cases/{open311_id}" if open311_id else None, "operator"),
 ]
 # ONLY=name,name takes only those pages.
 if os.environ.get("ONLY"):
