@@ -117,6 +117,12 @@ final class Open311Tests: XCTestCase {
             let masked = try await h.get("/cases/\(c.id.uuidString)")
             XCTAssertFalse(masked.body.string.contains("13800138000"))
             XCTAssertFalse(masked.body.string.contains("张三"))
+            // The case's detail through the JSON API names the key too.
+            let op = try await app.token("westop")
+            try await app.test(.GET, "/api/v1/cases/\(c.id.uuidString)", headers: ["Authorization": "Bearer \(op)"]) { res async throws in
+                XCTAssertTrue(res.body.string.contains(#""channel_key":"west-app""#), res.body.string)
+                XCTAssertTrue(res.body.string.contains(#""source":"open311""#))
+            }
             // The workbench's source filter knows the channel.
             let list = try await b.get("/workbench?source=open311")
             XCTAssertTrue(list.body.string.contains(code))

@@ -121,6 +121,8 @@ struct CaseDetailDTO: Content {
     var department: DepartmentRefDTO?
     var centre: AreaRefDTO
     var source: String
+    /// The API key an Open311 report came through.
+    var channelKey: String?
     var reporter: CaseReportDTO.Reporter?
     var reportedAt: Date
     var suspended: Bool

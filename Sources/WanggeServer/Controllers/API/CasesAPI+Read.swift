@@ -91,7 +91,7 @@ extension CasesAPI {
             areas: s.intake.areas.map { AreaRefDTO(code: $0.code, name: j[$0.code]?.name ?? "") },
             department: s.departmentCode.map { DepartmentRefDTO(id: $0, name: ref.departmentsByCode[$0]?.name ?? $0) },
             centre: AreaRefDTO(code: s.centre.code, name: j[s.centre.code]?.name ?? ""),
-            source: c.report.source.rawValue,
+            source: c.report.source.rawValue, channelKey: c.report.channelKey,
             reporter: c.report.hasReporter ? .init(name: contact.name, phone: contact.phone) : nil,
             reportedAt: c.reportedAt, suspended: s.isSuspended, routingReason: s.intake.routingReason,
             deadlines: DeadlinesDTO(s.deadlines), clock: CaseClock.status(of: s, at: req.now, calendar: ref.calendar).map(ClockDTO.init),
