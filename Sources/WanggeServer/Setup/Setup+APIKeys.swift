@@ -27,13 +27,10 @@ extension Setup {
         guard APIKeyRules.isValidRate(rate) else { throw APIKeyError(field: "rate", message: "the rate is 1 to \(APIKeyRules.maximumRate) requests a minute") }
         let j = try await app.wangge.jurisdictions.current(on: app.db, now: app.wangge.clock.now()).jurisdiction
         guard j[areaCode] != nil else { throw APIKeyError(field: "area", message: "no area has code \(areaCode.prefix(64))") }
-        var rng = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &rng) }
-        let key = "wg_" + Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        let key = "wg_" + TokenSecret.generate()  // 32 random bytes, URL-safe: 43 characters
         do {
             let stored = try await app.wangge.writes.run(on: app.db) {
-                try await APIKeyQueries.create(name: name, keyHash: Open311API.sha256(key), areaCode: areaCode, areaPath: j.path(of: areaCode),
+                try await APIKeyQueries.create(name: name, keyHash: TokenSecret.hash(key), areaCode: areaCode, areaPath: j.path(of: areaCode),
                                                rate: rate, by: by, at: app.wangge.clock.now(), on: app.db)
             }
             return MadeAPIKey(key: key, stored: stored)
@@ -46,9 +43,9 @@ extension Setup {
 
     /// Revokes a key: from the next request on it is refused. Revoking a revoked key again changes nothing.
     public static func revokeAPIKey(_ app: Application, name: String) async throws {
-        guard try await APIKeyQueries.find(name: name, on: app.db) != nil else {
+        guard let key = try await APIKeyQueries.find(name: name, on: app.db) else {
             throw APIKeyError(field: "name", message: "no key is named \(name.prefix(64))")
         }
-        _ = try await app.wangge.writes.run(on: app.db) { try await APIKeyQueries.revoke(name: name, at: app.wangge.clock.now(), on: app.db) }
+        try await app.wangge.writes.run(on: app.db) { try await APIKeyQueries.revoke(key, at: app.wangge.clock.now(), on: app.db) }
     }
 }

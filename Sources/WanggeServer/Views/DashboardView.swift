@@ -79,9 +79,8 @@ enum DashboardView {
     static func sourcePanel(_ d: DashboardData, _ l: Lang) -> HTML {
         guard d.reported > 0 else { return "" }
         let rows: [HTML] = d.sources.sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { key, n in
-            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
-            let name = CaseSource(rawValue: parts[0]).map { $0.name(l) } ?? parts[0]
-            let label = parts.count > 1 ? "\(name) · \(parts[1])" : name
+            let name = CaseSource(rawValue: key.source).map { $0.name(l) } ?? key.source
+            let label = key.channelKey.map { "\(name) · \($0)" } ?? name
             return "<tr><td>\(label)</td><td class=\"num\">\(n.grouped)</td><td class=\"num\">\(Format.rate(Measure(numerator: n, denominator: d.reported)))</td></tr>"
         }
         return """

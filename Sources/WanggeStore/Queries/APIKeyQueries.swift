@@ -63,11 +63,9 @@ public enum APIKeyQueries {
             .all(decoding: Row.self).map(\.stored)
     }
 
-    /// Revokes a live key; false when no live key has the name.
-    public static func revoke(name: String, at: Date, on db: any Database) async throws -> Bool {
-        guard let sql = db as? any SQLDatabase else { return false }
-        guard let key = try await find(name: name, on: db), key.revokedAt == nil else { return false }
+    /// Revokes a key (a revoked one stays as it is).
+    public static func revoke(_ key: StoredAPIKey, at: Date, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, key.revokedAt == nil else { return }
         try await sql.update("api_keys").set("revoked_at", to: at).where("id", .equal, key.id).where("revoked_at", .is, SQLLiteral.null).run()
-        return true
     }
 }

@@ -49,8 +49,8 @@ public struct ReportedTotals: Sendable {
     public var grids: [String: Int] = [:]
     public var majors: [String: Int] = [:]
     public var departments: [String: Int] = [:]
-    /// By source, and Open311's by API key: "open311|KEY" (the measures' source breakdown).
-    public var sources: [String: Int] = [:]
+    /// By source, and Open311's by API key (the measures' source breakdown).
+    public var sources: [ReportedSource: Int] = [:]
 
     public init() {}
 
@@ -63,7 +63,7 @@ public struct ReportedTotals: Sendable {
         grids[r.areaCode, default: 0] += r.count
         majors[catalogue.majorCode(of: r.categoryCode), default: 0] += r.count
         if let d = r.departmentCode { departments[d, default: 0] += r.count }
-        sources[r.channelKey.map { "\(r.source)|\($0)" } ?? r.source, default: 0] += r.count
+        sources[ReportedSource(source: r.source, channelKey: r.channelKey), default: 0] += r.count
     }
 
     public mutating func add(_ o: ReportedTotals) {
@@ -75,6 +75,14 @@ public struct ReportedTotals: Sendable {
     }
 
     var weight: Int { grids.count + majors.count + departments.count + sources.count }
+}
+
+/// A channel reports came through: a `CaseSource`'s raw value and, for Open311, the API key's name.
+public struct ReportedSource: Sendable, Hashable, Comparable {
+    public var source: String
+    public var channelKey: String?
+
+    public static func < (a: ReportedSource, b: ReportedSource) -> Bool { (a.source, a.channelKey ?? "") < (b.source, b.channelKey ?? "") }
 }
 
 /// A piece of time whose lasting facts known by `knownBy` a caller has counted.

@@ -61,6 +61,11 @@ extension CasesAPI {
 }
 
 enum TrackingAPI {
+    /// The actions a resident sees on the tracking page (and Open311's reads), and those whose note they read there.
+    static let publicKinds: Set<CaseActionKind> = [.report, .accept, .reject, .merge, .dispatch, .sign, .resolve, .selfResolve,
+                                                   .verifyPass, .verifyFail, .close, .feedback, .rate, .suspend, .resume]
+    static let noteKinds: Set<CaseActionKind> = [.reject, .resolve, .selfResolve, .feedback]
+
     /// `GET /api/v1/track/{code}`: the public view of a case by its tracking code.
     static func show(_ req: Request) async throws -> TrackingDTO {
         try await dto(try await tracked(req), on: req)
@@ -70,8 +75,6 @@ enum TrackingAPI {
         let ref = try await req.reference()
         let lang = Lang.of(req)
         let actions = try await CaseQueries.actions(caseID: c.id, on: req.db)
-        let publicKinds: Set<CaseActionKind> = [.report, .accept, .reject, .merge, .dispatch, .sign, .resolve, .selfResolve,
-                                                .verifyPass, .verifyFail, .close, .feedback, .rate, .suspend, .resume]
         let s = c.snapshot
         return TrackingDTO(
             code: c.trackingCode, status: s.state.rawValue, statusName: lang == .zh ? s.state.nameZH : s.state.nameEN,
@@ -81,7 +84,7 @@ enum TrackingAPI {
             rating: s.lastRating?.rawValue,
             // Staff names, departments and internal notes stay inside; the resident sees the steps and the outcome.
             timeline: actions.filter { publicKinds.contains($0.record.kind) }.map { a in
-                let showNote = [.reject, .resolve, .selfResolve, .feedback].contains(a.record.kind)
+                let showNote = noteKinds.contains(a.record.kind)
                 return TrackingDTO.Step(action: a.record.kind.rawValue, at: a.record.at, status: a.record.toState.rawValue,
                                         note: showNote ? a.record.note : nil)
             })
@@ -140,10 +143,7 @@ enum MeasuresAPI {
                                               definition: lang == .zh ? "达成协议的调解案件 / 办结的调解案件（达成协议、调解不成、撤回）"
                                                   : "mediation cases ending in agreement / mediation cases concluded (agreement, no agreement, withdrawn)")
         let counted = ReportedTotals(try await MeasureQueries.reported(scopePath: path, period: period, on: req.db), catalogue: ref.catalogue)
-        let sources = counted.sources.sorted { $0.key < $1.key }.map { key, n in
-            let parts = key.split(separator: "|", maxSplits: 1).map(String.init)
-            return SourceCountDTO(source: parts[0], channelKey: parts.count > 1 ? parts[1] : nil, reported: n)
-        }
+        let sources = counted.sources.sorted { $0.key < $1.key }.map { SourceCountDTO(source: $0.key.source, channelKey: $0.key.channelKey, reported: $0.value) }
         return MeasuresDTO(area: AreaRefDTO(code: a.code, name: a.name), from: fromText, to: toText, measures: out, sources: sources)
     }
 }

@@ -75,13 +75,16 @@ enum CasesAPI {
     static func prepare(_ dto: CaseReportDTO, photos: [[UInt8]], uploaded: [String] = [], key: String?, requestHash: String,
                         channel: StoredAPIKey? = nil, on req: Request) async throws -> PreparedIntake {
         let staff = channel == nil ? req.staff : nil
+        // Open311 is the interface's own: no body names it.
         let sources = CaseSource.allCases.filter { $0 != .open311 }
-        var source = CaseSource(rawValue: dto.source ?? "").flatMap { sources.contains($0) ? $0 : nil } ?? (staff == nil ? .resident : .gridWorker)
-        if let given = dto.source, !sources.contains(where: { $0.rawValue == given }) {
-            throw APIError.badRequest("source must be one of \(sources.map(\.rawValue).joined(separator: ", "))", field: "source")
+        let given = try dto.source.map { text in
+            guard let s = CaseSource(rawValue: text), sources.contains(s) else {
+                throw APIError.badRequest("source must be one of \(sources.map(\.rawValue).joined(separator: ", "))", field: "source")
+            }
+            return s
         }
-        if staff == nil { source = .resident }  // without an account a report is a resident's
-        if channel != nil { source = .open311 }
+        // Through a key, the key's; without an account, a resident's; else as given, a grid worker's by default.
+        let source: CaseSource = channel != nil ? .open311 : staff == nil ? .resident : given ?? .gridWorker
         let report = CaseReport(categoryCode: dto.categoryCode, description: dto.description, lat: dto.lat, lon: dto.lon,
                                 areaCode: dto.areaCode, address: dto.address, source: source,
                                 reporterName: dto.reporter?.name, reporterPhone: dto.reporter?.phone, channelKey: channel?.name)
@@ -133,31 +136,26 @@ enum CasesAPI {
         let codePrefix = req.wangge.config.caseCodePrefix
         let prefix = "\(codePrefix)-" + String(format: "%04d%02d%02d", day.year, day.month, day.day)
         let point = checked.report.point, category = checked.category, location = checked.location
-        let checkedReport = checked.report, finalSource = source, photoIDs = attachmentIDs
+        let checkedReport = checked.report, photoIDs = attachmentIDs
         let areaPath = j.path(of: location.chain.first!.code)
-        // Which key made the report, in the audit log, written with the case.
-        let client = req.client.text
-        var auditFields = ["report"]
-        if checkedReport.reporterName != nil { auditFields.append("reporter_name") }
-        if checkedReport.reporterPhone != nil { auditFields.append("reporter_phone") }
-        let seenFields = auditFields
-        let keyOfChannel: (id: UUID, name: String)? = channel.map { ($0.id, $0.name) }
-        let audit: @Sendable (String) -> AuditEvent? = { code in
-            guard let k = keyOfChannel else { return nil }
-            return AuditEvent(at: now, userID: k.id, username: "apikey:" + k.name, role: "open311", client: client,
-                              view: PersonalDataView(recordKind: "case", recordID: code, fields: seenFields),
-                              route: "POST " + Open311API.prefix + "/requests")
+        // Which key made the report, in the audit log, written with the case (the code is known once numbered).
+        let audit = channel.map { k in
+            AuditEvent(at: now, userID: k.id, username: "apikey:" + k.name, role: "open311", client: req.client.text,
+                       view: PersonalDataView(recordKind: "case", recordID: "",
+                                              fields: ["report"] + (checkedReport.reporterName == nil ? [] : ["reporter_name"])
+                                                  + (checkedReport.reporterPhone == nil ? [] : ["reporter_phone"])),
+                       route: "POST " + Open311API.prefix + "/requests")
         }
         let pending = CaseQueries.PendingCase(prefix: prefix, idempotencyKey: key, requestHash: key == nil ? nil : requestHash) { sequence in
             let code = CaseCodes.caseCode(prefix: codePrefix, day: day, sequence: sequence)
             guard let intake = CaseIntake(code: code, category: category, location: location, point: point,
-                                          source: finalSource, hasReporter: checkedReport.hasReporter, routing: routing)
+                                          source: source, hasReporter: checkedReport.hasReporter, routing: routing)
             else { throw APIError.badRequest("the case cannot be placed", field: "lat") }
             let transition = try CaseStateMachine.report(intake, actor: actor, at: now, attachmentIDs: photoIDs)
             var rng = SystemRandomNumberGenerator()
             return NewCase(code: code, trackingCode: CaseCodes.trackingCode(using: &rng), report: checkedReport,
                            transition: transition, areaPath: areaPath, idempotencyKey: key, requestHash: key == nil ? nil : requestHash,
-                           audit: audit(code))
+                           audit: audit.map { var e = $0; e.view.recordID = code; return e })
         }
         return PreparedIntake(pending: pending, department: routing.assigneeDepartment, jurisdiction: j)
     }

@@ -80,15 +80,15 @@ enum Open311API {
         }
     }
 
+    /// A query parameter as `textQuery` reads it (bounded, no control characters), and one XML can carry, since
+    /// answers may echo it.
     static func query(_ req: Request, _ name: String, max: Int = 200) throws -> String? {
-        guard let v = try? req.query.get(String.self, at: name) else { return nil }
-        guard v.utf8.count <= max, Open311.isXMLSafe(v), TextInput.isClean(v) else {
-            throw APIError.badRequest("\(name) is at most \(max) bytes of text without control characters", field: name)
+        guard let v = try req.textQuery(name, maxLength: max) else { return nil }
+        guard Open311.isXMLSafe(v), TextInput.isClean(v) else {
+            throw APIError.badRequest("\(name) holds control or invisible characters", field: name)
         }
         return v
     }
-
-    static func sha256(_ s: String) -> String { SHA256.hash(data: Data(s.utf8)).map { String(format: "%02x", $0) }.joined() }
 
     /// The request's API key: `api_key` in the query or the form, or HTTP Basic's password. Missing → 401; wrong or
     /// revoked → 403 (and the client's address is charged, as for a failed sign-in); over its rate → 429.
@@ -101,7 +101,7 @@ enum Open311API {
         }
         let limiters = req.wangge.limiters, client = "open311:" + req.client.limitKey
         // Wrong keys are counted per client address, as failed sign-ins are; a good key is never slowed by them.
-        guard APIKeyRules.isWellFormedKey(presented), let key = try await APIKeyQueries.live(keyHash: sha256(presented), on: req.db) else {
+        guard APIKeyRules.isWellFormedKey(presented), let key = try await APIKeyQueries.live(keyHash: TokenSecret.hash(presented), on: req.db) else {
             if let wait = limiters.signIns.check(client, now: req.now) { throw APIError.tooManyRequests(wait: wait, field: "api_key") }
             limiters.signIns.charge(client, now: req.now)
             throw APIError(.forbidden, "api_key_invalid", "the api_key is not valid, or it has been revoked", field: "api_key")
@@ -287,7 +287,7 @@ enum Open311API {
         }
         // A client that sends the same request again (a retry) gets the same case: the key is the content, per API
         // key and day, and yesterday's is looked up too.
-        let hash = contentHash(fields, photos: photos)
+        let hash = try contentHash(fields, photos: photos)
         let calendar = ref.calendar
         let today = calendar.civilDate(of: req.now), yesterday = calendar.civilDate(of: req.now.addingTimeInterval(-86_400))
         let todayKey = "open311:\(key.id.uuidString):\(today):\(hash)"
@@ -317,12 +317,10 @@ enum Open311API {
         return cjk ? l + f : [f, l].filter { !$0.isEmpty }.joined(separator: " ")
     }
 
-    /// The request's content without its key: the same request sent twice hashes the same.
-    static func contentHash(_ fields: [String: String], photos: [[UInt8]]) -> String {
-        var text = ""
-        for (k, v) in fields.sorted(by: { $0.key < $1.key }) where k != "api_key" { text += "\(k.utf8.count):\(k)=\(v.utf8.count):\(v)\n" }
-        for p in photos { text += SHA256.hash(data: p).map { String(format: "%02x", $0) }.joined() + "\n" }
-        return sha256(text)
+    /// The request's content without its key, hashed as the JSON API hashes a report (`CasesAPI.hash`: sorted keys,
+    /// the photos' digests): the same request sent twice hashes the same.
+    static func contentHash(_ fields: [String: String], photos: [[UInt8]]) throws -> String {
+        try CasesAPI.hash(fields.filter { $0.key != "api_key" }, photos: photos)
     }
 
     static func created(_ id: UUID, _ fields: [String: String], _ f: Open311.Format, status: HTTPStatus, on req: Request) async throws -> Response {
@@ -403,22 +401,14 @@ enum Open311API {
         if let a = from, let b = to, b < a { throw APIError.badRequest("end_date is before start_date", field: "end_date") }
         filter.reportedFrom = from
         filter.reportedTo = to.map { $0.addingTimeInterval(0.001) }
-        let page = try intQuery(req, "page", 1...10_000) ?? 1
-        let size = try intQuery(req, "page_size", 1...maximumPageSize) ?? 100
+        let page = try req.intQuery("page", 1...10_000) ?? 1
+        let size = try req.intQuery("page_size", 1...maximumPageSize) ?? 100
         let (cases, _) = try await CaseQueries.list(filter, page: page, per: size, counting: false, on: req.db)
         return answer(.list(item: "request", try await described(cases, j, ref, offset, on: req)), root: "service_requests", f)
     }
 
-    static func intQuery(_ req: Request, _ name: String, _ range: ClosedRange<Int>) throws -> Int? {
-        guard let text = try query(req, name, max: 12) else { return nil }
-        guard let n = Int(text), range.contains(n) else {
-            throw APIError.badRequest("\(name) is a whole number from \(range.lowerBound) to \(range.upperBound)", field: name)
-        }
-        return n
-    }
-
     static func date(_ req: Request, _ name: String, _ offset: Int) throws -> Date? {
-        guard let text = try query(req, name, max: 40), !text.isEmpty else { return nil }
+        guard let text = try query(req, name, max: 40) else { return nil }
         guard let d = Open311Date.parse(text, offsetSeconds: offset) else {
             throw APIError.badRequest("\(name) is a W3C date-time such as 2026-11-23T08:00:00+08:00", field: name)
         }
@@ -452,17 +442,12 @@ enum Open311API {
                       root: "service_requests", f)
     }
 
-    /// The actions a resident sees on the tracking page, and those whose note they read there.
-    static let publicKinds: [CaseActionKind] = [.report, .accept, .reject, .merge, .dispatch, .sign, .resolve, .selfResolve, .verifyPass,
-                                                 .verifyFail, .close, .feedback, .rate, .suspend, .resume]
-    static let noteKinds: [CaseActionKind] = [.reject, .resolve, .selfResolve, .feedback]
-
     /// Requests as the interface shows them: only what the tracking page shows a resident, and where (no name,
     /// phone, words of the report or internal note).
     static func described(_ cases: [StoredCase], _ j: Jurisdiction, _ ref: ReferenceCache.Data, _ offset: Int,
                           on req: Request) async throws -> [Open311Value] {
         let ids = cases.map(\.id)
-        let notes = try await Open311Queries.latestNotes(caseIDs: ids, kinds: noteKinds, on: req.db)
+        let notes = try await Open311Queries.latestNotes(caseIDs: ids, kinds: Array(TrackingAPI.noteKinds), on: req.db)
         let photos = try await Open311Queries.firstPhotos(caseIDs: ids, on: req.db)
         let base = origin(req) + prefix
         return cases.map { c in
@@ -509,9 +494,9 @@ enum Open311API {
         }
         guard let a = from, let b = to, b >= a else { throw APIError.badRequest("end_date is before start_date", field: "end_date") }
         guard b.timeIntervalSince(a) <= window else { throw APIError.badRequest("start_date and end_date may span at most 90 days", field: "end_date") }
-        let page = try intQuery(req, "page", 1...10_000) ?? 1
-        let size = try intQuery(req, "page_size", 1...maximumPageSize) ?? 200
-        let rows = try await Open311Queries.updates(scopePath: key.areaPath, from: a, to: b.addingTimeInterval(0.001), kinds: publicKinds,
+        let page = try req.intQuery("page", 1...10_000) ?? 1
+        let size = try req.intQuery("page_size", 1...maximumPageSize) ?? 200
+        let rows = try await Open311Queries.updates(scopePath: key.areaPath, from: a, to: b.addingTimeInterval(0.001), kinds: Array(TrackingAPI.publicKinds),
                                                     limit: size, offset: (page - 1) * size, on: req.db)
         let base = origin(req) + prefix
         let items: [Open311Value] = rows.compactMap { u in
@@ -521,7 +506,7 @@ enum Open311API {
                 ("service_request_id", .string(u.code)),
                 ("status", .string(status)),
                 ("updated_datetime", .string(Open311Date.format(u.at, offsetSeconds: offset))),
-                ("description", .string(noteKinds.contains(u.kind) ? u.note ?? "" : "")),
+                ("description", .string(TrackingAPI.noteKinds.contains(u.kind) ? u.note ?? "" : "")),
                 ("media_url", .text(u.attachments.first.map { "\(base)/media/\($0)" })),
             ])
         }
@@ -534,15 +519,9 @@ enum Open311API {
     /// request's `media_url`. The name is the photo's SHA-256, which only someone who has the photo or a read of
     /// its request knows.
     static func media(_ req: Request) async throws -> Response {
-        let sha = try req.parameters.require("sha")
-        guard PhotosAPI.isPhotoID(sha), try await Open311Queries.isCasePhoto(sha, on: req.db),
-              let data = req.wangge.photos.read(sha), let type = PhotoType.sniff(Array(data.prefix(16))) else {
-            throw APIError.notFound("no photo \(sha.prefix(64))")
-        }
-        let r = Response(status: .ok, body: .init(data: data))
-        r.headers.replaceOrAdd(name: .contentType, value: type.rawValue)
-        r.headers.cacheControl = .init(isPublic: true, maxAge: 86_400 * 30)
-        return r
+        let sha = try PhotosAPI.photoID(req)
+        guard try await Open311Queries.isCasePhoto(sha, on: req.db) else { throw APIError.notFound("no photo \(sha)") }
+        return try PhotosAPI.serve(sha, on: req, cache: .init(isPublic: true, maxAge: 86_400 * 30))
     }
 
     /// The site's origin for absolute URLs: the configured public origin, else the request's host.

@@ -31,13 +31,14 @@ enum PhotosAPI {
 
     static func isPhotoID(_ s: String) -> Bool { s.utf8.count == 64 && s.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 >= 97 && $0 <= 102) } }
 
-    private static func serve(_ sha: String, on req: Request) throws -> Response {
+    /// A stored photo as an answer; `cache` private unless a caller says otherwise.
+    static func serve(_ sha: String, on req: Request, cache: HTTPHeaders.CacheControl = .init(isPrivate: true, maxAge: 86_400 * 30)) throws -> Response {
         guard let data = req.wangge.photos.read(sha), let type = PhotoType.sniff(Array(data.prefix(16))) else {
             throw APIError.notFound("no photo \(sha)")
         }
         let r = Response(status: .ok, body: .init(data: data))
         r.headers.replaceOrAdd(name: .contentType, value: type.rawValue)
-        r.headers.cacheControl = .init(isPrivate: true, maxAge: 86_400 * 30)
+        r.headers.cacheControl = cache
         return r
     }
 }

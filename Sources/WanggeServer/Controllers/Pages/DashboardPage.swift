@@ -14,8 +14,8 @@ struct DashboardData {
     var total: MeasureCounts
     /// Cases reported in the period (0 when built with `full: false`).
     var reported: Int
-    /// The reported cases by source, Open311's by API key ("open311|KEY"): the measures' source breakdown.
-    var sources: [String: Int] = [:]
+    /// The reported cases by source, Open311's by API key: the measures' source breakdown.
+    var sources: [ReportedSource: Int] = [:]
     var children: [Group]
     var categories: [Group]
     var departments: [Group]
@@ -147,7 +147,7 @@ enum DashboardPage {
         var total = MeasureCounts()
         let lateWork = try await CaseIndexQueries.late(scopePath: path, now: now, limit: 200, on: db)
         var reported = 0
-        var sources: [String: Int] = [:]
+        var sources: [ReportedSource: Int] = [:]
         var byChild = MeasureGroups(), byCategory = MeasureGroups(), byDepartment = MeasureGroups(), byGrid = MeasureGroups()
         var weekly: [MeasureCounts] = []
         var points: [GeoPoint] = []
