@@ -8,6 +8,7 @@ import urllib.parse
 import urllib.request
 import uuid
 
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select
 
@@ -79,7 +80,13 @@ class Open311Keys(InOneBrowser):
         d.get(self.base + "/api-keys")
         row = next(r for r in d.find_elements(By.CSS_SELECTOR, "table tbody tr") if name in r.text)
         click(d, row.find_element(By.CSS_SELECTOR, "button"))
-        wait(d).until(lambda d: "已吊销" in next(r for r in d.find_elements(By.CSS_SELECTOR, "table tbody tr") if name in r.text).text)
+        # The revoke answers with a redirect to the list: rows read while the page reloads go stale, and are read again.
+        def revoked(d):
+            try:
+                return any(name in r.text and "已吊销" in r.text for r in d.find_elements(By.CSS_SELECTOR, "table tbody tr"))
+            except StaleElementReferenceException:
+                return False
+        wait(d).until(revoked)
         status, refused = open311(self.base, "GET", f"/requests.json?api_key={urllib.parse.quote(key)}")
         self.assertEqual(status, 403, refused)
         self.assertEqual(refused[0]["code"], 403)
